@@ -1,0 +1,3 @@
+//! The `dmconform` command line.
+
+fn main() {}

@@ -1,0 +1,16 @@
+//! `syncml`: the SyncML DM 1.2 message model and its codecs.
+//!
+//! Layers, from the wire up:
+//! - [`tree`]: a lossless element tree that holds any message, well-formed or not;
+//! - [`model`]: the typed view of a SyncML DM message built on the tree.
+//!
+//! The crate does no I/O and has no CLI or network dependencies, so that it
+//! stays quick to build, to fuzz and to reuse.
+
+pub mod error;
+pub mod model;
+pub mod tree;
+
+pub use error::{DecodeError, DecodeErrorKind, Limits};
+pub use model::*;
+pub use tree::{Attribute, Element, ElementPath, Node};
