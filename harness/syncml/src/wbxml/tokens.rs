@@ -62,6 +62,13 @@ impl CodePage {
         self.tags.get(index).copied().filter(|n| !n.is_empty())
     }
 
+    /// Every (token, tag name) of this page, in token order.
+    pub fn tags(&self) -> impl Iterator<Item = (u8, &'static str)> + '_ {
+        (FIRST_TAG_TOKEN..)
+            .zip(self.tags.iter().copied())
+            .filter(|(_, name)| !name.is_empty())
+    }
+
     /// The token of a tag name on this page.
     pub fn token_of(&self, name: &str) -> Option<u8> {
         let index = self.tags.iter().position(|t| !t.is_empty() && *t == name)?;
