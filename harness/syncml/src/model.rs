@@ -54,6 +54,8 @@ pub struct SyncBody {
 }
 
 /// An element found where a command may stand: under SyncBody, Atomic or Sequence.
+// Commands are the common case; boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BodyNode {
     Command(Command),
