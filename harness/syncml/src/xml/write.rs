@@ -196,3 +196,115 @@ fn push_char(out: &mut String, c: char) {
 fn push_char_ref(out: &mut String, c: char) {
     let _ = write!(out, "&#{};", c as u32);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Limits;
+    use crate::xml::read;
+
+    fn compact(e: &Element) -> String {
+        let opts = WriteOptions {
+            declaration: false,
+            indent: None,
+        };
+        String::from_utf8(write(e, &opts)).unwrap()
+    }
+
+    fn with(children: Vec<Node>) -> Element {
+        Element {
+            name: "Data".into(),
+            attrs: Vec::new(),
+            children,
+        }
+    }
+
+    #[test]
+    fn declaration_comes_first_by_default() {
+        let out = write(&Element::new("SyncML"), &WriteOptions::default());
+        assert_eq!(
+            out,
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><SyncML/>".as_slice()
+        );
+    }
+
+    #[test]
+    fn text_and_attributes_are_escaped() {
+        let e =
+            Element::text("Data", "a<b>&c\r\n\"'").with_attr("msft:originalerror", "\"x\"\t<&>\n");
+        assert_eq!(
+            compact(&e),
+            "<Data msft:originalerror=\"&quot;x&quot;&#9;&lt;&amp;&gt;&#10;\">a&lt;b&gt;&amp;c&#13;\n\"'</Data>"
+        );
+    }
+
+    #[test]
+    fn cdata_end_marker_is_split_and_read_back_whole() {
+        let e = with(vec![Node::CData("x]]>y]]>".into())]);
+        let out = compact(&e);
+        assert_eq!(
+            out,
+            "<Data><![CDATA[x]]]]><![CDATA[>y]]]]><![CDATA[>]]></Data>"
+        );
+        let back = read(out.as_bytes(), &Limits::default()).unwrap().root;
+        assert_eq!(back, e);
+    }
+
+    #[test]
+    fn opaque_is_cdata_when_utf8_and_base64_otherwise() {
+        let e = with(vec![Node::Opaque(b"<ok/>".to_vec())]);
+        assert_eq!(compact(&e), "<Data><![CDATA[<ok/>]]></Data>");
+        let e = with(vec![Node::Opaque(vec![0xFF, 0x00, 0x10])]);
+        assert_eq!(compact(&e), "<Data>/wAQ</Data>");
+        let e = with(vec![Node::Opaque(vec![0x01])]);
+        assert_eq!(compact(&e), "<Data>AQ==</Data>");
+    }
+
+    #[test]
+    fn comments_never_hold_a_double_hyphen() {
+        let e = with(vec![Node::Comment("a--b-".into())]);
+        let out = compact(&e);
+        assert_eq!(out, "<Data><!--a- -b- --></Data>");
+        assert!(read(out.as_bytes(), &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn forbidden_characters_become_references() {
+        let e = with(vec![Node::Text("a\u{1}b\u{FFFF}".into())]);
+        assert_eq!(compact(&e), "<Data>a&#1;b&#65535;</Data>");
+        let e = with(vec![Node::CData("\u{1}]]>".into())]);
+        assert_eq!(compact(&e), "<Data>&#1;]]&gt;</Data>");
+        // Characters that are allowed pass through, whatever their first byte.
+        let e = with(vec![Node::Text("\u{F000}\u{FFFD}".into())]);
+        assert_eq!(compact(&e), "<Data>\u{F000}\u{FFFD}</Data>");
+    }
+
+    #[test]
+    fn indentation_leaves_mixed_content_alone() {
+        let root = Element::new("SyncML").with_child(
+            Element::new("SyncBody")
+                .with_child(Element::text("Data", " x "))
+                .with_child(Element::new("Final")),
+        );
+        let opts = WriteOptions {
+            declaration: true,
+            indent: Some(2),
+        };
+        let out = String::from_utf8(write(&root, &opts)).unwrap();
+        assert_eq!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SyncML>\n  <SyncBody>\n    <Data> x </Data>\n    <Final/>\n  </SyncBody>\n</SyncML>"
+        );
+    }
+
+    #[test]
+    fn fragments_are_written_node_by_node() {
+        let nodes = vec![
+            Node::Comment(" c ".into()),
+            Node::Text("\n".into()),
+            Node::Element(Element::new("Get")),
+        ];
+        let out = write_nodes(&nodes, &WriteOptions::default());
+        assert_eq!(out, b"<!-- c -->\n<Get/>".as_slice());
+    }
+}
