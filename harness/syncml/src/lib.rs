@@ -3,6 +3,7 @@
 //! Layers, from the wire up:
 //! - [`tree`]: a lossless element tree that holds any message, well-formed or not;
 //! - [`model`]: the typed view of a SyncML DM message built on the tree;
+//! - [`xml`]: the XML codec between bytes and the tree;
 //! - [`wbxml`]: the WBXML codec between bytes and the tree.
 //!
 //! The crate does no I/O and has no CLI or network dependencies, so that it
@@ -12,6 +13,7 @@ pub mod error;
 pub mod model;
 pub mod tree;
 pub mod wbxml;
+pub mod xml;
 
 pub use error::{DecodeError, DecodeErrorKind, Limits};
 pub use model::*;
