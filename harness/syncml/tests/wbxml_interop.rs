@@ -427,3 +427,37 @@ fn libwbxml_output_decodes_to_the_same_message() {
         check(&LIBWBXML_FLAGS, libwbxml_then_ours);
     }
 }
+
+/// libwbxml shows an opaque NextNonce as Base64 text (dm-facts §1.9); the
+/// bytes we send must be the ones it shows.
+#[test]
+fn opaque_next_nonce_reads_as_base64_in_libwbxml() {
+    use base64::Engine;
+    if !tools_present("opaque_next_nonce_reads_as_base64_in_libwbxml") {
+        return;
+    }
+    let nonce: Vec<u8> = (0..16u8).map(|i| i * 0x11).collect();
+    let mut status = DmCommand::status("1", "1", "0", "SyncHdr", 401);
+    status.chal = Some(syncml::Chal {
+        meta: Some(Meta {
+            next_nonce: Some(MetaValue::Bytes(nonce.clone())),
+            ..Meta::default()
+        }),
+    });
+    let message = Message::new(
+        SyncHdr::new("1", 1, "dev1", "https://mdm.example/omadm"),
+        SyncBody::with_commands([status]),
+    );
+    let bytes = wbxml::encode_message(&message, &EncodeOptions::default()).unwrap();
+    let out = run("wbxml2xml", &["-m", "0", "-o", "-", "-"], &bytes).unwrap();
+    let back = xml::read(&out, &Limits::default()).unwrap().root;
+    let mut shown = None;
+    back.walk(&mut |_, e| {
+        if e.local_name() == "NextNonce" {
+            shown = Some(e.text_content());
+        }
+    });
+    let expected = base64::engine::general_purpose::STANDARD.encode(&nonce);
+    assert_eq!(shown.as_deref(), Some(expected.as_str()));
+    assert_eq!(expected, "ABEiM0RVZneImaq7zN3u/w==");
+}
