@@ -37,6 +37,7 @@ pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeErro
         page: 0,
         open: Vec::new(),
         elements: 0,
+        expanded: 0,
     };
     let header = reader.header()?;
     let root = reader.body(header.root_namespace)?;
@@ -69,6 +70,8 @@ struct Reader<'a> {
     page: u8,
     open: Vec<Open>,
     elements: usize,
+    /// Bytes taken from the string table so far.
+    expanded: usize,
 }
 
 fn malformed(message: impl Into<String>) -> DecodeErrorKind {
@@ -348,16 +351,33 @@ impl<'a> Reader<'a> {
         Ok(&mut self.open.last_mut().expect("checked above").element)
     }
 
+    /// Appends text to the open element, merging it into a text just before it.
     fn push_text(&mut self, at: usize, text: &str) -> Result<(), DecodeError> {
+        let max_text = self.limits.max_text;
         let parent = self.parent(at, "text")?;
         if text.is_empty() {
             return Ok(());
         }
         match parent.children.last_mut() {
-            Some(Node::Text(t)) => t.push_str(text),
-            _ => parent.children.push(Node::Text(text.to_string())),
+            Some(Node::Text(t)) if t.len() + text.len() > max_text => {
+                let length = t.len() + text.len();
+                Err(self.error(
+                    at,
+                    DecodeErrorKind::TextTooLong {
+                        length,
+                        limit: max_text,
+                    },
+                ))
+            }
+            Some(Node::Text(t)) => {
+                t.push_str(text);
+                Ok(())
+            }
+            _ => {
+                parent.children.push(Node::Text(text.to_string()));
+                Ok(())
+            }
         }
-        Ok(())
     }
 
     /// A `STR_I` string: the bytes up to the next NUL.
@@ -379,7 +399,11 @@ impl<'a> Reader<'a> {
         self.table_entry(at, offset)
     }
 
-    fn table_entry(&self, at: usize, offset: u32) -> Result<&'a str, DecodeError> {
+    /// A string-table entry. Every reference counts towards the expansion
+    /// budget: the strings taken from the table may add up to no more than
+    /// [`Limits::max_input`], so that a small document cannot reference one
+    /// large entry a million times.
+    fn table_entry(&mut self, at: usize, offset: u32) -> Result<&'a str, DecodeError> {
         let table = self.string_table;
         let rest = table.get(offset as usize..).filter(|r| !r.is_empty());
         let Some(rest) = rest else {
@@ -400,6 +424,16 @@ impl<'a> Reader<'a> {
             )
         })?;
         self.check_text_length(at, len)?;
+        self.expanded += len;
+        if self.expanded > self.limits.max_input {
+            return Err(self.error(
+                at,
+                DecodeErrorKind::TooLarge {
+                    size: self.expanded,
+                    limit: self.limits.max_input,
+                },
+            ));
+        }
         self.utf8(at, &rest[..len])
     }
 
