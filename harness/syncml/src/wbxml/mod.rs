@@ -56,7 +56,7 @@ mod vector_tests;
 
 pub use decode::decode;
 pub use encode::encode;
-pub use fault::Fault;
+pub use fault::{Fault, UNKNOWN_TAG_TOKEN};
 
 use crate::error::{DecodeError, Limits};
 use crate::model::{Defect, Message};
