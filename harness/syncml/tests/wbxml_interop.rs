@@ -6,7 +6,7 @@
 //!     1.3, with and without a string table), decoded by us, means the same as
 //!     the message. "Means the same" is equality of `Element::normalized()`.
 //!
-//! The messages libwbxml or WBXML itself cannot carry are listed in
+//! The messages libwbxml cannot carry (it fails, or changes them) are listed in
 //! [`EXCEPTIONS`] with the reason and the exact failure they must keep; an
 //! entry that no longer fails, or fails differently, fails the test.
 //!
