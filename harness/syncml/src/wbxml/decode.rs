@@ -13,6 +13,7 @@ use super::tokens::{
 use super::{PublicId, WbxmlDocument};
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
 use crate::tree::{Attribute, Element, NS_METINF, NS_SYNCML12, Node};
+use std::ffi::CStr;
 
 /// Decodes a SyncML WBXML document (WBXML 1.1, 1.2 or 1.3, UTF-8).
 pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeError> {
@@ -222,7 +223,7 @@ impl<'a> Reader<'a> {
                 )),
             ));
         };
-        let (bytes, nul_terminated) = match rest.iter().position(|&b| b == 0) {
+        let (bytes, nul_terminated) = match nul_position(rest) {
             Some(end) => (&rest[..end], true),
             None => (rest, false),
         };
@@ -383,9 +384,7 @@ impl<'a> Reader<'a> {
     /// A `STR_I` string: the bytes up to the next NUL.
     fn inline_string(&mut self, at: usize) -> Result<&'a str, DecodeError> {
         let rest = &self.input[self.pos..];
-        let len = rest
-            .iter()
-            .position(|&b| b == 0)
+        let len = nul_position(rest)
             .ok_or_else(|| self.truncated("inline string (STR_I) without its NUL"))?;
         self.check_text_length(at, len)?;
         let text = self.utf8(at, &rest[..len])?;
@@ -415,7 +414,7 @@ impl<'a> Reader<'a> {
                 )),
             ));
         };
-        let len = rest.iter().position(|&b| b == 0).ok_or_else(|| {
+        let len = nul_position(rest).ok_or_else(|| {
             self.error(
                 at,
                 malformed(format!(
@@ -493,12 +492,36 @@ impl<'a> Reader<'a> {
         if tag & TAG_HAS_ATTRS != 0 {
             self.attributes(&mut element)?;
         }
-        if tag & TAG_HAS_CONTENT != 0 {
-            self.open.push(Open { element, page });
-            Ok(None)
-        } else {
-            Ok(Some(element))
+        if tag & TAG_HAS_CONTENT == 0 {
+            return Ok(Some(element));
         }
+        if let Some(text) = self.leaf_text()? {
+            // Most SyncML elements hold one string: give them a one-node child list.
+            element.children = vec![Node::Text(text.to_string())];
+            return Ok(Some(element));
+        }
+        self.open.push(Open { element, page });
+        Ok(None)
+    }
+
+    /// When the content ahead is one non-empty inline string and END, reads
+    /// them and returns the string; otherwise reads nothing.
+    fn leaf_text(&mut self) -> Result<Option<&'a str>, DecodeError> {
+        let at = self.pos;
+        let rest = &self.input[at..];
+        if rest.first() != Some(&global::STR_I) {
+            return Ok(None);
+        }
+        let Some(len) = nul_position(&rest[1..]) else {
+            return Ok(None);
+        };
+        if len == 0 || rest.get(len + 2) != Some(&global::END) {
+            return Ok(None);
+        }
+        self.check_text_length(at, len)?;
+        let text = self.utf8(at, &rest[1..1 + len])?;
+        self.pos = at + len + 3;
+        Ok(Some(text))
     }
 
     /// The `xmlns` a decoded element carries: the SyncML namespace on the root,
@@ -585,6 +608,14 @@ impl<'a> Reader<'a> {
         element.attrs.extend(current);
         Ok(())
     }
+}
+
+/// Where the first NUL is. `CStr` searches a word at a time, which matters:
+/// every string of a document ends at a NUL.
+fn nul_position(bytes: &[u8]) -> Option<usize> {
+    CStr::from_bytes_until_nul(bytes)
+        .ok()
+        .map(|s| s.to_bytes().len())
 }
 
 fn namespace_of_page(page: u8, root_namespace: &'static str) -> &'static str {
