@@ -261,15 +261,7 @@ impl<'a> Reader<'a> {
                     root = self.close(done.element);
                 }
                 global::ENTITY => {
-                    let code = self.mb_u_int32("character entity")?;
-                    let c = char::from_u32(code).ok_or_else(|| {
-                        self.error(
-                            at,
-                            DecodeErrorKind::Encoding(format!(
-                                "character entity {code:#X} is not a Unicode scalar value"
-                            )),
-                        )
-                    })?;
+                    let c = self.entity(at)?;
                     self.push_text(at, c.encode_utf8(&mut [0; 4]))?;
                 }
                 global::STR_I => {
@@ -281,6 +273,7 @@ impl<'a> Reader<'a> {
                     self.push_text(at, text)?;
                 }
                 global::OPAQUE => {
+                    self.parent(at, "opaque data")?;
                     let len = self.length("opaque data")?;
                     self.check_text_length(at, len)?;
                     let bytes = self.input[self.pos..self.pos + len].to_vec();
@@ -379,6 +372,19 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
         }
+    }
+
+    /// An `ENTITY`: a character given by its code point.
+    fn entity(&mut self, at: usize) -> Result<char, DecodeError> {
+        let code = self.mb_u_int32("character entity")?;
+        char::from_u32(code).ok_or_else(|| {
+            self.error(
+                at,
+                DecodeErrorKind::Encoding(format!(
+                    "character entity {code:#X} is not a Unicode scalar value"
+                )),
+            )
+        })
     }
 
     /// A `STR_I` string: the bytes up to the next NUL.
@@ -570,19 +576,7 @@ impl<'a> Reader<'a> {
                     let value = match token {
                         global::STR_I => self.inline_string(at)?.to_string(),
                         global::STR_T => self.table_string(at)?.to_string(),
-                        _ => {
-                            let code = self.mb_u_int32("character entity")?;
-                            char::from_u32(code)
-                                .ok_or_else(|| {
-                                    self.error(
-                                        at,
-                                        DecodeErrorKind::Encoding(format!(
-                                            "character entity {code:#X} is not a Unicode scalar value"
-                                        )),
-                                    )
-                                })?
-                                .to_string()
-                        }
+                        _ => self.entity(at)?.to_string(),
                     };
                     if attr.value.len() + value.len() > self.limits.max_text {
                         return Err(self.error(
