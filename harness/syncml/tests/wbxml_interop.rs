@@ -461,3 +461,27 @@ fn opaque_next_nonce_reads_as_base64_in_libwbxml() {
     assert_eq!(shown.as_deref(), Some(expected.as_str()));
     assert_eq!(expected, "ABEiM0RVZneImaq7zN3u/w==");
 }
+
+/// libwbxml writes an embedded DevInf document as a nested WBXML document in
+/// OPAQUE (and rewrites the Meta Type to `+wbxml`); our decoder keeps that
+/// nested document as opaque bytes, as the module documentation says.
+#[test]
+fn embedded_devinf_from_libwbxml_stays_opaque() {
+    if !tools_present("embedded_devinf_from_libwbxml_stays_opaque") {
+        return;
+    }
+    let message = br#"<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><VerDTD>1.2</VerDTD></SyncHdr><SyncBody><Results><CmdID>2</CmdID><Item><Meta><Type xmlns="syncml:metinf">application/vnd.syncml-devinf+xml</Type></Meta><Data><DevInf xmlns="syncml:devinf"><VerDTD>1.2</VerDTD><Man>Example</Man></DevInf></Data></Item></Results><Final/></SyncBody></SyncML>"#;
+    let bytes = run("xml2wbxml", &["-v", "1.2", "-n", "-o", "-", "-"], message).unwrap();
+    let (decoded, _, _) = wbxml::decode_message(&bytes, &Limits::default()).unwrap();
+    let results = decoded.commands().next().unwrap();
+    let item = &results.items[0];
+    assert_eq!(
+        item.meta.as_ref().unwrap().type_.as_deref(),
+        Some("application/vnd.syncml-devinf+wbxml")
+    );
+    let [Node::Opaque(nested)] = item.data.as_ref().unwrap().content.as_slice() else {
+        panic!("Data should hold one opaque value: {:?}", item.data);
+    };
+    // WBXML 1.2, public id 0x1203 (DevInf 1.2), UTF-8: a document of its own.
+    assert_eq!(&nested[..4], [0x02, 0xA4, 0x03, 0x6A]);
+}
