@@ -490,10 +490,10 @@ impl<'a> Reader<'a> {
         self.elements += 1;
         let mut element = Element::new(name);
         if let Some(ns) = self.implied_namespace(page, root_namespace) {
-            element.attrs.push(Attribute {
+            element.attrs = vec![Attribute {
                 name: "xmlns".into(),
                 value: ns.into(),
-            });
+            }];
         }
         if tag & TAG_HAS_ATTRS != 0 {
             self.attributes(&mut element)?;
