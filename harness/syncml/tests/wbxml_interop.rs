@@ -263,7 +263,7 @@ fn collect_messages(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Messages built with the typed model: a session's first packages from both
 /// sides, with the elements the corpus lacks (Chal, NextNonce, Results,
-/// Sequence, MoreData, Correlator, MaxObjSize).
+/// Sequence, MoreData, Correlator, MaxObjSize), and a DM 1.1 Atomic.
 fn generated() -> Vec<(String, Element)> {
     let mut hdr = SyncHdr::new("1A", 1, "https://mdm.example/omadm", "urn:uuid:dev1");
     hdr.meta = Some(Meta {
@@ -318,9 +318,32 @@ fn generated() -> Vec<(String, Element)> {
             results,
         ]),
     );
+    // A DM 1.1 message (SyncML 1.1 namespace, public id 0x0FD3) with an Atomic.
+    let atomic = DmCommand::new(CommandKind::Atomic, "2")
+        .with_child(
+            DmCommand::new(CommandKind::Add, "3").with_item(
+                Item::target("./Vendor/MSFT/Scratch/a")
+                    .with_meta(Meta::format("int"))
+                    .with_data("5"),
+            ),
+        )
+        .with_child(
+            DmCommand::new(CommandKind::Replace, "4")
+                .with_item(Item::target("./Vendor/MSFT/Scratch/b").with_data("")),
+        );
+    let mut dm11 = Message::new(
+        SyncHdr::new("7", 3, "urn:uuid:dev1", "https://mdm.example/omadm"),
+        SyncBody::with_commands([atomic]),
+    );
+    dm11.attrs[0].value = syncml::tree::NS_SYNCML11.into();
+    if let Some(hdr) = dm11.hdr.as_mut() {
+        hdr.ver_dtd = Some("1.1".into());
+        hdr.ver_proto = Some("DM/1.1".into());
+    }
     vec![
         ("generated/client-pkg1".into(), client.to_element()),
         ("generated/server-pkg2".into(), server.to_element()),
+        ("generated/dm11-atomic".into(), dm11.to_element()),
     ]
 }
 
