@@ -227,7 +227,7 @@ fn expected_code(row: &HresultRow) -> Option<(u32, &'static str)> {
             .map(|code| {
                 (
                     code,
-                    "HRESULT = 0x87D10000 + 10000 + code, as every labelled row",
+                    "HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)",
                 )
             }),
         _ => None,

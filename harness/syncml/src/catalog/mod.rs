@@ -17,15 +17,13 @@ use std::sync::OnceLock;
 
 pub use explain::{Explanation, Findings, Match, Origin, Outcome, Search, StatusMapping};
 pub use hresult::{
-    SYNCML_HRESULT_BASE, format_hex, hresult_for_status, parse_hex_digits, signed,
-    status_for_hresult,
+    SYNCML_HRESULT_BASE, format_hex, hresult_for_status, signed, status_for_hresult,
 };
 pub use inconsistency::{Inconsistency, InconsistencyKind};
 pub use query::{QueryError, Reading, read_query};
 pub use tables::{
     AppInstallState, CatalogError, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,
 };
-pub use tsv::{Tsv, TsvError, TsvRow};
 
 /// All tables, read.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -354,7 +354,8 @@ fn the_display_shows_mapping_match_and_source_line() {
 fn every_inconsistency_of_the_source_tables_is_pinned() {
     let found: Vec<String> = inconsistencies().iter().map(ToString::to_string).collect();
     let rule = "by the rule HRESULT = 0x87D10000 + status";
-    let ios_rule = "by the rule HRESULT = 0x87D10000 + 10000 + code, as every labelled row";
+    let ios_rule =
+        "by the rule HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)";
     let mut expected = vec![
         "oma-response.tsv:37: hex does not match decimal: printed 0xF3FB4D95, but the decimal -2016344111 is 0x87D107D1".to_owned(),
         "oma-response.tsv:51: malformed hex: printed \"=0x87D101F8\", not a hexadecimal number; the decimal -2016345608 is 0x87D101F8".to_owned(),
