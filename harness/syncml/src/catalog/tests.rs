@@ -419,3 +419,32 @@ fn the_rules_catch_faults_planted_in_a_clean_row() {
         ]
     );
 }
+
+mod hostile_queries {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_gets_an_answer(query in "\\PC{0,80}") {
+            let explanation = explain(&query);
+            let text = explanation.to_string();
+            prop_assert!(!text.is_empty());
+        }
+
+        #[test]
+        fn every_32_bit_code_reads_the_same_in_its_three_forms(code in any::<u32>()) {
+            let as_hex = explain(&format!("0x{code:x}"));
+            let as_signed = explain(&signed(code).to_string());
+            let readings = |explanation: &Explanation| match &explanation.outcome {
+                Outcome::Found(findings) | Outcome::NotKnown(findings) => findings.readings.clone(),
+                Outcome::Invalid(error) => panic!("{error}"),
+            };
+            prop_assert_eq!(readings(&as_hex), vec![Reading::Hresult(code)]);
+            if signed(code) < 0 {
+                prop_assert_eq!(readings(&as_signed), vec![Reading::Hresult(code)]);
+                prop_assert_eq!(&as_hex.outcome, &as_signed.outcome);
+            }
+        }
+    }
+}
