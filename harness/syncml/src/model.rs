@@ -55,6 +55,7 @@ pub struct SyncBody {
 
 /// An element found where a command may stand: under SyncBody, Atomic or Sequence.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // commands are the common case; boxing them buys nothing
 pub enum BodyNode {
     Command(Command),
     /// An element that is not a DM command, kept as it came.
