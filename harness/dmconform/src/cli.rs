@@ -15,6 +15,23 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the conformance suite against a target and report the verdicts.
+    Run(cmd::run::RunArgs),
     /// Tell what a SyncML status, an HRESULT or an Intune error code means.
     Explain(cmd::explain::ExplainArgs),
+    /// List, check and measure the coverage of the spec files (requirements and cases).
+    Specs {
+        #[command(subcommand)]
+        command: cmd::specs::SpecsCommand,
+    },
+}
+
+/// Parses the arguments and runs the subcommand.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => cmd::run::run(args),
+        Command::Explain(args) => cmd::explain::run(&args),
+        Command::Specs { command } => cmd::specs::run(command),
+    }
 }

@@ -1,17 +1,5 @@
-//! The `dmconform` command line: reads the arguments and runs the subcommand.
+//! The `dmconform` command line; everything it does lives in the library's `cli` module.
 
-mod cli;
-mod cmd;
-
-use std::process::ExitCode;
-
-use clap::Parser;
-
-use cli::{Cli, Command};
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Explain(args) => cmd::explain::run(&args),
-    }
+fn main() -> std::process::ExitCode {
+    dmconform::cli::main()
 }

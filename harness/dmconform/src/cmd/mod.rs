@@ -1,3 +1,5 @@
 //! The subcommands, one module each.
 
 pub mod explain;
+pub mod run;
+pub mod specs;
