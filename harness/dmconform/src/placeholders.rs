@@ -16,6 +16,16 @@ pub const NAMES: &[&str] = &[
     "max-depth",
     "max-tot-len",
     "long-segment",
+    "too-deep-uri",
+    "too-long-uri",
+];
+
+/// Placeholders that need a URI limit, with the limit's name; a profile whose
+/// limit is 0 (unlimited) cannot run a case that uses them.
+pub const NEED_LIMITS: &[(&str, &str)] = &[
+    ("long-segment", "MaxSegLen"),
+    ("too-deep-uri", "MaxDepth"),
+    ("too-long-uri", "MaxTotLen"),
 ];
 
 /// The placeholder names used in a text, in order of appearance.
@@ -61,7 +71,7 @@ impl Bindings {
         let node_rel = node.strip_prefix("./").unwrap_or(&node).to_string();
         let l = &profile.limits;
         let values = vec![
-            ("node", node),
+            ("node", node.clone()),
             ("node-rel", node_rel),
             ("scratch", p.scratch.clone()),
             ("leaf", p.leaf.clone()),
@@ -72,8 +82,21 @@ impl Bindings {
             ("max-depth", l.max_depth.to_string()),
             ("max-tot-len", l.max_tot_len.to_string()),
             ("long-segment", "s".repeat(l.max_seg_len as usize + 1)),
+            ("too-deep-uri", too_deep(&node, l.max_depth)),
+            ("too-long-uri", too_long(&node, l.max_tot_len, l.max_seg_len)),
         ];
         Bindings { values }
+    }
+
+    /// Whether a placeholder has a value: the limit it needs is not 0.
+    pub fn usable(profile: &TargetProfile, name: &str) -> bool {
+        let l = &profile.limits;
+        match name {
+            "long-segment" => l.max_seg_len > 0,
+            "too-deep-uri" => l.max_depth > 0,
+            "too-long-uri" => l.max_tot_len > 0,
+            _ => true,
+        }
     }
 
     /// The value of one placeholder.
@@ -97,6 +120,39 @@ impl Bindings {
     }
 }
 
+/// Whether a text uses a placeholder.
+pub fn uses(text: &str, name: &str) -> bool {
+    names_in(text).any(|n| n == name)
+}
+
+/// Segments of a URI, not counting a leading `.`.
+fn depth(uri: &str) -> usize {
+    uri.split('/').filter(|s| *s != ".").count()
+}
+
+/// `node` extended to one segment more than `max_depth`.
+fn too_deep(node: &str, max_depth: u32) -> String {
+    let mut uri = node.to_string();
+    while depth(&uri) <= max_depth as usize {
+        uri.push_str("/d");
+    }
+    uri
+}
+
+/// `node` extended to one character more than `max_tot_len`, with no segment
+/// longer than `max_seg_len` (so that only the total length is over).
+fn too_long(node: &str, max_tot_len: u32, max_seg_len: u32) -> String {
+    let mut uri = node.to_string();
+    let seg = (max_seg_len.max(2) as usize).min(64);
+    while uri.len() <= max_tot_len as usize {
+        let room = max_tot_len as usize + 1 - uri.len();
+        let take = room.saturating_sub(1).clamp(1, seg);
+        uri.push('/');
+        uri.push_str(&"l".repeat(take));
+    }
+    uri
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +162,18 @@ mod tests {
         assert!(check_names("<LocURI>{node}/a</LocURI>").is_ok());
         assert!(check_names(r#"<Data>{"a": 1}</Data>"#).is_ok());
         assert!(check_names("{nodes}").unwrap_err().contains("{nodes}"));
+    }
+
+    #[test]
+    fn limit_uris_are_just_over_the_limits() {
+        let p = TargetProfile::reference();
+        let b = Bindings::new(&p, "uri.x", "xml");
+        let deep = b.get("too-deep-uri").unwrap();
+        assert_eq!(depth(deep), p.limits.max_depth as usize + 1);
+        let long = b.get("too-long-uri").unwrap();
+        assert_eq!(long.len(), p.limits.max_tot_len as usize + 1);
+        assert!(long.split('/').all(|s| s.len() <= p.limits.max_seg_len as usize));
+        assert_eq!(b.get("long-segment").unwrap().len(), p.limits.max_seg_len as usize + 1);
     }
 
     #[test]

@@ -193,6 +193,12 @@ fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Opti
         .map(String::as_str)
         .filter(|n| !profile.has(n) || !scheme_matches(n, profile))
         .collect();
+    for (name, limit) in crate::placeholders::NEED_LIMITS {
+        let used = case.step.iter().flat_map(|s| s.send.iter().chain(s.raw.iter())).any(|t| crate::placeholders::uses(t, name));
+        if used && !Bindings::usable(profile, name) {
+            return Some(format!("a URI limit ({limit} is 0: unlimited)"));
+        }
+    }
     if !case.profiles.is_empty() && !case.profiles.iter().any(|p| profile.profiles.contains(p)) {
         return Some(format!("profile {}", case.profiles.join(" or ")));
     }

@@ -117,8 +117,12 @@ pub fn check(step_no: usize, step: &Step, replies: &[&Received], requirements: &
     }
     if step.ends {
         out.judged = true;
+        let severity = match step.ends_level {
+            Some(Level::Should) | Some(Level::May) => Severity::NonStrict,
+            _ => Severity::Fail,
+        };
         if !ended {
-            fail(Severity::Fail, format!("step {step_no}: session ends"), "the client ends the session".into(), "the client answered".into(), exchange);
+            fail(severity, format!("step {step_no}: session ends"), "the client ends the session".into(), "the client answered".into(), exchange);
         }
     }
     out

@@ -131,6 +131,9 @@ pub struct Step {
     pub alerts: Vec<u16>,
     #[serde(default)]
     pub ends: bool,
+    /// `should`: a client that does not end the session is non-strict, not failing.
+    #[serde(default)]
+    pub ends_level: Option<Level>,
     #[serde(default)]
     pub hdr_status: Option<u16>,
     #[serde(default)]
