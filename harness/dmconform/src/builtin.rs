@@ -26,7 +26,9 @@ impl Reference {
     fn encode(&self, message: &syncml::Message) -> Result<Wire, TargetError> {
         codec::encode(&message.to_element(), self.encoding)
             .map(|body| Wire::new(self.encoding, body))
-            .map_err(|e| TargetError::Other(format!("the reference cannot encode its message: {e}")))
+            .map_err(|e| {
+                TargetError::Other(format!("the reference cannot encode its message: {e}"))
+            })
     }
 }
 
@@ -47,8 +49,9 @@ impl Target for Reference {
     }
 
     fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError> {
-        let decoded = codec::decode(&message.body, &codec::reply_limits())
-            .map_err(|e| TargetError::Other(format!("the reference cannot read the server message: {e}")))?;
+        let decoded = codec::decode(&message.body, &codec::reply_limits()).map_err(|e| {
+            TargetError::Other(format!("the reference cannot read the server message: {e}"))
+        })?;
         match self.client.handle(&decoded.message) {
             Some(reply) => self.encode(&reply).map(Some),
             None => Ok(None),

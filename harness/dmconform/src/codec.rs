@@ -66,7 +66,8 @@ pub fn encode(root: &Element, encoding: Encoding) -> Result<Vec<u8>, String> {
 
 /// Reads the XML of a case step (a SyncBody fragment) into elements.
 pub fn parse_fragment(text: &str) -> Result<Vec<Element>, String> {
-    let nodes = xml::read_fragment(text.as_bytes(), &Limits::default()).map_err(|e| e.to_string())?;
+    let nodes =
+        xml::read_fragment(text.as_bytes(), &Limits::default()).map_err(|e| e.to_string())?;
     Ok(nodes
         .into_iter()
         .filter_map(|n| match n {

@@ -69,7 +69,11 @@ impl Harness {
         let suite = Arc::new(suite);
         let mut trials = Vec::new();
         if !problems.is_empty() {
-            let text = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+            let text = problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n");
             trials.push(Trial::test("specs-load", move || Err(Failed::from(text))));
         }
         for (case, encoding) in self.options.select(&suite) {
@@ -82,7 +86,8 @@ impl Harness {
             let snapshots = self.snapshots.clone();
             trials.push(Trial::test(name.clone(), move || {
                 let mut target = factory();
-                let mut run = run_case(&suite, &case, encoding, target.as_mut(), &profile, &options);
+                let mut run =
+                    run_case(&suite, &case, encoding, target.as_mut(), &profile, &options);
                 if let Some(d) = profile.deviation.iter().find(|d| {
                     glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&run.id))
                         && d.encoding.as_deref().is_none_or(|e| e == encoding.name())

@@ -65,7 +65,13 @@ impl Bindings {
         let p = &profile.paths;
         let leaf_name: String = format!("{case_id}-{tag}")
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         let node = format!("{}/{}", p.scratch, leaf_name);
         let node_rel = node.strip_prefix("./").unwrap_or(&node).to_string();
@@ -83,7 +89,10 @@ impl Bindings {
             ("max-tot-len", l.max_tot_len.to_string()),
             ("long-segment", "s".repeat(l.max_seg_len as usize + 1)),
             ("too-deep-uri", too_deep(&node, l.max_depth)),
-            ("too-long-uri", too_long(&node, l.max_tot_len, l.max_seg_len)),
+            (
+                "too-long-uri",
+                too_long(&node, l.max_tot_len, l.max_seg_len),
+            ),
         ];
         Bindings { values }
     }
@@ -172,8 +181,14 @@ mod tests {
         assert_eq!(depth(deep), p.limits.max_depth as usize + 1);
         let long = b.get("too-long-uri").unwrap();
         assert_eq!(long.len(), p.limits.max_tot_len as usize + 1);
-        assert!(long.split('/').all(|s| s.len() <= p.limits.max_seg_len as usize));
-        assert_eq!(b.get("long-segment").unwrap().len(), p.limits.max_seg_len as usize + 1);
+        assert!(
+            long.split('/')
+                .all(|s| s.len() <= p.limits.max_seg_len as usize)
+        );
+        assert_eq!(
+            b.get("long-segment").unwrap().len(),
+            p.limits.max_seg_len as usize + 1
+        );
     }
 
     #[test]

@@ -159,6 +159,10 @@ mod tests {
     #[test]
     fn unknown_capability_is_named() {
         let text = REFERENCE.replace("\"lob\"", "\"teleport\"");
-        assert!(TargetProfile::parse(&text).unwrap_err().contains("teleport"));
+        assert!(
+            TargetProfile::parse(&text)
+                .unwrap_err()
+                .contains("teleport")
+        );
     }
 }

@@ -138,7 +138,9 @@ pub fn run_suite_with_progress(
 fn deviation_for(profile: &TargetProfile, run: &CaseRun) -> Option<usize> {
     profile.deviation.iter().position(|d| {
         glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&run.id))
-            && d.encoding.as_deref().is_none_or(|e| e == run.encoding.name())
+            && d.encoding
+                .as_deref()
+                .is_none_or(|e| e == run.encoding.name())
     })
 }
 
@@ -194,7 +196,11 @@ fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Opti
         .filter(|n| !profile.has(n) || !scheme_matches(n, profile))
         .collect();
     for (name, limit) in crate::placeholders::NEED_LIMITS {
-        let used = case.step.iter().flat_map(|s| s.send.iter().chain(s.raw.iter())).any(|t| crate::placeholders::uses(t, name));
+        let used = case
+            .step
+            .iter()
+            .flat_map(|s| s.send.iter().chain(s.raw.iter()))
+            .any(|t| crate::placeholders::uses(t, name));
         if used && !Bindings::usable(profile, name) {
             return Some(format!("a URI limit ({limit} is 0: unlimited)"));
         }
@@ -208,7 +214,10 @@ fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Opti
 /// A case that needs an authentication scheme runs only when the target is
 /// configured for it.
 fn scheme_matches(need: &str, profile: &TargetProfile) -> bool {
-    let scheme = profile.credentials.as_ref().map_or("none", |c| c.scheme.as_str());
+    let scheme = profile
+        .credentials
+        .as_ref()
+        .map_or("none", |c| c.scheme.as_str());
     match need {
         "auth-basic" => scheme == "basic",
         "auth-md5" => scheme == "md5",
@@ -238,9 +247,13 @@ fn drive(
             return false;
         }
     };
-    let first = session.first.clone().expect("an opened session has package 1");
-    run.findings
-        .extend(invariants::check_client_message(&first, encoding, &mut facts));
+    let first = session
+        .first
+        .clone()
+        .expect("an opened session has package 1");
+    run.findings.extend(invariants::check_client_message(
+        &first, encoding, &mut facts,
+    ));
     let mut after_challenge: Option<Received> = None;
 
     for (i, step) in case.step.iter().enumerate() {
@@ -258,7 +271,7 @@ fn drive(
             Ok((sent, replies)) => {
                 let refs: Vec<&Received> = replies.iter().collect();
                 run.findings.extend(invariants::check_step(&sent, &refs));
-                let o = expect::check(n, step, &refs, &case.requirements, session.ended);
+                let o = expect::check(n, step, &refs, &case.requirements, session.ended, &bindings);
                 judged |= o.judged;
                 run.findings.extend(o.findings);
                 run.statuses.extend(expect::status_records(n, &refs));
@@ -278,7 +291,13 @@ fn drive(
     }
     for check in &case.checks {
         judged = true;
-        if let Some(f) = named::run(check, &first, after_challenge.as_ref(), profile, case.requirements.first()) {
+        if let Some(f) = named::run(
+            check,
+            &first,
+            after_challenge.as_ref(),
+            profile,
+            case.requirements.first(),
+        ) {
             run.findings.push(f);
         }
     }
@@ -304,8 +323,11 @@ fn exchange_step(
         return Ok((sent, replies));
     };
     loop {
-        run.findings
-            .extend(invariants::check_client_message(&reply, session.encoding, facts));
+        run.findings.extend(invariants::check_client_message(
+            &reply,
+            session.encoding,
+            facts,
+        ));
         let done = reply.decoded.message.is_final() || !server_final;
         replies.push(reply);
         if done || replies.len() >= opts.max_messages_per_step {
@@ -364,9 +386,11 @@ fn close(
             ..Outgoing::default()
         };
         match session.send(end) {
-            Ok((_, Some(r))) => run
-                .findings
-                .extend(invariants::check_client_message(&r, session.encoding, facts)),
+            Ok((_, Some(r))) => run.findings.extend(invariants::check_client_message(
+                &r,
+                session.encoding,
+                facts,
+            )),
             Ok((_, None)) => return,
             Err(e) => {
                 error(run, &e);
@@ -396,7 +420,11 @@ fn outgoing(step: &crate::spec::Step, b: &Bindings, n: usize) -> Result<Outgoing
     let mut out = Outgoing {
         label: format!("step {n}"),
         not_final: !step.r#final,
-        header: step.header.iter().map(|(k, v)| (k.clone(), b.apply(v))).collect(),
+        header: step
+            .header
+            .iter()
+            .map(|(k, v)| (k.clone(), b.apply(v)))
+            .collect(),
         hdr_status: step.hdr_status,
         chal: step.chal.clone(),
         ..Outgoing::default()
@@ -406,7 +434,8 @@ fn outgoing(step: &crate::spec::Step, b: &Bindings, n: usize) -> Result<Outgoing
     }
     if let Some(raw) = &step.raw {
         let text = b.apply(raw);
-        let doc = syncml::xml::read(text.as_bytes(), &syncml::Limits::default()).map_err(|e| e.to_string())?;
+        let doc = syncml::xml::read(text.as_bytes(), &syncml::Limits::default())
+            .map_err(|e| e.to_string())?;
         out.raw = Some(doc.root);
     }
     Ok(out)

@@ -132,7 +132,12 @@ impl<'t> Session<'t> {
         }
         let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
         let (message, _) = syncml::Message::from_element(&root);
-        let exchange = self.record(Direction::ToTarget, &out.label, self.encoding.content_type(), &body);
+        let exchange = self.record(
+            Direction::ToTarget,
+            &out.label,
+            self.encoding.content_type(),
+            &body,
+        );
         let sent = Sent {
             root,
             message,
@@ -165,7 +170,13 @@ impl<'t> Session<'t> {
         }
     }
 
-    fn record(&mut self, direction: Direction, label: &str, content_type: &str, body: &[u8]) -> usize {
+    fn record(
+        &mut self,
+        direction: Direction,
+        label: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> usize {
         let (text, hex) = codec::render(body);
         self.transcript.push(Exchange {
             direction,
@@ -181,7 +192,9 @@ impl<'t> Session<'t> {
     fn build(&self, out: &Outgoing) -> Element {
         let client = self.last_client.as_ref().map(|r| &r.decoded.message);
         let hdr = client.and_then(|m| m.hdr.as_ref());
-        let session_id = hdr.and_then(|h| h.session_id.clone()).unwrap_or_else(|| "1".into());
+        let session_id = hdr
+            .and_then(|h| h.session_id.clone())
+            .unwrap_or_else(|| "1".into());
         let device = hdr
             .and_then(|h| h.source.as_ref())
             .and_then(|s| s.loc_uri.clone())
@@ -218,7 +231,10 @@ impl<'t> Session<'t> {
                     continue;
                 }
                 let cmd_ref = c.cmd_id.clone().unwrap_or_default();
-                body.push(Command::status(take_id(), msg_ref.clone(), cmd_ref, c.kind.name(), 200).to_element());
+                body.push(
+                    Command::status(take_id(), msg_ref.clone(), cmd_ref, c.kind.name(), 200)
+                        .to_element(),
+                );
             }
         }
         for c in &out.commands {
@@ -275,9 +291,10 @@ fn apply_header_overrides(header: &mut Element, overrides: &[(String, String)]) 
         } else {
             Some(Element::text(name.as_str(), value.as_str()))
         };
-        let pos = header.children.iter().position(
-            |n| matches!(n, Node::Element(e) if e.local_name() == name),
-        );
+        let pos = header
+            .children
+            .iter()
+            .position(|n| matches!(n, Node::Element(e) if e.local_name() == name));
         match (pos, new) {
             (Some(i), Some(e)) => header.children[i] = Node::Element(e),
             (Some(i), None) => {

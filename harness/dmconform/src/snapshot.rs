@@ -17,11 +17,21 @@ pub fn render(run: &CaseRun) -> String {
             .and_then(syncml::catalog::syncml_status)
             .map_or("(unknown code)".to_string(), |i| i.name.to_string());
         let hresult = match code {
-            Some(c) if c >= 300 => format!("  HRESULT 0x{:08X}", syncml::catalog::hresult_for_status(c)),
+            Some(c) if c >= 300 => {
+                format!("  HRESULT 0x{:08X}", syncml::catalog::hresult_for_status(c))
+            }
             _ => String::new(),
         };
-        let cmd_ref = if s.cmd_ref.is_empty() { "(blank)" } else { s.cmd_ref.as_str() };
-        let _ = writeln!(out, "step {} CmdRef {:<7} {:<9} {} {}{}", s.step, cmd_ref, s.cmd, s.code, name, hresult);
+        let cmd_ref = if s.cmd_ref.is_empty() {
+            "(blank)"
+        } else {
+            s.cmd_ref.as_str()
+        };
+        let _ = writeln!(
+            out,
+            "step {} CmdRef {:<7} {:<9} {} {}{}",
+            s.step, cmd_ref, s.cmd, s.code, name, hresult
+        );
     }
     out
 }

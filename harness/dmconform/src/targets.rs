@@ -13,10 +13,16 @@ pub fn open(spec: &str, config: ClientConfig) -> Result<Box<dyn Target>, String>
             let faults = parse_faults(query)?;
             Ok(Box::new(Reference::new(config, faults)))
         }
-        k if k.starts_with("http://") || k.starts_with("https://") || k.starts_with("listen:") || k.starts_with("exec:") => Err(format!(
-            "target {spec:?}: the {} transport is not part of this build; use builtin:reference, or plug an implementation of dmconform::Target into the library",
-            k.split(':').next().unwrap_or(k)
-        )),
+        k if k.starts_with("http://")
+            || k.starts_with("https://")
+            || k.starts_with("listen:")
+            || k.starts_with("exec:") =>
+        {
+            Err(format!(
+                "target {spec:?}: the {} transport is not part of this build; use builtin:reference, or plug an implementation of dmconform::Target into the library",
+                k.split(':').next().unwrap_or(k)
+            ))
+        }
         _ => Err(format!(
             "unknown target {spec:?}: expected builtin:reference or builtin:reference?fault=NAME[,NAME…] (see `dmconform run --list-faults`)"
         )),
@@ -29,7 +35,9 @@ fn parse_faults(query: &str) -> Result<Vec<Fault>, String> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         if key != "fault" {
-            return Err(format!("unknown target option {key:?}: only fault=NAME is known"));
+            return Err(format!(
+                "unknown target option {key:?}: only fault=NAME is known"
+            ));
         }
         for name in value.split(',').filter(|n| !n.is_empty()) {
             let f = name.parse::<Fault>().map_err(|_| {

@@ -17,7 +17,8 @@ use syncml::tree::{Element, Node};
 struct Corrupting(Reference);
 
 fn corrupt(wire: Wire, first: bool) -> Wire {
-    let decoded = codec::decode(&wire.body, &codec::reply_limits()).expect("the reference's messages decode");
+    let decoded =
+        codec::decode(&wire.body, &codec::reply_limits()).expect("the reference's messages decode");
     let mut root = decoded.root;
     if let Some(body) = root.child_mut("SyncBody") {
         body.children.retain(|n| match n {
@@ -29,7 +30,10 @@ fn corrupt(wire: Wire, first: bool) -> Wire {
             _ => true,
         });
         for st in body.elements_mut().filter(|e| e.local_name() == "Status") {
-            if st.child("CmdRef").is_some_and(|r| r.text_content().trim() == "0") {
+            if st
+                .child("CmdRef")
+                .is_some_and(|r| r.text_content().trim() == "0")
+            {
                 continue;
             }
             if let Some(data) = st.child_mut("Data") {
@@ -43,7 +47,10 @@ fn corrupt(wire: Wire, first: bool) -> Wire {
         hdr.remove_children("Cred");
     }
     let encoding = decoded.encoding;
-    Wire::new(encoding, codec::encode(&root, encoding).expect("re-encodes"))
+    Wire::new(
+        encoding,
+        codec::encode(&root, encoding).expect("re-encodes"),
+    )
 }
 
 impl Target for Corrupting {
@@ -83,7 +90,10 @@ fn every_judged_case_fails_against_corrupted_replies() {
     for (case, encoding) in opts.select(&suite) {
         let mut good = Reference::new(client_config(&profile), Vec::new());
         let baseline = run_case(&suite, case, encoding, &mut good, &profile, &opts);
-        if matches!(baseline.verdict, Verdict::Informational | Verdict::Unsupported) {
+        if matches!(
+            baseline.verdict,
+            Verdict::Informational | Verdict::Unsupported
+        ) {
             continue;
         }
         let mut bad = Corrupting(Reference::new(client_config(&profile), Vec::new()));
@@ -96,7 +106,10 @@ fn every_judged_case_fails_against_corrupted_replies() {
             survived.push(case.id.clone());
         }
     }
-    assert!(survived.is_empty(), "cases whose own checks did not fail on corrupted replies: {survived:#?}");
+    assert!(
+        survived.is_empty(),
+        "cases whose own checks did not fail on corrupted replies: {survived:#?}"
+    );
 }
 
 #[test]
@@ -112,5 +125,8 @@ fn every_fault_switch_makes_some_case_fail() {
             invisible.push(fault.name());
         }
     }
-    assert!(invisible.is_empty(), "faults no case detects: {invisible:?}");
+    assert!(
+        invisible.is_empty(),
+        "faults no case detects: {invisible:?}"
+    );
 }

@@ -27,6 +27,12 @@ pub mod req {
     pub const CLIENT_COMMANDS: &str = "oma.session.client-commands";
     pub const NO_EMPTY_MESSAGE: &str = "msmdm.status.no-synchdr-only-message";
     pub const CONTENT_TYPE: &str = "oma.syncml.mime";
+    pub const SESSIONID_LENGTH: &str = "msmdm.session.sessionid-length";
+    pub const RESULTS_SOURCE: &str = "oma.status.results-source";
+    /// The Windows wording of rules the invariants above already check.
+    pub const WIN_MSGREF: &str = "win.common.msgref";
+    pub const WIN_FINAL: &str = "win.common.final";
+    pub const WIN_STATUS: &str = "win.status.completion";
 }
 
 /// Every requirement the invariants check, for lint and coverage.
@@ -46,9 +52,20 @@ pub const REQUIREMENTS: &[&str] = &[
     req::CLIENT_COMMANDS,
     req::NO_EMPTY_MESSAGE,
     req::CONTENT_TYPE,
+    req::SESSIONID_LENGTH,
+    req::RESULTS_SOURCE,
+    req::WIN_MSGREF,
+    req::WIN_FINAL,
+    req::WIN_STATUS,
 ];
 
-fn finding(req: &str, check: &str, expected: impl Into<String>, actual: impl Into<String>, exchange: usize) -> Finding {
+fn finding(
+    req: &str,
+    check: &str,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+    exchange: usize,
+) -> Finding {
     Finding {
         severity: Severity::Fail,
         requirement: Some(req.to_string()),
@@ -69,7 +86,11 @@ pub struct SessionFacts {
 /// Checks one client message on its own: content type, version fields,
 /// SessionID, MsgID, CmdIDs, the commands a client may send, and that it is not
 /// a message holding only a successful Status for the SyncHdr.
-pub fn check_client_message(r: &Received, encoding: Encoding, facts: &mut SessionFacts) -> Vec<Finding> {
+pub fn check_client_message(
+    r: &Received,
+    encoding: Encoding,
+    facts: &mut SessionFacts,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let x = r.exchange;
     let m = &r.decoded.message;
@@ -85,10 +106,22 @@ pub fn check_client_message(r: &Received, encoding: Encoding, facts: &mut Sessio
     }
     let hdr = m.hdr.clone().unwrap_or_default();
     if hdr.ver_dtd.as_deref().map(str::trim) != Some("1.2") {
-        out.push(finding(req::VERDTD, "VerDTD", "1.2", shown(&hdr.ver_dtd), x));
+        out.push(finding(
+            req::VERDTD,
+            "VerDTD",
+            "1.2",
+            shown(&hdr.ver_dtd),
+            x,
+        ));
     }
     if hdr.ver_proto.as_deref().map(str::trim) != Some("DM/1.2") {
-        out.push(finding(req::VERPROTO, "VerProto", "DM/1.2", shown(&hdr.ver_proto), x));
+        out.push(finding(
+            req::VERPROTO,
+            "VerProto",
+            "DM/1.2",
+            shown(&hdr.ver_proto),
+            x,
+        ));
     }
     match (&facts.session_id, &hdr.session_id) {
         (Some(known), Some(now)) if known != now => out.push(finding(
@@ -98,11 +131,31 @@ pub fn check_client_message(r: &Received, encoding: Encoding, facts: &mut Sessio
             now.clone(),
             x,
         )),
-        (_, None) => out.push(finding(req::SESSIONID, "SessionID present", "a SessionID", "none", x)),
+        (_, None) => out.push(finding(
+            req::SESSIONID,
+            "SessionID present",
+            "a SessionID",
+            "none",
+            x,
+        )),
         (None, Some(now)) => facts.session_id = Some(now.clone()),
         _ => {}
     }
-    let msg_id = hdr.msg_id.as_deref().and_then(|s| s.trim().parse::<u64>().ok());
+    if let Some(id) = &hdr.session_id
+        && id.trim().len() > 4
+    {
+        out.push(finding(
+            req::SESSIONID_LENGTH,
+            "SessionID at most 4 bytes",
+            "4 bytes or fewer",
+            format!("{:?} ({} bytes)", id.trim(), id.trim().len()),
+            x,
+        ));
+    }
+    let msg_id = hdr
+        .msg_id
+        .as_deref()
+        .and_then(|s| s.trim().parse::<u64>().ok());
     let expected_id = facts.last_client_msg_id.map_or(1, |p| p + 1);
     if msg_id != Some(expected_id) {
         out.push(finding(
@@ -118,9 +171,21 @@ pub fn check_client_message(r: &Received, encoding: Encoding, facts: &mut Sessio
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
         match c.cmd_id.as_deref().map(str::trim) {
-            Some("0") => out.push(finding(req::CMDID, "CmdID is not 0", "a CmdID other than 0", format!("{} with CmdID 0", c.kind), x)),
+            Some("0") => out.push(finding(
+                req::CMDID,
+                "CmdID is not 0",
+                "a CmdID other than 0",
+                format!("{} with CmdID 0", c.kind),
+                x,
+            )),
             Some(id) => *ids.entry(id).or_default() += 1,
-            None => out.push(finding(req::CMDID, "every command has a CmdID", "a CmdID", format!("{} without CmdID", c.kind), x)),
+            None => out.push(finding(
+                req::CMDID,
+                "every command has a CmdID",
+                "a CmdID",
+                format!("{} without CmdID", c.kind),
+                x,
+            )),
         }
         if !client_may_send(c) {
             out.push(finding(
@@ -132,8 +197,32 @@ pub fn check_client_message(r: &Received, encoding: Encoding, facts: &mut Sessio
             ));
         }
     }
+    for r in m.commands().filter(|c| c.kind == CommandKind::Results) {
+        if r.items.is_empty()
+            || r.items
+                .iter()
+                .any(|i| i.source_uri().is_none_or(|u| u.trim().is_empty()))
+        {
+            out.push(finding(
+                req::RESULTS_SOURCE,
+                "every Item of a Results names its Source",
+                "Item/Source/LocURI in every Item",
+                format!(
+                    "Results for CmdRef {} with an Item without Source",
+                    shown(&r.cmd_ref)
+                ),
+                x,
+            ));
+        }
+    }
     for (id, n) in ids.into_iter().filter(|(_, n)| *n > 1) {
-        out.push(finding(req::CMDID, "CmdIDs unique in the message", "each CmdID once", format!("CmdID {id} used {n} times"), x));
+        out.push(finding(
+            req::CMDID,
+            "CmdIDs unique in the message",
+            "each CmdID once",
+            format!("CmdID {id} used {n} times"),
+            x,
+        ));
     }
     if is_synchdr_success_only(m) {
         out.push(finding(
@@ -173,9 +262,7 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
             )),
         }
     }
-    if !sent.message.is_final()
-        && first.decoded.message.is_final()
-    {
+    if !sent.message.is_final() && first.decoded.message.is_final() {
         out.push(finding(
             req::FINAL,
             "no Final while the server's package is not complete",
@@ -191,11 +278,16 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
         .flat_map(|r| r.decoded.message.commands().map(move |c| (r.exchange, c)))
         .filter(|(_, c)| matches!(c.kind, CommandKind::Status | CommandKind::Results))
         .collect();
-    for (x, s) in answers.iter().filter(|(_, c)| c.kind == CommandKind::Status) {
+    for (x, s) in answers
+        .iter()
+        .filter(|(_, c)| c.kind == CommandKind::Status)
+    {
         if s.cmd_ref.as_deref().map(str::trim) == Some("0") && first.exchange != *x {
             continue; // the SyncHdr Status of a later message answers that message
         }
-        if s.msg_ref.as_deref().map(str::trim) != Some(server_msg_id.as_str()) && *x == first.exchange {
+        if s.msg_ref.as_deref().map(str::trim) != Some(server_msg_id.as_str())
+            && *x == first.exchange
+        {
             out.push(finding(
                 req::MSGREF,
                 "MsgRef names the message answered",
@@ -211,11 +303,22 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
     let owed = |c: &Command| {
         !c.no_resp
             && !matches!(c.kind, CommandKind::Status | CommandKind::Results)
-            && c.cmd_id.as_deref().is_some_and(|id| !duplicated.contains(&id.trim().to_string()))
+            && c.cmd_id
+                .as_deref()
+                .is_some_and(|id| !duplicated.contains(&id.trim().to_string()))
     };
     // One Status per command: top-level commands and the children of top-level containers.
-    let mut levels: Vec<Vec<&Command>> = vec![body.iter().filter_map(|n| n.command()).filter(|c| owed(c)).collect()];
-    for c in body.iter().filter_map(|n| n.command()).filter(|c| c.kind.is_container()) {
+    let mut levels: Vec<Vec<&Command>> = vec![
+        body.iter()
+            .filter_map(|n| n.command())
+            .filter(|c| owed(c))
+            .collect(),
+    ];
+    for c in body
+        .iter()
+        .filter_map(|n| n.command())
+        .filter(|c| c.kind.is_container())
+    {
         levels.push(c.child_commands().filter(|c| owed(c)).collect());
     }
     let status_pos = |c: &Command| -> Vec<usize> {
@@ -259,7 +362,13 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
                     out.push(finding(
                         req::STATUS_ORDER,
                         "Statuses in the order of the commands",
-                        format!("the Status for {} {} before the one for {} {}", lc.kind, id_of(lc), c.kind, id_of(c)),
+                        format!(
+                            "the Status for {} {} before the one for {} {}",
+                            lc.kind,
+                            id_of(lc),
+                            c.kind,
+                            id_of(c)
+                        ),
                         "the other way round",
                         first.exchange,
                     ));
@@ -270,7 +379,11 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
     }
 
     // Results: only after a 200 Status for a Get, and for every such Get.
-    for (i, (x, r)) in answers.iter().enumerate().filter(|(_, (_, c))| c.kind == CommandKind::Results) {
+    for (i, (x, r)) in answers
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| c.kind == CommandKind::Results)
+    {
         let cmd_ref = r.cmd_ref.as_deref().unwrap_or("").trim();
         let ok_before = answers[..i].iter().any(|(_, s)| {
             s.kind == CommandKind::Status
@@ -288,13 +401,17 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
             ));
         }
     }
-    for c in flatten(body).into_iter().filter(|c| c.kind == CommandKind::Get && owed(c)) {
+    for c in flatten(body)
+        .into_iter()
+        .filter(|c| c.kind == CommandKind::Get && owed(c))
+    {
         let id = id_of(c);
-        let ok = answers
-            .iter()
-            .any(|(_, s)| s.kind == CommandKind::Status && answers_command(s, c) && s.code() == Some(200));
+        let ok = answers.iter().any(|(_, s)| {
+            s.kind == CommandKind::Status && answers_command(s, c) && s.code() == Some(200)
+        });
         let has_results = answers.iter().any(|(_, r)| {
-            r.kind == CommandKind::Results && r.cmd_ref.as_deref().map(str::trim) == Some(id.as_str())
+            r.kind == CommandKind::Results
+                && r.cmd_ref.as_deref().map(str::trim) == Some(id.as_str())
         });
         if ok && !has_results {
             out.push(finding(
@@ -325,7 +442,11 @@ fn duplicated_ids(body: &[syncml::BodyNode]) -> Vec<String> {
             *counts.entry(id.trim().to_string()).or_default() += 1;
         }
     }
-    counts.into_iter().filter(|(_, n)| *n > 1).map(|(id, _)| id).collect()
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(id, _)| id)
+        .collect()
 }
 
 fn client_may_send(c: &Command) -> bool {
@@ -341,7 +462,10 @@ fn client_may_send(c: &Command) -> bool {
 
 fn is_synchdr_success_only(m: &Message) -> bool {
     let cmds: Vec<&Command> = m.commands().collect();
-    let unknown = m.body.as_ref().is_some_and(|b| b.nodes.iter().any(|n| n.command().is_none()));
+    let unknown = m
+        .body
+        .as_ref()
+        .is_some_and(|b| b.nodes.iter().any(|n| n.command().is_none()));
     matches!(cmds.as_slice(), [s] if s.kind == CommandKind::Status
         && s.cmd_ref.as_deref().map(str::trim) == Some("0")
         && s.code().is_some_and(|c| c / 100 == 2))
@@ -355,7 +479,9 @@ pub fn describe_command(c: &Command) -> String {
             "Status (CmdRef {}, Cmd {}, {})",
             shown(&c.cmd_ref),
             shown(&c.cmd),
-            c.data.as_ref().map_or("no Data".into(), |d| d.as_text().trim().to_string())
+            c.data
+                .as_ref()
+                .map_or("no Data".into(), |d| d.as_text().trim().to_string())
         ),
         k => format!("{k} {}", shown(&c.cmd_id)),
     }
@@ -386,11 +512,15 @@ mod tests {
 <Target><LocURI>srv</LocURI></Target><Source><LocURI>dev</LocURI></Source></SyncHdr>";
 
     fn status(id: u32, cmd_ref: &str, cmd: &str, code: u16) -> String {
-        format!("<Status><CmdID>{id}</CmdID><MsgRef>1</MsgRef><CmdRef>{cmd_ref}</CmdRef><Cmd>{cmd}</Cmd><Data>{code}</Data></Status>")
+        format!(
+            "<Status><CmdID>{id}</CmdID><MsgRef>1</MsgRef><CmdRef>{cmd_ref}</CmdRef><Cmd>{cmd}</Cmd><Data>{code}</Data></Status>"
+        )
     }
 
     fn results(id: u32) -> String {
-        format!("<Results><CmdID>{id}</CmdID><MsgRef>1</MsgRef><CmdRef>3</CmdRef><Item><Source><LocURI>./a</LocURI></Source><Data>1</Data></Item></Results>")
+        format!(
+            "<Results><CmdID>{id}</CmdID><MsgRef>1</MsgRef><CmdRef>3</CmdRef><Item><Source><LocURI>./a</LocURI></Source><Data>1</Data></Item></Results>"
+        )
     }
 
     fn good_body() -> Vec<String> {
@@ -414,22 +544,32 @@ mod tests {
 
     fn received(xml: &str, content_type: &str) -> Received {
         Received {
-            decoded: codec::decode(xml.as_bytes(), &codec::reply_limits()).expect("test message decodes"),
+            decoded: codec::decode(xml.as_bytes(), &codec::reply_limits())
+                .expect("test message decodes"),
             content_type: content_type.into(),
             exchange: 1,
         }
     }
 
     fn sent() -> Sent {
-        let root = syncml::xml::read(SENT.as_bytes(), &syncml::Limits::default()).unwrap().root;
+        let root = syncml::xml::read(SENT.as_bytes(), &syncml::Limits::default())
+            .unwrap()
+            .root;
         let (message, _) = Message::from_element(&root);
-        Sent { root, message, exchange: 0 }
+        Sent {
+            root,
+            message,
+            exchange: 0,
+        }
     }
 
     /// Requirement ids of the findings for a reply (message checks and step checks).
     fn broken(xml: &str, content_type: &str) -> Vec<String> {
         let r = received(xml, content_type);
-        let mut facts = SessionFacts { session_id: Some("1".into()), last_client_msg_id: Some(1) };
+        let mut facts = SessionFacts {
+            session_id: Some("1".into()),
+            last_client_msg_id: Some(1),
+        };
         let mut f = check_client_message(&r, Encoding::Xml, &mut facts);
         f.extend(check_step(&sent(), &[&r]));
         let mut ids: Vec<String> = f.into_iter().filter_map(|f| f.requirement).collect();
@@ -456,7 +596,10 @@ mod tests {
 
     #[test]
     fn wrong_msgref() {
-        let b: Vec<String> = good_body().into_iter().map(|s| s.replacen("<MsgRef>1</MsgRef>", "<MsgRef>7</MsgRef>", 1)).collect();
+        let b: Vec<String> = good_body()
+            .into_iter()
+            .map(|s| s.replacen("<MsgRef>1</MsgRef>", "<MsgRef>7</MsgRef>", 1))
+            .collect();
         assert!(broken_by(b).contains(&req::MSGREF.to_string()));
     }
 
@@ -491,11 +634,40 @@ mod tests {
     fn header_fields() {
         let good = reply(&good_body(), true);
         let ct = crate::target::CONTENT_TYPE_XML;
-        assert_eq!(broken(&good.replace("<VerDTD>1.2", "<VerDTD>1.1"), ct), vec![req::VERDTD.to_string()]);
-        assert_eq!(broken(&good.replace("DM/1.2", "DM/1.1"), ct), vec![req::VERPROTO.to_string()]);
-        assert_eq!(broken(&good.replace("<SessionID>1", "<SessionID>2"), ct), vec![req::SESSIONID.to_string()]);
-        assert_eq!(broken(&good.replace("<MsgID>2", "<MsgID>3"), ct), vec![req::MSGID.to_string()]);
-        assert_eq!(broken(&good, "text/xml"), vec![req::CONTENT_TYPE.to_string()]);
+        assert_eq!(
+            broken(&good.replace("<VerDTD>1.2", "<VerDTD>1.1"), ct),
+            vec![req::VERDTD.to_string()]
+        );
+        assert_eq!(
+            broken(&good.replace("DM/1.2", "DM/1.1"), ct),
+            vec![req::VERPROTO.to_string()]
+        );
+        assert_eq!(
+            broken(&good.replace("<SessionID>1", "<SessionID>2"), ct),
+            vec![req::SESSIONID.to_string()]
+        );
+        assert_eq!(
+            broken(&good.replace("<MsgID>2", "<MsgID>3"), ct),
+            vec![req::MSGID.to_string()]
+        );
+        assert_eq!(
+            broken(&good, "text/xml"),
+            vec![req::CONTENT_TYPE.to_string()]
+        );
+    }
+
+    #[test]
+    fn long_sessionid_and_results_without_source() {
+        let good = reply(&good_body(), true);
+        let ct = crate::target::CONTENT_TYPE_XML;
+        let long = good.replace("<SessionID>1", "<SessionID>123456");
+        let ids = broken(&long, ct);
+        assert!(ids.contains(&req::SESSIONID_LENGTH.to_string()), "{ids:?}");
+        let no_source = good.replace("<Source><LocURI>./a</LocURI></Source>", "");
+        assert_eq!(
+            broken(&no_source, ct),
+            vec![req::RESULTS_SOURCE.to_string()]
+        );
     }
 
     #[test]
@@ -511,7 +683,9 @@ mod tests {
     #[test]
     fn client_sends_a_server_command() {
         let mut b = good_body();
-        b.push("<Add><CmdID>9</CmdID><Item><Target><LocURI>./x</LocURI></Target></Item></Add>".into());
+        b.push(
+            "<Add><CmdID>9</CmdID><Item><Target><LocURI>./x</LocURI></Target></Item></Add>".into(),
+        );
         assert_eq!(broken_by(b), vec![req::CLIENT_COMMANDS.to_string()]);
     }
 
@@ -520,16 +694,25 @@ mod tests {
         let mut s = sent();
         s.message.body.as_mut().unwrap().final_ = false;
         let r = received(&reply(&good_body(), true), crate::target::CONTENT_TYPE_XML);
-        let ids: Vec<_> = check_step(&s, &[&r]).into_iter().filter_map(|f| f.requirement).collect();
+        let ids: Vec<_> = check_step(&s, &[&r])
+            .into_iter()
+            .filter_map(|f| f.requirement)
+            .collect();
         assert_eq!(ids, vec![req::FINAL.to_string()]);
     }
 
     #[test]
     fn synchdr_status_only_message() {
-        let r = received(&reply(&[status(1, "0", "SyncHdr", 200)], true), crate::target::CONTENT_TYPE_XML);
+        let r = received(
+            &reply(&[status(1, "0", "SyncHdr", 200)], true),
+            crate::target::CONTENT_TYPE_XML,
+        );
         let mut facts = SessionFacts::default();
         facts.last_client_msg_id = Some(1);
-        let ids: Vec<_> = check_client_message(&r, Encoding::Xml, &mut facts).into_iter().filter_map(|f| f.requirement).collect();
+        let ids: Vec<_> = check_client_message(&r, Encoding::Xml, &mut facts)
+            .into_iter()
+            .filter_map(|f| f.requirement)
+            .collect();
         assert_eq!(ids, vec![req::NO_EMPTY_MESSAGE.to_string()]);
     }
 }

@@ -96,7 +96,10 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
     if let Some(p) = &args.profile
         && !crate::spec::PROFILES.contains(&p.as_str())
     {
-        return Err(format!("unknown profile {p:?} (known: {})", crate::spec::PROFILES.join(", ")));
+        return Err(format!(
+            "unknown profile {p:?} (known: {})",
+            crate::spec::PROFILES.join(", ")
+        ));
     }
     let filter = args
         .filter
@@ -117,7 +120,10 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
     let show_progress = std::io::stderr().is_terminal();
     let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
         if show_progress {
-            eprint!("\r\x1b[2K[{done}/{total}] {} [{}] {}", last.id, last.encoding, last.verdict);
+            eprint!(
+                "\r\x1b[2K[{done}/{total}] {} [{}] {}",
+                last.id, last.encoding, last.verdict
+            );
             if done == total {
                 eprintln!();
             }
@@ -127,7 +133,8 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
     let text = report::render(args.format, &report, &suite);
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             eprintln!("{}", report::text::summary(&report));
         }
         None => {
@@ -140,8 +147,14 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
 
 /// The fault switches of the reference client, one per line with the rule it breaks.
 pub fn list_faults() -> String {
-    let width = refdm::Fault::ALL.iter().map(|f| f.name().len()).max().unwrap_or(0);
-    let mut out = String::from("Fault switches of builtin:reference (combine with builtin:reference?fault=A,B):\n");
+    let width = refdm::Fault::ALL
+        .iter()
+        .map(|f| f.name().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from(
+        "Fault switches of builtin:reference (combine with builtin:reference?fault=A,B):\n",
+    );
     for f in refdm::Fault::ALL {
         out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
     }

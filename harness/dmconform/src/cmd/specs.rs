@@ -27,10 +27,25 @@ pub fn run(cmd: SpecsCommand) -> ExitCode {
     match cmd {
         SpecsCommand::List => {
             for c in &suite.cases {
-                let enc = if c.encodings.is_empty() { "xml,wbxml".to_string() } else { c.encodings.join(",") };
-                println!("{:<44} {:<6} {:<9} {:<40} {}", c.id, c.role.name(), enc, c.requirements.join(","), c.title);
+                let enc = if c.encodings.is_empty() {
+                    "xml,wbxml".to_string()
+                } else {
+                    c.encodings.join(",")
+                };
+                println!(
+                    "{:<44} {:<6} {:<9} {:<40} {}",
+                    c.id,
+                    c.role.name(),
+                    enc,
+                    c.requirements.join(","),
+                    c.title
+                );
             }
-            println!("{} cases, {} requirements", suite.cases.len(), suite.requirements.len());
+            println!(
+                "{} cases, {} requirements",
+                suite.cases.len(),
+                suite.requirements.len()
+            );
             ExitCode::SUCCESS
         }
         SpecsCommand::Lint => {
@@ -40,7 +55,11 @@ pub fn run(cmd: SpecsCommand) -> ExitCode {
                 println!("{p}");
             }
             if all.is_empty() {
-                println!("specs: {} requirements, {} cases, no problem", suite.requirements.len(), suite.cases.len());
+                println!(
+                    "specs: {} requirements, {} cases, no problem",
+                    suite.requirements.len(),
+                    suite.cases.len()
+                );
                 ExitCode::SUCCESS
             } else {
                 println!("specs: {} problems", all.len());
@@ -54,14 +73,24 @@ pub fn run(cmd: SpecsCommand) -> ExitCode {
                 .filter(|r| profile.as_ref().is_none_or(|p| r.profiles.contains(p)))
                 .collect();
             for r in &uncovered {
-                println!("{:<48} {:<6} {:<6} {}", r.id, format!("{:?}", r.level).to_lowercase(), r.role.name(), r.source);
+                println!(
+                    "{:<48} {:<6} {:<6} {}",
+                    r.id,
+                    format!("{:?}", r.level).to_lowercase(),
+                    r.role.name(),
+                    r.source
+                );
             }
             let total = suite
                 .requirements
                 .values()
                 .filter(|(r, _)| profile.as_ref().is_none_or(|p| r.profiles.contains(p)))
                 .count();
-            println!("{} of {} requirements exercised by no case and checked by no invariant", uncovered.len(), total);
+            println!(
+                "{} of {} requirements exercised by no case and checked by no invariant",
+                uncovered.len(),
+                total
+            );
             ExitCode::from(if uncovered.is_empty() { 0 } else { 1 })
         }
     }

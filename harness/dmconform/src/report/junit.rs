@@ -41,7 +41,10 @@ fn testcase(r: &CaseRun) -> Element {
         .map(|f| {
             format!(
                 "{}{}: expected {}; actual {}",
-                f.requirement.as_deref().map(|q| format!("[{q}] ")).unwrap_or_default(),
+                f.requirement
+                    .as_deref()
+                    .map(|q| format!("[{q}] "))
+                    .unwrap_or_default(),
                 f.check,
                 f.expected,
                 f.actual
@@ -63,16 +66,27 @@ fn testcase(r: &CaseRun) -> Element {
     match r.verdict {
         Verdict::Fail if r.expected_deviation.is_none() => tc.push(problem("failure")),
         Verdict::Error if r.expected_deviation.is_none() => tc.push(problem("error")),
-        Verdict::Unsupported => tc.push(Element::new("skipped").with_attr(
-            "message",
-            r.findings.first().map(|f| format!("needs {}", f.expected)).unwrap_or_default(),
-        )),
-        _ if r.expected_deviation.is_some() && !r.verdict.is_problem() => tc.push(
-            Element::text("failure", "the case passed but the target profile lists it as a deviation")
-                .with_attr("message", "unexpected pass")
-                .with_attr("type", "unexpected-pass"),
+        Verdict::Unsupported => tc.push(
+            Element::new("skipped").with_attr(
+                "message",
+                r.findings
+                    .first()
+                    .map(|f| format!("needs {}", f.expected))
+                    .unwrap_or_default(),
+            ),
         ),
-        _ => tc.push(Element::text("system-out", format!("verdict: {}", r.verdict))),
+        _ if r.expected_deviation.is_some() && !r.verdict.is_problem() => tc.push(
+            Element::text(
+                "failure",
+                "the case passed but the target profile lists it as a deviation",
+            )
+            .with_attr("message", "unexpected pass")
+            .with_attr("type", "unexpected-pass"),
+        ),
+        _ => tc.push(Element::text(
+            "system-out",
+            format!("verdict: {}", r.verdict),
+        )),
     }
     tc
 }

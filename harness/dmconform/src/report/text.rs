@@ -56,7 +56,10 @@ pub fn render(report: &RunReport, suite: &Suite) -> String {
         }
     }
     for d in &report.unused_deviations {
-        let _ = writeln!(out, "\nDeviation entry {d:?} in the target profile matches no case run.");
+        let _ = writeln!(
+            out,
+            "\nDeviation entry {d:?} in the target profile matches no case run."
+        );
     }
     if !problems.is_empty() {
         let _ = writeln!(out, "\n{}", summary(report));
@@ -71,15 +74,31 @@ fn describe(out: &mut String, r: &CaseRun, suite: &Suite) {
     };
     let _ = writeln!(out, "{label} {} [{}]: {}", r.id, r.encoding, r.title);
     if let Some(reason) = &r.expected_deviation {
-        let _ = writeln!(out, "  listed as a deviation ({reason}) but the case passed: remove the entry");
+        let _ = writeln!(
+            out,
+            "  listed as a deviation ({reason}) but the case passed: remove the entry"
+        );
     }
     let mut shown_exchange = std::collections::BTreeSet::new();
-    for f in r.findings.iter().filter(|f| f.severity != crate::verdict::Severity::Info) {
-        if let Some(id) = &f.requirement {
+    let mut last_requirement = None;
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| f.severity != crate::verdict::Severity::Info)
+    {
+        if let Some(id) = &f.requirement
+            && last_requirement.replace(id) != Some(id)
+        {
             match suite.requirement(id) {
                 Some(req) => {
                     let level = format!("{:?}", req.level).to_lowercase();
-                    let _ = writeln!(out, "  requirement {id} ({level}, {} {}): {}", req.source, req.section, one_line(&req.text));
+                    let _ = writeln!(
+                        out,
+                        "  requirement {id} ({level}, {} {}): {}",
+                        req.source,
+                        req.section,
+                        one_line(&req.text)
+                    );
                 }
                 None => {
                     let _ = writeln!(out, "  requirement {id}");
@@ -99,7 +118,11 @@ fn describe(out: &mut String, r: &CaseRun, suite: &Suite) {
                 let _ = writeln!(out, "      | {l}");
             }
             if lines.len() > EXCHANGE_LINES {
-                let _ = writeln!(out, "      | … {} more lines (--format json has the whole transcript)", lines.len() - EXCHANGE_LINES);
+                let _ = writeln!(
+                    out,
+                    "      | … {} more lines (--format json has the whole transcript)",
+                    lines.len() - EXCHANGE_LINES
+                );
             }
         }
     }

@@ -23,6 +23,8 @@ pub const NAMED_CHECKS: &[&str] = &[
     "cred.basic",
     "cred.md5",
     "cred.after-challenge",
+    "pkg1.sessionid-format",
+    "pkg1.source-devid",
 ];
 
 /// The capabilities a case may need and a target profile may claim.
@@ -284,7 +286,9 @@ fn lint_case(
             if let Some(ResultsSpec::Word(w)) = &e.results
                 && w != "none"
             {
-                p(format!("step {n}: results {w:?} is neither a table nor \"none\""));
+                p(format!(
+                    "step {n}: results {w:?} is neither a table nor \"none\""
+                ));
             }
         }
     }
@@ -308,11 +312,7 @@ mod tests {
     use super::*;
 
     fn suite(files: &[(&str, &str)]) -> (Suite, Vec<SpecProblem>) {
-        Suite::from_files(
-            files
-                .iter()
-                .map(|(p, c)| (p.to_string(), c.to_string())),
-        )
+        Suite::from_files(files.iter().map(|(p, c)| (p.to_string(), c.to_string())))
     }
 
     const SOURCES: &str = "[sources.X]\ntitle = \"t\"\nwhere = \"w\"\n";
@@ -354,11 +354,19 @@ expect = [{ cmdref = "2" }]
         ]);
         assert!(load.is_empty(), "{load:?}");
         let problems: Vec<String> = s.lint(&[]).iter().map(|p| p.message.clone()).collect();
-        assert!(problems.iter().any(|m| m.contains("unknown requirement \"x.two\"")));
+        assert!(
+            problems
+                .iter()
+                .any(|m| m.contains("unknown requirement \"x.two\""))
+        );
         assert!(problems.iter().any(|m| m.contains("\"6xx\"")));
         assert!(problems.iter().any(|m| m.contains("used twice")));
         assert!(problems.iter().any(|m| m.contains("nowhere")));
-        assert!(problems.iter().any(|m| m.contains("neither status nor results")));
+        assert!(
+            problems
+                .iter()
+                .any(|m| m.contains("neither status nor results"))
+        );
     }
 
     #[test]
