@@ -1,6 +1,6 @@
 //! Every check of the suite can fail, shown two ways:
 //! - a hand-made bad target, the reference with its replies corrupted (every
-//!   status code flipped between success and failure, Results and Alerts
+//!   status code turned into one no allowed set holds, Results and Alerts
 //!   dropped, package 1 stripped, the session never ended), under which every
 //!   judged expectation of every case fails;
 //! - each fault switch of the reference, under which some case fails.
@@ -38,13 +38,17 @@ fn corrupt(wire: Wire, first: bool) -> Wire {
             }
             if let Some(data) = st.child_mut("Data") {
                 let code: u16 = data.text_content().trim().parse().unwrap_or(200);
-                let flipped = if code / 100 == 2 { 500 } else { 200 };
+                // No allowed set holds 599 or 299: a success becomes one, a failure the other.
+                let flipped = if code / 100 == 2 { 599 } else { 299 };
                 data.children = vec![Node::Text(flipped.to_string())];
             }
         }
     }
     if first && let Some(hdr) = root.child_mut("SyncHdr") {
         hdr.remove_children("Cred");
+        if let Some(id) = hdr.child_mut("SessionID") {
+            id.children = vec![Node::Text("not-a-session-id".into())];
+        }
     }
     let encoding = decoded.encoding;
     Wire::new(
@@ -119,7 +123,7 @@ fn every_fault_switch_makes_some_case_fail() {
     let opts = RunOptions::default();
     let mut invisible = Vec::new();
     for fault in refdm::Fault::ALL {
-        let mut target = Reference::new(client_config(&profile), vec![fault]);
+        let mut target = Reference::new(client_config(&profile), vec![*fault]);
         let report = run_suite(&suite, &mut target, &profile, &opts);
         if report.success() {
             invisible.push(fault.name());

@@ -57,7 +57,6 @@ pub struct SyncBody {
 // Commands are the common case; boxing them would cost an allocation each.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[allow(clippy::large_enum_variant)] // commands are the common case; boxing them buys nothing
 pub enum BodyNode {
     Command(Command),
     /// An element that is not a DM command, kept as it came.

@@ -707,8 +707,10 @@ mod tests {
             &reply(&[status(1, "0", "SyncHdr", 200)], true),
             crate::target::CONTENT_TYPE_XML,
         );
-        let mut facts = SessionFacts::default();
-        facts.last_client_msg_id = Some(1);
+        let mut facts = SessionFacts {
+            last_client_msg_id: Some(1),
+            ..SessionFacts::default()
+        };
         let ids: Vec<_> = check_client_message(&r, Encoding::Xml, &mut facts)
             .into_iter()
             .filter_map(|f| f.requirement)
