@@ -154,7 +154,8 @@ impl Executor<'_> {
             return false;
         };
         let in_container = !matches!(place, Place::Body);
-        if matches!(place, Place::Body) {
+        let is_reply = matches!(c.kind, CommandKind::Status | CommandKind::Results);
+        if matches!(place, Place::Body) && !is_reply {
             if self.lob.is_some() && self.continues_lob(c) {
                 return self.run_chunk(id, c);
             }

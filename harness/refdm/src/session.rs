@@ -429,11 +429,13 @@ impl Client {
             body_nodes.push(s);
         }
         let reserve = if ask_next {
-            element_len(&Command::alert("99", 1222).to_element())
+            element_len(&Command::alert("9999", 1222).to_element())
         } else {
             0
         };
-        let mut used = message_len(&msg) + element_len(&syncml::tree::Element::new("Final"));
+        // Measured with Final in place: the body is then written open and closed, as it will be.
+        msg.body.as_mut().expect("built above").final_ = true;
+        let mut used = message_len(&msg);
         used += body_nodes
             .iter()
             .map(|c| element_len(&c.to_element()))
