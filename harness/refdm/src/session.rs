@@ -194,7 +194,7 @@ impl Client {
             return answered;
         }
         if self.read_statuses(nodes) {
-            return self.restart_after_challenge();
+            return self.restart_after_challenge(&server_msg_id);
         }
         let (hdr_code, chal) = self.check_server(server);
         let answers = if hdr_code >= 400 {
@@ -255,7 +255,8 @@ impl Client {
         challenged
     }
 
-    fn restart_after_challenge(&mut self) -> Option<Message> {
+    /// Sends package 1 again, with credentials, after the Status for the server's SyncHdr.
+    fn restart_after_challenge(&mut self, server_msg_id: &str) -> Option<Message> {
         let session = self.session.as_mut().expect("open");
         session.challenges += 1;
         if session.challenges > MAX_CHALLENGES {
@@ -264,7 +265,8 @@ impl Client {
         }
         session.send_cred = true;
         session.outbox = session.package1.iter().cloned().map(fresh).collect();
-        Some(self.pack(None, false))
+        let status = status_cmd(server_msg_id, "0", "SyncHdr", 200);
+        Some(self.pack(Some(status), false))
     }
 
     /// The code for the server's SyncHdr and the Chal to send with it.
@@ -375,7 +377,7 @@ impl Client {
         );
         let faults = &self.faults;
         let session = self.session.as_mut().expect("open");
-        session.last_msg_id += 1;
+        session.last_msg_id = session.last_msg_id.saturating_add(1);
         let msg_id = if faults.has(Fault::MsgIdStuck) {
             1
         } else {
@@ -668,9 +670,9 @@ fn apply_status_faults(faults: &Faults, nodes: &mut [Command], msg_id: u32) {
             .filter(|c| is_status(c) && c.cmd.as_deref() != Some("SyncHdr"))
         {
             let r = c.cmd_ref.clone().unwrap_or_default();
-            c.cmd_ref = Some(match r.parse::<u64>() {
-                Ok(n) => (n + 1).to_string(),
-                Err(_) => format!("{r}1"),
+            c.cmd_ref = Some(match r.parse::<u64>().ok().and_then(|n| n.checked_add(1)) {
+                Some(n) => n.to_string(),
+                None => format!("{r}1"),
             });
         }
     }

@@ -474,6 +474,7 @@ fn md5_challenge_sends_package1_again_with_the_new_nonce() {
     let m = answer_hdr(&mut r, 401, Some(md5_chal("Tm9uY2Uy")), vec![]);
     let again = r.deliver(&m).unwrap();
     assert_eq!(again.msg_id(), Some("2"));
+    assert_eq!(statuses(&again), [("0".into(), "SyncHdr".into(), 200)]);
     assert_eq!(alerts(&again), [1201, 1224]);
     assert_eq!(
         cred_data(&again),
