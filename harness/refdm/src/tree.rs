@@ -2,7 +2,7 @@
 //! preloaded with DevInfo, DevDetail, DMClient and the scratch and Exec nodes of [`crate::paths`].
 //!
 //! Two trees are held: the device's and the enrolled user's (see [`crate::paths`] for the
-//! `./User` mapping). The tree only stores; the command rules live in [`crate::commands`].
+//! `./User` mapping). The tree only stores; the command rules live in the `commands` module.
 
 use crate::config::ClientConfig;
 use crate::faults::Faults;
