@@ -8,7 +8,7 @@
 //! Modules: [`config`] (what the client is set up with), [`paths`] (the well-known node
 //! paths a target profile names), [`uri`] (LocURI rules, limits, scopes), [`tree`] (the
 //! management tree), `commands` (the DM commands run against the tree), `lob` (large
-//! objects arriving in chunks), [`session`] (the session and the [`Client`]), [`auth`]
+//! objects arriving in chunks), `outbox` (packing replies under MaxMsgSize), [`session`] (the session and the [`Client`]), [`auth`]
 //! (credentials, challenges, HMAC), [`wire_size`] (message sizes, for MaxMsgSize),
 //! [`faults`] (the switches).
 //!
@@ -39,6 +39,7 @@ mod commands;
 pub mod config;
 pub mod faults;
 mod lob;
+mod outbox;
 pub mod paths;
 pub mod session;
 pub mod tree;
