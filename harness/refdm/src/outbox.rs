@@ -11,7 +11,8 @@ use crate::wire_size::{element_len, escaped_len};
 use std::collections::VecDeque;
 use syncml::{Command, CommandKind, Data, Node as XmlNode};
 
-/// The smallest chunk of a large Results value worth a message of its own.
+/// The smallest chunk of a large Results value worth sending beside other commands; a
+/// message with nothing else takes any chunk, so that every message makes progress.
 const MIN_CHUNK: usize = 32;
 
 /// A command waiting to be sent.
@@ -67,13 +68,15 @@ impl Outbox {
                 continue;
             }
             let room = limit.unwrap_or(0).saturating_sub(used + reserve);
-            match split_results(&front, room) {
+            let alone = body.len() == starting;
+            let min_chunk = if alone { 1 } else { MIN_CHUNK };
+            match split_results(&front, room, min_chunk) {
                 Some((mut first, rest)) => {
                     first.cmd_id = cmd.cmd_id;
                     body.push(first);
                     self.queue.push_front(rest);
                 }
-                None if body.len() == starting => body.push(cmd),
+                None if alone => body.push(cmd),
                 None => self.queue.push_front(front),
             }
             break;
@@ -83,7 +86,7 @@ impl Outbox {
 
 /// Splits a Results that does not fit: whole items first, else a chunk of the first item's
 /// value (MoreData, and Meta Size on the first chunk). `None` when nothing useful fits.
-fn split_results(out: &Outgoing, room: usize) -> Option<(Command, Outgoing)> {
+fn split_results(out: &Outgoing, room: usize, min_chunk: usize) -> Option<(Command, Outgoing)> {
     let cmd = &out.cmd;
     if cmd.kind != CommandKind::Results || cmd.items.is_empty() {
         return None;
@@ -135,7 +138,7 @@ fn split_results(out: &Outgoing, room: usize) -> Option<(Command, Outgoing)> {
     let head_len = shell_len + element_len(&head.to_element());
     let budget = room.checked_sub(head_len)?;
     let cut = chunk_cut(&value, budget, binary);
-    if cut < MIN_CHUNK.min(value.len()) || cut >= value.len() {
+    if cut < min_chunk.min(value.len()) || cut == 0 || cut >= value.len() {
         return None;
     }
     let piece = |bytes: &[u8]| {
