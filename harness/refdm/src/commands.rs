@@ -15,12 +15,12 @@
 //! A command whose items end with different codes is answered with one Status per item,
 //! each with its TargetRef.
 
+use crate::atomic::AtomicScope;
 use crate::faults::{Fault, Faults};
 use crate::lob::PendingObject;
 use crate::paths;
 use crate::tree::{Access, Node, Tree};
 use crate::uri::{self, NodePath};
-use std::collections::BTreeSet;
 use syncml::{BodyNode, Command, CommandKind, Data, Element, Item, Meta, Node as XmlNode};
 
 /// Meta Formats the client stores (MetInf 1.2 and the DM additions).
@@ -51,16 +51,10 @@ pub(crate) struct StatusAnswer {
 }
 
 /// Where a command stands.
-enum Place<'s> {
+pub(crate) enum Place<'s> {
     Body,
     Sequence,
     Atomic(&'s mut AtomicScope),
-}
-
-/// What an Atomic remembers while it runs: the nodes its Adds created.
-#[derive(Default)]
-struct AtomicScope {
-    added: BTreeSet<NodePath>,
 }
 
 /// A write asked for by Add or Replace.
@@ -132,7 +126,7 @@ impl Executor<'_> {
     }
 
     /// Runs one node; true when it and everything inside it succeeded.
-    fn run_node(&mut self, node: &BodyNode, place: &mut Place) -> bool {
+    pub(crate) fn run_node(&mut self, node: &BodyNode, place: &mut Place) -> bool {
         match node {
             BodyNode::Unknown(e) => {
                 if self.faults.has(Fault::UnknownElementIgnored) {
@@ -228,82 +222,12 @@ impl Executor<'_> {
         }
     }
 
-    fn run_children(&mut self, c: &Command, place: &mut Place) -> bool {
+    pub(crate) fn run_children(&mut self, c: &Command, place: &mut Place) -> bool {
         let mut ok = true;
         for child in &c.children {
             ok &= self.run_node(child, place);
         }
         ok
-    }
-
-    /// Answers every command inside a container that was not run with 216 (its Atomic failed).
-    fn skip_children(&mut self, c: &Command) {
-        for child in &c.children {
-            self.skip(child);
-        }
-    }
-
-    fn skip(&mut self, node: &BodyNode) {
-        match node {
-            BodyNode::Unknown(e) => {
-                if !self.faults.has(Fault::UnknownElementIgnored) {
-                    let cmd_ref = e.child("CmdID").map(Element::text_content);
-                    self.status(Some(cmd_ref.as_deref().unwrap_or("")), e.local_name(), 400);
-                }
-            }
-            BodyNode::Command(c) => {
-                let id = c.cmd_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-                let code = if id.is_some() { 216 } else { 400 };
-                self.status(id, c.kind.name(), code);
-                self.skip_children(c);
-            }
-        }
-    }
-
-    fn run_atomic(&mut self, id: &str, c: &Command) -> bool {
-        let snapshot = self.tree.clone();
-        let own = self.answers.len();
-        self.status(Some(id), "Atomic", 200);
-        let first = self.answers.len();
-        let mut scope = AtomicScope::default();
-        let mut failing: Option<usize> = None;
-        for child in &c.children {
-            if failing.is_some() {
-                self.skip(child);
-                continue;
-            }
-            let before = self.answers.len();
-            if !self.run_node(child, &mut Place::Atomic(&mut scope)) {
-                failing = (before..self.answers.len())
-                    .find(|&i| matches!(&self.answers[i], Answer::Status(s) if s.code >= 300))
-                    .or(Some(before));
-            }
-        }
-        let Some(failing) = failing else {
-            return true;
-        };
-        if let Answer::Status(s) = &mut self.answers[own] {
-            s.code = 507;
-        }
-        if self.faults.has(Fault::NoRollback) {
-            return false;
-        }
-        *self.tree = snapshot;
-        let mut kept = Vec::with_capacity(self.answers.len() - first);
-        for (i, a) in (first..).zip(self.answers.drain(first..)) {
-            match a {
-                Answer::Status(mut s) => {
-                    if i != failing && s.code < 300 {
-                        s.code = 216;
-                    }
-                    kept.push(Answer::Status(s));
-                }
-                Answer::Results { .. } => {}
-                other => kept.push(other),
-            }
-        }
-        self.answers.extend(kept);
-        false
     }
 
     /// Runs an item command: one code per item, one Status (or one per item when they differ).

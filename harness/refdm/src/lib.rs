@@ -7,7 +7,8 @@
 //!
 //! Modules: [`config`] (what the client is set up with), [`paths`] (the well-known node
 //! paths a target profile names), [`uri`] (LocURI rules, limits, scopes), [`tree`] (the
-//! management tree), `commands` (the DM commands run against the tree), `lob` (large
+//! management tree), `commands` (the DM commands run against the tree), `atomic` (all-or-nothing
+//! Atomic), `lob` (large
 //! objects arriving in chunks), `outbox` (packing replies under MaxMsgSize), [`session`] (the session and the [`Client`]), [`auth`]
 //! (credentials, challenges, HMAC), [`wire_size`] (message sizes, for MaxMsgSize),
 //! [`faults`] (the switches).
@@ -34,6 +35,7 @@
 //! - A challenged client sends package 1 again at most twice per session, then ends it.
 //! - NoResp is not honoured: every command is answered (MS-MDM defines no NoResp).
 
+mod atomic;
 pub mod auth;
 mod commands;
 pub mod config;
