@@ -21,9 +21,14 @@ pub(crate) struct AtomicScope {
 impl Executor<'_> {
     /// Answers every command inside a container that was not run with 216 (its Atomic failed).
     pub(crate) fn skip_children(&mut self, c: &Command) {
+        if self.depth >= crate::commands::MAX_NESTING {
+            return;
+        }
+        self.depth += 1;
         for child in &c.children {
             self.skip(child);
         }
+        self.depth -= 1;
     }
 
     fn skip(&mut self, node: &BodyNode) {

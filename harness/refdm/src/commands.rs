@@ -23,6 +23,9 @@ use crate::tree::{Access, Node, Tree};
 use crate::uri::{self, NodePath};
 use syncml::{BodyNode, Command, CommandKind, Data, Element, Item, Meta, Node as XmlNode};
 
+/// Deepest nesting of Atomic and Sequence run; deeper containers fail with 500.
+pub(crate) const MAX_NESTING: usize = 16;
+
 /// Meta Formats the client stores (MetInf 1.2 and the DM additions).
 const FORMATS: [&str; 11] = [
     "b64", "bin", "bool", "chr", "int", "node", "null", "xml", "date", "time", "float",
@@ -104,6 +107,8 @@ pub(crate) struct Executor<'a> {
     pub max_obj_size: usize,
     /// A large object whose chunks are still arriving.
     pub lob: Option<PendingObject>,
+    /// How many containers enclose the command being run.
+    pub depth: usize,
     pub answers: Vec<Answer>,
 }
 
@@ -177,25 +182,15 @@ impl Executor<'_> {
                 }
                 true
             }
-            CommandKind::Atomic => match place {
-                Place::Atomic(scope) if self.faults.has(Fault::NestedAtomicOk) => {
-                    self.status(Some(id), name, 200);
-                    let mut inner = Place::Atomic(scope);
-                    self.run_children(c, &mut inner)
-                }
-                Place::Atomic(_) => {
+            CommandKind::Atomic | CommandKind::Sequence => {
+                if self.depth >= MAX_NESTING {
                     self.status(Some(id), name, 500);
-                    self.skip_children(c);
-                    false
+                    return false;
                 }
-                _ => self.run_atomic(id, c),
-            },
-            CommandKind::Sequence => {
-                self.status(Some(id), name, 200);
-                match place {
-                    Place::Atomic(scope) => self.run_children(c, &mut Place::Atomic(scope)),
-                    _ => self.run_children(c, &mut Place::Sequence),
-                }
+                self.depth += 1;
+                let ok = self.run_container(id, c, place);
+                self.depth -= 1;
+                ok
             }
             CommandKind::Get if matches!(place, Place::Atomic(_)) => {
                 if self.faults.has(Fault::GetInAtomicOk) {
@@ -219,6 +214,33 @@ impl Executor<'_> {
             | CommandKind::Delete
             | CommandKind::Get
             | CommandKind::Exec => self.run_items(id, c, place),
+        }
+    }
+
+    fn run_container(&mut self, id: &str, c: &Command, place: &mut Place) -> bool {
+        let name = c.kind.name();
+        match c.kind {
+            CommandKind::Atomic => match place {
+                Place::Atomic(scope) if self.faults.has(Fault::NestedAtomicOk) => {
+                    self.status(Some(id), name, 200);
+                    let mut inner = Place::Atomic(scope);
+                    self.run_children(c, &mut inner)
+                }
+                Place::Atomic(_) => {
+                    self.status(Some(id), name, 500);
+                    self.skip_children(c);
+                    false
+                }
+                _ => self.run_atomic(id, c),
+            },
+            CommandKind::Sequence => {
+                self.status(Some(id), name, 200);
+                match place {
+                    Place::Atomic(scope) => self.run_children(c, &mut Place::Atomic(scope)),
+                    _ => self.run_children(c, &mut Place::Sequence),
+                }
+            }
+            _ => unreachable!("only containers come here"),
         }
     }
 

@@ -290,6 +290,7 @@ impl Client {
             max_nodes: self.config.max_nodes,
             max_obj_size: self.config.max_obj_size,
             lob: session.lob.take(),
+            depth: 0,
             answers: Vec::new(),
         };
         ex.run_body(nodes);

@@ -272,6 +272,9 @@ proptest! {
             let mut seen = Model::new();
             observe(r.client.tree().lookup(paths::SCRATCH).unwrap(), "", &mut seen);
             prop_assert_eq!(&seen, &model);
+            let tree = r.client.tree();
+            let walked = tree.lookup(".").unwrap().count() + tree.lookup("./User").unwrap().count();
+            prop_assert_eq!(tree.count(), walked);
         }
     }
 }
