@@ -15,13 +15,16 @@
 //! A command whose items end with different codes is answered with one Status per item,
 //! each with its TargetRef.
 
+use crate::atomic::AtomicScope;
 use crate::faults::{Fault, Faults};
 use crate::lob::PendingObject;
 use crate::paths;
 use crate::tree::{Access, Node, Tree};
 use crate::uri::{self, NodePath};
-use std::collections::BTreeSet;
 use syncml::{BodyNode, Command, CommandKind, Data, Element, Item, Meta, Node as XmlNode};
+
+/// Deepest nesting of Atomic and Sequence run; deeper containers fail with 500.
+pub(crate) const MAX_NESTING: usize = 16;
 
 /// Meta Formats the client stores (MetInf 1.2 and the DM additions).
 const FORMATS: [&str; 11] = [
@@ -51,16 +54,10 @@ pub(crate) struct StatusAnswer {
 }
 
 /// Where a command stands.
-enum Place<'s> {
+pub(crate) enum Place<'s> {
     Body,
     Sequence,
     Atomic(&'s mut AtomicScope),
-}
-
-/// What an Atomic remembers while it runs: the nodes its Adds created.
-#[derive(Default)]
-struct AtomicScope {
-    added: BTreeSet<NodePath>,
 }
 
 /// A write asked for by Add or Replace.
@@ -110,6 +107,8 @@ pub(crate) struct Executor<'a> {
     pub max_obj_size: usize,
     /// A large object whose chunks are still arriving.
     pub lob: Option<PendingObject>,
+    /// How many containers enclose the command being run.
+    pub depth: usize,
     pub answers: Vec<Answer>,
 }
 
@@ -132,7 +131,7 @@ impl Executor<'_> {
     }
 
     /// Runs one node; true when it and everything inside it succeeded.
-    fn run_node(&mut self, node: &BodyNode, place: &mut Place) -> bool {
+    pub(crate) fn run_node(&mut self, node: &BodyNode, place: &mut Place) -> bool {
         match node {
             BodyNode::Unknown(e) => {
                 if self.faults.has(Fault::UnknownElementIgnored) {
@@ -154,7 +153,8 @@ impl Executor<'_> {
             return false;
         };
         let in_container = !matches!(place, Place::Body);
-        if matches!(place, Place::Body) {
+        let is_reply = matches!(c.kind, CommandKind::Status | CommandKind::Results);
+        if matches!(place, Place::Body) && !is_reply {
             if self.lob.is_some() && self.continues_lob(c) {
                 return self.run_chunk(id, c);
             }
@@ -182,25 +182,15 @@ impl Executor<'_> {
                 }
                 true
             }
-            CommandKind::Atomic => match place {
-                Place::Atomic(scope) if self.faults.has(Fault::NestedAtomicOk) => {
-                    self.status(Some(id), name, 200);
-                    let mut inner = Place::Atomic(scope);
-                    self.run_children(c, &mut inner)
-                }
-                Place::Atomic(_) => {
+            CommandKind::Atomic | CommandKind::Sequence => {
+                if self.depth >= MAX_NESTING {
                     self.status(Some(id), name, 500);
-                    self.skip_children(c);
-                    false
+                    return false;
                 }
-                _ => self.run_atomic(id, c),
-            },
-            CommandKind::Sequence => {
-                self.status(Some(id), name, 200);
-                match place {
-                    Place::Atomic(scope) => self.run_children(c, &mut Place::Atomic(scope)),
-                    _ => self.run_children(c, &mut Place::Sequence),
-                }
+                self.depth += 1;
+                let ok = self.run_container(id, c, place);
+                self.depth -= 1;
+                ok
             }
             CommandKind::Get if matches!(place, Place::Atomic(_)) => {
                 if self.faults.has(Fault::GetInAtomicOk) {
@@ -227,82 +217,39 @@ impl Executor<'_> {
         }
     }
 
-    fn run_children(&mut self, c: &Command, place: &mut Place) -> bool {
+    fn run_container(&mut self, id: &str, c: &Command, place: &mut Place) -> bool {
+        let name = c.kind.name();
+        match c.kind {
+            CommandKind::Atomic => match place {
+                Place::Atomic(scope) if self.faults.has(Fault::NestedAtomicOk) => {
+                    self.status(Some(id), name, 200);
+                    let mut inner = Place::Atomic(scope);
+                    self.run_children(c, &mut inner)
+                }
+                Place::Atomic(_) => {
+                    self.status(Some(id), name, 500);
+                    self.skip_children(c);
+                    false
+                }
+                _ => self.run_atomic(id, c),
+            },
+            CommandKind::Sequence => {
+                self.status(Some(id), name, 200);
+                match place {
+                    Place::Atomic(scope) => self.run_children(c, &mut Place::Atomic(scope)),
+                    _ => self.run_children(c, &mut Place::Sequence),
+                }
+            }
+            _ => unreachable!("only containers come here"),
+        }
+    }
+
+    pub(crate) fn run_children(&mut self, c: &Command, place: &mut Place) -> bool {
         let mut ok = true;
         for child in &c.children {
             ok &= self.run_node(child, place);
         }
         ok
-    }
-
-    /// Answers every command inside a container that was not run with 216 (its Atomic failed).
-    fn skip_children(&mut self, c: &Command) {
-        for child in &c.children {
-            self.skip(child);
-        }
-    }
-
-    fn skip(&mut self, node: &BodyNode) {
-        match node {
-            BodyNode::Unknown(e) => {
-                if !self.faults.has(Fault::UnknownElementIgnored) {
-                    let cmd_ref = e.child("CmdID").map(Element::text_content);
-                    self.status(Some(cmd_ref.as_deref().unwrap_or("")), e.local_name(), 400);
-                }
-            }
-            BodyNode::Command(c) => {
-                let id = c.cmd_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-                let code = if id.is_some() { 216 } else { 400 };
-                self.status(id, c.kind.name(), code);
-                self.skip_children(c);
-            }
-        }
-    }
-
-    fn run_atomic(&mut self, id: &str, c: &Command) -> bool {
-        let snapshot = self.tree.clone();
-        let own = self.answers.len();
-        self.status(Some(id), "Atomic", 200);
-        let first = self.answers.len();
-        let mut scope = AtomicScope::default();
-        let mut failing: Option<usize> = None;
-        for child in &c.children {
-            if failing.is_some() {
-                self.skip(child);
-                continue;
-            }
-            let before = self.answers.len();
-            if !self.run_node(child, &mut Place::Atomic(&mut scope)) {
-                failing = (before..self.answers.len())
-                    .find(|&i| matches!(&self.answers[i], Answer::Status(s) if s.code >= 300))
-                    .or(Some(before));
-            }
-        }
-        let Some(failing) = failing else {
-            return true;
-        };
-        if let Answer::Status(s) = &mut self.answers[own] {
-            s.code = 507;
-        }
-        if self.faults.has(Fault::NoRollback) {
-            return false;
-        }
-        *self.tree = snapshot;
-        let mut kept = Vec::with_capacity(self.answers.len() - first);
-        for (i, a) in (first..).zip(self.answers.drain(first..)) {
-            match a {
-                Answer::Status(mut s) => {
-                    if i != failing && s.code < 300 {
-                        s.code = 216;
-                    }
-                    kept.push(Answer::Status(s));
-                }
-                Answer::Results { .. } => {}
-                other => kept.push(other),
-            }
-        }
-        self.answers.extend(kept);
-        false
     }
 
     /// Runs an item command: one code per item, one Status (or one per item when they differ).

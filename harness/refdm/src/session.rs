@@ -19,20 +19,17 @@ use crate::commands::{Answer, Executor};
 use crate::config::{AuthScheme, ClientConfig, SessionIdFormat};
 use crate::faults::{Fault, Faults};
 use crate::lob::PendingObject;
+use crate::outbox::Outbox;
 use crate::paths;
 use crate::tree::{Node, Tree};
-use crate::wire_size::{element_len, escaped_len, message_len};
-use std::collections::VecDeque;
+use crate::wire_size::{element_len, message_len};
 use syncml::tree::NS_MSFT;
 use syncml::{
-    Attribute, BodyNode, Chal, Command, CommandKind, Data, Item, Message, Meta, Node as XmlNode,
-    SyncBody, SyncHdr,
+    Attribute, BodyNode, Chal, Command, CommandKind, Data, Item, Message, Meta, SyncBody, SyncHdr,
 };
 
 /// How often one session answers a challenge before giving up.
 const MAX_CHALLENGES: u32 = 2;
-/// The smallest chunk of a large Results value worth a message of its own.
-const MIN_CHUNK: usize = 32;
 
 /// A Generic Alert (1226) to send in the next session's package 1.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,20 +45,12 @@ pub struct GenericAlert {
     pub data: String,
 }
 
-/// A command waiting to be sent.
-#[derive(Clone, Debug)]
-struct Outgoing {
-    cmd: Command,
-    /// A later chunk of a Results value: no Meta Size.
-    continued: bool,
-}
-
 #[derive(Debug)]
 struct Session {
     id: String,
     last_msg_id: u32,
     package1: Vec<Command>,
-    outbox: VecDeque<Outgoing>,
+    outbox: Outbox,
     lob: Option<PendingObject>,
     send_cred: bool,
     server_authenticated: bool,
@@ -150,7 +139,7 @@ impl Client {
         self.session = Some(Session {
             id: self.session_id_text(number),
             last_msg_id: 0,
-            outbox: package1.iter().cloned().map(fresh).collect(),
+            outbox: Outbox::default(),
             package1,
             lob: None,
             send_cred: true,
@@ -159,6 +148,8 @@ impl Client {
             server_max_msg_size: None,
             server_package_open: false,
         });
+        let session = self.session.as_mut().expect("just opened");
+        session.outbox.replace_all(session.package1.iter().cloned());
         self.pack(None, false)
     }
 
@@ -187,14 +178,14 @@ impl Client {
                 let session = self.session.as_mut().expect("open");
                 session
                     .outbox
-                    .push_back(fresh(status_cmd(&server_msg_id, &id, "Alert", 200)));
+                    .push(status_cmd(&server_msg_id, &id, "Alert", 200));
                 self.pack(Some(status), false)
             });
             self.session = None;
             return answered;
         }
         if self.read_statuses(nodes) {
-            return self.restart_after_challenge();
+            return self.restart_after_challenge(&server_msg_id);
         }
         let (hdr_code, chal) = self.check_server(server);
         let answers = if hdr_code >= 400 {
@@ -204,9 +195,7 @@ impl Client {
         };
         let session = self.session.as_mut().expect("open");
         for a in answers {
-            session
-                .outbox
-                .push_back(fresh(answer_cmd(a, &server_msg_id)));
+            session.outbox.push(answer_cmd(a, &server_msg_id));
         }
         let next_message_request = nodes
             .iter()
@@ -255,7 +244,8 @@ impl Client {
         challenged
     }
 
-    fn restart_after_challenge(&mut self) -> Option<Message> {
+    /// Sends package 1 again, with credentials, after the Status for the server's SyncHdr.
+    fn restart_after_challenge(&mut self, server_msg_id: &str) -> Option<Message> {
         let session = self.session.as_mut().expect("open");
         session.challenges += 1;
         if session.challenges > MAX_CHALLENGES {
@@ -263,8 +253,9 @@ impl Client {
             return None;
         }
         session.send_cred = true;
-        session.outbox = session.package1.iter().cloned().map(fresh).collect();
-        Some(self.pack(None, false))
+        session.outbox.replace_all(session.package1.iter().cloned());
+        let status = status_cmd(server_msg_id, "0", "SyncHdr", 200);
+        Some(self.pack(Some(status), false))
     }
 
     /// The code for the server's SyncHdr and the Chal to send with it.
@@ -299,6 +290,7 @@ impl Client {
             max_nodes: self.config.max_nodes,
             max_obj_size: self.config.max_obj_size,
             lob: session.lob.take(),
+            depth: 0,
             answers: Vec::new(),
         };
         ex.run_body(nodes);
@@ -375,7 +367,7 @@ impl Client {
         );
         let faults = &self.faults;
         let session = self.session.as_mut().expect("open");
-        session.last_msg_id += 1;
+        session.last_msg_id = session.last_msg_id.saturating_add(1);
         let msg_id = if faults.has(Fault::MsgIdStuck) {
             1
         } else {
@@ -417,60 +409,28 @@ impl Client {
             .flatten()
             .min()
             .filter(|_| !faults.has(Fault::MaxMsgSizeIgnored));
-        let mut next_cmd_id = 1u32;
-        let mut take_id = || {
-            let id = next_cmd_id.to_string();
-            next_cmd_id += 1;
-            id
-        };
-        let mut body_nodes = Vec::new();
-        if let Some(mut s) = synchdr_status {
-            s.cmd_id = Some(take_id());
-            body_nodes.push(s);
+        let mut body_nodes: Vec<Command> = synchdr_status.into_iter().collect();
+        for (i, c) in body_nodes.iter_mut().enumerate() {
+            c.cmd_id = Some((i + 1).to_string());
         }
         let reserve = if ask_next {
-            element_len(&Command::alert("99", 1222).to_element())
+            element_len(&Command::alert("9999", 1222).to_element())
         } else {
             0
         };
-        let mut used = message_len(&msg) + element_len(&syncml::tree::Element::new("Final"));
-        used += body_nodes
-            .iter()
-            .map(|c| element_len(&c.to_element()))
-            .sum::<usize>();
-        while let Some(front) = session.outbox.pop_front() {
-            let mut cmd = front.cmd.clone();
-            cmd.cmd_id = Some(take_id());
-            let size = element_len(&cmd.to_element());
-            let fits = limit.is_none_or(|l| used + size + reserve <= l);
-            let alone = body_nodes
+        // Measured with Final in place: the body is then written open and closed, as it will be.
+        msg.body.as_mut().expect("built above").final_ = true;
+        let used = message_len(&msg)
+            + body_nodes
                 .iter()
-                .all(|c| c.cmd.as_deref() == Some("SyncHdr"));
-            if fits {
-                used += size;
-                body_nodes.push(cmd);
-                continue;
-            }
-            let room = limit.unwrap_or(0).saturating_sub(used + reserve);
-            match split_results(&front, room) {
-                Some((first, rest)) => {
-                    let mut first = first;
-                    first.cmd_id = cmd.cmd_id;
-                    body_nodes.push(first);
-                    session.outbox.push_front(rest);
-                    break;
-                }
-                None if alone => {
-                    body_nodes.push(cmd);
-                }
-                None => {
-                    session.outbox.push_front(front);
-                    break;
-                }
-            }
-        }
+                .map(|c| element_len(&c.to_element()))
+                .sum::<usize>();
+        session.outbox.fill(&mut body_nodes, used, limit, reserve);
         if ask_next {
-            body_nodes.push(Command::alert(take_id(), 1222));
+            body_nodes.push(Command::alert("", 1222));
+        }
+        for (i, c) in body_nodes.iter_mut().enumerate() {
+            c.cmd_id = Some((i + 1).to_string());
         }
         let final_ = session.outbox.is_empty()
             && !session.server_package_open
@@ -480,13 +440,6 @@ impl Client {
         body.nodes = body_nodes.into_iter().map(BodyNode::Command).collect();
         body.final_ = final_;
         msg
-    }
-}
-
-fn fresh(cmd: Command) -> Outgoing {
-    Outgoing {
-        cmd,
-        continued: false,
     }
 }
 
@@ -539,116 +492,6 @@ fn answer_cmd(a: Answer, msg_ref: &str) -> Command {
     }
 }
 
-/// Splits a Results that does not fit: whole items first, else a chunk of the first item's
-/// value (MoreData, and Meta Size on the first chunk). `None` when nothing useful fits.
-fn split_results(out: &Outgoing, room: usize) -> Option<(Command, Outgoing)> {
-    let cmd = &out.cmd;
-    if cmd.kind != CommandKind::Results || cmd.items.is_empty() {
-        return None;
-    }
-    let shell = Command {
-        items: Vec::new(),
-        ..cmd.clone()
-    };
-    let shell_len = element_len(&shell.to_element()) + 8; // the CmdID grows by a few digits
-    let mut whole = 0;
-    let mut used = shell_len;
-    for item in &cmd.items {
-        let l = element_len(&item.to_element());
-        if used + l > room {
-            break;
-        }
-        used += l;
-        whole += 1;
-    }
-    if whole > 0 && whole < cmd.items.len() {
-        let first = Command {
-            items: cmd.items[..whole].to_vec(),
-            ..cmd.clone()
-        };
-        let rest = Outgoing {
-            cmd: Command {
-                items: cmd.items[whole..].to_vec(),
-                ..cmd.clone()
-            },
-            continued: false,
-        };
-        return Some((first, rest));
-    }
-    // Chunk the first item's value.
-    let item = &cmd.items[0];
-    let value = item.data.as_ref().map(crate::commands::data_bytes)?;
-    let binary = item
-        .data
-        .as_ref()
-        .is_some_and(|d| d.content.iter().any(|n| matches!(n, XmlNode::Opaque(_))));
-    let mut head = item.clone();
-    head.more_data = true;
-    if !out.continued {
-        let mut meta = head.meta.clone().unwrap_or_default();
-        meta.size = Some(value.len().to_string());
-        head.meta = Some(meta);
-    }
-    head.data = Some(Data::default());
-    let head_len = shell_len + element_len(&head.to_element());
-    let budget = room.checked_sub(head_len)?;
-    let cut = chunk_cut(&value, budget, binary);
-    if cut < MIN_CHUNK.min(value.len()) || cut >= value.len() {
-        return None;
-    }
-    let piece = |bytes: &[u8]| {
-        if binary {
-            Data::bytes(bytes.to_vec())
-        } else {
-            Data::text(String::from_utf8_lossy(bytes))
-        }
-    };
-    head.data = Some(piece(&value[..cut]));
-    let mut tail = item.clone();
-    tail.data = Some(piece(&value[cut..]));
-    if let Some(m) = tail.meta.as_mut() {
-        m.size = None;
-    }
-    let mut rest_items = vec![tail];
-    rest_items.extend(cmd.items[1..].iter().cloned());
-    let first = Command {
-        items: vec![head],
-        ..cmd.clone()
-    };
-    let rest = Outgoing {
-        cmd: Command {
-            items: rest_items,
-            ..cmd.clone()
-        },
-        continued: true,
-    };
-    Some((first, rest))
-}
-
-/// How many bytes of a value fit in `budget` bytes of XML, cut on a character boundary for text.
-fn chunk_cut(value: &[u8], budget: usize, binary: bool) -> usize {
-    let mut used = 0;
-    let mut cut = 0;
-    for (i, b) in value.iter().enumerate() {
-        let cost = if binary {
-            2
-        } else {
-            escaped_len(std::str::from_utf8(&[*b]).unwrap_or("x"))
-        };
-        if used + cost > budget {
-            break;
-        }
-        used += cost;
-        cut = i + 1;
-    }
-    if !binary {
-        while cut > 0 && cut < value.len() && (value[cut] & 0xC0) == 0x80 {
-            cut -= 1;
-        }
-    }
-    cut
-}
-
 /// The deviations that reorder or mislabel Statuses.
 fn apply_status_faults(faults: &Faults, nodes: &mut [Command], msg_id: u32) {
     let is_status = |c: &Command| c.kind == CommandKind::Status;
@@ -666,9 +509,9 @@ fn apply_status_faults(faults: &Faults, nodes: &mut [Command], msg_id: u32) {
             .filter(|c| is_status(c) && c.cmd.as_deref() != Some("SyncHdr"))
         {
             let r = c.cmd_ref.clone().unwrap_or_default();
-            c.cmd_ref = Some(match r.parse::<u64>() {
-                Ok(n) => (n + 1).to_string(),
-                Err(_) => format!("{r}1"),
+            c.cmd_ref = Some(match r.parse::<u64>().ok().and_then(|n| n.checked_add(1)) {
+                Some(n) => n.to_string(),
+                None => format!("{r}1"),
             });
         }
     }

@@ -2,7 +2,7 @@
 //! preloaded with DevInfo, DevDetail, DMClient and the scratch and Exec nodes of [`crate::paths`].
 //!
 //! Two trees are held: the device's and the enrolled user's (see [`crate::paths`] for the
-//! `./User` mapping). The tree only stores; the command rules live in [`crate::commands`].
+//! `./User` mapping). The tree only stores; the command rules live in the `commands` module.
 
 use crate::config::ClientConfig;
 use crate::faults::Faults;
@@ -122,6 +122,8 @@ impl Node {
 pub struct Tree {
     device: Node,
     user: Node,
+    /// How many nodes both trees hold, kept up to date by insert and remove.
+    nodes: usize,
 }
 
 const FIXED: Access = Access {
@@ -146,6 +148,7 @@ impl Tree {
         let mut t = Tree {
             device: Node::interior(FIXED),
             user: Node::interior(FIXED),
+            nodes: 2,
         };
         let leaf = |v: &str| Node::leaf(v.as_bytes(), "chr", FIXED);
         let int = |v: u16| Node::leaf(v.to_string().into_bytes(), "int", FIXED);
@@ -201,11 +204,7 @@ impl Tree {
     fn preload(&mut self, uri: &str, node: Node) {
         let path = uri::parse(uri, &UriLimits::default(), &Faults::none())
             .expect("preloaded paths are valid");
-        let (parent, name) = split(&path).expect("preloaded paths are not roots");
-        self.node_mut(&parent)
-            .and_then(Node::children_mut)
-            .expect("preloaded parents come first")
-            .insert(name.to_string(), node);
+        assert!(self.insert(&path, node), "preloaded parents come first");
     }
 
     fn root(&self, scope: Scope) -> &Node {
@@ -258,7 +257,7 @@ impl Tree {
 
     /// How many nodes both trees hold.
     pub fn count(&self) -> usize {
-        self.device.count() + self.user.count()
+        self.nodes
     }
 
     /// Inserts a node under an existing interior parent; false when the parent is missing or a leaf.
@@ -266,19 +265,21 @@ impl Tree {
         let Some((parent, name)) = split(path) else {
             return false;
         };
-        match self.node_mut(&parent).and_then(Node::children_mut) {
-            Some(children) => {
-                children.insert(name.to_string(), node);
-                true
-            }
-            None => false,
-        }
+        let added = node.count();
+        let Some(children) = self.node_mut(&parent).and_then(Node::children_mut) else {
+            return false;
+        };
+        let replaced = children.insert(name.to_string(), node);
+        self.nodes = self.nodes + added - replaced.map_or(0, |n| n.count());
+        true
     }
 
     /// Removes a node and its subtree.
     pub(crate) fn remove(&mut self, path: &NodePath) -> Option<Node> {
         let (parent, name) = split(path)?;
-        self.node_mut(&parent)?.children_mut()?.remove(name)
+        let removed = self.node_mut(&parent)?.children_mut()?.remove(name)?;
+        self.nodes -= removed.count();
+        Some(removed)
     }
 }
 
@@ -307,6 +308,7 @@ mod tests {
         assert!(t.lookup(paths::USER_SCRATCH).unwrap().is_interior());
         assert!(t.lookup("./User/DevInfo").is_none());
         assert!(t.lookup(paths::EXEC_ECHO).unwrap().access().executable);
+        assert_eq!(t.count(), t.device.count() + t.user.count());
         let l = t.uri_limits();
         assert!(l.max_depth > 0 && l.max_tot_len > 0 && l.max_seg_len > 0);
     }

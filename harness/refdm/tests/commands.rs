@@ -521,3 +521,40 @@ fn results_from_the_server_get_no_status() {
     let reply = f.send(vec![res, get("3", "./DevInfo/Lang")]);
     assert_eq!(codes(&reply), [200, 200]);
 }
+
+#[test]
+fn containers_nest_only_so_deep() {
+    let mut r = Run::new();
+    let mut cmd = add("100", &at("deep"), "1");
+    for i in 0..40 {
+        cmd = sequence(&(200 + i).to_string(), vec![cmd]);
+    }
+    let reply = r.send(vec![cmd]);
+    let c = codes(&reply);
+    assert_eq!(c.len(), 17, "16 levels run, the 17th answered 500: {c:?}");
+    assert_eq!(*c.last().unwrap(), 500);
+    assert!(!r.exists(&at("deep")));
+}
+
+#[test]
+fn the_tree_has_a_node_budget() {
+    let base = refdm::Client::new(refdm::ClientConfig::default(), refdm::Faults::none())
+        .tree()
+        .count();
+    let mut r = Run::with(
+        refdm::ClientConfig {
+            max_nodes: base + 2,
+            ..refdm::ClientConfig::default()
+        },
+        refdm::Faults::none(),
+    );
+    let reply = r.send(vec![
+        add("2", &at("a"), "1"),
+        add("3", &at("b/c"), "1"),
+        add("4", &at("d"), "1"),
+        add("5", &at("e"), "1"),
+        delete("6", &at("a")),
+        add("7", &at("e"), "1"),
+    ]);
+    assert_eq!(codes(&reply), [200, 420, 200, 420, 200, 200]);
+}
