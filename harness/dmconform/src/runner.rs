@@ -322,6 +322,7 @@ fn exchange_step(
     let Some(mut reply) = reply else {
         return Ok((sent, replies));
     };
+    let mut answered = sent.message.msg_id().unwrap_or("").trim().to_string();
     loop {
         run.findings.extend(invariants::check_client_message(
             &reply,
@@ -329,8 +330,15 @@ fn exchange_step(
             facts,
         ));
         let done = reply.decoded.message.is_final() || !server_final;
+        let stalled = !replies.is_empty() && !carries_more(&reply.decoded.message, &answered);
+        let exchange = reply.exchange;
         replies.push(reply);
-        if done || replies.len() >= opts.max_messages_per_step {
+        if done {
+            break;
+        }
+        if stalled || replies.len() >= opts.max_messages_per_step {
+            run.findings
+                .push(invariants::unfinished_package(exchange, replies.len()));
             break;
         }
         let next = Outgoing {
@@ -340,11 +348,27 @@ fn exchange_step(
             ..Outgoing::default()
         };
         match session.send(next)? {
-            (_, Some(r)) => reply = r,
+            (next_sent, Some(r)) => {
+                answered = next_sent.message.msg_id().unwrap_or("").trim().to_string();
+                reply = r;
+            }
             (_, None) => break,
         }
     }
     Ok((sent, replies))
+}
+
+/// Whether a message carries anything but the Statuses for the message it
+/// answers (`answered`, a MsgID): Results, Alerts, or Statuses left over from
+/// the step's own message.
+fn carries_more(m: &syncml::Message, answered: &str) -> bool {
+    m.commands().any(|c| {
+        c.kind != syncml::CommandKind::Status
+            || c.msg_ref.as_deref().map(str::trim) != Some(answered)
+    }) || m
+        .body
+        .as_ref()
+        .is_some_and(|b| b.nodes.iter().any(|n| n.command().is_none()))
 }
 
 fn next_message_alert() -> Element {

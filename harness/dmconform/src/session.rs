@@ -273,19 +273,25 @@ fn all_cmd_ids(e: &Element) -> Vec<u64> {
     ids
 }
 
-/// Replaces (or removes, for `""`) SyncHdr fields. `Meta` takes MetInf XML.
+/// Replaces (or removes, for `""`) SyncHdr fields. A value starting with `<` is
+/// XML: the element itself (`<Cred>…</Cred>`) or its children (MetInf elements
+/// for `Meta`); `Target` and `Source` take a LocURI; anything else is text.
 fn apply_header_overrides(header: &mut Element, overrides: &[(String, String)]) {
     for (name, value) in overrides {
         let new = if value.is_empty() {
             None
-        } else if name == "Meta" {
-            let mut meta = Element::new("Meta");
-            if let Ok(children) = codec::parse_fragment(value) {
-                for c in children {
-                    meta.push(c);
+        } else if value.trim_start().starts_with('<') {
+            let parsed = codec::parse_fragment(value).unwrap_or_default();
+            match parsed.as_slice() {
+                [one] if one.local_name() == name => Some(one.clone()),
+                _ => {
+                    let mut e = Element::new(name.as_str());
+                    for c in parsed {
+                        e.push(c);
+                    }
+                    Some(e)
                 }
             }
-            Some(meta)
         } else if name == "Target" || name == "Source" {
             Some(Element::new(name.as_str()).with_child(Element::text("LocURI", value.as_str())))
         } else {

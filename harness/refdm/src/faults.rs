@@ -78,7 +78,7 @@ faults! {
     DeleteLeavesChildren = "delete-leaves-children",
         "Delete of an interior node with children answers 200 but keeps the subtree; Delete removes the node and its whole subtree";
     PermanentDeletable = "permanent-deletable",
-        "Delete removes permanent nodes; DM TND: Delete of a permanent node gives 405";
+        "Delete removes permanent and read-only nodes; DM TND: Delete of a permanent node gives 405";
     GetInteriorRaw = "get-interior-raw",
         "answers Get on an interior node with Meta Format chr; DM TND: a child list carries Meta Format node";
     InteriorNotEncoded = "interior-not-encoded",

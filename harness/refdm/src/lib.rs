@@ -19,6 +19,8 @@
 //!   segment after the first, a bad `%` escape): 400. Over a DevDetail URI limit: 414.
 //!   A `?prop=` or `?list=` query: 406.
 //! - Copy: 406 (Windows lists no Copy).
+//! - Add of a DMTNDS object (Type `application/vnd.syncml.dmtnds+xml` or `+wbxml`): 415,
+//!   as OMA DM RepPro's Add prescribes for a device without DMTNDS support.
 //! - Add then Replace of one node inside one Atomic (Windows: "not supported"): the Replace
 //!   fails with 406, so the Atomic fails (507) and rolls back.
 //! - In a failed Atomic, the commands after the failing one are not run and, like those

@@ -23,6 +23,7 @@ pub mod req {
     pub const SESSIONID: &str = "oma.session.sessionid";
     pub const MSGID: &str = "msmdm.msgid.increasing";
     pub const FINAL: &str = "oma.multi.client-final-after-server";
+    pub const FINAL_LAST: &str = "oma.multi.final-last-message";
     pub const CMDID: &str = "msmdm.cmdid.rules";
     pub const CLIENT_COMMANDS: &str = "oma.session.client-commands";
     pub const NO_EMPTY_MESSAGE: &str = "msmdm.status.no-synchdr-only-message";
@@ -48,6 +49,7 @@ pub const REQUIREMENTS: &[&str] = &[
     req::SESSIONID,
     req::MSGID,
     req::FINAL,
+    req::FINAL_LAST,
     req::CMDID,
     req::CLIENT_COMMANDS,
     req::NO_EMPTY_MESSAGE,
@@ -234,6 +236,18 @@ pub fn check_client_message(
         ));
     }
     out
+}
+
+/// The client's package did not end: asked for its next message, it sent
+/// nothing new and no Final, or it went on past the harness's limit.
+pub fn unfinished_package(exchange: usize, messages: usize) -> Finding {
+    finding(
+        req::FINAL_LAST,
+        "the last message of a package carries Final",
+        "<Final/> once the client has said all it has to say",
+        format!("no Final after {messages} messages"),
+        exchange,
+    )
 }
 
 /// Checks a server message against the client's replies to it (the first reply,
