@@ -275,7 +275,7 @@ impl<'a> Parser<'a> {
                 self.prolog.declaration = Some(decl);
             }
             Event::PI(p) => {
-                self.flush(offset)?;
+                // Dropping it joins the character data on either side, as if it never was.
                 self.started = true;
                 let target = p.target().to_string();
                 self.defect(
@@ -287,6 +287,9 @@ impl<'a> Parser<'a> {
                 self.flush(offset)?;
                 if d.contains("<!ENTITY") {
                     return Err(self.error(offset, DecodeErrorKind::EntityDeclaration));
+                }
+                if self.mode == Mode::Fragment {
+                    return Err(self.malformed(offset, "DOCTYPE in a fragment"));
                 }
                 if self.elements > 0 || self.prolog.doctype.is_some() {
                     return Err(self.malformed(offset, "DOCTYPE after the start of the content"));
