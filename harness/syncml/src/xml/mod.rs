@@ -151,16 +151,30 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 }
 
 /// The byte index and value of the first character XML 1.0 does not allow.
+#[inline]
 pub(crate) fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
-    // Fast path: the forbidden characters are the C0 controls other than tab,
-    // LF and CR, and U+FFFE / U+FFFF, whose UTF-8 form starts with 0xEF.
-    let start = text
-        .bytes()
-        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF)?;
+    let start = first_suspect_byte(text.as_bytes())?;
     text[start..]
         .char_indices()
         .find(|(_, c)| !is_xml_char(*c))
         .map(|(i, c)| (start + i, c))
+}
+
+/// The index of the first byte that may start a forbidden character: a C0
+/// control other than tab, LF and CR, or 0xEF, the lead byte of U+FFFE and
+/// U+FFFF (and of the allowed U+F000..U+FFFD, which the caller sorts out).
+/// Blocks are first tested without early exit, which the compiler vectorises.
+fn first_suspect_byte(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let suspect = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF);
+    let mut base = 0;
+    for block in bytes.chunks(BLOCK) {
+        if block.iter().fold(false, |acc, &b| acc | suspect(b)) {
+            return block.iter().position(|&b| suspect(b)).map(|i| base + i);
+        }
+        base += block.len();
+    }
+    None
 }
 
 /// Convenience for tests and callers that hold nodes: the elements among them.

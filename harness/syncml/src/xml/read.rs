@@ -86,7 +86,10 @@ enum Pending {
 }
 
 struct Open {
+    /// The element, its children not yet attached.
     element: Element,
+    /// Where its children start in [`Parser::nodes`].
+    first_child: usize,
     /// How many declared prefixes were in scope before this element.
     prefix_mark: usize,
 }
@@ -104,7 +107,10 @@ struct Parser<'a> {
     mode: Mode,
     base: usize,
     stack: Vec<Open>,
-    top: Vec<Node>,
+    /// The children of every open element, outermost first, after the
+    /// top-level nodes: an element's children are moved out in one piece,
+    /// into a vector of the exact size, when it closes.
+    nodes: Vec<Node>,
     pending: Pending,
     /// Prefixes declared by the open elements, innermost last.
     prefixes: Vec<String>,
@@ -150,8 +156,9 @@ impl<'a> Parser<'a> {
             limits,
             mode,
             base,
-            stack: Vec::new(),
-            top: Vec::new(),
+            // Typical SyncML depth and breadth, so that most documents never regrow them.
+            stack: Vec::with_capacity(16),
+            nodes: Vec::with_capacity(32),
             pending: Pending::None,
             prefixes: Vec::new(),
             elements: 0,
@@ -189,7 +196,7 @@ impl<'a> Parser<'a> {
             ));
         }
         Ok(Parsed {
-            nodes: parser.top,
+            nodes: parser.nodes,
             prolog: parser.prolog,
             defects: parser.defects,
             base,
@@ -263,7 +270,7 @@ impl<'a> Parser<'a> {
                 if self.stack.is_empty() && self.mode == Mode::Document {
                     self.prolog.comments.push(text);
                 } else {
-                    self.children().push(Node::Comment(text));
+                    self.nodes.push(Node::Comment(text));
                 }
             }
             Event::Decl(d) => {
@@ -322,7 +329,12 @@ impl<'a> Parser<'a> {
         }
         let mut element = Element::new(name);
         let prefix_mark = self.prefixes.len();
-        for attr in e.attributes().with_checks(true) {
+        let has_attributes = !e.attributes_raw().trim_ascii().is_empty();
+        for attr in e
+            .attributes()
+            .with_checks(true)
+            .take_while(|_| has_attributes)
+        {
             let attr = attr.map_err(|err| {
                 self.malformed(offset + 1 + attr_error_at(&err), &err.to_string())
             })?;
@@ -374,6 +386,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Pushes a new open element, checking depth and count.
+    #[inline]
     fn open(
         &mut self,
         element: Element,
@@ -391,27 +404,25 @@ impl<'a> Parser<'a> {
         }
         self.stack.push(Open {
             element,
+            first_child: self.nodes.len(),
             prefix_mark,
         });
         Ok(())
     }
 
     /// Closes the innermost open element, attaching it to its parent.
+    #[inline]
     fn close(&mut self) {
-        let Some(open) = self.stack.pop() else { return };
+        let Some(mut open) = self.stack.pop() else {
+            return;
+        };
         self.prefixes.truncate(open.prefix_mark);
-        self.children().push(Node::Element(open.element));
-    }
-
-    /// The children of the innermost open element, or the top-level nodes.
-    fn children(&mut self) -> &mut Vec<Node> {
-        match self.stack.last_mut() {
-            Some(open) => &mut open.element.children,
-            None => &mut self.top,
-        }
+        open.element.children = self.nodes.split_off(open.first_child);
+        self.nodes.push(Node::Element(open.element));
     }
 
     /// Adds decoded character data to the pending text.
+    #[inline]
     fn text(&mut self, text: &str, offset: usize) -> Result<(), DecodeError> {
         self.started = true;
         match &mut self.pending {
@@ -425,6 +436,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Fails on a character XML does not allow, `offset` being where `text` starts.
+    #[inline]
     fn check_chars(&self, text: &str, offset: usize) -> Result<(), DecodeError> {
         match first_forbidden_char(text) {
             None => Ok(()),
@@ -435,6 +447,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn check_pending(&self, offset: usize) -> Result<(), DecodeError> {
         match &self.pending {
             Pending::Text(s) | Pending::CData(s) => self.check_len(s.len(), offset),
@@ -442,6 +455,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn check_len(&self, length: usize, offset: usize) -> Result<(), DecodeError> {
         if length > self.limits.max_text {
             let limit = self.limits.max_text;
@@ -451,6 +465,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Attaches the pending character data to the current parent.
+    #[inline]
     fn flush(&mut self, offset: usize) -> Result<(), DecodeError> {
         let node = match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => return Ok(()),
@@ -466,7 +481,7 @@ impl<'a> Parser<'a> {
             }
             return Ok(());
         }
-        self.children().push(node);
+        self.nodes.push(node);
         Ok(())
     }
 
