@@ -16,6 +16,8 @@
 //!   white-space normalisation), so escaped markup inside `<Data>` stays text.
 //!   CDATA sections become [`Node::CData`] (adjacent sections merge into one:
 //!   the boundary between them carries no meaning), comments [`Node::Comment`].
+//! - Characters XML 1.0 forbids (C0 controls other than tab, LF and CR;
+//!   U+FFFE, U+FFFF), written literally or as references, are refused.
 //! - Entities are never expanded: a DOCTYPE declaring `<!ENTITY` is refused, and
 //!   a reference to any entity other than the five predefined ones is an error.
 //! - Input size, nesting depth, element count and the length of every text,
@@ -153,24 +155,33 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 /// The byte index and value of the first character XML 1.0 does not allow.
 #[inline]
 pub(crate) fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
-    let start = first_suspect_byte(text.as_bytes())?;
-    text[start..]
-        .char_indices()
-        .find(|(_, c)| !is_xml_char(*c))
-        .map(|(i, c)| (start + i, c))
+    let at = first_forbidden_byte(text.as_bytes())?;
+    // The byte found starts a character: it is ASCII or a UTF-8 lead byte.
+    text.get(at..)?.chars().next().map(|c| (at, c))
 }
 
-/// The index of the first byte that may start a forbidden character: a C0
-/// control other than tab, LF and CR, or 0xEF, the lead byte of U+FFFE and
-/// U+FFFF (and of the allowed U+F000..U+FFFD, which the caller sorts out).
-/// Blocks are first tested without early exit, which the compiler vectorises.
-fn first_suspect_byte(bytes: &[u8]) -> Option<usize> {
-    const BLOCK: usize = 32;
+/// The offset of the first byte that starts a character XML 1.0 forbids
+/// anywhere in a document: a C0 control other than tab, LF and CR, or
+/// U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`). Blocks are first tested without
+/// early exit, which the compiler vectorises; only a block holding a suspect
+/// byte is looked at closely.
+pub(crate) fn first_forbidden_byte(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 64;
     let suspect = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF);
+    let forbidden_at = |i: usize| match bytes[i] {
+        0xEF => matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])),
+        _ => true,
+    };
     let mut base = 0;
     for block in bytes.chunks(BLOCK) {
         if block.iter().fold(false, |acc, &b| acc | suspect(b)) {
-            return block.iter().position(|&b| suspect(b)).map(|i| base + i);
+            let found = (0..block.len())
+                .filter(|&i| suspect(block[i]))
+                .map(|i| base + i)
+                .find(|&i| forbidden_at(i));
+            if found.is_some() {
+                return found;
+            }
         }
         base += block.len();
     }

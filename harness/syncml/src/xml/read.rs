@@ -6,8 +6,8 @@
 //! is spent.
 
 use super::{
-    Prolog, XmlDeclaration, XmlDefect, XmlDefectKind, XmlDocument, first_forbidden_char,
-    is_xml_char,
+    Prolog, XmlDeclaration, XmlDefect, XmlDefectKind, XmlDocument, first_forbidden_byte,
+    first_forbidden_char, is_xml_char,
 };
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
 use crate::tree::{Attribute, Element, Node};
@@ -15,6 +15,7 @@ use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesDecl, BytesRef, BytesStart, Event};
+use std::borrow::Cow;
 
 /// Reads a whole document: an optional prolog, exactly one root element, and
 /// nothing but white space, comments and processing instructions after it.
@@ -166,6 +167,10 @@ impl<'a> Parser<'a> {
             defects: Vec::new(),
             started: false,
         };
+        // XML forbids some characters everywhere; one pass over the whole input
+        // finds the first, which is reported once the reader gets there, with
+        // the path of the elements open at that point.
+        let forbidden = first_forbidden_byte(&input[base..]).map(|i| base + i);
         let mut reader = Reader::from_reader(&input[base..]);
         let config = reader.config_mut();
         // End tags are matched here, against the tree's own stack.
@@ -181,6 +186,11 @@ impl<'a> Parser<'a> {
                     return Err(parser.error(at, kind));
                 }
             };
+            if let Some(at) = forbidden
+                && base + reader.buffer_position() as usize > at
+            {
+                return Err(parser.malformed(at, &forbidden_message(&input[at..])));
+            }
             if parser.event(event, offset)? {
                 break;
             }
@@ -237,7 +247,6 @@ impl<'a> Parser<'a> {
             }
             Event::Text(t) => {
                 if !t.is_empty() {
-                    self.check_chars(&t, offset)?;
                     self.text(&t, offset)?;
                 }
             }
@@ -248,7 +257,6 @@ impl<'a> Parser<'a> {
             }
             Event::CData(c) => {
                 self.started = true;
-                self.check_chars(&c, offset)?;
                 if self.stack.is_empty() && self.mode == Mode::Document {
                     return Err(self.malformed(offset, "CDATA section outside the root element"));
                 }
@@ -265,7 +273,6 @@ impl<'a> Parser<'a> {
                 self.flush(offset)?;
                 self.started = true;
                 self.check_len(c.len(), offset)?;
-                self.check_chars(&c, offset)?;
                 let text = c.into_inner().into_owned();
                 if self.stack.is_empty() && self.mode == Mode::Document {
                     self.prolog.comments.push(text);
@@ -346,7 +353,10 @@ impl<'a> Parser<'a> {
             self.check_len(attr.value.len(), offset)?;
             let value = quick_xml::escape::unescape(&attr.value)
                 .map_err(|err| self.malformed(offset, &err.to_string()))?;
-            self.check_chars(&value, offset)?;
+            if let Cow::Owned(resolved) = &value {
+                // Character references may name what the input could not hold.
+                self.check_chars(resolved, offset)?;
+            }
             if let Some(prefix) = key.strip_prefix("xmlns:") {
                 self.prefixes.push(prefix.to_string());
             }
@@ -574,6 +584,16 @@ impl<'a> Parser<'a> {
     fn malformed(&self, offset: usize, msg: &str) -> DecodeError {
         self.error(offset, DecodeErrorKind::Malformed(msg.to_string()))
     }
+}
+
+/// Describes the forbidden character that `rest` starts with.
+fn forbidden_message(rest: &[u8]) -> String {
+    let code = match rest {
+        [0xEF, 0xBF, last, ..] => 0xFF00 | u32::from(*last),
+        [b, ..] => u32::from(*b),
+        [] => 0,
+    };
+    format!("character U+{code:04X} is not allowed in XML")
 }
 
 /// Whether an encoding label names UTF-8.
