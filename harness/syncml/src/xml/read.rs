@@ -589,7 +589,7 @@ impl<'a> Parser<'a> {
 /// Describes the forbidden character that `rest` starts with.
 fn forbidden_message(rest: &[u8]) -> String {
     let code = match rest {
-        [0xEF, 0xBF, last, ..] => 0xFF00 | u32::from(*last),
+        [0xEF, 0xBF, last, ..] => 0xFFC0 | u32::from(*last & 0x3F),
         [b, ..] => u32::from(*b),
         [] => 0,
     };
