@@ -217,18 +217,18 @@ impl<'a> Parser<'a> {
     fn event(&mut self, event: Event<'_>, offset: usize) -> Result<bool, DecodeError> {
         match event {
             Event::Start(e) => {
-                self.flush(offset)?;
+                self.flush();
                 let (element, prefix_mark) = self.start(&e, offset)?;
                 self.open(element, prefix_mark, offset)?;
             }
             Event::Empty(e) => {
-                self.flush(offset)?;
+                self.flush();
                 let (element, prefix_mark) = self.start(&e, offset)?;
                 self.open(element, prefix_mark, offset)?;
                 self.close();
             }
             Event::End(e) => {
-                self.flush(offset)?;
+                self.flush();
                 let name = e.name().0;
                 match self.stack.last() {
                     Some(open) if open.element.name == name => self.close(),
@@ -263,14 +263,14 @@ impl<'a> Parser<'a> {
                 match &mut self.pending {
                     Pending::CData(s) => s.push_str(&c),
                     _ => {
-                        self.flush(offset)?;
+                        self.flush();
                         self.pending = Pending::CData(c.into_inner().into_owned());
                     }
                 }
                 self.check_pending(offset)?;
             }
             Event::Comment(c) => {
-                self.flush(offset)?;
+                self.flush();
                 self.started = true;
                 self.check_len(c.len(), offset)?;
                 let text = c.into_inner().into_owned();
@@ -298,7 +298,7 @@ impl<'a> Parser<'a> {
                 );
             }
             Event::DocType(d) => {
-                self.flush(offset)?;
+                self.flush();
                 if d.contains("<!ENTITY") {
                     return Err(self.error(offset, DecodeErrorKind::EntityDeclaration));
                 }
@@ -313,7 +313,7 @@ impl<'a> Parser<'a> {
                 self.prolog.doctype = Some(d.into_inner().into_owned());
             }
             Event::Eof => {
-                self.flush(offset)?;
+                self.flush();
                 return Ok(true);
             }
         }
@@ -435,10 +435,18 @@ impl<'a> Parser<'a> {
     #[inline]
     fn text(&mut self, text: &str, offset: usize) -> Result<(), DecodeError> {
         self.started = true;
+        if self.stack.is_empty()
+            && self.mode == Mode::Document
+            && !text
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            return Err(self.malformed(offset, "text outside the root element"));
+        }
         match &mut self.pending {
             Pending::Text(s) => s.push_str(text),
             _ => {
-                self.flush(offset)?;
+                self.flush();
                 self.pending = Pending::Text(text.to_string());
             }
         }
@@ -476,23 +484,17 @@ impl<'a> Parser<'a> {
 
     /// Attaches the pending character data to the current parent.
     #[inline]
-    fn flush(&mut self, offset: usize) -> Result<(), DecodeError> {
+    fn flush(&mut self) {
         let node = match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::None => return Ok(()),
+            Pending::None => return,
             Pending::Text(t) => Node::Text(t),
             Pending::CData(c) => Node::CData(c),
         };
-        if self.stack.is_empty() && self.mode == Mode::Document {
-            // Only white space may stand outside the root; it is layout, not content.
-            if let Node::Text(t) = &node
-                && !t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            {
-                return Err(self.malformed(offset, "text outside the root element"));
-            }
-            return Ok(());
+        // Outside the root of a document only white space can be pending
+        // (`text` refuses the rest): it is layout, not content.
+        if !(self.stack.is_empty() && self.mode == Mode::Document) {
+            self.nodes.push(node);
         }
-        self.nodes.push(node);
-        Ok(())
     }
 
     /// Resolves a character reference or one of the five predefined entities.
