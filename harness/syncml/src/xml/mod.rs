@@ -2,7 +2,7 @@
 //!
 //! [`read`] turns bytes into an [`XmlDocument`] (the root [`Element`], the
 //! prolog, and what had to be read leniently); [`read_fragment`] reads a run of
-//! top-level nodes (bare commands, a bare `SyncHdr` or `SyncBody`); [`write`]
+//! top-level nodes (bare commands, a bare `SyncHdr` or `SyncBody`); [`write()`]
 //! turns a tree back into bytes. [`read_message`] and [`write_message`] go
 //! straight to and from the typed [`Message`].
 //!
@@ -25,13 +25,13 @@
 //!   the byte offset and the path of open elements.
 //! - Encoding: the bytes must be UTF-8 (a UTF-8 byte-order mark is skipped).
 //!   UTF-16 input (by byte-order mark or by its zero bytes) is refused with
-//!   [`DecodeErrorKind::Encoding`]. A declaration naming another encoding over
+//!   [`DecodeErrorKind::Encoding`](crate::DecodeErrorKind::Encoding). A declaration naming another encoding over
 //!   bytes that are UTF-8 — Microsoft publishes `encoding="utf-16"` on UTF-8
 //!   text — is read as UTF-8 and recorded as
 //!   [`XmlDefectKind::DeclaredEncodingIgnored`]; bytes that are not UTF-8 are an
-//!   [`DecodeErrorKind::Encoding`] error whatever the declaration says.
+//!   [`DecodeErrorKind::Encoding`](crate::DecodeErrorKind::Encoding) error whatever the declaration says.
 //!
-//! Writing rules are in [`write`].
+//! Writing rules are in [`write()`].
 
 mod read;
 mod write;
@@ -112,7 +112,7 @@ impl fmt::Display for XmlDefect {
     }
 }
 
-/// How [`write`] lays out its output.
+/// How [`write()`] lays out its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WriteOptions {
     /// Start with `<?xml version="1.0" encoding="UTF-8"?>`.
