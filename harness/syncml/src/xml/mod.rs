@@ -86,7 +86,9 @@ pub struct XmlDefect {
 pub enum XmlDefectKind {
     /// The declaration names an encoding other than UTF-8; the bytes were read as UTF-8.
     DeclaredEncodingIgnored { declared: String },
-    /// An element or attribute name uses a prefix that no enclosing element declares.
+    /// An element or attribute name uses a prefix that no enclosing element
+    /// declares. `name` is the element's name, followed by a space and the
+    /// attribute's name when the prefix is on an attribute.
     UndeclaredPrefix { prefix: String, name: String },
     /// A processing instruction, which the tree cannot hold, was dropped.
     ProcessingInstructionDropped { target: String },
