@@ -19,6 +19,8 @@ pub enum Command {
     Run(cmd::run::RunArgs),
     /// Tell what a SyncML status, an HRESULT or an Intune error code means.
     Explain(cmd::explain::ExplainArgs),
+    /// Convert SyncML between XML and WBXML (a file or a folder).
+    Convert(cmd::convert::ConvertArgs),
     /// List, check and measure the coverage of the spec files (requirements and cases).
     Specs {
         #[command(subcommand)]
@@ -32,6 +34,7 @@ pub fn main() -> std::process::ExitCode {
     match cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Explain(args) => cmd::explain::run(&args),
+        Command::Convert(args) => cmd::convert::run(args),
         Command::Specs { command } => cmd::specs::run(command),
     }
 }
