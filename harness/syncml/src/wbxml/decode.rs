@@ -13,6 +13,7 @@ use super::tokens::{
 use super::{PublicId, WbxmlDocument};
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
 use crate::tree::{Attribute, Element, NS_METINF, NS_SYNCML12, Node};
+use std::ffi::CStr;
 
 /// Decodes a SyncML WBXML document (WBXML 1.1, 1.2 or 1.3, UTF-8).
 pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeError> {
@@ -37,6 +38,7 @@ pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeErro
         page: 0,
         open: Vec::new(),
         elements: 0,
+        expanded: 0,
     };
     let header = reader.header()?;
     let root = reader.body(header.root_namespace)?;
@@ -69,6 +71,8 @@ struct Reader<'a> {
     page: u8,
     open: Vec<Open>,
     elements: usize,
+    /// Bytes taken from the string table so far.
+    expanded: usize,
 }
 
 fn malformed(message: impl Into<String>) -> DecodeErrorKind {
@@ -219,7 +223,7 @@ impl<'a> Reader<'a> {
                 )),
             ));
         };
-        let (bytes, nul_terminated) = match rest.iter().position(|&b| b == 0) {
+        let (bytes, nul_terminated) = match nul_position(rest) {
             Some(end) => (&rest[..end], true),
             None => (rest, false),
         };
@@ -257,15 +261,7 @@ impl<'a> Reader<'a> {
                     root = self.close(done.element);
                 }
                 global::ENTITY => {
-                    let code = self.mb_u_int32("character entity")?;
-                    let c = char::from_u32(code).ok_or_else(|| {
-                        self.error(
-                            at,
-                            DecodeErrorKind::Encoding(format!(
-                                "character entity {code:#X} is not a Unicode scalar value"
-                            )),
-                        )
-                    })?;
+                    let c = self.entity(at)?;
                     self.push_text(at, c.encode_utf8(&mut [0; 4]))?;
                 }
                 global::STR_I => {
@@ -277,6 +273,7 @@ impl<'a> Reader<'a> {
                     self.push_text(at, text)?;
                 }
                 global::OPAQUE => {
+                    self.parent(at, "opaque data")?;
                     let len = self.length("opaque data")?;
                     self.check_text_length(at, len)?;
                     let bytes = self.input[self.pos..self.pos + len].to_vec();
@@ -348,24 +345,52 @@ impl<'a> Reader<'a> {
         Ok(&mut self.open.last_mut().expect("checked above").element)
     }
 
+    /// Appends text to the open element, merging it into a text just before it.
     fn push_text(&mut self, at: usize, text: &str) -> Result<(), DecodeError> {
+        let max_text = self.limits.max_text;
         let parent = self.parent(at, "text")?;
         if text.is_empty() {
             return Ok(());
         }
         match parent.children.last_mut() {
-            Some(Node::Text(t)) => t.push_str(text),
-            _ => parent.children.push(Node::Text(text.to_string())),
+            Some(Node::Text(t)) if t.len() + text.len() > max_text => {
+                let length = t.len() + text.len();
+                Err(self.error(
+                    at,
+                    DecodeErrorKind::TextTooLong {
+                        length,
+                        limit: max_text,
+                    },
+                ))
+            }
+            Some(Node::Text(t)) => {
+                t.push_str(text);
+                Ok(())
+            }
+            _ => {
+                parent.children.push(Node::Text(text.to_string()));
+                Ok(())
+            }
         }
-        Ok(())
+    }
+
+    /// An `ENTITY`: a character given by its code point.
+    fn entity(&mut self, at: usize) -> Result<char, DecodeError> {
+        let code = self.mb_u_int32("character entity")?;
+        char::from_u32(code).ok_or_else(|| {
+            self.error(
+                at,
+                DecodeErrorKind::Encoding(format!(
+                    "character entity {code:#X} is not a Unicode scalar value"
+                )),
+            )
+        })
     }
 
     /// A `STR_I` string: the bytes up to the next NUL.
     fn inline_string(&mut self, at: usize) -> Result<&'a str, DecodeError> {
         let rest = &self.input[self.pos..];
-        let len = rest
-            .iter()
-            .position(|&b| b == 0)
+        let len = nul_position(rest)
             .ok_or_else(|| self.truncated("inline string (STR_I) without its NUL"))?;
         self.check_text_length(at, len)?;
         let text = self.utf8(at, &rest[..len])?;
@@ -379,7 +404,11 @@ impl<'a> Reader<'a> {
         self.table_entry(at, offset)
     }
 
-    fn table_entry(&self, at: usize, offset: u32) -> Result<&'a str, DecodeError> {
+    /// A string-table entry. Every reference counts towards the expansion
+    /// budget: the strings taken from the table may add up to no more than
+    /// [`Limits::max_input`], so that a small document cannot reference one
+    /// large entry a million times.
+    fn table_entry(&mut self, at: usize, offset: u32) -> Result<&'a str, DecodeError> {
         let table = self.string_table;
         let rest = table.get(offset as usize..).filter(|r| !r.is_empty());
         let Some(rest) = rest else {
@@ -391,7 +420,7 @@ impl<'a> Reader<'a> {
                 )),
             ));
         };
-        let len = rest.iter().position(|&b| b == 0).ok_or_else(|| {
+        let len = nul_position(rest).ok_or_else(|| {
             self.error(
                 at,
                 malformed(format!(
@@ -400,6 +429,16 @@ impl<'a> Reader<'a> {
             )
         })?;
         self.check_text_length(at, len)?;
+        self.expanded += len;
+        if self.expanded > self.limits.max_input {
+            return Err(self.error(
+                at,
+                DecodeErrorKind::TooLarge {
+                    size: self.expanded,
+                    limit: self.limits.max_input,
+                },
+            ));
+        }
         self.utf8(at, &rest[..len])
     }
 
@@ -451,20 +490,44 @@ impl<'a> Reader<'a> {
         self.elements += 1;
         let mut element = Element::new(name);
         if let Some(ns) = self.implied_namespace(page, root_namespace) {
-            element.attrs.push(Attribute {
+            element.attrs = vec![Attribute {
                 name: "xmlns".into(),
                 value: ns.into(),
-            });
+            }];
         }
         if tag & TAG_HAS_ATTRS != 0 {
             self.attributes(&mut element)?;
         }
-        if tag & TAG_HAS_CONTENT != 0 {
-            self.open.push(Open { element, page });
-            Ok(None)
-        } else {
-            Ok(Some(element))
+        if tag & TAG_HAS_CONTENT == 0 {
+            return Ok(Some(element));
         }
+        if let Some(text) = self.leaf_text()? {
+            // Most SyncML elements hold one string: give them a one-node child list.
+            element.children = vec![Node::Text(text.to_string())];
+            return Ok(Some(element));
+        }
+        self.open.push(Open { element, page });
+        Ok(None)
+    }
+
+    /// When the content ahead is one non-empty inline string and END, reads
+    /// them and returns the string; otherwise reads nothing.
+    fn leaf_text(&mut self) -> Result<Option<&'a str>, DecodeError> {
+        let at = self.pos;
+        let rest = &self.input[at..];
+        if rest.first() != Some(&global::STR_I) {
+            return Ok(None);
+        }
+        let Some(len) = nul_position(&rest[1..]) else {
+            return Ok(None);
+        };
+        if len == 0 || rest.get(len + 2) != Some(&global::END) {
+            return Ok(None);
+        }
+        self.check_text_length(at, len)?;
+        let text = self.utf8(at, &rest[1..1 + len])?;
+        self.pos = at + len + 3;
+        Ok(Some(text))
     }
 
     /// The `xmlns` a decoded element carries: the SyncML namespace on the root,
@@ -513,19 +576,7 @@ impl<'a> Reader<'a> {
                     let value = match token {
                         global::STR_I => self.inline_string(at)?.to_string(),
                         global::STR_T => self.table_string(at)?.to_string(),
-                        _ => {
-                            let code = self.mb_u_int32("character entity")?;
-                            char::from_u32(code)
-                                .ok_or_else(|| {
-                                    self.error(
-                                        at,
-                                        DecodeErrorKind::Encoding(format!(
-                                            "character entity {code:#X} is not a Unicode scalar value"
-                                        )),
-                                    )
-                                })?
-                                .to_string()
-                        }
+                        _ => self.entity(at)?.to_string(),
                     };
                     if attr.value.len() + value.len() > self.limits.max_text {
                         return Err(self.error(
@@ -551,6 +602,14 @@ impl<'a> Reader<'a> {
         element.attrs.extend(current);
         Ok(())
     }
+}
+
+/// Where the first NUL is. `CStr` searches a word at a time, which matters:
+/// every string of a document ends at a NUL.
+fn nul_position(bytes: &[u8]) -> Option<usize> {
+    CStr::from_bytes_until_nul(bytes)
+        .ok()
+        .map(|s| s.to_bytes().len())
 }
 
 fn namespace_of_page(page: u8, root_namespace: &'static str) -> &'static str {

@@ -73,11 +73,11 @@ pub fn encode(root: &Element, opts: &EncodeOptions) -> Result<Vec<u8>, EncodeErr
     out.push(opts.version.byte());
     match (opts.fault, fpi_index) {
         (Some(Fault::WrongPublicId(id)), _) => mbint::write(&mut out, id),
-        (None | Some(_), Some(index)) => {
+        (_, Some(index)) => {
             out.push(0x00);
             mbint::write(&mut out, index);
         }
-        (None | Some(_), None) => {
+        (_, None) => {
             let id = kind
                 .numeric_id()
                 .expect("SyncML documents have numeric ids");
@@ -191,9 +191,7 @@ impl<'e> Writer<'e, '_> {
         self.tag(e, default_ns, flags)?;
         if !attrs.is_empty() {
             for a in attrs {
-                self.body.push(global::LITERAL);
-                let index = self.strings.intern(&a.name);
-                mbint::write(&mut self.body, index);
+                self.literal(global::LITERAL, &a.name)?;
                 self.string(&a.value)?;
             }
             self.body.push(global::END);
@@ -247,8 +245,16 @@ impl<'e> Writer<'e, '_> {
                 namespace: namespace.unwrap_or("").to_string(),
             }));
         }
-        self.body.push(global::LITERAL | flags);
-        let index = self.strings.intern(&e.name);
+        self.literal(global::LITERAL | flags, &e.name)
+    }
+
+    /// A `LITERAL` tag or attribute start, its name in the string table.
+    fn literal(&mut self, token: u8, name: &str) -> Result<(), EncodeError> {
+        if name.contains('\0') {
+            return Err(self.error(EncodeErrorKind::NulInText));
+        }
+        self.body.push(token);
+        let index = self.strings.intern(name);
         mbint::write(&mut self.body, index);
         Ok(())
     }

@@ -6,6 +6,8 @@
 pub enum Fault {
     /// The header carries this numeric public identifier instead of the
     /// document's own (0x1202 names MetInf, 0x1203 DevInf, 0x7FFF nothing).
+    /// Zero announces a string-table identifier, so the charset byte that
+    /// follows is read as its index: a header broken in another way.
     WrongPublicId(u32),
     /// The first text of the document (or the first content of the root when
     /// there is no text) is a `STR_T` whose offset is the string-table length:

@@ -300,3 +300,55 @@ fn bad_text_encodings() {
     let ok = decode(&doc(&[0x6D, 0x02, 0x81, 0x69, 0x01]), &Limits::default()).unwrap();
     assert_eq!(ok.root.text_content(), "\u{E9}");
 }
+
+#[test]
+fn string_table_references_cannot_amplify_the_input() {
+    // One 1000-byte entry referenced 3000 times would be 3 MB of text from 7 kB.
+    let limits = Limits {
+        max_input: 100_000,
+        ..Limits::default()
+    };
+    let mut bytes = vec![0x02, 0xA4, 0x01, 0x6A, 0x87, 0x69];
+    bytes.extend(std::iter::repeat_n(b'x', 1000));
+    bytes.push(0);
+    bytes.push(0x6D);
+    for _ in 0..3000 {
+        bytes.extend([0x4F, 0x83, 0x00, 0x01]);
+    }
+    bytes.push(0x01);
+    let e = err_with(&bytes, &limits);
+    assert!(
+        matches!(
+            e.kind,
+            DecodeErrorKind::TooLarge {
+                size: 100_001..=101_000,
+                limit: 100_000
+            }
+        ),
+        "{e}"
+    );
+    // The STR_T of the 101st reference (after 6 header bytes, the table, the root tag).
+    assert_eq!(e.offset, 1008 + 100 * 4 + 1);
+}
+
+#[test]
+fn merged_text_is_bounded_too() {
+    let limits = Limits {
+        max_text: 4,
+        ..Limits::default()
+    };
+    let e = err_with(
+        &doc(&[
+            0x6D, 0x03, b'a', b'b', 0x00, 0x03, b'c', b'd', b'e', 0x00, 0x01,
+        ]),
+        &limits,
+    );
+    assert_eq!(
+        e.kind,
+        DecodeErrorKind::TextTooLong {
+            length: 5,
+            limit: 4
+        }
+    );
+    assert_eq!(e.offset, 10);
+}

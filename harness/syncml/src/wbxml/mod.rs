@@ -27,6 +27,15 @@
 //! literal attribute names with string values; attribute tokens of a code page,
 //! `EXT_*`, `PI`, and `OPAQUE` attribute values are errors.
 //!
+//! Headers. The decoder reads WBXML 1.1, 1.2 and 1.3 (version bytes 0x01–0x03)
+//! and refuses 1.0, whose header has no charset field; the charset must be
+//! UTF-8 (MIBenum 106). The public identifier must name SyncML 1.0, 1.1 or 1.2,
+//! numerically or as an FPI in the string table (with or without its NUL, in
+//! any spelling of [`tokens::PUBLIC_IDS`]); the WBXML "unknown" identifier 0x01
+//! is read as SyncML 1.2. The Nokia habit of sending the namespace as an
+//! unnamed literal attribute (string-table index 0 of an empty table) is
+//! refused like any other reference outside the string table.
+//!
 //! Text is written as `STR_I`, or `STR_T` when the string table is on; CDATA and
 //! opaque data as `OPAQUE`. Comments do not exist in WBXML and are dropped.
 //! Decoding merges adjacent strings into one text node and keeps `OPAQUE` as
@@ -47,7 +56,7 @@ mod vector_tests;
 
 pub use decode::decode;
 pub use encode::encode;
-pub use fault::Fault;
+pub use fault::{Fault, UNKNOWN_TAG_TOKEN};
 
 use crate::error::{DecodeError, Limits};
 use crate::model::{Defect, Message};

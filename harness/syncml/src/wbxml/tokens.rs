@@ -62,9 +62,22 @@ impl CodePage {
         self.tags.get(index).copied().filter(|n| !n.is_empty())
     }
 
+    /// Every (token, tag name) of this page, in token order.
+    pub fn tags(&self) -> impl Iterator<Item = (u8, &'static str)> + '_ {
+        (FIRST_TAG_TOKEN..)
+            .zip(self.tags.iter().copied())
+            .filter(|(_, name)| !name.is_empty())
+    }
+
     /// The token of a tag name on this page.
     pub fn token_of(&self, name: &str) -> Option<u8> {
-        let index = self.tags.iter().position(|t| !t.is_empty() && *t == name)?;
+        // Length and first letter first: most names differ there, and a full
+        // comparison is a call to memcmp.
+        let first = *name.as_bytes().first()?;
+        let index = self
+            .tags
+            .iter()
+            .position(|t| t.len() == name.len() && t.as_bytes()[0] == first && *t == name)?;
         // The tables hold fewer than 0x3B entries, so the sum stays below 0x40.
         Some(FIRST_TAG_TOKEN + index as u8)
     }

@@ -2,6 +2,7 @@
 //! -v 1.2 -n`), and the encoder's options and faults checked byte by byte.
 
 use super::*;
+use crate::model::{Chal, Command, Meta, MetaValue, SyncBody, SyncHdr};
 use crate::tree::{NS_METINF, NS_SYNCML11, NS_SYNCML12, Node};
 
 fn hex(s: &str) -> Vec<u8> {
@@ -397,4 +398,36 @@ fn messages_round_trip_through_the_typed_view() {
     assert!(defects.is_empty());
     assert_eq!(back, message);
     assert_eq!(doc.root, w1_tree());
+}
+
+#[test]
+fn binary_next_nonce_is_opaque_both_ways() {
+    let nonce: Vec<u8> = (0..16u8).map(|i| i * 0x11).collect();
+    let mut status = Command::status("1", "1", "0", "SyncHdr", 401);
+    status.chal = Some(Chal {
+        meta: Some(Meta {
+            next_nonce: Some(MetaValue::Bytes(nonce.clone())),
+            ..Meta::default()
+        }),
+    });
+    let message = Message::new(
+        SyncHdr::new("1", 1, "dev1", "https://mdm.example/omadm"),
+        SyncBody::with_commands([status]),
+    );
+    let bytes = encode_message(&message, &EncodeOptions::default()).unwrap();
+    // <Chal><Meta> SWITCH_PAGE 1 <NextNonce> OPAQUE 16 bytes </NextNonce></Meta></Chal>
+    let mut expected = hex("49 5A 00 01 50 C3 10");
+    expected.extend_from_slice(&nonce);
+    expected.extend(hex("01 01 01"));
+    assert!(
+        bytes.windows(expected.len()).any(|w| w == expected),
+        "{bytes:02X?}"
+    );
+    let (back, defects, _) = decode_message(&bytes, &Limits::default()).unwrap();
+    assert!(defects.is_empty(), "{defects:?}");
+    let chal = back.commands().next().unwrap().chal.as_ref().unwrap();
+    assert_eq!(
+        chal.meta.as_ref().unwrap().next_nonce,
+        Some(MetaValue::Bytes(nonce))
+    );
 }
