@@ -53,3 +53,45 @@ fn encode(message: &Message, encoding: Encoding) -> Result<Wire, TargetError> {
     };
     Ok(Wire::new(encoding, body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Device;
+
+    #[test]
+    fn package_1_goes_out_in_the_encoding_asked_for() {
+        for encoding in Encoding::BOTH {
+            let mut client = TinyClient::new(Device::default());
+            let wire = client.open_session(encoding).unwrap();
+            assert_eq!(
+                Encoding::from_content_type(&wire.content_type),
+                Some(encoding)
+            );
+            let back = decode(&wire.body, encoding).unwrap();
+            assert_eq!(back.msg_id(), Some("1"));
+        }
+    }
+
+    #[test]
+    fn unreadable_messages_are_errors() {
+        let mut client = TinyClient::new(Device::default());
+        client.open_session(Encoding::Xml).unwrap();
+        let garbage = Wire::new(Encoding::Wbxml, vec![0x02, 0xff, 0xff, 0xff, 0xff]);
+        assert!(matches!(
+            client.deliver(garbage),
+            Err(TargetError::Other(_))
+        ));
+        let truncated = Wire::new(Encoding::Xml, b"<SyncML><SyncHdr>".to_vec());
+        assert!(matches!(
+            client.deliver(truncated),
+            Err(TargetError::Other(_))
+        ));
+        let mut text = Wire::new(Encoding::Xml, b"<SyncML/>".to_vec());
+        text.content_type = "text/plain".into();
+        assert!(matches!(
+            client.deliver(text),
+            Err(TargetError::Unsupported(_))
+        ));
+    }
+}

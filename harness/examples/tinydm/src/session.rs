@@ -199,3 +199,153 @@ impl Reply {
         self.commands.push(Command::alert(self.next_id(), code));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syncml::tree::Element;
+
+    fn server_message(msg_id: u32, nodes: Vec<BodyNode>, complete: bool) -> Message {
+        let hdr = SyncHdr::new("1", msg_id, "TINYDM-0001", "https://dm.example/omadm");
+        let mut body = SyncBody::with_commands(Vec::new());
+        body.nodes = nodes;
+        body.final_ = complete;
+        Message::new(hdr, body)
+    }
+
+    fn statuses(m: &Message) -> Vec<(String, String, u16)> {
+        m.commands()
+            .filter(|c| c.kind == CommandKind::Status)
+            .map(|c| {
+                (
+                    c.cmd_ref.clone().unwrap_or_default(),
+                    c.cmd.clone().unwrap_or_default(),
+                    c.code().unwrap_or(0),
+                )
+            })
+            .collect()
+    }
+
+    fn get(cmd_id: &str, uri: &str) -> BodyNode {
+        BodyNode::Command(Command::new(CommandKind::Get, cmd_id).with_item(Item::target(uri)))
+    }
+
+    #[test]
+    fn package_1_opens_with_1201_login_status_and_devinfo() {
+        let mut client = TinyClient::new(Device::default());
+        let first = client.start_session();
+        assert_eq!(first.msg_id(), Some("1"));
+        assert!(first.is_final());
+        let source = first.hdr.as_ref().and_then(|h| h.source.clone());
+        assert_eq!(
+            source.and_then(|s| s.loc_uri).as_deref(),
+            Some("TINYDM-0001")
+        );
+        let kinds: Vec<(CommandKind, Option<u16>)> =
+            first.commands().map(|c| (c.kind, c.code())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (CommandKind::Alert, Some(1201)),
+                (CommandKind::Alert, Some(1224)),
+                (CommandKind::Replace, None),
+            ]
+        );
+        let replaced: Vec<&str> = first
+            .commands()
+            .nth(2)
+            .unwrap()
+            .items
+            .iter()
+            .filter_map(Item::source_uri)
+            .collect();
+        assert_eq!(
+            replaced,
+            [
+                "./DevInfo/DevId",
+                "./DevInfo/Man",
+                "./DevInfo/Mod",
+                "./DevInfo/DmV",
+                "./DevInfo/Lang"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_command_is_answered_in_order_after_the_synchdr() {
+        let mut client = TinyClient::new(Device::default());
+        client.start_session();
+        let mut no_id =
+            Command::new(CommandKind::Get, "x").with_item(Item::target("./DevDetail/SwV"));
+        no_id.cmd_id = None;
+        let atomic = Command::new(CommandKind::Atomic, "4")
+            .with_child(Command::new(CommandKind::Delete, "5").with_item(Item::target("./a")));
+        let unknown = Element::new("Frobnicate").with_child(Element::text("CmdID", "6"));
+        let message = server_message(
+            7,
+            vec![
+                get("2", "./DevDetail/SwV"),
+                BodyNode::Command(no_id),
+                BodyNode::Command(atomic),
+                BodyNode::Unknown(unknown),
+            ],
+            true,
+        );
+        let reply = client.answer(&message).expect("a reply");
+        assert_eq!(reply.msg_id(), Some("2"));
+        let want = [
+            ("0", "SyncHdr", 200),
+            ("2", "Get", 200),
+            ("", "Get", 400),
+            ("4", "Atomic", 406),
+            ("5", "Delete", 215),
+            ("6", "Frobnicate", 400),
+        ];
+        let want: Vec<(String, String, u16)> = want
+            .iter()
+            .map(|(r, c, s)| (r.to_string(), c.to_string(), *s))
+            .collect();
+        assert_eq!(statuses(&reply), want);
+        assert!(reply.commands().all(|c| c.msg_ref.as_deref() == Some("7")));
+        let results = reply
+            .commands()
+            .find(|c| c.kind == CommandKind::Results)
+            .unwrap();
+        assert_eq!(results.items[0].data.as_ref().unwrap().as_text(), "0.1.0");
+        assert!(reply.is_final());
+    }
+
+    #[test]
+    fn an_unfinished_server_package_is_asked_to_go_on() {
+        let mut client = TinyClient::new(Device::default());
+        client.start_session();
+        let reply = client
+            .answer(&server_message(2, vec![get("2", "./DevInfo/Man")], false))
+            .unwrap();
+        assert!(!reply.is_final());
+        assert_eq!(reply.commands().last().and_then(Command::code), Some(1222));
+    }
+
+    #[test]
+    fn the_session_ends_when_the_server_has_nothing_to_ask() {
+        let mut client = TinyClient::new(Device::default());
+        client.start_session();
+        let synchdr_ok = BodyNode::Command(Command::status("1", "1", "0", "SyncHdr", 200));
+        assert_eq!(
+            client.answer(&server_message(2, vec![synchdr_ok], true)),
+            None
+        );
+
+        let abort = BodyNode::Command(Command::alert("2", 1223));
+        assert_eq!(
+            client.answer(&server_message(3, vec![abort, get("3", ".")], true)),
+            None
+        );
+
+        let challenge = BodyNode::Command(Command::status("1", "1", "0", "SyncHdr", 401));
+        assert_eq!(
+            client.answer(&server_message(4, vec![challenge, get("2", ".")], true)),
+            None
+        );
+    }
+}

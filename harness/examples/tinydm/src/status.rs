@@ -9,3 +9,4 @@ pub const OPTIONAL_FEATURE_NOT_SUPPORTED: u16 = 406;
 pub const URI_TOO_LONG: u16 = 414;
 pub const UNSUPPORTED_FORMAT: u16 = 415;
 pub const ALREADY_EXISTS: u16 = 418;
+pub const DEVICE_FULL: u16 = 420;

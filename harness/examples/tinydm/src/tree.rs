@@ -8,6 +8,10 @@
 use crate::status;
 use std::collections::BTreeMap;
 
+/// The most nodes the tree holds, so that a server cannot fill the device's
+/// memory one Add at a time.
+pub const MAX_NODES: usize = 4096;
+
 /// What the server may do with a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -73,7 +77,8 @@ impl Tree {
     }
 
     /// Add: the node must not exist; missing interior parents are created, as
-    /// long as the nearest existing ancestor is an interior node open for children.
+    /// long as the nearest existing ancestor is an interior node open for
+    /// children and the tree has room for them all.
     pub fn add(&mut self, path: &str, content: Content) -> Result<(), u16> {
         if self.nodes.contains_key(path) {
             return Err(status::ALREADY_EXISTS);
@@ -88,6 +93,9 @@ impl Tree {
             .expect("the root is always in the tree");
         if nearest.content != Content::Interior || nearest.access == Access::ReadOnly {
             return Err(status::NOT_ALLOWED);
+        }
+        if self.nodes.len() + missing.len() + 1 > MAX_NODES {
+            return Err(status::DEVICE_FULL);
         }
         for parent in missing {
             self.nodes.insert(
@@ -250,6 +258,19 @@ mod tests {
         assert_eq!(t.delete("Scratch/s"), Ok(()));
         assert_eq!(t.get("Scratch/s/leaf"), Err(404));
         assert_eq!(t.get("Scratch").unwrap().data, "sibling");
+    }
+
+    #[test]
+    fn a_full_tree_refuses_more_nodes() {
+        let mut t = tree();
+        let mut i = 0;
+        while t.add(&format!("Scratch/n{i}"), leaf("v")).is_ok() {
+            i += 1;
+        }
+        assert_eq!(t.add("Scratch/one-more", leaf("v")), Err(420));
+        assert_eq!(t.nodes.len(), MAX_NODES);
+        t.delete("Scratch/n0").unwrap();
+        assert_eq!(t.add("Scratch/one-more", leaf("v")), Ok(()));
     }
 
     #[test]
