@@ -76,7 +76,18 @@ impl Harness {
                 .join("\n");
             trials.push(Trial::test("specs-load", move || Err(Failed::from(text))));
         }
-        for (case, encoding) in self.options.select(&suite) {
+        let selected = self.options.select(&suite);
+        let stale = stale_deviations(&self.profile, &selected);
+        trials.push(Trial::test("target-profile-deviations", move || {
+            if stale.is_empty() {
+                Ok(())
+            } else {
+                Err(Failed::from(format!(
+                    "deviation entries of the target profile that match no case run: {stale:?}"
+                )))
+            }
+        }));
+        for (case, encoding) in selected {
             let name = format!("{}@{}", case.id, encoding);
             let case = case.clone();
             let suite = Arc::clone(&suite);
@@ -114,6 +125,24 @@ impl Harness {
     }
 }
 
+/// Deviation entries of a profile that match none of the selected case runs.
+pub fn stale_deviations(
+    profile: &TargetProfile,
+    selected: &[(&crate::spec::Case, crate::target::Encoding)],
+) -> Vec<String> {
+    profile
+        .deviation
+        .iter()
+        .filter(|d| {
+            !selected.iter().any(|(c, e)| {
+                glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&c.id))
+                    && d.encoding.as_deref().is_none_or(|x| x == e.name())
+            })
+        })
+        .map(|d| d.case.clone())
+        .collect()
+}
+
 fn check_snapshot(dir: &std::path::Path, name: &str, run: &CaseRun) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(dir);
@@ -131,4 +160,27 @@ fn failure_text(suite: &Suite, run: &CaseRun) -> String {
         micros: run.micros,
     };
     crate::report::text::render(&report, suite)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Deviation;
+
+    #[test]
+    fn a_deviation_matching_no_case_is_stale() {
+        let (suite, _) = Suite::embedded();
+        let mut profile = TargetProfile::reference();
+        profile.deviation.push(Deviation {
+            case: "no-such-case.*".into(),
+            encoding: None,
+            reason: "renamed long ago".into(),
+            expires: None,
+        });
+        let selected = RunOptions::default().select(&suite);
+        assert_eq!(
+            stale_deviations(&profile, &selected),
+            vec!["no-such-case.*".to_string()]
+        );
+    }
 }
