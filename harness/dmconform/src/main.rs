@@ -1,3 +1,5 @@
-//! The `dmconform` command line.
+//! The `dmconform` command line; everything it does lives in the library's `cli` module.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    dmconform::cli::main()
+}

@@ -6,9 +6,13 @@
 //! - [`xml`]: the XML codec between bytes and the tree;
 //! - [`wbxml`]: the WBXML codec between bytes and the tree.
 //!
+//! Beside them, [`catalog`] holds the status and error-code catalog and
+//! `explain`, which tells what a status or error code means.
+//!
 //! The crate does no I/O and has no CLI or network dependencies, so that it
 //! stays quick to build, to fuzz and to reuse.
 
+pub mod catalog;
 pub mod error;
 pub mod model;
 pub mod tree;

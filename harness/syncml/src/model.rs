@@ -1009,7 +1009,9 @@ impl Command {
         // Fields the order of this kind leaves out are still written, so that
         // nothing set on purpose is lost (a Status with Correlator, an Add with MsgRef).
         let order = command_order(self.kind);
-        let leftovers: [(&str, bool); 7] = [
+        let leftovers: [(&str, bool); 9] = [
+            ("Cred", self.cred.is_some()),
+            ("Data", self.data.is_some()),
             ("MsgRef", self.msg_ref.is_some()),
             ("CmdRef", self.cmd_ref.is_some()),
             ("Cmd", self.cmd.is_some()),
@@ -1026,6 +1028,8 @@ impl Command {
                     "Cmd" => push_text(&mut e, name, &self.cmd),
                     "Correlator" => push_text(&mut e, name, &self.correlator),
                     "Chal" => e.push(self.chal.as_ref().expect("present").to_element()),
+                    "Cred" => e.push(self.cred.as_ref().expect("present").to_element()),
+                    "Data" => e.push(self.data.as_ref().expect("present").to_element()),
                     "TargetRef" => self
                         .target_refs
                         .iter()

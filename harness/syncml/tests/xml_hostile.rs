@@ -238,6 +238,19 @@ fn characters_xml_forbids_are_refused() {
 }
 
 #[test]
+fn a_forbidden_character_is_reported_where_it_stands() {
+    let e = err(b"<SyncML><Data>ab\x01</Data></SyncML>");
+    assert_eq!(e.offset, 16);
+    assert_eq!(e.path, "SyncML/Data");
+    assert!(e.to_string().contains("U+0001"), "{e}");
+    let e = err(b"<SyncML a='\xEF\xBF\xBE'/>");
+    assert_eq!(e.offset, 11);
+    assert!(e.to_string().contains("U+FFFE"), "{e}");
+    // U+F000, the Windows list separator, shares the lead byte and is allowed.
+    assert!(xml::read("<r>\u{F000}</r>".as_bytes(), &limits()).is_ok());
+}
+
+#[test]
 fn structure_outside_the_root_is_refused() {
     for input in [
         "<a/><b/>",

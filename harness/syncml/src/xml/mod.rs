@@ -2,7 +2,7 @@
 //!
 //! [`read`] turns bytes into an [`XmlDocument`] (the root [`Element`], the
 //! prolog, and what had to be read leniently); [`read_fragment`] reads a run of
-//! top-level nodes (bare commands, a bare `SyncHdr` or `SyncBody`); [`write`]
+//! top-level nodes (bare commands, a bare `SyncHdr` or `SyncBody`); [`write()`]
 //! turns a tree back into bytes. [`read_message`] and [`write_message`] go
 //! straight to and from the typed [`Message`].
 //!
@@ -16,6 +16,8 @@
 //!   white-space normalisation), so escaped markup inside `<Data>` stays text.
 //!   CDATA sections become [`Node::CData`] (adjacent sections merge into one:
 //!   the boundary between them carries no meaning), comments [`Node::Comment`].
+//! - Characters XML 1.0 forbids (C0 controls other than tab, LF and CR;
+//!   U+FFFE, U+FFFF), written literally or as references, are refused.
 //! - Entities are never expanded: a DOCTYPE declaring `<!ENTITY` is refused, and
 //!   a reference to any entity other than the five predefined ones is an error.
 //! - Input size, nesting depth, element count and the length of every text,
@@ -23,13 +25,13 @@
 //!   the byte offset and the path of open elements.
 //! - Encoding: the bytes must be UTF-8 (a UTF-8 byte-order mark is skipped).
 //!   UTF-16 input (by byte-order mark or by its zero bytes) is refused with
-//!   [`DecodeErrorKind::Encoding`]. A declaration naming another encoding over
+//!   [`DecodeErrorKind::Encoding`](crate::DecodeErrorKind::Encoding). A declaration naming another encoding over
 //!   bytes that are UTF-8 — Microsoft publishes `encoding="utf-16"` on UTF-8
 //!   text — is read as UTF-8 and recorded as
 //!   [`XmlDefectKind::DeclaredEncodingIgnored`]; bytes that are not UTF-8 are an
-//!   [`DecodeErrorKind::Encoding`] error whatever the declaration says.
+//!   [`DecodeErrorKind::Encoding`](crate::DecodeErrorKind::Encoding) error whatever the declaration says.
 //!
-//! Writing rules are in [`write`].
+//! Writing rules are in [`write()`].
 
 mod read;
 mod write;
@@ -84,7 +86,9 @@ pub struct XmlDefect {
 pub enum XmlDefectKind {
     /// The declaration names an encoding other than UTF-8; the bytes were read as UTF-8.
     DeclaredEncodingIgnored { declared: String },
-    /// An element or attribute name uses a prefix that no enclosing element declares.
+    /// An element or attribute name uses a prefix that no enclosing element
+    /// declares. `name` is the element's name, followed by a space and the
+    /// attribute's name when the prefix is on an attribute.
     UndeclaredPrefix { prefix: String, name: String },
     /// A processing instruction, which the tree cannot hold, was dropped.
     ProcessingInstructionDropped { target: String },
@@ -110,7 +114,7 @@ impl fmt::Display for XmlDefect {
     }
 }
 
-/// How [`write`] lays out its output.
+/// How [`write()`] lays out its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WriteOptions {
     /// Start with `<?xml version="1.0" encoding="UTF-8"?>`.
@@ -151,16 +155,39 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 }
 
 /// The byte index and value of the first character XML 1.0 does not allow.
+#[inline]
 pub(crate) fn first_forbidden_char(text: &str) -> Option<(usize, char)> {
-    // Fast path: the forbidden characters are the C0 controls other than tab,
-    // LF and CR, and U+FFFE / U+FFFF, whose UTF-8 form starts with 0xEF.
-    let start = text
-        .bytes()
-        .position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF)?;
-    text[start..]
-        .char_indices()
-        .find(|(_, c)| !is_xml_char(*c))
-        .map(|(i, c)| (start + i, c))
+    let at = first_forbidden_byte(text.as_bytes())?;
+    // The byte found starts a character: it is ASCII or a UTF-8 lead byte.
+    text.get(at..)?.chars().next().map(|c| (at, c))
+}
+
+/// The offset of the first byte that starts a character XML 1.0 forbids
+/// anywhere in a document: a C0 control other than tab, LF and CR, or
+/// U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`). Blocks are first tested without
+/// early exit, which the compiler vectorises; only a block holding a suspect
+/// byte is looked at closely.
+pub(crate) fn first_forbidden_byte(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let suspect = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF);
+    let forbidden_at = |i: usize| match bytes[i] {
+        0xEF => matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])),
+        _ => true,
+    };
+    let mut base = 0;
+    for block in bytes.chunks(BLOCK) {
+        if block.iter().fold(false, |acc, &b| acc | suspect(b)) {
+            let found = (0..block.len())
+                .filter(|&i| suspect(block[i]))
+                .map(|i| base + i)
+                .find(|&i| forbidden_at(i));
+            if found.is_some() {
+                return found;
+            }
+        }
+        base += block.len();
+    }
+    None
 }
 
 /// Convenience for tests and callers that hold nodes: the elements among them.

@@ -6,8 +6,8 @@
 //! is spent.
 
 use super::{
-    Prolog, XmlDeclaration, XmlDefect, XmlDefectKind, XmlDocument, first_forbidden_char,
-    is_xml_char,
+    Prolog, XmlDeclaration, XmlDefect, XmlDefectKind, XmlDocument, first_forbidden_byte,
+    first_forbidden_char, is_xml_char,
 };
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
 use crate::tree::{Attribute, Element, Node};
@@ -15,6 +15,7 @@ use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesDecl, BytesRef, BytesStart, Event};
+use std::borrow::Cow;
 
 /// Reads a whole document: an optional prolog, exactly one root element, and
 /// nothing but white space, comments and processing instructions after it.
@@ -86,7 +87,10 @@ enum Pending {
 }
 
 struct Open {
+    /// The element, its children not yet attached.
     element: Element,
+    /// Where its children start in [`Parser::nodes`].
+    first_child: usize,
     /// How many declared prefixes were in scope before this element.
     prefix_mark: usize,
 }
@@ -104,7 +108,10 @@ struct Parser<'a> {
     mode: Mode,
     base: usize,
     stack: Vec<Open>,
-    top: Vec<Node>,
+    /// The children of every open element, outermost first, after the
+    /// top-level nodes: an element's children are moved out in one piece,
+    /// into a vector of the exact size, when it closes.
+    nodes: Vec<Node>,
     pending: Pending,
     /// Prefixes declared by the open elements, innermost last.
     prefixes: Vec<String>,
@@ -150,8 +157,9 @@ impl<'a> Parser<'a> {
             limits,
             mode,
             base,
-            stack: Vec::new(),
-            top: Vec::new(),
+            // Typical SyncML depth and breadth, so that most documents never regrow them.
+            stack: Vec::with_capacity(16),
+            nodes: Vec::with_capacity(32),
             pending: Pending::None,
             prefixes: Vec::new(),
             elements: 0,
@@ -159,6 +167,10 @@ impl<'a> Parser<'a> {
             defects: Vec::new(),
             started: false,
         };
+        // XML forbids some characters everywhere; one pass over the whole input
+        // finds the first, which is reported once the reader gets there, with
+        // the path of the elements open at that point.
+        let forbidden = first_forbidden_byte(&input[base..]).map(|i| base + i);
         let mut reader = Reader::from_reader(&input[base..]);
         let config = reader.config_mut();
         // End tags are matched here, against the tree's own stack.
@@ -174,6 +186,11 @@ impl<'a> Parser<'a> {
                     return Err(parser.error(at, kind));
                 }
             };
+            if let Some(at) = forbidden
+                && base + reader.buffer_position() as usize > at
+            {
+                return Err(parser.malformed(at, &forbidden_message(&input[at..])));
+            }
             if parser.event(event, offset)? {
                 break;
             }
@@ -189,7 +206,7 @@ impl<'a> Parser<'a> {
             ));
         }
         Ok(Parsed {
-            nodes: parser.top,
+            nodes: parser.nodes,
             prolog: parser.prolog,
             defects: parser.defects,
             base,
@@ -200,18 +217,18 @@ impl<'a> Parser<'a> {
     fn event(&mut self, event: Event<'_>, offset: usize) -> Result<bool, DecodeError> {
         match event {
             Event::Start(e) => {
-                self.flush(offset)?;
+                self.flush();
                 let (element, prefix_mark) = self.start(&e, offset)?;
                 self.open(element, prefix_mark, offset)?;
             }
             Event::Empty(e) => {
-                self.flush(offset)?;
+                self.flush();
                 let (element, prefix_mark) = self.start(&e, offset)?;
                 self.open(element, prefix_mark, offset)?;
                 self.close();
             }
             Event::End(e) => {
-                self.flush(offset)?;
+                self.flush();
                 let name = e.name().0;
                 match self.stack.last() {
                     Some(open) if open.element.name == name => self.close(),
@@ -230,7 +247,6 @@ impl<'a> Parser<'a> {
             }
             Event::Text(t) => {
                 if !t.is_empty() {
-                    self.check_chars(&t, offset)?;
                     self.text(&t, offset)?;
                 }
             }
@@ -241,29 +257,27 @@ impl<'a> Parser<'a> {
             }
             Event::CData(c) => {
                 self.started = true;
-                self.check_chars(&c, offset)?;
                 if self.stack.is_empty() && self.mode == Mode::Document {
                     return Err(self.malformed(offset, "CDATA section outside the root element"));
                 }
                 match &mut self.pending {
                     Pending::CData(s) => s.push_str(&c),
                     _ => {
-                        self.flush(offset)?;
+                        self.flush();
                         self.pending = Pending::CData(c.into_inner().into_owned());
                     }
                 }
                 self.check_pending(offset)?;
             }
             Event::Comment(c) => {
-                self.flush(offset)?;
+                self.flush();
                 self.started = true;
                 self.check_len(c.len(), offset)?;
-                self.check_chars(&c, offset)?;
                 let text = c.into_inner().into_owned();
                 if self.stack.is_empty() && self.mode == Mode::Document {
                     self.prolog.comments.push(text);
                 } else {
-                    self.children().push(Node::Comment(text));
+                    self.nodes.push(Node::Comment(text));
                 }
             }
             Event::Decl(d) => {
@@ -275,7 +289,7 @@ impl<'a> Parser<'a> {
                 self.prolog.declaration = Some(decl);
             }
             Event::PI(p) => {
-                self.flush(offset)?;
+                // Dropping it joins the character data on either side, as if it never was.
                 self.started = true;
                 let target = p.target().to_string();
                 self.defect(
@@ -284,9 +298,12 @@ impl<'a> Parser<'a> {
                 );
             }
             Event::DocType(d) => {
-                self.flush(offset)?;
+                self.flush();
                 if d.contains("<!ENTITY") {
                     return Err(self.error(offset, DecodeErrorKind::EntityDeclaration));
+                }
+                if self.mode == Mode::Fragment {
+                    return Err(self.malformed(offset, "DOCTYPE in a fragment"));
                 }
                 if self.elements > 0 || self.prolog.doctype.is_some() {
                     return Err(self.malformed(offset, "DOCTYPE after the start of the content"));
@@ -296,7 +313,7 @@ impl<'a> Parser<'a> {
                 self.prolog.doctype = Some(d.into_inner().into_owned());
             }
             Event::Eof => {
-                self.flush(offset)?;
+                self.flush();
                 return Ok(true);
             }
         }
@@ -319,7 +336,12 @@ impl<'a> Parser<'a> {
         }
         let mut element = Element::new(name);
         let prefix_mark = self.prefixes.len();
-        for attr in e.attributes().with_checks(true) {
+        let has_attributes = !e.attributes_raw().trim_ascii().is_empty();
+        for attr in e
+            .attributes()
+            .with_checks(true)
+            .take_while(|_| has_attributes)
+        {
             let attr = attr.map_err(|err| {
                 self.malformed(offset + 1 + attr_error_at(&err), &err.to_string())
             })?;
@@ -331,7 +353,10 @@ impl<'a> Parser<'a> {
             self.check_len(attr.value.len(), offset)?;
             let value = quick_xml::escape::unescape(&attr.value)
                 .map_err(|err| self.malformed(offset, &err.to_string()))?;
-            self.check_chars(&value, offset)?;
+            if let Cow::Owned(resolved) = &value {
+                // Character references may name what the input could not hold.
+                self.check_chars(resolved, offset)?;
+            }
             if let Some(prefix) = key.strip_prefix("xmlns:") {
                 self.prefixes.push(prefix.to_string());
             }
@@ -371,6 +396,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Pushes a new open element, checking depth and count.
+    #[inline]
     fn open(
         &mut self,
         element: Element,
@@ -388,33 +414,39 @@ impl<'a> Parser<'a> {
         }
         self.stack.push(Open {
             element,
+            first_child: self.nodes.len(),
             prefix_mark,
         });
         Ok(())
     }
 
     /// Closes the innermost open element, attaching it to its parent.
+    #[inline]
     fn close(&mut self) {
-        let Some(open) = self.stack.pop() else { return };
+        let Some(mut open) = self.stack.pop() else {
+            return;
+        };
         self.prefixes.truncate(open.prefix_mark);
-        self.children().push(Node::Element(open.element));
-    }
-
-    /// The children of the innermost open element, or the top-level nodes.
-    fn children(&mut self) -> &mut Vec<Node> {
-        match self.stack.last_mut() {
-            Some(open) => &mut open.element.children,
-            None => &mut self.top,
-        }
+        open.element.children = self.nodes.split_off(open.first_child);
+        self.nodes.push(Node::Element(open.element));
     }
 
     /// Adds decoded character data to the pending text.
+    #[inline]
     fn text(&mut self, text: &str, offset: usize) -> Result<(), DecodeError> {
         self.started = true;
+        if self.stack.is_empty()
+            && self.mode == Mode::Document
+            && !text
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            return Err(self.malformed(offset, "text outside the root element"));
+        }
         match &mut self.pending {
             Pending::Text(s) => s.push_str(text),
             _ => {
-                self.flush(offset)?;
+                self.flush();
                 self.pending = Pending::Text(text.to_string());
             }
         }
@@ -422,6 +454,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Fails on a character XML does not allow, `offset` being where `text` starts.
+    #[inline]
     fn check_chars(&self, text: &str, offset: usize) -> Result<(), DecodeError> {
         match first_forbidden_char(text) {
             None => Ok(()),
@@ -432,6 +465,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn check_pending(&self, offset: usize) -> Result<(), DecodeError> {
         match &self.pending {
             Pending::Text(s) | Pending::CData(s) => self.check_len(s.len(), offset),
@@ -439,6 +473,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn check_len(&self, length: usize, offset: usize) -> Result<(), DecodeError> {
         if length > self.limits.max_text {
             let limit = self.limits.max_text;
@@ -448,23 +483,18 @@ impl<'a> Parser<'a> {
     }
 
     /// Attaches the pending character data to the current parent.
-    fn flush(&mut self, offset: usize) -> Result<(), DecodeError> {
+    #[inline]
+    fn flush(&mut self) {
         let node = match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::None => return Ok(()),
+            Pending::None => return,
             Pending::Text(t) => Node::Text(t),
             Pending::CData(c) => Node::CData(c),
         };
-        if self.stack.is_empty() && self.mode == Mode::Document {
-            // Only white space may stand outside the root; it is layout, not content.
-            if let Node::Text(t) = &node
-                && !t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            {
-                return Err(self.malformed(offset, "text outside the root element"));
-            }
-            return Ok(());
+        // Outside the root of a document only white space can be pending
+        // (`text` refuses the rest): it is layout, not content.
+        if !(self.stack.is_empty() && self.mode == Mode::Document) {
+            self.nodes.push(node);
         }
-        self.children().push(node);
-        Ok(())
     }
 
     /// Resolves a character reference or one of the five predefined entities.
@@ -556,6 +586,16 @@ impl<'a> Parser<'a> {
     fn malformed(&self, offset: usize, msg: &str) -> DecodeError {
         self.error(offset, DecodeErrorKind::Malformed(msg.to_string()))
     }
+}
+
+/// Describes the forbidden character that `rest` starts with.
+fn forbidden_message(rest: &[u8]) -> String {
+    let code = match rest {
+        [0xEF, 0xBF, last, ..] => 0xFFC0 | u32::from(*last & 0x3F),
+        [b, ..] => u32::from(*b),
+        [] => 0,
+    };
+    format!("character U+{code:04X} is not allowed in XML")
 }
 
 /// Whether an encoding label names UTF-8.

@@ -1,7 +1,7 @@
 //! Writing the element tree as XML text.
 //!
 //! The output is UTF-8. Nothing is added to or dropped from the tree except
-//! what XML cannot hold; each such case has one fixed rule, listed on [`write`].
+//! what XML cannot hold; each such case has one fixed rule, listed on [`write()`].
 
 use super::{WriteOptions, first_forbidden_char, is_xml_char};
 use crate::tree::{Element, Node};
@@ -44,7 +44,7 @@ pub fn write(root: &Element, opts: &WriteOptions) -> Vec<u8> {
     w.out.into_bytes()
 }
 
-/// Writes a run of top-level nodes (a fragment) with the rules of [`write`];
+/// Writes a run of top-level nodes (a fragment) with the rules of [`write()`];
 /// the declaration option is ignored, a fragment has none.
 pub fn write_nodes(nodes: &[Node], opts: &WriteOptions) -> Vec<u8> {
     let mut w = Writer::new(opts);

@@ -1,0 +1,92 @@
+//! The built-in reference DM client (`harness/refdm`) behind the adapter, as a
+//! vendor's Rust implementation would plug in: bytes in, bytes out.
+
+use crate::codec;
+use crate::target::{Encoding, Target, TargetError, Wire};
+use refdm::{Client, ClientConfig, Fault, Faults};
+
+/// The reference client as a target.
+pub struct Reference {
+    client: Client,
+    faults: Vec<Fault>,
+    encoding: Encoding,
+}
+
+impl Reference {
+    /// The reference client with these faults switched on.
+    pub fn new(config: ClientConfig, faults: Vec<Fault>) -> Reference {
+        let set = faults.iter().copied().collect::<Faults>();
+        Reference {
+            client: Client::new(config, set),
+            faults,
+            encoding: Encoding::Xml,
+        }
+    }
+
+    fn encode(&self, message: &syncml::Message) -> Result<Wire, TargetError> {
+        codec::encode(&message.to_element(), self.encoding)
+            .map(|body| Wire::new(self.encoding, body))
+            .map_err(|e| {
+                TargetError::Other(format!("the reference cannot encode its message: {e}"))
+            })
+    }
+}
+
+impl Target for Reference {
+    fn describe(&self) -> String {
+        if self.faults.is_empty() {
+            "builtin:reference".into()
+        } else {
+            let names: Vec<&str> = self.faults.iter().map(|f| f.name()).collect();
+            format!("builtin:reference?fault={}", names.join(","))
+        }
+    }
+
+    fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError> {
+        self.encoding = encoding;
+        let first = self.client.open_session();
+        self.encode(&first)
+    }
+
+    fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError> {
+        let decoded = codec::decode(&message.body, &codec::reply_limits()).map_err(|e| {
+            TargetError::Other(format!("the reference cannot read the server message: {e}"))
+        })?;
+        match self.client.handle(&decoded.message) {
+            Some(reply) => self.encode(&reply).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The reference client set up as the target profile describes it: its
+/// credentials and the URI limits it publishes.
+pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
+    let mut c = ClientConfig {
+        server_uri: profile.server_uri.clone(),
+        uri_max_depth: clamp(profile.limits.max_depth),
+        uri_max_tot_len: clamp(profile.limits.max_tot_len),
+        uri_max_seg_len: clamp(profile.limits.max_seg_len),
+        ..ClientConfig::default()
+    };
+    if let Some(creds) = &profile.credentials {
+        c.auth_scheme = match creds.scheme.as_str() {
+            "basic" => refdm::AuthScheme::Basic,
+            "md5" => refdm::AuthScheme::Md5,
+            _ => refdm::AuthScheme::None,
+        };
+        c.user = creds.user.clone();
+        c.password = creds.password.clone();
+        if let Some(nonce) = &creds.client_nonce {
+            use base64::Engine;
+            c.client_nonce = base64::engine::general_purpose::STANDARD
+                .decode(nonce)
+                .unwrap_or_default();
+        }
+    }
+    c
+}
+
+fn clamp(v: u32) -> u16 {
+    u16::try_from(v).unwrap_or(u16::MAX)
+}

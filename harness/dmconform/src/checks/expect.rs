@@ -1,0 +1,247 @@
+//! A case's own expectations: the allowed Status codes per command, the
+//! Results that must (or must not) follow, the Alerts the reply must carry,
+//! and whether the client must end the session.
+
+use crate::placeholders::Bindings;
+use crate::session::Received;
+use crate::spec::{Allowed, Expectation, Level, ResultsSpec, Step};
+use crate::verdict::{Finding, Severity, StatusRecord};
+use syncml::{Command, CommandKind};
+
+/// What the expectations of one step found, and whether any was judged.
+#[derive(Debug, Default)]
+pub struct StepOutcome {
+    pub findings: Vec<Finding>,
+    /// At least one expectation was not informational.
+    pub judged: bool,
+}
+
+/// Checks a step's expectations against the client's replies to it.
+/// `requirements` are the case's; the first is named in findings.
+pub fn check(
+    step_no: usize,
+    step: &Step,
+    replies: &[&Received],
+    requirements: &[String],
+    ended: bool,
+    bindings: &Bindings,
+) -> StepOutcome {
+    let mut out = StepOutcome::default();
+    let answers: Vec<(usize, &Command)> = replies
+        .iter()
+        .flat_map(|r| r.decoded.message.commands().map(move |c| (r.exchange, c)))
+        .collect();
+    let exchange = replies.first().map(|r| r.exchange);
+    let req = requirements.first().cloned();
+    let mut fail = |severity: Severity,
+                    check: String,
+                    expected: String,
+                    actual: String,
+                    exchange: Option<usize>| {
+        out.findings.push(Finding {
+            severity,
+            requirement: req.clone(),
+            check,
+            expected,
+            actual,
+            exchange,
+        })
+    };
+
+    for e in &step.expect {
+        let severity = match e.level {
+            Some(Level::Should) | Some(Level::May) => Severity::NonStrict,
+            _ => Severity::Fail,
+        };
+        let what = format!(
+            "step {step_no}, CmdRef {:?}{}",
+            e.cmdref,
+            e.cmd
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        );
+        let statuses: Vec<&(usize, &Command)> = answers
+            .iter()
+            .filter(|(_, c)| c.kind == CommandKind::Status && is_for(c, e))
+            .collect();
+        if let Some(spec) = &e.status {
+            let allowed = Allowed::parse(spec).unwrap_or(Allowed::Info);
+            if allowed.is_info() {
+                if statuses.is_empty() {
+                    fail(
+                        Severity::Info,
+                        what.clone(),
+                        "a Status (informational)".into(),
+                        "none".into(),
+                        exchange,
+                    );
+                }
+            } else {
+                out.judged = true;
+                if statuses.is_empty() {
+                    fail(
+                        severity,
+                        what.clone(),
+                        format!("a Status with {allowed}"),
+                        "no Status".into(),
+                        exchange,
+                    );
+                }
+                for (x, s) in &statuses {
+                    match s.code() {
+                        Some(code) if allowed.admits(code) => {}
+                        _ => fail(
+                            severity,
+                            what.clone(),
+                            format!("status {allowed}"),
+                            status_text(s),
+                            Some(*x),
+                        ),
+                    }
+                }
+            }
+        }
+        if let Some(spec) = &e.results {
+            out.judged = true;
+            let results: Vec<&(usize, &Command)> = answers
+                .iter()
+                .filter(|(_, c)| {
+                    c.kind == CommandKind::Results
+                        && c.cmd_ref.as_deref().unwrap_or("").trim() == e.cmdref
+                })
+                .collect();
+            match spec {
+                ResultsSpec::Word(_) => {
+                    if let Some((x, _)) = results.first() {
+                        fail(
+                            severity,
+                            format!("{what}: Results"),
+                            "no Results".into(),
+                            "Results".into(),
+                            Some(*x),
+                        );
+                    }
+                }
+                ResultsSpec::Expected { data, format } => match results.first() {
+                    None => fail(
+                        severity,
+                        format!("{what}: Results"),
+                        "Results".into(),
+                        "none".into(),
+                        exchange,
+                    ),
+                    Some((x, r)) => {
+                        let item = r.items.first();
+                        if let Some(want) = data {
+                            let want = bindings.apply(want);
+                            let got = item
+                                .and_then(|i| i.data.as_ref())
+                                .map(|d| d.as_text().trim().to_string())
+                                .unwrap_or_default();
+                            if got != want.trim() {
+                                fail(
+                                    severity,
+                                    format!("{what}: Results Data"),
+                                    format!("{want:?}"),
+                                    format!("{got:?}"),
+                                    Some(*x),
+                                );
+                            }
+                        }
+                        if let Some(want) = format {
+                            let got = item
+                                .and_then(|i| i.meta.as_ref())
+                                .and_then(|m| m.format.clone())
+                                .or_else(|| r.meta.as_ref().and_then(|m| m.format.clone()))
+                                .unwrap_or_else(|| "chr (default)".into());
+                            if got.trim() != want {
+                                fail(
+                                    severity,
+                                    format!("{what}: Results Meta Format"),
+                                    want.clone(),
+                                    got,
+                                    Some(*x),
+                                );
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+    for code in &step.alerts {
+        out.judged = true;
+        let found = answers
+            .iter()
+            .any(|(_, c)| c.kind == CommandKind::Alert && c.code() == Some(*code));
+        if !found {
+            fail(
+                Severity::Fail,
+                format!("step {step_no}: Alert {code}"),
+                format!("an Alert {code} in the reply"),
+                "none".into(),
+                exchange,
+            );
+        }
+    }
+    if step.ends {
+        out.judged = true;
+        let severity = match step.ends_level {
+            Some(Level::Should) | Some(Level::May) => Severity::NonStrict,
+            _ => Severity::Fail,
+        };
+        if !ended {
+            fail(
+                severity,
+                format!("step {step_no}: session ends"),
+                "the client ends the session".into(),
+                "the client answered".into(),
+                exchange,
+            );
+        }
+    }
+    out
+}
+
+fn is_for(status: &Command, e: &Expectation) -> bool {
+    status.cmd_ref.as_deref().unwrap_or("").trim() == e.cmdref.trim()
+        && e.cmd
+            .as_deref()
+            .is_none_or(|want| status.cmd.as_deref().map(str::trim) == Some(want))
+}
+
+fn status_text(s: &Command) -> String {
+    let data = s
+        .data
+        .as_ref()
+        .map(|d| d.as_text().trim().to_string())
+        .unwrap_or_else(|| "(no Data)".into());
+    match data
+        .parse::<u16>()
+        .ok()
+        .and_then(syncml::catalog::syncml_status)
+    {
+        Some(info) => format!("{data} ({})", info.name),
+        None => data,
+    }
+}
+
+/// The Statuses of the replies, for snapshots (the SyncHdr Status included).
+pub fn status_records(step_no: usize, replies: &[&Received]) -> Vec<StatusRecord> {
+    replies
+        .iter()
+        .flat_map(|r| r.decoded.message.commands())
+        .filter(|c| c.kind == CommandKind::Status)
+        .map(|s| StatusRecord {
+            step: step_no,
+            cmd_ref: s.cmd_ref.clone().unwrap_or_default().trim().to_string(),
+            cmd: s.cmd.clone().unwrap_or_default().trim().to_string(),
+            code: s
+                .data
+                .as_ref()
+                .map(|d| d.as_text().trim().to_string())
+                .unwrap_or_default(),
+        })
+        .collect()
+}

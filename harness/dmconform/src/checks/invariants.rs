@@ -1,0 +1,734 @@
+//! Invariants checked on every client reply, whatever the case: the Status for
+//! the SyncHdr first, one Status per command in request order with matching
+//! MsgRef, CmdRef and Cmd, Results only after a 200 Status for a Get, the
+//! version fields, the SessionID kept, MsgIDs going up by one, Final rules,
+//! CmdID rules, the commands a client may send, and the content type.
+
+use crate::session::{Received, Sent, flatten};
+use crate::target::Encoding;
+use crate::verdict::{Finding, Severity};
+use std::collections::BTreeMap;
+use syncml::{Command, CommandKind, Message};
+
+/// The requirement each invariant enforces, by id in the registry.
+pub mod req {
+    pub const SYNCHDR_STATUS_FIRST: &str = "msmdm.status.synchdr-first";
+    pub const STATUS_PER_COMMAND: &str = "msmdm.status.container-only";
+    pub const STATUS_ORDER: &str = "msmdm.status.order";
+    pub const MSGREF: &str = "msmdm.msgref.request";
+    pub const RESULTS_AFTER_STATUS: &str = "oma.results.after-status";
+    pub const RESULTS_FOR_GET: &str = "oma.status.results-after-get";
+    pub const VERDTD: &str = "oma.session.verdtd";
+    pub const VERPROTO: &str = "oma.session.verproto";
+    pub const SESSIONID: &str = "oma.session.sessionid";
+    pub const MSGID: &str = "msmdm.msgid.increasing";
+    pub const FINAL: &str = "oma.multi.client-final-after-server";
+    pub const FINAL_LAST: &str = "oma.multi.final-last-message";
+    pub const CMDID: &str = "msmdm.cmdid.rules";
+    pub const CLIENT_COMMANDS: &str = "oma.session.client-commands";
+    pub const NO_EMPTY_MESSAGE: &str = "msmdm.status.no-synchdr-only-message";
+    pub const CONTENT_TYPE: &str = "oma.syncml.mime";
+    pub const SESSIONID_LENGTH: &str = "msmdm.session.sessionid-length";
+    pub const RESULTS_SOURCE: &str = "oma.status.results-source";
+    /// The Windows wording of rules the invariants above already check.
+    pub const WIN_MSGREF: &str = "win.common.msgref";
+    pub const WIN_FINAL: &str = "win.common.final";
+    pub const WIN_STATUS: &str = "win.status.completion";
+}
+
+/// Every requirement the invariants check, for lint and coverage.
+pub const REQUIREMENTS: &[&str] = &[
+    req::SYNCHDR_STATUS_FIRST,
+    req::STATUS_PER_COMMAND,
+    req::STATUS_ORDER,
+    req::MSGREF,
+    req::RESULTS_AFTER_STATUS,
+    req::RESULTS_FOR_GET,
+    req::VERDTD,
+    req::VERPROTO,
+    req::SESSIONID,
+    req::MSGID,
+    req::FINAL,
+    req::FINAL_LAST,
+    req::CMDID,
+    req::CLIENT_COMMANDS,
+    req::NO_EMPTY_MESSAGE,
+    req::CONTENT_TYPE,
+    req::SESSIONID_LENGTH,
+    req::RESULTS_SOURCE,
+    req::WIN_MSGREF,
+    req::WIN_FINAL,
+    req::WIN_STATUS,
+];
+
+fn finding(
+    req: &str,
+    check: &str,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+    exchange: usize,
+) -> Finding {
+    Finding {
+        severity: Severity::Fail,
+        requirement: Some(req.to_string()),
+        check: format!("invariant: {check}"),
+        expected: expected.into(),
+        actual: actual.into(),
+        exchange: Some(exchange),
+    }
+}
+
+/// What the session has established so far, for the checks of the next message.
+#[derive(Clone, Debug, Default)]
+pub struct SessionFacts {
+    pub session_id: Option<String>,
+    pub last_client_msg_id: Option<u64>,
+}
+
+/// Checks one client message on its own: content type, version fields,
+/// SessionID, MsgID, CmdIDs, the commands a client may send, and that it is not
+/// a message holding only a successful Status for the SyncHdr.
+pub fn check_client_message(
+    r: &Received,
+    encoding: Encoding,
+    facts: &mut SessionFacts,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let x = r.exchange;
+    let m = &r.decoded.message;
+    match crate::target::Encoding::from_content_type(&r.content_type) {
+        Some(e) if e == r.decoded.encoding && e == encoding => {}
+        _ => out.push(finding(
+            req::CONTENT_TYPE,
+            "content type names the encoding used",
+            encoding.content_type(),
+            format!("{:?} with a {} body", r.content_type, r.decoded.encoding),
+            x,
+        )),
+    }
+    let hdr = m.hdr.clone().unwrap_or_default();
+    if hdr.ver_dtd.as_deref().map(str::trim) != Some("1.2") {
+        out.push(finding(
+            req::VERDTD,
+            "VerDTD",
+            "1.2",
+            shown(&hdr.ver_dtd),
+            x,
+        ));
+    }
+    if hdr.ver_proto.as_deref().map(str::trim) != Some("DM/1.2") {
+        out.push(finding(
+            req::VERPROTO,
+            "VerProto",
+            "DM/1.2",
+            shown(&hdr.ver_proto),
+            x,
+        ));
+    }
+    match (&facts.session_id, &hdr.session_id) {
+        (Some(known), Some(now)) if known != now => out.push(finding(
+            req::SESSIONID,
+            "SessionID kept for the whole session",
+            known.clone(),
+            now.clone(),
+            x,
+        )),
+        (_, None) => out.push(finding(
+            req::SESSIONID,
+            "SessionID present",
+            "a SessionID",
+            "none",
+            x,
+        )),
+        (None, Some(now)) => facts.session_id = Some(now.clone()),
+        _ => {}
+    }
+    if let Some(id) = &hdr.session_id
+        && id.trim().len() > 4
+    {
+        out.push(finding(
+            req::SESSIONID_LENGTH,
+            "SessionID at most 4 bytes",
+            "4 bytes or fewer",
+            format!("{:?} ({} bytes)", id.trim(), id.trim().len()),
+            x,
+        ));
+    }
+    let msg_id = hdr
+        .msg_id
+        .as_deref()
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    let expected_id = facts.last_client_msg_id.map_or(1, |p| p + 1);
+    if msg_id != Some(expected_id) {
+        out.push(finding(
+            req::MSGID,
+            "client MsgID starts at 1 and goes up by one",
+            expected_id.to_string(),
+            shown(&hdr.msg_id),
+            x,
+        ));
+    }
+    facts.last_client_msg_id = msg_id.or(Some(expected_id));
+
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+        match c.cmd_id.as_deref().map(str::trim) {
+            Some("0") => out.push(finding(
+                req::CMDID,
+                "CmdID is not 0",
+                "a CmdID other than 0",
+                format!("{} with CmdID 0", c.kind),
+                x,
+            )),
+            Some(id) => *ids.entry(id).or_default() += 1,
+            None => out.push(finding(
+                req::CMDID,
+                "every command has a CmdID",
+                "a CmdID",
+                format!("{} without CmdID", c.kind),
+                x,
+            )),
+        }
+        if !client_may_send(c) {
+            out.push(finding(
+                req::CLIENT_COMMANDS,
+                "a client sends only Status, Results, Alert and Replace of ./DevInfo",
+                "Status, Results, Alert, Replace of ./DevInfo",
+                describe_command(c),
+                x,
+            ));
+        }
+    }
+    for r in m.commands().filter(|c| c.kind == CommandKind::Results) {
+        if r.items.is_empty()
+            || r.items
+                .iter()
+                .any(|i| i.source_uri().is_none_or(|u| u.trim().is_empty()))
+        {
+            out.push(finding(
+                req::RESULTS_SOURCE,
+                "every Item of a Results names its Source",
+                "Item/Source/LocURI in every Item",
+                format!(
+                    "Results for CmdRef {} with an Item without Source",
+                    shown(&r.cmd_ref)
+                ),
+                x,
+            ));
+        }
+    }
+    for (id, n) in ids.into_iter().filter(|(_, n)| *n > 1) {
+        out.push(finding(
+            req::CMDID,
+            "CmdIDs unique in the message",
+            "each CmdID once",
+            format!("CmdID {id} used {n} times"),
+            x,
+        ));
+    }
+    if is_synchdr_success_only(m) {
+        out.push(finding(
+            req::NO_EMPTY_MESSAGE,
+            "no client message holding only a successful Status for the SyncHdr",
+            "no message, or one with more to say",
+            "a message with only the SyncHdr Status",
+            x,
+        ));
+    }
+    out
+}
+
+/// The client's package did not end: asked for its next message, it sent
+/// nothing new and no Final, or it went on past the harness's limit.
+pub fn unfinished_package(exchange: usize, messages: usize) -> Finding {
+    finding(
+        req::FINAL_LAST,
+        "the last message of a package carries Final",
+        "<Final/> once the client has said all it has to say",
+        format!("no Final after {messages} messages"),
+        exchange,
+    )
+}
+
+/// Checks a server message against the client's replies to it (the first reply,
+/// then any further messages of the client's package).
+pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(first) = replies.first() else {
+        return out;
+    };
+    let server_msg_id = sent.message.msg_id().unwrap_or("").trim().to_string();
+
+    // Status for SyncHdr first, in every reply.
+    for r in replies {
+        let x = r.exchange;
+        match r.decoded.message.commands().next() {
+            Some(c)
+                if c.kind == CommandKind::Status
+                    && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+                    && c.cmd.as_deref().map(str::trim) == Some("SyncHdr") => {}
+            other => out.push(finding(
+                req::SYNCHDR_STATUS_FIRST,
+                "Status for the SyncHdr comes first",
+                "Status with CmdRef 0 and Cmd SyncHdr as the first command",
+                other.map_or("no command".into(), describe_command),
+                x,
+            )),
+        }
+    }
+    if !sent.message.is_final() && first.decoded.message.is_final() {
+        out.push(finding(
+            req::FINAL,
+            "no Final while the server's package is not complete",
+            "no <Final/> in the reply to a message without Final",
+            "<Final/>",
+            first.exchange,
+        ));
+    }
+
+    // All Statuses and Results of the replies, in order.
+    let answers: Vec<(usize, &Command)> = replies
+        .iter()
+        .flat_map(|r| r.decoded.message.commands().map(move |c| (r.exchange, c)))
+        .filter(|(_, c)| matches!(c.kind, CommandKind::Status | CommandKind::Results))
+        .collect();
+    for (x, s) in answers
+        .iter()
+        .filter(|(_, c)| c.kind == CommandKind::Status)
+    {
+        if s.cmd_ref.as_deref().map(str::trim) == Some("0") && first.exchange != *x {
+            continue; // the SyncHdr Status of a later message answers that message
+        }
+        if s.msg_ref.as_deref().map(str::trim) != Some(server_msg_id.as_str())
+            && *x == first.exchange
+        {
+            out.push(finding(
+                req::MSGREF,
+                "MsgRef names the message answered",
+                format!("MsgRef {server_msg_id}"),
+                format!("{} with MsgRef {}", describe_command(s), shown(&s.msg_ref)),
+                *x,
+            ));
+        }
+    }
+
+    let body = sent.message.body.as_ref().map_or(&[][..], |b| &b.nodes);
+    let duplicated = duplicated_ids(body);
+    let owed = |c: &Command| {
+        !c.no_resp
+            && !matches!(c.kind, CommandKind::Status | CommandKind::Results)
+            && c.cmd_id
+                .as_deref()
+                .is_some_and(|id| !duplicated.contains(&id.trim().to_string()))
+    };
+    // One Status per command: top-level commands and the children of top-level containers.
+    let mut levels: Vec<Vec<&Command>> = vec![
+        body.iter()
+            .filter_map(|n| n.command())
+            .filter(|c| owed(c))
+            .collect(),
+    ];
+    for c in body
+        .iter()
+        .filter_map(|n| n.command())
+        .filter(|c| c.kind.is_container())
+    {
+        levels.push(c.child_commands().filter(|c| owed(c)).collect());
+    }
+    let status_pos = |c: &Command| -> Vec<usize> {
+        answers
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, s))| s.kind == CommandKind::Status && answers_command(s, c))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    for level in &levels {
+        let mut last: Option<(usize, &Command)> = None;
+        for c in level {
+            let pos = status_pos(c);
+            let per_item = pos.len() > 1
+                && pos.iter().all(|i| {
+                    let s = answers[*i].1;
+                    !s.target_refs.is_empty() || !s.source_refs.is_empty()
+                });
+            if pos.is_empty() {
+                out.push(finding(
+                    req::STATUS_PER_COMMAND,
+                    "one Status per command",
+                    format!("a Status with CmdRef {} and Cmd {}", id_of(c), c.kind),
+                    "none",
+                    first.exchange,
+                ));
+            } else if pos.len() > 1 && !per_item {
+                out.push(finding(
+                    req::STATUS_PER_COMMAND,
+                    "one Status per command",
+                    format!("one Status for {} {}", c.kind, id_of(c)),
+                    format!("{} Statuses", pos.len()),
+                    first.exchange,
+                ));
+            }
+            if let Some(&p) = pos.first() {
+                if let Some((lp, lc)) = last
+                    && p < lp
+                {
+                    out.push(finding(
+                        req::STATUS_ORDER,
+                        "Statuses in the order of the commands",
+                        format!(
+                            "the Status for {} {} before the one for {} {}",
+                            lc.kind,
+                            id_of(lc),
+                            c.kind,
+                            id_of(c)
+                        ),
+                        "the other way round",
+                        first.exchange,
+                    ));
+                }
+                last = Some((p, c));
+            }
+        }
+    }
+
+    // Results: only after a 200 Status for a Get, and for every such Get.
+    for (i, (x, r)) in answers
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, c))| c.kind == CommandKind::Results)
+    {
+        let cmd_ref = r.cmd_ref.as_deref().unwrap_or("").trim();
+        let ok_before = answers[..i].iter().any(|(_, s)| {
+            s.kind == CommandKind::Status
+                && s.cmd_ref.as_deref().map(str::trim) == Some(cmd_ref)
+                && s.cmd.as_deref().map(str::trim) == Some("Get")
+                && s.code() == Some(200)
+        });
+        if !ok_before {
+            out.push(finding(
+                req::RESULTS_AFTER_STATUS,
+                "Results only after a 200 Status for a Get",
+                format!("a 200 Status for Get {cmd_ref} before its Results"),
+                format!("Results for CmdRef {cmd_ref} without one"),
+                *x,
+            ));
+        }
+    }
+    for c in flatten(body)
+        .into_iter()
+        .filter(|c| c.kind == CommandKind::Get && owed(c))
+    {
+        let id = id_of(c);
+        let ok = answers.iter().any(|(_, s)| {
+            s.kind == CommandKind::Status && answers_command(s, c) && s.code() == Some(200)
+        });
+        let has_results = answers.iter().any(|(_, r)| {
+            r.kind == CommandKind::Results
+                && r.cmd_ref.as_deref().map(str::trim) == Some(id.as_str())
+        });
+        if ok && !has_results {
+            out.push(finding(
+                req::RESULTS_FOR_GET,
+                "Results for every successful Get",
+                format!("Results for Get {id}"),
+                "none",
+                first.exchange,
+            ));
+        }
+    }
+    out
+}
+
+fn answers_command(status: &Command, c: &Command) -> bool {
+    status.cmd_ref.as_deref().map(str::trim) == c.cmd_id.as_deref().map(str::trim)
+        && status.cmd.as_deref().map(str::trim) == Some(c.kind.name())
+}
+
+fn id_of(c: &Command) -> String {
+    c.cmd_id.as_deref().unwrap_or("").trim().to_string()
+}
+
+fn duplicated_ids(body: &[syncml::BodyNode]) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for c in flatten(body) {
+        if let Some(id) = &c.cmd_id {
+            *counts.entry(id.trim().to_string()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+fn client_may_send(c: &Command) -> bool {
+    match c.kind {
+        CommandKind::Status | CommandKind::Results | CommandKind::Alert => true,
+        CommandKind::Replace => c.items.iter().all(|i| {
+            let uri = i.source_uri().or(i.target_uri()).unwrap_or("").trim();
+            uri.trim_start_matches("./").starts_with("DevInfo")
+        }),
+        _ => false,
+    }
+}
+
+fn is_synchdr_success_only(m: &Message) -> bool {
+    let cmds: Vec<&Command> = m.commands().collect();
+    let unknown = m
+        .body
+        .as_ref()
+        .is_some_and(|b| b.nodes.iter().any(|n| n.command().is_none()));
+    matches!(cmds.as_slice(), [s] if s.kind == CommandKind::Status
+        && s.cmd_ref.as_deref().map(str::trim) == Some("0")
+        && s.code().is_some_and(|c| c / 100 == 2))
+        && !unknown
+}
+
+/// `Status (CmdRef 3, Cmd Add, 200)`, `Get 4`.
+pub fn describe_command(c: &Command) -> String {
+    match c.kind {
+        CommandKind::Status => format!(
+            "Status (CmdRef {}, Cmd {}, {})",
+            shown(&c.cmd_ref),
+            shown(&c.cmd),
+            c.data
+                .as_ref()
+                .map_or("no Data".into(), |d| d.as_text().trim().to_string())
+        ),
+        k => format!("{k} {}", shown(&c.cmd_id)),
+    }
+}
+
+fn shown(v: &Option<String>) -> String {
+    match v {
+        Some(s) => format!("{:?}", s.trim()),
+        None => "(missing)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each invariant shown failing on a hand-made bad reply.
+    use super::*;
+    use crate::codec;
+    use crate::session::{Received, Sent};
+
+    const SENT: &str = "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto>\
+<SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>dev</LocURI></Target><Source><LocURI>srv</LocURI></Source></SyncHdr>\
+<SyncBody><Add><CmdID>2</CmdID><Item><Target><LocURI>./a</LocURI></Target><Data>1</Data></Item></Add>\
+<Get><CmdID>3</CmdID><Item><Target><LocURI>./a</LocURI></Target></Item></Get>\
+<Atomic><CmdID>4</CmdID><Replace><CmdID>5</CmdID><Item><Target><LocURI>./a</LocURI></Target><Data>2</Data></Item></Replace></Atomic>\
+<Final/></SyncBody></SyncML>";
+
+    const HDR: &str = "<SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>2</MsgID>\
+<Target><LocURI>srv</LocURI></Target><Source><LocURI>dev</LocURI></Source></SyncHdr>";
+
+    fn status(id: u32, cmd_ref: &str, cmd: &str, code: u16) -> String {
+        format!(
+            "<Status><CmdID>{id}</CmdID><MsgRef>1</MsgRef><CmdRef>{cmd_ref}</CmdRef><Cmd>{cmd}</Cmd><Data>{code}</Data></Status>"
+        )
+    }
+
+    fn results(id: u32) -> String {
+        format!(
+            "<Results><CmdID>{id}</CmdID><MsgRef>1</MsgRef><CmdRef>3</CmdRef><Item><Source><LocURI>./a</LocURI></Source><Data>1</Data></Item></Results>"
+        )
+    }
+
+    fn good_body() -> Vec<String> {
+        vec![
+            status(1, "0", "SyncHdr", 200),
+            status(2, "2", "Add", 200),
+            status(3, "3", "Get", 200),
+            results(4),
+            status(5, "4", "Atomic", 200),
+            status(6, "5", "Replace", 200),
+        ]
+    }
+
+    fn reply(body: &[String], final_: bool) -> String {
+        format!(
+            "<SyncML xmlns='SYNCML:SYNCML1.2'>{HDR}<SyncBody>{}{}</SyncBody></SyncML>",
+            body.concat(),
+            if final_ { "<Final/>" } else { "" }
+        )
+    }
+
+    fn received(xml: &str, content_type: &str) -> Received {
+        Received {
+            decoded: codec::decode(xml.as_bytes(), &codec::reply_limits())
+                .expect("test message decodes"),
+            content_type: content_type.into(),
+            exchange: 1,
+        }
+    }
+
+    fn sent() -> Sent {
+        let root = syncml::xml::read(SENT.as_bytes(), &syncml::Limits::default())
+            .unwrap()
+            .root;
+        let (message, _) = Message::from_element(&root);
+        Sent {
+            root,
+            message,
+            exchange: 0,
+        }
+    }
+
+    /// Requirement ids of the findings for a reply (message checks and step checks).
+    fn broken(xml: &str, content_type: &str) -> Vec<String> {
+        let r = received(xml, content_type);
+        let mut facts = SessionFacts {
+            session_id: Some("1".into()),
+            last_client_msg_id: Some(1),
+        };
+        let mut f = check_client_message(&r, Encoding::Xml, &mut facts);
+        f.extend(check_step(&sent(), &[&r]));
+        let mut ids: Vec<String> = f.into_iter().filter_map(|f| f.requirement).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    fn broken_by(body: Vec<String>) -> Vec<String> {
+        broken(&reply(&body, true), crate::target::CONTENT_TYPE_XML)
+    }
+
+    #[test]
+    fn a_good_reply_breaks_nothing() {
+        assert_eq!(broken_by(good_body()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn synchdr_status_not_first() {
+        let mut b = good_body();
+        b.rotate_left(1);
+        assert!(broken_by(b).contains(&req::SYNCHDR_STATUS_FIRST.to_string()));
+    }
+
+    #[test]
+    fn wrong_msgref() {
+        let b: Vec<String> = good_body()
+            .into_iter()
+            .map(|s| s.replacen("<MsgRef>1</MsgRef>", "<MsgRef>7</MsgRef>", 1))
+            .collect();
+        assert!(broken_by(b).contains(&req::MSGREF.to_string()));
+    }
+
+    #[test]
+    fn missing_and_doubled_status() {
+        let mut b = good_body();
+        b.remove(1);
+        assert_eq!(broken_by(b), vec![req::STATUS_PER_COMMAND.to_string()]);
+        let mut b = good_body();
+        b.insert(2, status(9, "2", "Add", 200));
+        assert!(broken_by(b).contains(&req::STATUS_PER_COMMAND.to_string()));
+    }
+
+    #[test]
+    fn statuses_out_of_order() {
+        let mut b = good_body();
+        b.swap(1, 2);
+        assert!(broken_by(b).contains(&req::STATUS_ORDER.to_string()));
+    }
+
+    #[test]
+    fn results_before_status_and_missing_results() {
+        let mut b = good_body();
+        b.swap(2, 3);
+        assert!(broken_by(b).contains(&req::RESULTS_AFTER_STATUS.to_string()));
+        let mut b = good_body();
+        b.remove(3);
+        assert_eq!(broken_by(b), vec![req::RESULTS_FOR_GET.to_string()]);
+    }
+
+    #[test]
+    fn header_fields() {
+        let good = reply(&good_body(), true);
+        let ct = crate::target::CONTENT_TYPE_XML;
+        assert_eq!(
+            broken(&good.replace("<VerDTD>1.2", "<VerDTD>1.1"), ct),
+            vec![req::VERDTD.to_string()]
+        );
+        assert_eq!(
+            broken(&good.replace("DM/1.2", "DM/1.1"), ct),
+            vec![req::VERPROTO.to_string()]
+        );
+        assert_eq!(
+            broken(&good.replace("<SessionID>1", "<SessionID>2"), ct),
+            vec![req::SESSIONID.to_string()]
+        );
+        assert_eq!(
+            broken(&good.replace("<MsgID>2", "<MsgID>3"), ct),
+            vec![req::MSGID.to_string()]
+        );
+        assert_eq!(
+            broken(&good, "text/xml"),
+            vec![req::CONTENT_TYPE.to_string()]
+        );
+    }
+
+    #[test]
+    fn long_sessionid_and_results_without_source() {
+        let good = reply(&good_body(), true);
+        let ct = crate::target::CONTENT_TYPE_XML;
+        let long = good.replace("<SessionID>1", "<SessionID>123456");
+        let ids = broken(&long, ct);
+        assert!(ids.contains(&req::SESSIONID_LENGTH.to_string()), "{ids:?}");
+        let no_source = good.replace("<Source><LocURI>./a</LocURI></Source>", "");
+        assert_eq!(
+            broken(&no_source, ct),
+            vec![req::RESULTS_SOURCE.to_string()]
+        );
+    }
+
+    #[test]
+    fn cmdid_rules() {
+        let mut b = good_body();
+        b[1] = b[1].replacen("<CmdID>2</CmdID>", "<CmdID>1</CmdID>", 1);
+        assert_eq!(broken_by(b), vec![req::CMDID.to_string()]);
+        let mut b = good_body();
+        b[1] = b[1].replacen("<CmdID>2</CmdID>", "<CmdID>0</CmdID>", 1);
+        assert_eq!(broken_by(b), vec![req::CMDID.to_string()]);
+    }
+
+    #[test]
+    fn client_sends_a_server_command() {
+        let mut b = good_body();
+        b.push(
+            "<Add><CmdID>9</CmdID><Item><Target><LocURI>./x</LocURI></Target></Item></Add>".into(),
+        );
+        assert_eq!(broken_by(b), vec![req::CLIENT_COMMANDS.to_string()]);
+    }
+
+    #[test]
+    fn final_before_the_server_is_done() {
+        let mut s = sent();
+        s.message.body.as_mut().unwrap().final_ = false;
+        let r = received(&reply(&good_body(), true), crate::target::CONTENT_TYPE_XML);
+        let ids: Vec<_> = check_step(&s, &[&r])
+            .into_iter()
+            .filter_map(|f| f.requirement)
+            .collect();
+        assert_eq!(ids, vec![req::FINAL.to_string()]);
+    }
+
+    #[test]
+    fn synchdr_status_only_message() {
+        let r = received(
+            &reply(&[status(1, "0", "SyncHdr", 200)], true),
+            crate::target::CONTENT_TYPE_XML,
+        );
+        let mut facts = SessionFacts {
+            last_client_msg_id: Some(1),
+            ..SessionFacts::default()
+        };
+        let ids: Vec<_> = check_client_message(&r, Encoding::Xml, &mut facts)
+            .into_iter()
+            .filter_map(|f| f.requirement)
+            .collect();
+        assert_eq!(ids, vec![req::NO_EMPTY_MESSAGE.to_string()]);
+    }
+}

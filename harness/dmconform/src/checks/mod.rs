@@ -1,0 +1,6 @@
+//! The checks applied to a target's replies: invariants on every reply, a
+//! case's own expectations, and the named checks a case may ask for.
+
+pub mod expect;
+pub mod invariants;
+pub mod named;

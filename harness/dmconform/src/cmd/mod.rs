@@ -1,0 +1,6 @@
+//! The subcommands, one module each.
+
+pub mod convert;
+pub mod explain;
+pub mod run;
+pub mod specs;

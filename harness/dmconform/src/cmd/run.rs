@@ -1,0 +1,162 @@
+//! `dmconform run`: the suite against a target, with a report and an exit code
+//! (0 when every verdict is as expected, 1 otherwise, 2 on usage or harness error).
+
+use crate::report::{self, Format};
+use crate::runner::{RunOptions, run_suite_with_progress};
+use crate::spec::Suite;
+use crate::target::Encoding;
+use crate::{TargetProfile, targets};
+use clap::{Args, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Which encodings to run each case in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EncodingChoice {
+    Xml,
+    Wbxml,
+    Both,
+}
+
+impl EncodingChoice {
+    fn encodings(self) -> Vec<Encoding> {
+        match self {
+            EncodingChoice::Xml => vec![Encoding::Xml],
+            EncodingChoice::Wbxml => vec![Encoding::Wbxml],
+            EncodingChoice::Both => Encoding::BOTH.to_vec(),
+        }
+    }
+}
+
+/// Options of `dmconform run`.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  dmconform run                                   the whole suite against the built-in reference client
+  dmconform run --filter 'atomic.*' --encoding wbxml
+  dmconform run --target 'builtin:reference?fault=nested-atomic-ok'   see a check fail
+  dmconform run --format junit -o report.xml      for CI
+  dmconform run --list-faults                     the reference's fault switches
+
+Exit status: 0 when every verdict is as expected (pass, non-strict, informational,
+unsupported, or a failure the target profile lists as a deviation), 1 otherwise,
+2 on a usage or harness error.")]
+pub struct RunArgs {
+    /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…].
+    #[arg(long, default_value = "builtin:reference")]
+    pub target: String,
+    /// Only cases of this profile: windows or oma-dm-1.2 (default: every case).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The target profile file: capabilities, node paths, credentials, expected deviations
+    /// (default: the built-in reference's).
+    #[arg(long, value_name = "FILE")]
+    pub target_profile: Option<PathBuf>,
+    /// Run each case in XML, in WBXML, or in both.
+    #[arg(long, value_enum, default_value_t = EncodingChoice::Both)]
+    pub encoding: EncodingChoice,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Only cases whose id matches this glob (e.g. 'atomic.*').
+    #[arg(long, value_name = "GLOB")]
+    pub filter: Option<String>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List the fault switches of the built-in reference and the rule each breaks, then exit.
+    #[arg(long)]
+    pub list_faults: bool,
+}
+
+/// Runs `dmconform run`.
+pub fn run(args: RunArgs) -> ExitCode {
+    if args.list_faults {
+        print!("{}", list_faults());
+        return ExitCode::SUCCESS;
+    }
+    match execute(&args) {
+        Ok(success) => ExitCode::from(if success { 0 } else { 1 }),
+        Err(e) => {
+            eprintln!("dmconform run: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(args: &RunArgs) -> Result<bool, String> {
+    let (suite, problems) = Suite::embedded();
+    if let Some(p) = problems.first() {
+        return Err(format!("the embedded specs do not load: {p}"));
+    }
+    let profile = match &args.target_profile {
+        Some(path) => TargetProfile::load(path)?,
+        None => TargetProfile::reference(),
+    };
+    if let Some(p) = &args.profile
+        && !crate::spec::PROFILES.contains(&p.as_str())
+    {
+        return Err(format!(
+            "unknown profile {p:?} (known: {})",
+            crate::spec::PROFILES.join(", ")
+        ));
+    }
+    let filter = args
+        .filter
+        .as_deref()
+        .map(glob::Pattern::new)
+        .transpose()
+        .map_err(|e| format!("--filter: {e}"))?;
+    let opts = RunOptions {
+        encodings: args.encoding.encodings(),
+        profile: args.profile.clone(),
+        filter,
+        ..RunOptions::default()
+    };
+    if opts.select(&suite).is_empty() {
+        return Err("no case matches the selection (--filter, --profile, --encoding)".into());
+    }
+    let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
+    let show_progress = std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
+        if show_progress {
+            eprint!(
+                "\r\x1b[2K[{done}/{total}] {} [{}] {}",
+                last.id, last.encoding, last.verdict
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let report = run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress);
+    let text = report::render(args.format, &report, &suite);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("{}", report::text::summary(&report));
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    Ok(report.success())
+}
+
+/// The fault switches of the reference client, one per line with the rule it breaks.
+pub fn list_faults() -> String {
+    let width = refdm::Fault::ALL
+        .iter()
+        .map(|f| f.name().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from(
+        "Fault switches of builtin:reference (combine with builtin:reference?fault=A,B):\n",
+    );
+    for f in refdm::Fault::ALL {
+        out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
+    }
+    out
+}

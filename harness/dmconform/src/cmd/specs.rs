@@ -1,0 +1,97 @@
+//! `dmconform specs list|lint|coverage`: the cases, the problems of the spec
+//! files, and the requirements no case exercises.
+
+use crate::checks::invariants;
+use crate::spec::Suite;
+use clap::Subcommand;
+use std::process::ExitCode;
+
+/// What `dmconform specs` does.
+#[derive(Subcommand, Debug)]
+pub enum SpecsCommand {
+    /// List the cases: id, role, encodings, requirements, title.
+    List,
+    /// Check the spec files: ids unique, requirements and sources known, expectations well-formed.
+    Lint,
+    /// List the requirements that no case exercises and no invariant checks (exit 1 if any).
+    Coverage {
+        /// Only requirements of this profile (windows, oma-dm-1.2).
+        #[arg(long)]
+        profile: Option<String>,
+    },
+}
+
+/// Runs `dmconform specs`.
+pub fn run(cmd: SpecsCommand) -> ExitCode {
+    let (suite, problems) = Suite::embedded();
+    match cmd {
+        SpecsCommand::List => {
+            for c in &suite.cases {
+                let enc = if c.encodings.is_empty() {
+                    "xml,wbxml".to_string()
+                } else {
+                    c.encodings.join(",")
+                };
+                println!(
+                    "{:<44} {:<6} {:<9} {:<40} {}",
+                    c.id,
+                    c.role.name(),
+                    enc,
+                    c.requirements.join(","),
+                    c.title
+                );
+            }
+            println!(
+                "{} cases, {} requirements",
+                suite.cases.len(),
+                suite.requirements.len()
+            );
+            ExitCode::SUCCESS
+        }
+        SpecsCommand::Lint => {
+            let mut all = problems;
+            all.extend(suite.lint(invariants::REQUIREMENTS));
+            for p in &all {
+                println!("{p}");
+            }
+            if all.is_empty() {
+                println!(
+                    "specs: {} requirements, {} cases, no problem",
+                    suite.requirements.len(),
+                    suite.cases.len()
+                );
+                ExitCode::SUCCESS
+            } else {
+                println!("specs: {} problems", all.len());
+                ExitCode::from(1)
+            }
+        }
+        SpecsCommand::Coverage { profile } => {
+            let uncovered: Vec<_> = suite
+                .uncovered(invariants::REQUIREMENTS)
+                .into_iter()
+                .filter(|r| profile.as_ref().is_none_or(|p| r.profiles.contains(p)))
+                .collect();
+            for r in &uncovered {
+                println!(
+                    "{:<48} {:<6} {:<6} {}",
+                    r.id,
+                    format!("{:?}", r.level).to_lowercase(),
+                    r.role.name(),
+                    r.source
+                );
+            }
+            let total = suite
+                .requirements
+                .values()
+                .filter(|(r, _)| profile.as_ref().is_none_or(|p| r.profiles.contains(p)))
+                .count();
+            println!(
+                "{} of {} requirements exercised by no case and checked by no invariant",
+                uncovered.len(),
+                total
+            );
+            ExitCode::from(if uncovered.is_empty() { 0 } else { 1 })
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Bytes ↔ messages for the harness: encoding in either encoding, decoding
+//! whatever a target sends (sniffing the encoding when the content type is
+//! wrong), and rendering messages for transcripts with credentials redacted.
+
+use crate::target::Encoding;
+use syncml::tree::{Element, Node};
+use syncml::{Defect, Limits, Message, wbxml, xml};
+
+/// The limits applied to everything a target sends.
+pub fn reply_limits() -> Limits {
+    Limits {
+        max_input: 4 << 20,
+        ..Limits::default()
+    }
+}
+
+/// A message read from a target.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    /// The encoding the bytes are really in.
+    pub encoding: Encoding,
+    pub root: Element,
+    pub message: Message,
+    pub defects: Vec<Defect>,
+}
+
+/// The encoding the bytes look like: WBXML starts with a version byte 0x01–0x03,
+/// XML with `<`, white space or a byte-order mark.
+pub fn sniff(body: &[u8]) -> Option<Encoding> {
+    match body.first()? {
+        0x01..=0x03 => Some(Encoding::Wbxml),
+        b'<' | b' ' | b'\t' | b'\r' | b'\n' | 0xEF | 0xFE | 0xFF => Some(Encoding::Xml),
+        _ => None,
+    }
+}
+
+/// Decodes a message in the encoding its bytes are in.
+pub fn decode(body: &[u8], limits: &Limits) -> Result<Decoded, String> {
+    let encoding = sniff(body).ok_or_else(|| match body.first() {
+        None => "empty body".to_string(),
+        Some(b) => format!("the body starts with byte 0x{b:02X}: neither XML nor WBXML"),
+    })?;
+    let root = match encoding {
+        Encoding::Xml => xml::read(body, limits).map(|d| d.root),
+        Encoding::Wbxml => wbxml::decode(body, limits).map(|d| d.root),
+    }
+    .map_err(|e| format!("undecodable {encoding}: {e}"))?;
+    let (message, defects) = Message::from_element(&root);
+    Ok(Decoded {
+        encoding,
+        root,
+        message,
+        defects,
+    })
+}
+
+/// Encodes a message tree.
+pub fn encode(root: &Element, encoding: Encoding) -> Result<Vec<u8>, String> {
+    match encoding {
+        Encoding::Xml => Ok(xml::write(root, &xml::WriteOptions::default())),
+        Encoding::Wbxml => {
+            wbxml::encode(root, &wbxml::EncodeOptions::default()).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Reads the XML of a case step (a SyncBody fragment) into elements.
+pub fn parse_fragment(text: &str) -> Result<Vec<Element>, String> {
+    let nodes =
+        xml::read_fragment(text.as_bytes(), &Limits::default()).map_err(|e| e.to_string())?;
+    Ok(nodes
+        .into_iter()
+        .filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The text and, for WBXML or undecodable bodies, the hex of a message for a
+/// transcript. Credentials (the Data of every Cred) are replaced by `[redacted]`.
+pub fn render(body: &[u8]) -> (String, Option<String>) {
+    let hex = || Some(hex(body));
+    match decode(body, &reply_limits()) {
+        Ok(d) => {
+            let mut root = d.root;
+            redact(&mut root);
+            let opts = xml::WriteOptions {
+                declaration: false,
+                indent: Some(2),
+            };
+            let text = String::from_utf8_lossy(&xml::write(&root, &opts)).into_owned();
+            (text, (d.encoding == Encoding::Wbxml).then(hex).flatten())
+        }
+        Err(e) => (format!("({e})"), hex()),
+    }
+}
+
+/// Lower-case hex, 32 bytes a line.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, chunk) in bytes.chunks(32).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for b in chunk {
+            out.push_str(&format!("{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Replaces the Data of every `<Cred>` with `[redacted]`.
+pub fn redact(e: &mut Element) {
+    if e.local_name() == "Cred" {
+        for d in e.elements_mut().filter(|c| c.local_name() == "Data") {
+            d.children = vec![Node::Text("[redacted]".into())];
+        }
+    }
+    for c in e.elements_mut() {
+        redact(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_tells_the_encodings_apart() {
+        assert_eq!(sniff(b"<SyncML/>"), Some(Encoding::Xml));
+        assert_eq!(sniff(&[0x02, 0xA4, 0x01]), Some(Encoding::Wbxml));
+        assert_eq!(sniff(b"HTTP/1.1 500"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode(b"\x02\xff\xff\xff\xff\xff", &reply_limits()).is_err());
+        assert!(decode(b"<SyncML><SyncHdr>", &reply_limits()).is_err());
+        assert!(decode(b"", &reply_limits()).unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn credentials_never_reach_a_transcript() {
+        let body = b"<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><Cred><Meta><Type xmlns='syncml:metinf'>syncml:auth-basic</Type></Meta><Data>QnJ1Y2UyOk9oQmVoYXZl</Data></Cred></SyncHdr></SyncML>";
+        let (text, _) = render(body);
+        assert!(!text.contains("QnJ1Y2Uy"), "{text}");
+        assert!(text.contains("[redacted]"));
+    }
+}

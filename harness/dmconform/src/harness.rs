@@ -1,0 +1,186 @@
+//! `cargo test` for vendors: every case and encoding of the suite as its own
+//! named libtest trial against their implementation, with status snapshots.
+//!
+//! ```no_run
+//! // tests/conformance.rs, with `harness = false` in Cargo.toml
+//! fn main() {
+//!     dmconform::harness::Harness::new(|| Box::new(my_dm_client::Adapter::new()))
+//!         .snapshots(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"))
+//!         .main();
+//! }
+//! # mod my_dm_client { pub struct Adapter; impl Adapter { pub fn new() -> dmconform::builtin::Reference { unimplemented!() } } }
+//! ```
+//!
+//! A trial fails when its verdict is not as the target profile leads one to
+//! expect, or when its snapshot differs (review with `cargo insta review`).
+
+use crate::profile::TargetProfile;
+use crate::runner::{RunOptions, run_case};
+use crate::spec::Suite;
+use crate::target::Target;
+use crate::verdict::CaseRun;
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+type Factory = dyn Fn() -> Box<dyn Target> + Send + Sync;
+
+/// The suite as libtest trials against one implementation.
+pub struct Harness {
+    factory: Arc<Factory>,
+    profile: TargetProfile,
+    options: RunOptions,
+    snapshots: Option<PathBuf>,
+}
+
+impl Harness {
+    /// A harness over targets made by `factory` (one fresh target per trial),
+    /// with the reference's target profile until [`Harness::profile`] says otherwise.
+    pub fn new(factory: impl Fn() -> Box<dyn Target> + Send + Sync + 'static) -> Harness {
+        Harness {
+            factory: Arc::new(factory),
+            profile: TargetProfile::reference(),
+            options: RunOptions::default(),
+            snapshots: None,
+        }
+    }
+
+    /// The target profile of the implementation.
+    pub fn profile(mut self, profile: TargetProfile) -> Harness {
+        self.profile = profile;
+        self
+    }
+
+    /// Run options (encodings, profile, filter).
+    pub fn options(mut self, options: RunOptions) -> Harness {
+        self.options = options;
+        self
+    }
+
+    /// Check each run's statuses against insta snapshots in this folder.
+    pub fn snapshots(mut self, dir: impl Into<PathBuf>) -> Harness {
+        self.snapshots = Some(dir.into());
+        self
+    }
+
+    /// The trials, one per case and encoding, named `<case id>@<encoding>`.
+    pub fn trials(&self) -> Vec<Trial> {
+        let (suite, problems) = Suite::embedded();
+        let suite = Arc::new(suite);
+        let mut trials = Vec::new();
+        if !problems.is_empty() {
+            let text = problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n");
+            trials.push(Trial::test("specs-load", move || Err(Failed::from(text))));
+        }
+        let selected = self.options.select(&suite);
+        let stale = stale_deviations(&self.profile, &selected);
+        trials.push(Trial::test("target-profile-deviations", move || {
+            if stale.is_empty() {
+                Ok(())
+            } else {
+                Err(Failed::from(format!(
+                    "deviation entries of the target profile that match no case run: {stale:?}"
+                )))
+            }
+        }));
+        for (case, encoding) in selected {
+            let name = format!("{}@{}", case.id, encoding);
+            let case = case.clone();
+            let suite = Arc::clone(&suite);
+            let factory = Arc::clone(&self.factory);
+            let profile = self.profile.clone();
+            let options = self.options.clone();
+            let snapshots = self.snapshots.clone();
+            trials.push(Trial::test(name.clone(), move || {
+                let mut target = factory();
+                let mut run =
+                    run_case(&suite, &case, encoding, target.as_mut(), &profile, &options);
+                if let Some(d) = profile.deviation.iter().find(|d| {
+                    glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&run.id))
+                        && d.encoding.as_deref().is_none_or(|e| e == encoding.name())
+                }) {
+                    run.expected_deviation = Some(d.reason.clone());
+                }
+                if let Some(dir) = &snapshots {
+                    check_snapshot(dir, &name, &run);
+                }
+                if run.as_expected() {
+                    Ok(())
+                } else {
+                    Err(Failed::from(failure_text(&suite, &run)))
+                }
+            }));
+        }
+        trials
+    }
+
+    /// Parses the test arguments, runs the trials and exits like `cargo test`.
+    pub fn main(self) -> ! {
+        let args = Arguments::from_args();
+        libtest_mimic::run(&args, self.trials()).exit()
+    }
+}
+
+/// Deviation entries of a profile that match none of the selected case runs.
+pub fn stale_deviations(
+    profile: &TargetProfile,
+    selected: &[(&crate::spec::Case, crate::target::Encoding)],
+) -> Vec<String> {
+    profile
+        .deviation
+        .iter()
+        .filter(|d| {
+            !selected.iter().any(|(c, e)| {
+                glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&c.id))
+                    && d.encoding.as_deref().is_none_or(|x| x == e.name())
+            })
+        })
+        .map(|d| d.case.clone())
+        .collect()
+}
+
+fn check_snapshot(dir: &std::path::Path, name: &str, run: &CaseRun) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name.to_string(), crate::snapshot::render(run)));
+}
+
+fn failure_text(suite: &Suite, run: &CaseRun) -> String {
+    let report = crate::runner::RunReport {
+        target: "target".into(),
+        profile: None,
+        runs: vec![run.clone()],
+        unused_deviations: Vec::new(),
+        micros: run.micros,
+    };
+    crate::report::text::render(&report, suite)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Deviation;
+
+    #[test]
+    fn a_deviation_matching_no_case_is_stale() {
+        let (suite, _) = Suite::embedded();
+        let mut profile = TargetProfile::reference();
+        profile.deviation.push(Deviation {
+            case: "no-such-case.*".into(),
+            encoding: None,
+            reason: "renamed long ago".into(),
+            expires: None,
+        });
+        let selected = RunOptions::default().select(&suite);
+        assert_eq!(
+            stale_deviations(&profile, &selected),
+            vec!["no-such-case.*".to_string()]
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! Target profiles: what an implementation under test claims (profiles,
+//! encodings, capabilities), the node paths the suite may use on it, its
+//! credentials, and the deviations its vendor expects, each with a reason.
+
+use serde::Deserialize;
+use std::path::Path;
+
+/// The built-in reference implementation's profile.
+const REFERENCE: &str = include_str!("../../../specs/targets/reference.toml");
+
+/// A target profile file.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TargetProfile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The profiles the implementation claims (`windows`, `oma-dm-1.2`).
+    pub profiles: Vec<String>,
+    /// `xml`, `wbxml`.
+    pub encodings: Vec<String>,
+    /// Capabilities claimed (see `spec::CAPABILITIES`).
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    /// The URI the harness gives itself as the DM server.
+    #[serde(default = "default_server_uri")]
+    pub server_uri: String,
+    pub paths: Paths,
+    pub limits: UriLimits,
+    #[serde(default)]
+    pub credentials: Option<Credentials>,
+    #[serde(default)]
+    pub deviation: Vec<Deviation>,
+}
+
+fn default_server_uri() -> String {
+    "https://dmconform.invalid/omadm".into()
+}
+
+/// Node paths the suite may use.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Paths {
+    /// A writable interior node; each case works under a fresh child of it.
+    pub scratch: String,
+    pub leaf: String,
+    pub interior: String,
+    pub readonly_leaf: String,
+    #[serde(default)]
+    pub exec: Option<String>,
+}
+
+/// The URI limits the device publishes under ./DevDetail/URI (0 = unlimited).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct UriLimits {
+    pub max_depth: u32,
+    pub max_tot_len: u32,
+    pub max_seg_len: u32,
+}
+
+/// Application-layer credentials the client uses, and the server's.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// `none`, `basic`, `md5`.
+    pub scheme: String,
+    pub user: String,
+    pub password: String,
+    /// The nonce the client must use in its first MD5 digest, as Base64.
+    #[serde(default)]
+    pub client_nonce: Option<String>,
+}
+
+/// An expected deviation: a case (glob) the vendor expects to fail, and why.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Deviation {
+    pub case: String,
+    #[serde(default)]
+    pub encoding: Option<String>,
+    pub reason: String,
+    #[serde(default)]
+    pub expires: Option<String>,
+}
+
+impl TargetProfile {
+    /// The profile of the built-in reference implementation.
+    pub fn reference() -> TargetProfile {
+        TargetProfile::parse(REFERENCE).expect("the embedded reference profile parses")
+    }
+
+    /// Reads a profile from TOML text.
+    pub fn parse(text: &str) -> Result<TargetProfile, String> {
+        let p: TargetProfile = toml::from_str(text).map_err(|e| e.to_string())?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Reads a profile file, naming the file in any error.
+    pub fn load(path: &Path) -> Result<TargetProfile, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read target profile {}: {e}", path.display()))?;
+        TargetProfile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for e in &self.encodings {
+            if crate::target::Encoding::from_name(e).is_none() {
+                return Err(format!("unknown encoding {e:?} (xml or wbxml)"));
+            }
+        }
+        for c in &self.capabilities {
+            if !crate::spec::CAPABILITIES.contains(&c.as_str()) {
+                return Err(format!(
+                    "unknown capability {c:?} (known: {})",
+                    crate::spec::CAPABILITIES.join(", ")
+                ));
+            }
+        }
+        for p in &self.profiles {
+            if !crate::spec::PROFILES.contains(&p.as_str()) {
+                return Err(format!("unknown profile {p:?}"));
+            }
+        }
+        if let Some(c) = &self.credentials
+            && !["none", "basic", "md5"].contains(&c.scheme.as_str())
+        {
+            return Err(format!(
+                "unknown credential scheme {:?} (none, basic, md5)",
+                c.scheme
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the profile claims a capability.
+    pub fn has(&self, capability: &str) -> bool {
+        self.capabilities.iter().any(|c| c == capability)
+    }
+
+    /// Whether the profile claims an encoding.
+    pub fn speaks(&self, encoding: crate::target::Encoding) -> bool {
+        self.encodings.iter().any(|e| e == encoding.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_profile_parses() {
+        let p = TargetProfile::reference();
+        assert!(p.profiles.iter().any(|x| x == "windows"));
+        assert!(p.speaks(crate::target::Encoding::Wbxml));
+    }
+
+    #[test]
+    fn unknown_capability_is_named() {
+        let text = REFERENCE.replace("\"lob\"", "\"teleport\"");
+        assert!(
+            TargetProfile::parse(&text)
+                .unwrap_err()
+                .contains("teleport")
+        );
+    }
+}

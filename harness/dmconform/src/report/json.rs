@@ -1,0 +1,53 @@
+//! The JSON report: one object with the target, the summary counts per
+//! verdict, and per case and encoding its id, requirements, verdict,
+//! findings, statuses (with the HRESULT each maps to) and transcript.
+
+use crate::runner::RunReport;
+use crate::spec::Suite;
+use serde_json::{Map, Value, json};
+
+/// The report as a JSON value.
+pub fn value(report: &RunReport, suite: &Suite) -> Value {
+    let mut summary = Map::new();
+    for (v, n) in report.counts() {
+        summary.insert(v.name().to_string(), json!(n));
+    }
+    let cases: Vec<Value> = report
+        .runs
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+            if let Some(statuses) = v.get_mut("statuses").and_then(Value::as_array_mut) {
+                for s in statuses {
+                    let hresult = s
+                        .get("code")
+                        .and_then(Value::as_str)
+                        .and_then(|c| c.parse::<u16>().ok())
+                        .map(|c| format!("0x{:08X}", syncml::catalog::hresult_for_status(c)));
+                    s["hresult"] = json!(hresult);
+                }
+            }
+            v["as_expected"] = json!(r.as_expected());
+            v
+        })
+        .collect();
+    json!({
+        "tool": "dmconform",
+        "version": env!("CARGO_PKG_VERSION"),
+        "target": report.target,
+        "profile": report.profile,
+        "requirements_known": suite.requirements.len(),
+        "summary": summary,
+        "success": report.success(),
+        "unused_deviations": report.unused_deviations,
+        "micros": report.micros,
+        "cases": cases,
+    })
+}
+
+/// The report as pretty-printed JSON text.
+pub fn render(report: &RunReport, suite: &Suite) -> String {
+    let mut s = serde_json::to_string_pretty(&value(report, suite)).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,133 @@
+//! The text report: a summary line, then the failures first, each with the
+//! requirement's text, what was expected, what came, and the exchange.
+
+use crate::runner::RunReport;
+use crate::spec::Suite;
+use crate::verdict::{CaseRun, Verdict};
+use std::fmt::Write;
+
+/// Lines of an exchange shown under a failure before it is cut.
+const EXCHANGE_LINES: usize = 60;
+
+/// The summary line: counts per verdict and the time taken.
+pub fn summary(report: &RunReport) -> String {
+    let counts: Vec<String> = report
+        .counts()
+        .iter()
+        .map(|(v, n)| format!("{n} {v}"))
+        .collect();
+    let unexpected = report.runs.iter().filter(|r| !r.as_expected()).count();
+    format!(
+        "{} case runs against {}: {} ({} not as expected) in {:.2} s",
+        report.runs.len(),
+        report.target,
+        counts.join(", "),
+        unexpected,
+        report.micros as f64 / 1e6
+    )
+}
+
+/// The whole text report.
+pub fn render(report: &RunReport, suite: &Suite) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", summary(report));
+    let mut problems: Vec<&CaseRun> = report.runs.iter().filter(|r| !r.as_expected()).collect();
+    problems.sort_by_key(|r| (r.verdict != Verdict::Fail, r.id.clone(), r.encoding));
+    for r in &problems {
+        out.push('\n');
+        describe(&mut out, r, suite);
+    }
+    let expected: Vec<&CaseRun> = report
+        .runs
+        .iter()
+        .filter(|r| r.as_expected() && r.expected_deviation.is_some())
+        .collect();
+    if !expected.is_empty() {
+        let _ = writeln!(out, "\nExpected deviations (listed in the target profile):");
+        for r in expected {
+            let _ = writeln!(
+                out,
+                "  {} {} [{}]: {}",
+                r.verdict.name().to_uppercase(),
+                r.id,
+                r.encoding,
+                r.expected_deviation.as_deref().unwrap_or("")
+            );
+        }
+    }
+    for d in &report.unused_deviations {
+        let _ = writeln!(
+            out,
+            "\nDeviation entry {d:?} in the target profile matches no case run."
+        );
+    }
+    if !problems.is_empty() {
+        let _ = writeln!(out, "\n{}", summary(report));
+    }
+    out
+}
+
+fn describe(out: &mut String, r: &CaseRun, suite: &Suite) {
+    let label = match (r.verdict, &r.expected_deviation) {
+        (v, Some(_)) if !v.is_problem() => "UNEXPECTED PASS".to_string(),
+        (v, _) => v.name().to_uppercase(),
+    };
+    let _ = writeln!(out, "{label} {} [{}]: {}", r.id, r.encoding, r.title);
+    if let Some(reason) = &r.expected_deviation {
+        let _ = writeln!(
+            out,
+            "  listed as a deviation ({reason}) but the case passed: remove the entry"
+        );
+    }
+    let mut shown_exchange = std::collections::BTreeSet::new();
+    let mut last_requirement = None;
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| f.severity != crate::verdict::Severity::Info)
+    {
+        if let Some(id) = &f.requirement
+            && last_requirement.replace(id) != Some(id)
+        {
+            match suite.requirement(id) {
+                Some(req) => {
+                    let level = format!("{:?}", req.level).to_lowercase();
+                    let _ = writeln!(
+                        out,
+                        "  requirement {id} ({level}, {} {}): {}",
+                        req.source,
+                        req.section,
+                        one_line(&req.text)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "  requirement {id}");
+                }
+            }
+        }
+        let _ = writeln!(out, "  {}", f.check);
+        let _ = writeln!(out, "    expected: {}", f.expected);
+        let _ = writeln!(out, "    actual:   {}", f.actual);
+        if let Some(x) = f.exchange
+            && shown_exchange.insert(x)
+            && let Some(ex) = r.transcript.get(x)
+        {
+            let _ = writeln!(out, "    exchange: {} ({})", ex.label, ex.content_type);
+            let lines: Vec<&str> = ex.text.lines().collect();
+            for l in lines.iter().take(EXCHANGE_LINES) {
+                let _ = writeln!(out, "      | {l}");
+            }
+            if lines.len() > EXCHANGE_LINES {
+                let _ = writeln!(
+                    out,
+                    "      | … {} more lines (--format json has the whole transcript)",
+                    lines.len() - EXCHANGE_LINES
+                );
+            }
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

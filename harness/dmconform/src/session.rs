@@ -1,0 +1,325 @@
+//! The harness as DM server inside one case: it opens a session with the
+//! client under test, builds each server message (SyncHdr, the Statuses owed
+//! for the client's last message, the case's commands, Final), sends it in the
+//! session's encoding and reads the reply, keeping the transcript.
+
+use crate::codec::{self, Decoded};
+use crate::target::{Encoding, Target, TargetError, Wire};
+use crate::verdict::{Direction, Exchange};
+use syncml::tree::{Element, Node};
+use syncml::{BodyNode, Chal, Command, CommandKind, Meta, MetaValue};
+
+/// Why a session could not go on.
+#[derive(Clone, Debug)]
+pub enum SessionError {
+    /// The target failed (timeout, crash, refusal).
+    Target(TargetError),
+    /// The target's message could not be read; the index of its exchange.
+    Undecodable { exchange: usize, message: String },
+    /// The case's own message could not be built (a defect of the case).
+    BadCase(String),
+}
+
+impl std::fmt::Display for SessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionError::Target(e) => write!(f, "{e}"),
+            SessionError::Undecodable { message, .. } => f.write_str(message),
+            SessionError::BadCase(m) => write!(f, "the case's message cannot be built: {m}"),
+        }
+    }
+}
+
+/// A client message the harness received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub decoded: Decoded,
+    pub content_type: String,
+    /// Index of its exchange in the transcript.
+    pub exchange: usize,
+}
+
+/// A server message the harness sent.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    pub root: Element,
+    pub message: syncml::Message,
+    pub exchange: usize,
+}
+
+/// How to build one server message.
+#[derive(Clone, Debug, Default)]
+pub struct Outgoing {
+    pub label: String,
+    /// Commands to send after the Statuses.
+    pub commands: Vec<Element>,
+    /// Leave `<Final/>` out.
+    pub not_final: bool,
+    /// SyncHdr fields to replace (`""` removes the field).
+    pub header: Vec<(String, String)>,
+    /// The Status for the client's SyncHdr (default 212 after credentials, else 200).
+    pub hdr_status: Option<u16>,
+    /// A challenge to put in that Status: `basic` or `md5`.
+    pub chal: Option<String>,
+    /// A whole message instead of the built one.
+    pub raw: Option<Element>,
+}
+
+/// The nonce the harness hands out in MD5 challenges, as Base64 of its bytes.
+pub const SERVER_NONCE_B64: &str = "ZG1jb25mb3JtLW5vbmNl";
+
+/// One management session with the target.
+pub struct Session<'t> {
+    target: &'t mut dyn Target,
+    pub encoding: Encoding,
+    server_uri: String,
+    next_msg_id: u32,
+    pub transcript: Vec<Exchange>,
+    /// The client's last message, which the next server message answers.
+    last_client: Option<Received>,
+    /// Package 1.
+    pub first: Option<Received>,
+    /// The client ended the session.
+    pub ended: bool,
+}
+
+impl<'t> Session<'t> {
+    /// Asks the client to open a session; package 1 is in `first`.
+    pub fn open(
+        target: &'t mut dyn Target,
+        encoding: Encoding,
+        server_uri: &str,
+        label: &str,
+    ) -> Result<Session<'t>, (Vec<Exchange>, SessionError)> {
+        let mut s = Session {
+            target,
+            encoding,
+            server_uri: server_uri.to_string(),
+            next_msg_id: 1,
+            transcript: Vec::new(),
+            last_client: None,
+            first: None,
+            ended: false,
+        };
+        let opened = s.target.open_session(encoding);
+        match opened {
+            Ok(wire) => match s.receive(label, wire) {
+                Ok(r) => {
+                    s.first = Some(r.clone());
+                    s.last_client = Some(r);
+                    Ok(s)
+                }
+                Err(e) => Err((s.transcript, e)),
+            },
+            Err(e) => Err((s.transcript, SessionError::Target(e))),
+        }
+    }
+
+    /// The client's last message.
+    pub fn last_client(&self) -> Option<&Received> {
+        self.last_client.as_ref()
+    }
+
+    /// Builds, sends and records a server message; returns it with the client's
+    /// reply (`None` when the client ended the session).
+    pub fn send(&mut self, out: Outgoing) -> Result<(Sent, Option<Received>), SessionError> {
+        let root = match &out.raw {
+            Some(raw) => raw.clone(),
+            None => self.build(&out),
+        };
+        if out.raw.is_none() {
+            self.next_msg_id += 1;
+        }
+        let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
+        let (message, _) = syncml::Message::from_element(&root);
+        let exchange = self.record(
+            Direction::ToTarget,
+            &out.label,
+            self.encoding.content_type(),
+            &body,
+        );
+        let sent = Sent {
+            root,
+            message,
+            exchange,
+        };
+        let wire = Wire::new(self.encoding, body);
+        match self.target.deliver(wire) {
+            Ok(Some(reply)) => {
+                let r = self.receive(&format!("{} (reply)", out.label), reply)?;
+                self.last_client = Some(r.clone());
+                Ok((sent, Some(r)))
+            }
+            Ok(None) => {
+                self.ended = true;
+                Ok((sent, None))
+            }
+            Err(e) => Err(SessionError::Target(e)),
+        }
+    }
+
+    fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
+        let exchange = self.record(Direction::FromTarget, label, &wire.content_type, &wire.body);
+        match codec::decode(&wire.body, &codec::reply_limits()) {
+            Ok(decoded) => Ok(Received {
+                decoded,
+                content_type: wire.content_type,
+                exchange,
+            }),
+            Err(message) => Err(SessionError::Undecodable { exchange, message }),
+        }
+    }
+
+    fn record(
+        &mut self,
+        direction: Direction,
+        label: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> usize {
+        let (text, hex) = codec::render(body);
+        self.transcript.push(Exchange {
+            direction,
+            label: label.to_string(),
+            content_type: content_type.to_string(),
+            text,
+            hex,
+        });
+        self.transcript.len() - 1
+    }
+
+    /// The server message for `out`, answering the client's last message.
+    fn build(&self, out: &Outgoing) -> Element {
+        let client = self.last_client.as_ref().map(|r| &r.decoded.message);
+        let hdr = client.and_then(|m| m.hdr.as_ref());
+        let session_id = hdr
+            .and_then(|h| h.session_id.clone())
+            .unwrap_or_else(|| "1".into());
+        let device = hdr
+            .and_then(|h| h.source.as_ref())
+            .and_then(|s| s.loc_uri.clone())
+            .unwrap_or_default();
+        let mut header =
+            syncml::SyncHdr::new(&session_id, self.next_msg_id, &device, &self.server_uri)
+                .to_element();
+        apply_header_overrides(&mut header, &out.header);
+
+        // CmdIDs of the harness's Statuses start above the case's own.
+        let mut next_id = out
+            .commands
+            .iter()
+            .flat_map(all_cmd_ids)
+            .max()
+            .unwrap_or(0)
+            .max(1)
+            + 1;
+        let mut take_id = || {
+            let id = next_id;
+            next_id += 1;
+            id.to_string()
+        };
+        let mut body = Element::new("SyncBody");
+        if let Some(client) = client {
+            let msg_ref = client.msg_id().unwrap_or("1").to_string();
+            let had_cred = hdr.is_some_and(|h| h.cred.is_some());
+            let code = out.hdr_status.unwrap_or(if had_cred { 212 } else { 200 });
+            let mut st = Command::status(take_id(), msg_ref.clone(), "0", "SyncHdr", code);
+            st.chal = out.chal.as_deref().map(challenge);
+            body.push(st.to_element());
+            for c in client.commands() {
+                if matches!(c.kind, CommandKind::Status | CommandKind::Results) || c.no_resp {
+                    continue;
+                }
+                let cmd_ref = c.cmd_id.clone().unwrap_or_default();
+                body.push(
+                    Command::status(take_id(), msg_ref.clone(), cmd_ref, c.kind.name(), 200)
+                        .to_element(),
+                );
+            }
+        }
+        for c in &out.commands {
+            body.push(c.clone());
+        }
+        if !out.not_final {
+            body.push(Element::new("Final"));
+        }
+        let mut root = syncml::Message::new(Default::default(), Default::default()).to_element();
+        root.children.clear();
+        root.push(header);
+        root.push(body);
+        root
+    }
+}
+
+/// A `<Chal>` of the given scheme.
+fn challenge(scheme: &str) -> Chal {
+    let mut meta = Meta::format("b64").with_type(format!("syncml:auth-{scheme}"));
+    if scheme == "md5" {
+        meta.next_nonce = Some(MetaValue::Text(SERVER_NONCE_B64.into()));
+    }
+    Chal { meta: Some(meta) }
+}
+
+/// Every numeric CmdID in an element and its descendants.
+fn all_cmd_ids(e: &Element) -> Vec<u64> {
+    let mut ids = Vec::new();
+    e.walk(&mut |_, el| {
+        if el.local_name() == "CmdID"
+            && let Ok(n) = el.text_content().trim().parse::<u64>()
+        {
+            ids.push(n);
+        }
+    });
+    ids
+}
+
+/// Replaces (or removes, for `""`) SyncHdr fields. A value starting with `<` is
+/// XML: the element itself (`<Cred>…</Cred>`) or its children (MetInf elements
+/// for `Meta`); `Target` and `Source` take a LocURI; anything else is text.
+fn apply_header_overrides(header: &mut Element, overrides: &[(String, String)]) {
+    for (name, value) in overrides {
+        let new = if value.is_empty() {
+            None
+        } else if value.trim_start().starts_with('<') {
+            let parsed = codec::parse_fragment(value).unwrap_or_default();
+            match parsed.as_slice() {
+                [one] if one.local_name() == name => Some(one.clone()),
+                _ => {
+                    let mut e = Element::new(name.as_str());
+                    for c in parsed {
+                        e.push(c);
+                    }
+                    Some(e)
+                }
+            }
+        } else if name == "Target" || name == "Source" {
+            Some(Element::new(name.as_str()).with_child(Element::text("LocURI", value.as_str())))
+        } else {
+            Some(Element::text(name.as_str(), value.as_str()))
+        };
+        let pos = header
+            .children
+            .iter()
+            .position(|n| matches!(n, Node::Element(e) if e.local_name() == name));
+        match (pos, new) {
+            (Some(i), Some(e)) => header.children[i] = Node::Element(e),
+            (Some(i), None) => {
+                header.children.remove(i);
+            }
+            (None, Some(e)) => header.push(e),
+            (None, None) => {}
+        }
+    }
+}
+
+/// The commands of a body in document order, containers followed by their children.
+pub fn flatten(nodes: &[BodyNode]) -> Vec<&Command> {
+    let mut out = Vec::new();
+    for n in nodes {
+        if let BodyNode::Command(c) = n {
+            out.push(c);
+            out.extend(flatten(&c.children));
+        }
+    }
+    out
+}

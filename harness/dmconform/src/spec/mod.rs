@@ -1,0 +1,396 @@
+//! The suite's specification data: the requirement registry and the cases,
+//! embedded from `specs/` at build time, with the checks of `specs lint` and
+//! the report of `specs coverage`.
+
+pub mod allowed;
+pub mod model;
+
+pub use allowed::Allowed;
+pub use model::*;
+
+use include_dir::{Dir, include_dir};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// `specs/` as it was when the binary was built.
+static SPECS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../specs");
+
+/// The named checks a case may ask for (see `specs/README.md`).
+pub const NAMED_CHECKS: &[&str] = &[
+    "pkg1.alert-initiated",
+    "pkg1.devinfo",
+    "pkg1.login-status",
+    "cred.basic",
+    "cred.md5",
+    "cred.after-challenge",
+    "pkg1.sessionid-format",
+    "pkg1.source-devid",
+];
+
+/// The capabilities a case may need and a target profile may claim.
+pub const CAPABILITIES: &[&str] = &[
+    "lob",
+    "auth-basic",
+    "auth-md5",
+    "hmac",
+    "exec",
+    "user-scope",
+    "multi-message",
+    "copy",
+];
+
+/// The profiles requirements and cases belong to.
+pub const PROFILES: &[&str] = &["oma-dm-1.2", "windows"];
+
+/// A problem found while loading or linting the specs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecProblem {
+    /// The file, relative to `specs/`.
+    pub file: String,
+    /// The case or requirement id, when the problem belongs to one.
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for SpecProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "{}: {}: {}", self.file, id, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// The loaded specs.
+#[derive(Clone, Debug, Default)]
+pub struct Suite {
+    pub sources: BTreeMap<String, Source>,
+    /// Requirements by id, with the file each came from.
+    pub requirements: BTreeMap<String, (Requirement, String)>,
+    pub cases: Vec<Case>,
+}
+
+impl Suite {
+    /// The specs embedded in this build. Problems that stop a file from being
+    /// read are returned; [`Suite::lint`] finds the rest.
+    pub fn embedded() -> (Suite, Vec<SpecProblem>) {
+        let mut files = Vec::new();
+        collect_toml(&SPECS, &mut files);
+        Suite::from_files(files.into_iter().map(|(p, c)| (p, c.to_string())))
+    }
+
+    /// Loads specs from (path relative to `specs/`, contents) pairs.
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> (Suite, Vec<SpecProblem>) {
+        let mut suite = Suite::default();
+        let mut problems = Vec::new();
+        let mut files: Vec<_> = files.into_iter().collect();
+        files.sort();
+        for (path, text) in files {
+            let problem = |message: String| SpecProblem {
+                file: path.clone(),
+                id: None,
+                message,
+            };
+            if path == "requirements/sources.toml" {
+                match toml::from_str::<SourceFile>(&text) {
+                    Ok(f) => suite.sources.extend(f.sources),
+                    Err(e) => problems.push(problem(e.to_string())),
+                }
+            } else if path.starts_with("requirements/") {
+                match toml::from_str::<RequirementFile>(&text) {
+                    Ok(f) => {
+                        for r in f.requirement {
+                            if suite.requirements.contains_key(&r.id) {
+                                problems.push(SpecProblem {
+                                    file: path.clone(),
+                                    id: Some(r.id.clone()),
+                                    message: "requirement id defined twice".into(),
+                                });
+                            } else {
+                                suite.requirements.insert(r.id.clone(), (r, path.clone()));
+                            }
+                        }
+                    }
+                    Err(e) => problems.push(problem(e.to_string())),
+                }
+            } else if path.starts_with("cases/") {
+                match toml::from_str::<CaseFile>(&text) {
+                    Ok(f) => suite.cases.extend(f.case.into_iter().map(|mut c| {
+                        c.file = path.clone();
+                        c
+                    })),
+                    Err(e) => problems.push(problem(e.to_string())),
+                }
+            }
+            // Other TOML files (target profiles) are read where they are used.
+        }
+        (suite, problems)
+    }
+
+    /// A case by id.
+    pub fn case(&self, id: &str) -> Option<&Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+
+    /// A requirement by id.
+    pub fn requirement(&self, id: &str) -> Option<&Requirement> {
+        self.requirements.get(id).map(|(r, _)| r)
+    }
+
+    /// Checks what loading cannot: unique ids, known requirements, sources,
+    /// profiles, capabilities and checks, well-formed expectations and steps.
+    /// `extra_covered` are requirement ids the built-in invariants check.
+    pub fn lint(&self, invariant_requirements: &[&str]) -> Vec<SpecProblem> {
+        let mut problems = Vec::new();
+        for (id, (r, file)) in &self.requirements {
+            let mut p = |message: String| {
+                problems.push(SpecProblem {
+                    file: file.clone(),
+                    id: Some(id.clone()),
+                    message,
+                })
+            };
+            if !self.sources.contains_key(&r.source) {
+                p(format!("unknown source {:?}", r.source));
+            }
+            if r.profiles.is_empty() {
+                p("no profile".into());
+            }
+            for prof in &r.profiles {
+                if !PROFILES.contains(&prof.as_str()) {
+                    p(format!("unknown profile {prof:?}"));
+                }
+            }
+            if r.text.trim().is_empty() {
+                p("empty text".into());
+            }
+        }
+        for id in invariant_requirements {
+            if !self.requirements.contains_key(*id) {
+                problems.push(SpecProblem {
+                    file: "requirements/".into(),
+                    id: Some((*id).to_string()),
+                    message: "an invariant of the harness cites this id, but no requirement has it"
+                        .into(),
+                });
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for c in &self.cases {
+            lint_case(self, c, &mut seen, &mut problems);
+        }
+        problems
+    }
+
+    /// Requirements no case exercises and no invariant checks, in id order.
+    pub fn uncovered(&self, invariant_requirements: &[&str]) -> Vec<&Requirement> {
+        let covered: BTreeSet<&str> = self
+            .cases
+            .iter()
+            .flat_map(|c| c.requirements.iter().map(String::as_str))
+            .chain(invariant_requirements.iter().copied())
+            .collect();
+        self.requirements
+            .values()
+            .map(|(r, _)| r)
+            .filter(|r| !covered.contains(r.id.as_str()))
+            .collect()
+    }
+}
+
+fn lint_case(
+    suite: &Suite,
+    c: &Case,
+    seen: &mut BTreeSet<String>,
+    problems: &mut Vec<SpecProblem>,
+) {
+    let mut p = |message: String| {
+        problems.push(SpecProblem {
+            file: c.file.clone(),
+            id: Some(c.id.clone()),
+            message,
+        })
+    };
+    if !seen.insert(c.id.clone()) {
+        p("case id used twice".into());
+    }
+    if !c
+        .id
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || "-._".contains(ch))
+    {
+        p("case id may hold only ASCII letters, digits, '-', '_' and '.'".into());
+    }
+    if c.requirements.is_empty() {
+        p("exercises no requirement".into());
+    }
+    for r in &c.requirements {
+        if !suite.requirements.contains_key(r) {
+            p(format!("unknown requirement {r:?}"));
+        }
+    }
+    for prof in &c.profiles {
+        if !PROFILES.contains(&prof.as_str()) {
+            p(format!("unknown profile {prof:?}"));
+        }
+    }
+    for e in &c.encodings {
+        if crate::target::Encoding::from_name(e).is_none() {
+            p(format!("unknown encoding {e:?} (xml or wbxml)"));
+        }
+    }
+    for n in &c.needs {
+        if !CAPABILITIES.contains(&n.as_str()) {
+            p(format!("unknown capability {n:?}"));
+        }
+    }
+    for ch in &c.checks {
+        if !NAMED_CHECKS.contains(&ch.as_str()) {
+            p(format!("unknown check {ch:?}"));
+        }
+    }
+    if c.step.is_empty() && c.checks.is_empty() {
+        p("no step and no check: the case tests nothing".into());
+    }
+    for (i, s) in c.step.iter().enumerate() {
+        let n = i + 1;
+        match (&s.send, &s.raw) {
+            (Some(_), Some(_)) => p(format!("step {n}: both send and raw")),
+            (None, None) if s.hdr_status.is_none() => p(format!("step {n}: neither send nor raw")),
+            _ => {}
+        }
+        for text in s.send.iter().chain(s.raw.iter()) {
+            if let Err(e) = crate::placeholders::check_names(text) {
+                p(format!("step {n}: {e}"));
+            }
+        }
+        if let Some(ch) = &s.chal
+            && !["basic", "md5"].contains(&ch.as_str())
+        {
+            p(format!("step {n}: chal {ch:?} is neither basic nor md5"));
+        }
+        for e in &s.expect {
+            if let Some(st) = &e.status
+                && let Err(m) = Allowed::parse(st)
+            {
+                p(format!("step {n}, cmdref {:?}: {m}", e.cmdref));
+            }
+            if e.status.is_none() && e.results.is_none() {
+                p(format!(
+                    "step {n}, cmdref {:?}: neither status nor results",
+                    e.cmdref
+                ));
+            }
+            if let Some(ResultsSpec::Word(w)) = &e.results
+                && w != "none"
+            {
+                p(format!(
+                    "step {n}: results {w:?} is neither a table nor \"none\""
+                ));
+            }
+        }
+    }
+}
+
+fn collect_toml(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+    for f in dir.files() {
+        if f.path().extension().is_some_and(|e| e == "toml")
+            && let Some(text) = f.contents_utf8()
+        {
+            out.push((f.path().to_string_lossy().replace('\\', "/"), text));
+        }
+    }
+    for d in dir.dirs() {
+        collect_toml(d, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suite(files: &[(&str, &str)]) -> (Suite, Vec<SpecProblem>) {
+        Suite::from_files(files.iter().map(|(p, c)| (p.to_string(), c.to_string())))
+    }
+
+    const SOURCES: &str = "[sources.X]\ntitle = \"t\"\nwhere = \"w\"\n";
+    const REQS: &str = r#"
+[[requirement]]
+id = "x.one"
+level = "must"
+profiles = ["windows"]
+role = "client"
+source = "X"
+section = "s"
+text = "The thing."
+"#;
+
+    #[test]
+    fn lint_finds_unknown_requirements_and_bad_expectations() {
+        let cases = r#"
+[[case]]
+id = "a"
+title = "t"
+requirements = ["x.one", "x.two"]
+role = "client"
+[[case.step]]
+send = "<Get><CmdID>2</CmdID></Get>"
+expect = [{ cmdref = "2", status = "6xx" }]
+[[case]]
+id = "a"
+title = "t"
+requirements = ["x.one"]
+role = "client"
+[[case.step]]
+send = "<Get>{nowhere}</Get>"
+expect = [{ cmdref = "2" }]
+"#;
+        let (s, load) = suite(&[
+            ("requirements/sources.toml", SOURCES),
+            ("requirements/r.toml", REQS),
+            ("cases/client/c.toml", cases),
+        ]);
+        assert!(load.is_empty(), "{load:?}");
+        let problems: Vec<String> = s.lint(&[]).iter().map(|p| p.message.clone()).collect();
+        assert!(
+            problems
+                .iter()
+                .any(|m| m.contains("unknown requirement \"x.two\""))
+        );
+        assert!(problems.iter().any(|m| m.contains("\"6xx\"")));
+        assert!(problems.iter().any(|m| m.contains("used twice")));
+        assert!(problems.iter().any(|m| m.contains("nowhere")));
+        assert!(
+            problems
+                .iter()
+                .any(|m| m.contains("neither status nor results"))
+        );
+    }
+
+    #[test]
+    fn coverage_counts_cases_and_invariants() {
+        let (s, _) = suite(&[
+            ("requirements/sources.toml", SOURCES),
+            ("requirements/r.toml", REQS),
+        ]);
+        assert_eq!(s.uncovered(&[]).len(), 1);
+        assert!(s.uncovered(&["x.one"]).is_empty());
+    }
+
+    #[test]
+    fn unreadable_files_are_reported_with_their_name() {
+        let (_, problems) = suite(&[("cases/client/bad.toml", "[[case]]\nid = 3\n")]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].file, "cases/client/bad.toml");
+    }
+
+    #[test]
+    fn embedded_specs_load_and_lint_clean() {
+        let (s, problems) = Suite::embedded();
+        assert!(problems.is_empty(), "{problems:#?}");
+        let lint = s.lint(crate::checks::invariants::REQUIREMENTS);
+        assert!(lint.is_empty(), "{lint:#?}");
+    }
+}

@@ -1,0 +1,182 @@
+//! The data model of `specs/`: requirements, sources and cases, as read from TOML.
+//! The format is described in `specs/README.md`.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// How binding a requirement is.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Must,
+    Should,
+    May,
+}
+
+/// Whom a requirement or a case is about.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Client,
+    Server,
+    Both,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Server => "server",
+            Role::Both => "both",
+        }
+    }
+}
+
+/// One normative statement.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub id: String,
+    pub level: Level,
+    pub profiles: Vec<String>,
+    pub role: Role,
+    pub source: String,
+    pub section: String,
+    pub text: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Requirement {
+    /// Whether the registry says the always-on invariants check this requirement.
+    pub fn checked_by_invariants(&self) -> bool {
+        self.note
+            .as_deref()
+            .is_some_and(|n| n.contains("checked by the invariants"))
+    }
+}
+
+/// A file of requirements.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementFile {
+    #[serde(default)]
+    pub requirement: Vec<Requirement>,
+}
+
+/// A source document named by the registry.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(rename = "where")]
+    pub location: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `requirements/sources.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFile {
+    pub sources: BTreeMap<String, Source>,
+}
+
+/// A file of cases.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    #[serde(default)]
+    pub case: Vec<Case>,
+}
+
+/// One case: what is sent, and what the sources allow as an answer.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    pub requirements: Vec<String>,
+    pub role: Role,
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    #[serde(default)]
+    pub encodings: Vec<String>,
+    #[serde(default)]
+    pub needs: Vec<String>,
+    #[serde(default)]
+    pub checks: Vec<String>,
+    #[serde(default)]
+    pub step: Vec<Step>,
+    /// The file the case came from, relative to `specs/` (set by the loader).
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// One server message of a case and what must hold of the reply.
+#[derive(Clone, Debug, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    #[serde(default)]
+    pub send: Option<String>,
+    #[serde(default)]
+    pub raw: Option<String>,
+    #[serde(default = "yes")]
+    pub r#final: bool,
+    #[serde(default)]
+    pub header: BTreeMap<String, String>,
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+    #[serde(default)]
+    pub alerts: Vec<u16>,
+    #[serde(default)]
+    pub ends: bool,
+    /// `should`: a client that does not end the session is non-strict, not failing.
+    #[serde(default)]
+    pub ends_level: Option<Level>,
+    #[serde(default)]
+    pub hdr_status: Option<u16>,
+    #[serde(default)]
+    pub chal: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What must hold of the Status (and Results) for one command.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub cmdref: String,
+    #[serde(default)]
+    pub cmd: Option<String>,
+    #[serde(default)]
+    pub status: Option<StatusSpec>,
+    #[serde(default)]
+    pub results: Option<ResultsSpec>,
+    #[serde(default)]
+    pub level: Option<Level>,
+}
+
+/// The allowed status codes, as written in a case.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum StatusSpec {
+    Code(u16),
+    AnyOf(Vec<u16>),
+    Word(String),
+}
+
+/// What a Results must carry, or that none may come.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ResultsSpec {
+    Word(String),
+    Expected {
+        #[serde(default)]
+        data: Option<String>,
+        #[serde(default)]
+        format: Option<String>,
+    },
+}

@@ -1,0 +1,193 @@
+//! Every check of the suite can fail, shown two ways:
+//! - a hand-made bad target, the reference with its replies corrupted (every
+//!   status code turned into one no allowed set holds, Results and Alerts
+//!   dropped, package 1 stripped, the session never ended), under which every
+//!   judged expectation of every case fails;
+//! - each fault switch of the reference, under which some verdict changes
+//!   (except the few no case can see, listed with the reason).
+
+use dmconform::builtin::{Reference, client_config};
+use dmconform::codec;
+use dmconform::runner::{RunOptions, run_case, run_suite};
+use dmconform::spec::Suite;
+use dmconform::target::{Target, TargetError, Wire};
+use dmconform::{Encoding, TargetProfile, Verdict};
+use syncml::tree::{Element, Node};
+
+/// The reference, with every message it sends corrupted.
+struct Corrupting(Reference);
+
+fn corrupt(wire: Wire, first: bool) -> Wire {
+    let decoded =
+        codec::decode(&wire.body, &codec::reply_limits()).expect("the reference's messages decode");
+    let mut root = decoded.root;
+    if let Some(body) = root.child_mut("SyncBody") {
+        body.children.retain(|n| match n {
+            Node::Element(e) => match e.local_name() {
+                "Results" | "Alert" => false,
+                "Replace" => !first,
+                _ => true,
+            },
+            _ => true,
+        });
+        for st in body.elements_mut().filter(|e| e.local_name() == "Status") {
+            if st
+                .child("CmdRef")
+                .is_some_and(|r| r.text_content().trim() == "0")
+            {
+                continue;
+            }
+            if let Some(data) = st.child_mut("Data") {
+                let code: u16 = data.text_content().trim().parse().unwrap_or(200);
+                // No allowed set holds 599 or 299: a success becomes one, a failure the other.
+                let flipped = if code / 100 == 2 { 599 } else { 299 };
+                data.children = vec![Node::Text(flipped.to_string())];
+            }
+        }
+    }
+    if first && let Some(hdr) = root.child_mut("SyncHdr") {
+        hdr.remove_children("Cred");
+        if let Some(id) = hdr.child_mut("SessionID") {
+            id.children = vec![Node::Text("not-a-session-id".into())];
+        }
+    }
+    let encoding = decoded.encoding;
+    Wire::new(
+        encoding,
+        codec::encode(&root, encoding).expect("re-encodes"),
+    )
+}
+
+impl Target for Corrupting {
+    fn describe(&self) -> String {
+        "corrupted reference".into()
+    }
+    fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError> {
+        self.0.open_session(encoding).map(|w| corrupt(w, true))
+    }
+    fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError> {
+        match self.0.deliver(message.clone())? {
+            Some(w) => Ok(Some(corrupt(w, false))),
+            // A client that ends the session is made to answer instead.
+            None => Ok(Some(Wire::new(
+                Encoding::Xml,
+                codec::encode(&empty_reply(), Encoding::Xml).expect("encodes"),
+            ))),
+        }
+    }
+}
+
+fn empty_reply() -> Element {
+    let mut e = Element::new("SyncML").with_attr("xmlns", "SYNCML:SYNCML1.2");
+    e.push(Element::new("SyncBody"));
+    e
+}
+
+#[test]
+fn every_judged_case_fails_against_corrupted_replies() {
+    let (suite, _) = Suite::embedded();
+    let profile = TargetProfile::reference();
+    let opts = RunOptions {
+        encodings: vec![Encoding::Xml],
+        ..RunOptions::default()
+    };
+    let mut survived = Vec::new();
+    for (case, encoding) in opts.select(&suite) {
+        let mut good = Reference::new(client_config(&profile), Vec::new());
+        let baseline = run_case(&suite, case, encoding, &mut good, &profile, &opts);
+        if matches!(
+            baseline.verdict,
+            Verdict::Informational | Verdict::Unsupported
+        ) {
+            continue;
+        }
+        let mut bad = Corrupting(Reference::new(client_config(&profile), Vec::new()));
+        let run = run_case(&suite, case, encoding, &mut bad, &profile, &opts);
+        let own = run
+            .findings
+            .iter()
+            .any(|f| f.check.starts_with("step") || f.check.starts_with("check"));
+        if run.verdict == Verdict::Pass || !own {
+            survived.push(case.id.clone());
+        }
+    }
+    assert!(
+        survived.is_empty(),
+        "cases whose own checks did not fail on corrupted replies: {survived:#?}"
+    );
+}
+
+/// The reference's profile with MD5 credentials, so that the MD5 cases run.
+fn md5_profile() -> TargetProfile {
+    let mut p = TargetProfile::reference();
+    let creds = p
+        .credentials
+        .as_mut()
+        .expect("the reference profile has credentials");
+    creds.scheme = "md5".into();
+    creds.client_nonce = Some("Tm9uY2U=".into());
+    p
+}
+
+/// Faults no case can see, and why. The list is exact: a fault leaving it, or
+/// joining it, fails the test.
+const INVISIBLE: &[(&str, &str)] = &[
+    (
+        "status-for-results",
+        "servers do not send Results to clients, so no case gives the client a Results to answer",
+    ),
+    (
+        "server-cred-unchecked",
+        "whether a client checks the server's MD5 credentials is configuration; the case is informational",
+    ),
+    (
+        "maxmsgsize-ignored",
+        "the sources disagree on MaxMsgSize in SyncHdr (Windows ignores SyncHdr Meta); no case judges the reply size",
+    ),
+];
+
+#[test]
+fn every_fault_switch_changes_some_verdict() {
+    let (suite, _) = Suite::embedded();
+    // Faults are behaviour, not encoding: one encoding is enough to see them.
+    let opts = RunOptions {
+        encodings: vec![Encoding::Xml],
+        ..RunOptions::default()
+    };
+    let mut invisible = Vec::new();
+    for profile in [TargetProfile::reference(), md5_profile()] {
+        let mut good = Reference::new(client_config(&profile), Vec::new());
+        let baseline = run_suite(&suite, &mut good, &profile, &opts);
+        assert!(
+            baseline.success(),
+            "the reference fails under profile {:?}",
+            profile.credentials
+        );
+        for fault in refdm::Fault::ALL {
+            let mut target = Reference::new(client_config(&profile), vec![*fault]);
+            let report = run_suite(&suite, &mut target, &profile, &opts);
+            let changed = report
+                .runs
+                .iter()
+                .zip(&baseline.runs)
+                .any(|(a, b)| a.verdict != b.verdict || a.findings.len() != b.findings.len());
+            if !changed {
+                invisible.push(fault.name());
+            }
+        }
+    }
+    // Seen under neither profile.
+    let mut unseen: Vec<&str> = invisible
+        .iter()
+        .copied()
+        .filter(|f| invisible.iter().filter(|g| *g == f).count() == 2)
+        .collect();
+    unseen.sort();
+    unseen.dedup();
+    let mut expected: Vec<&str> = INVISIBLE.iter().map(|(f, _)| *f).collect();
+    expected.sort();
+    assert_eq!(
+        unseen, expected,
+        "faults no case sees, against the documented list"
+    );
+}

@@ -1,0 +1,178 @@
+//! Runs the `dmconform` binary's `explain` subcommand as a user would, checking
+//! what it prints and its exit status.
+
+use std::process::{Command, Output};
+
+fn explain(codes: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dmconform"))
+        .arg("explain")
+        .args(codes)
+        .output()
+        .expect("the dmconform binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("standard output is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("standard error is UTF-8")
+}
+
+const MAPPING_418: &str =
+    "mapping: SyncML status 418 = HRESULT 0x87D101A2 = -2016345694 (HRESULT = 0x87D10000 + status)";
+
+#[test]
+fn status_418() {
+    let output = explain(&["418"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("418\n  read as: number 418\n"), "{text}");
+    assert!(text.contains(MAPPING_418), "{text}");
+    assert!(text.contains("syncml-status.tsv:"), "{text}");
+    assert!(text.contains("418  Already exists"), "{text}");
+    assert!(text.contains("Syncml(418)"), "{text}");
+    assert!(
+        text.contains("The requested Put or Add command failed because the target already exists."),
+        "{text}"
+    );
+}
+
+#[test]
+fn hresult_418_in_hex_and_signed_decimal() {
+    for code in ["0x87D101A2", "-2016345694"] {
+        let output = explain(&[code]);
+        assert_eq!(output.status.code(), Some(0), "{code}");
+        let text = stdout(&output);
+        assert!(
+            text.contains(
+                "read as: 32-bit code 0x87D101A2 (signed decimal -2016345694, unsigned 2278621602)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains(MAPPING_418), "{text}");
+        assert!(
+            text.contains("[Intune OMA response codes, oma-response.tsv:"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "418  Already exists\n      (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
+            ),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn enrollment_code_with_its_resolution() {
+    let output = explain(&["0x80CF0437"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains("[Intune enrollment errors, enrollment.tsv:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("The clock on the client computer is not set to the correct time."),
+        "{text}"
+    );
+    assert!(
+        text.contains("What to do: Make sure that the clock and the time zone"),
+        "{text}"
+    );
+    assert!(!text.contains("mapping:"), "{text}");
+}
+
+#[test]
+fn app_install_state_60() {
+    let output = explain(&["60"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains("60  APP_CI_ENFORCEMENT_ERROR_INSTALLING"),
+        "{text}"
+    );
+    assert!(
+        text.contains("What to do: The app installation failed after download."),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_hresult_of_the_syncml_range_is_decoded_by_rule() {
+    // 0x87D10203 is 0x87D10000 + 515: the rule applies, but 515 is no assigned status.
+    let output = explain(&["0x87D10203"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("mapping: SyncML status 515 = HRESULT 0x87D10203 = -2016345597"),
+        "{text}"
+    );
+    assert!(
+        text.contains("515 is not an assigned SyncML status"),
+        "{text}"
+    );
+    assert!(text.contains("not known"), "{text}");
+}
+
+#[test]
+fn an_unknown_code_says_what_was_searched() {
+    let output = explain(&["12345"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("not known: no table has this code. Searched:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("syncml-status.tsv: SyncML status 12345"),
+        "{text}"
+    );
+    assert!(text.contains("app-install.tsv: state 12345"), "{text}");
+}
+
+#[test]
+fn garbage_is_a_usage_error() {
+    let output = explain(&["garbage"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output).contains("error: \"garbage\" is not a code"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn several_codes_the_worst_decides() {
+    let output = explain(&["418", "12345", "0x80CF0437"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let answers: Vec<&str> = text.split("\n\n").collect();
+    assert_eq!(answers.len(), 3, "{text}");
+    assert!(answers[1].starts_with("12345\n"), "{text}");
+    assert_eq!(explain(&["418", "0x87D101A2", "60"]).status.code(), Some(0));
+    assert_eq!(explain(&["418", "garbage"]).status.code(), Some(2));
+}
+
+#[test]
+fn no_code_is_a_usage_error_and_help_teaches_the_forms() {
+    assert_eq!(explain(&[]).status.code(), Some(2));
+    let help = stdout(&explain(&["--help"]));
+    for form in [
+        "418",
+        "0x87D101A2",
+        "87d101a2",
+        "-2016345694",
+        "2278621602",
+        "0x80CF0437",
+        "60",
+    ] {
+        assert!(
+            help.contains(&format!("dmconform explain {form} ")),
+            "{form} missing from\n{help}"
+        );
+    }
+    assert!(help.contains("Exit status"), "{help}");
+}

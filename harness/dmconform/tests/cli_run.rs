@@ -1,0 +1,103 @@
+//! `dmconform run` end to end: exit codes, the text summary, the JSON record
+//! and the JUnit report, against the reference and under a fault switch.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dmconform"))
+        .arg("run")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_reference_passes_and_a_fault_fails_with_the_rule_named() {
+    let (code, out, _) = run(&["--filter", "atomic.*"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("(0 not as expected)"), "{out}");
+
+    let (code, out, _) = run(&[
+        "--filter",
+        "atomic.*",
+        "--target",
+        "builtin:reference?fault=nested-atomic-ok",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    let first_failure = out
+        .lines()
+        .find(|l| l.starts_with("FAIL "))
+        .expect("a failure is listed");
+    assert!(first_failure.contains("atomic."), "{first_failure}");
+    assert!(out.contains("requirement win.atomic.nested"), "{out}");
+    assert!(
+        out.contains("expected:") && out.contains("actual:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let (code, out, _) = run(&["--filter", "commands.get-*", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    for c in cases {
+        for key in ["id", "requirements", "encoding", "verdict"] {
+            assert!(!c[key].is_null(), "{key} missing in {c}");
+        }
+    }
+    let total: u64 = v["summary"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, cases.len());
+    // Every status comes with the HRESULT it maps to.
+    let s = &cases[0]["statuses"][0];
+    assert!(s["hresult"].as_str().unwrap().starts_with("0x87D1"), "{s}");
+}
+
+#[test]
+fn junit_counts_failures() {
+    let (code, out, _) = run(&[
+        "--filter",
+        "uri.leading-slash",
+        "--format",
+        "junit",
+        "--target",
+        "builtin:reference?fault=leading-slash-ok",
+    ]);
+    assert_eq!(code, Some(1));
+    let doc = syncml::xml::read(out.as_bytes(), &syncml::Limits::default()).unwrap();
+    let suite = doc.root.child("testsuite").unwrap();
+    assert_eq!(suite.attr("tests"), Some("2"));
+    assert_eq!(suite.attr("failures"), Some("2"));
+    assert_eq!(
+        suite
+            .children_named("testcase")
+            .filter(|t| t.child("failure").is_some())
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_say_what_is_wrong() {
+    let (code, _, err) = run(&["--target", "builtin:nothing"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown target"), "{err}");
+    let (code, _, err) = run(&["--target", "builtin:reference?fault=telepathy"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown fault \"telepathy\""), "{err}");
+    let (code, _, err) = run(&["--filter", "no-such-case*"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no case matches"), "{err}");
+}

@@ -1,0 +1,17 @@
+//! The README lists every fault switch of the reference, with the text
+//! `dmconform run --list-faults` prints, so the two cannot drift apart.
+
+#[test]
+fn readme_lists_every_fault_switch() {
+    let readme = include_str!("../../../README.md");
+    let missing: Vec<String> = refdm::Fault::ALL
+        .iter()
+        .map(|f| format!("| `{}` | {} |", f.name(), f.breaks()))
+        .filter(|row| !readme.contains(row.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README rows missing or out of date:\n{}",
+        missing.join("\n")
+    );
+}

@@ -1,0 +1,434 @@
+//! `explain`: everything the catalog knows about one code as a user typed it,
+//! as plain data that prints as the CLI text and that reports can render.
+
+use std::fmt;
+
+use super::Catalog;
+use super::hresult::{format_hex, hresult_for_status, signed, status_for_hresult};
+use super::query::{QueryError, Reading, read_query};
+use super::tables::{AppInstallState, EnrollmentError, HresultRow, PortalError, StatusInfo, Table};
+
+/// The answer for one query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    /// The query as given.
+    pub query: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// At least one table knows the code.
+    Found(Findings),
+    /// The query is a code, but no table knows it.
+    NotKnown(Findings),
+    /// The query is not a code.
+    Invalid(QueryError),
+}
+
+/// What was looked up and what was found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// Every way the query was read.
+    pub readings: Vec<Reading>,
+    /// The SyncML status ↔ HRESULT mappings that apply.
+    pub mappings: Vec<StatusMapping>,
+    /// Every row that matched, from every table.
+    pub matches: Vec<Match>,
+    /// What was searched, table by table.
+    pub searched: Vec<Search>,
+}
+
+/// A SyncML status and its HRESULT under the rule `0x87D10000 + status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusMapping {
+    pub status: u16,
+    pub hresult: u32,
+    /// Whether the status is an assigned SyncML status.
+    pub assigned: bool,
+}
+
+impl StatusMapping {
+    /// The HRESULT as a signed decimal, as Intune prints it.
+    pub fn signed(&self) -> i32 {
+        signed(self.hresult)
+    }
+}
+
+/// One lookup made: a table and the key looked for in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Search {
+    pub table: Table,
+    pub key: String,
+}
+
+/// How a row was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The query is the row's own key in its table.
+    Table,
+    /// Reached through the rule HRESULT = 0x87D10000 + SyncML status.
+    Rule,
+}
+
+/// One row of one table that the query matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub table: Table,
+    /// 1-based line of the row in its file.
+    pub line: usize,
+    pub origin: Origin,
+    /// The row's key as the table prints it.
+    pub key: String,
+    /// A short name: the status name, the printed label, the symbol.
+    pub title: String,
+    /// What the code means, in the table's words.
+    pub text: String,
+    /// The suggested resolution, where the source gives one.
+    pub resolution: Option<String>,
+    /// Anything else worth knowing: the table's own faults, the source's extra information.
+    pub notes: Vec<String>,
+}
+
+impl Explanation {
+    /// Whether some table knows the code.
+    pub fn is_known(&self) -> bool {
+        matches!(self.outcome, Outcome::Found(_))
+    }
+
+    /// Whether the query was a code at all.
+    pub fn is_valid(&self) -> bool {
+        !matches!(self.outcome, Outcome::Invalid(_))
+    }
+}
+
+impl Catalog {
+    /// Everything the catalog knows about `query`: a SyncML status (`418`), an
+    /// HRESULT (`0x87D101A2`, `87d101a2`, `-2016345694`, `2278621602`), an
+    /// enrollment code (`0x80CF0437`), an app-install state (`60`), ... The
+    /// accepted forms are those of [`read_query`].
+    pub fn explain(&self, query: &str) -> Explanation {
+        let outcome = match read_query(query) {
+            Err(error) => Outcome::Invalid(error),
+            Ok(readings) => {
+                let mut finder = Finder {
+                    catalog: self,
+                    findings: Findings::default(),
+                };
+                for &reading in &readings {
+                    match reading {
+                        Reading::Number(number) => finder.number(number),
+                        Reading::Hresult(code) => finder.hresult(code),
+                    }
+                }
+                let mut findings = finder.findings;
+                findings.readings = readings;
+                if findings.matches.is_empty() {
+                    Outcome::NotKnown(findings)
+                } else {
+                    Outcome::Found(findings)
+                }
+            }
+        };
+        Explanation {
+            query: query.to_owned(),
+            outcome,
+        }
+    }
+}
+
+/// Collects the findings of one query.
+struct Finder<'c> {
+    catalog: &'c Catalog,
+    findings: Findings,
+}
+
+impl Finder<'_> {
+    fn number(&mut self, number: u16) {
+        let catalog = self.catalog;
+        self.searched(Table::SyncmlStatus, format!("SyncML status {number}"));
+        if let Some(status) = catalog.syncml_status(number) {
+            self.found(status_match(status, Origin::Table));
+        }
+        let hresult = hresult_for_status(number);
+        if status_for_hresult(hresult) == Some(number) {
+            self.map(number, hresult);
+            self.hresult_rows(hresult, Origin::Rule);
+        }
+        self.searched(Table::OmaResponse, format!("code ({number})"));
+        for row in catalog.hresult_rows() {
+            if row.table == Table::OmaResponse && row.code == Some(u32::from(number)) {
+                self.found(hresult_match(catalog, row, Origin::Table));
+            }
+        }
+        self.searched(Table::AppInstall, format!("state {number}"));
+        for state in catalog.app_install_states() {
+            if state.code == Some(number) {
+                self.found(app_install_match(state));
+            }
+        }
+        self.searched(Table::IosCompanyPortal, format!("HTTP status {number}"));
+        for error in catalog.portal_errors() {
+            if error.http_status == Some(number) {
+                self.found(portal_match(error));
+            }
+        }
+        self.searched(Table::IosService, format!("error code {number}"));
+        for row in catalog.hresult_rows() {
+            if row.table == Table::IosService && row.code == Some(u32::from(number)) {
+                self.found(hresult_match(catalog, row, Origin::Table));
+            }
+        }
+    }
+
+    fn hresult(&mut self, code: u32) {
+        let catalog = self.catalog;
+        self.hresult_rows(code, Origin::Table);
+        self.searched(Table::Enrollment, format!("code {}", format_hex(code)));
+        for error in catalog.enrollment_errors() {
+            if error.codes.contains(&code) {
+                self.found(enrollment_match(error));
+            }
+        }
+        if let Some(number) = status_for_hresult(code) {
+            self.map(number, code);
+            self.searched(Table::SyncmlStatus, format!("SyncML status {number}"));
+            if let Some(status) = catalog.syncml_status(number) {
+                let mut by_rule = status_match(status, Origin::Rule);
+                let in_oma_table = catalog
+                    .hresult_rows()
+                    .iter()
+                    .any(|row| row.table == Table::OmaResponse && row.hresult() == code);
+                if !in_oma_table {
+                    by_rule.notes.push(format!(
+                        "{} has no row in {}: this decode is derived by rule, not from the table",
+                        format_hex(code),
+                        Table::OmaResponse
+                    ));
+                }
+                self.found(by_rule);
+            }
+        }
+    }
+
+    /// The rows of the HRESULT tables whose decimal is `code`, and those whose
+    /// printed hexadecimal alone says so.
+    fn hresult_rows(&mut self, code: u32, origin: Origin) {
+        let catalog = self.catalog;
+        for table in Table::ALL
+            .into_iter()
+            .filter(|table| table.holds_hresults())
+        {
+            self.searched(table, format!("HRESULT {}", format_hex(code)));
+        }
+        for row in catalog.hresult_rows() {
+            if row.hresult() == code {
+                self.found(hresult_match(catalog, row, origin));
+            } else if row.printed_hex() == Some(code) {
+                let mut by_printed_hex = hresult_match(catalog, row, origin);
+                by_printed_hex.notes.insert(
+                    0,
+                    format!(
+                        "matched only by its printed hex {}; its decimal, which is authoritative, is {}",
+                        row.hex,
+                        format_hex(row.hresult())
+                    ),
+                );
+                self.found(by_printed_hex);
+            }
+        }
+    }
+
+    fn map(&mut self, status: u16, hresult: u32) {
+        let mapping = StatusMapping {
+            status,
+            hresult,
+            assigned: self.catalog.syncml_status(status).is_some(),
+        };
+        if !self.findings.mappings.contains(&mapping) {
+            self.findings.mappings.push(mapping);
+        }
+    }
+
+    fn searched(&mut self, table: Table, key: String) {
+        let search = Search { table, key };
+        if !self.findings.searched.contains(&search) {
+            self.findings.searched.push(search);
+        }
+    }
+
+    fn found(&mut self, found: Match) {
+        let known = self
+            .findings
+            .matches
+            .iter()
+            .any(|seen| seen.table == found.table && seen.line == found.line);
+        if !known {
+            self.findings.matches.push(found);
+        }
+    }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn status_match(status: &StatusInfo, origin: Origin) -> Match {
+    let windows = if status.listed_by_windows {
+        "Windows lists it in its own status table."
+    } else {
+        "Windows' own status table does not list it."
+    };
+    Match {
+        table: Table::SyncmlStatus,
+        line: status.line,
+        origin,
+        key: status.code.to_string(),
+        title: status.name.clone(),
+        text: status.meaning.clone(),
+        resolution: None,
+        notes: vec![windows.to_owned()],
+    }
+}
+
+fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
+    let hex = if row.hex.is_empty() {
+        "(no hex printed)"
+    } else {
+        row.hex.as_str()
+    };
+    Match {
+        table: row.table,
+        line: row.line,
+        origin,
+        key: format!("{} {hex}", row.decimal),
+        title: row.label(),
+        text: non_empty(&row.description).unwrap_or_else(|| "(no message printed)".to_owned()),
+        resolution: None,
+        notes: catalog
+            .inconsistencies_of(row.table, row.line)
+            .into_iter()
+            .map(|inconsistency| format!("{}: {}", inconsistency.kind, inconsistency.detail))
+            .collect(),
+    }
+}
+
+fn app_install_match(state: &AppInstallState) -> Match {
+    Match {
+        table: Table::AppInstall,
+        line: state.line,
+        origin: Origin::Table,
+        key: state
+            .code
+            .map_or("no status".to_owned(), |code| code.to_string()),
+        title: state.symbol.clone(),
+        text: state.message.clone(),
+        resolution: non_empty(&state.advice),
+        notes: Vec::new(),
+    }
+}
+
+fn portal_match(error: &PortalError) -> Match {
+    Match {
+        table: Table::IosCompanyPortal,
+        line: error.line,
+        origin: Origin::Table,
+        key: error
+            .http_status
+            .map_or("no HTTP status".to_owned(), |status| {
+                format!("HTTP {status}")
+            }),
+        title: error.title.clone(),
+        text: error.message.clone(),
+        resolution: None,
+        notes: non_empty(&error.information).into_iter().collect(),
+    }
+}
+
+fn enrollment_match(error: &EnrollmentError) -> Match {
+    let codes: Vec<String> = error.codes.iter().map(|&code| format_hex(code)).collect();
+    Match {
+        table: Table::Enrollment,
+        line: error.line,
+        origin: Origin::Table,
+        key: codes.join(", "),
+        title: String::new(),
+        text: error.problem.clone(),
+        resolution: non_empty(&error.resolution),
+        notes: Vec::new(),
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.query.trim())?;
+        let (findings, known) = match &self.outcome {
+            Outcome::Invalid(error) => return writeln!(f, "  error: {error}"),
+            Outcome::Found(findings) => (findings, true),
+            Outcome::NotKnown(findings) => (findings, false),
+        };
+        let readings: Vec<String> = findings.readings.iter().map(Reading::to_string).collect();
+        writeln!(f, "  read as: {}", readings.join("; or "))?;
+        for mapping in &findings.mappings {
+            writeln!(f, "  {mapping}")?;
+        }
+        if known {
+            for found in &findings.matches {
+                write!(f, "{found}")?;
+            }
+        } else {
+            writeln!(f, "  not known: no table has this code. Searched:")?;
+            for search in &findings.searched {
+                writeln!(f, "    {}: {}", search.table, search.key)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for StatusMapping {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "mapping: SyncML status {} = HRESULT {} = {} (HRESULT = 0x87D10000 + status)",
+            self.status,
+            format_hex(self.hresult),
+            self.signed()
+        )?;
+        if !self.assigned {
+            write!(f, "; {} is not an assigned SyncML status", self.status)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Match {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "  [{}, {}:{}] {}",
+            self.table.title(),
+            self.table,
+            self.line,
+            self.key
+        )?;
+        if !self.title.is_empty() {
+            write!(f, "  {}", self.title)?;
+        }
+        writeln!(f)?;
+        if self.origin == Origin::Rule {
+            writeln!(
+                f,
+                "      (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
+            )?;
+        }
+        writeln!(f, "      {}", self.text)?;
+        if let Some(resolution) = &self.resolution {
+            writeln!(f, "      What to do: {resolution}")?;
+        }
+        for note in &self.notes {
+            writeln!(f, "      Note: {note}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,110 @@
+//! The status and error-code catalog: SyncML status codes, and the codes Windows
+//! and Intune report around them, with the mapping between them.
+//!
+//! The tables are data files under `harness/syncml/catalog/`, built into the crate
+//! and read once. Each names its source and licence in its leading comment.
+//! [`explain`] tells what a code means, from every table that knows it;
+//! [`inconsistencies`] lists where the source tables contradict themselves.
+
+mod explain;
+mod hresult;
+mod inconsistency;
+mod query;
+mod tables;
+mod tsv;
+
+use std::sync::OnceLock;
+
+pub use explain::{Explanation, Findings, Match, Origin, Outcome, Search, StatusMapping};
+pub use hresult::{
+    SYNCML_HRESULT_BASE, format_hex, hresult_for_status, signed, status_for_hresult,
+};
+pub use inconsistency::{Inconsistency, InconsistencyKind};
+pub use query::{QueryError, Reading, read_query};
+pub use tables::{
+    AppInstallState, CatalogError, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,
+};
+
+/// All tables, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Catalog {
+    statuses: Vec<StatusInfo>,
+    hresult_rows: Vec<HresultRow>,
+    app_install_states: Vec<AppInstallState>,
+    portal_errors: Vec<PortalError>,
+    enrollment_errors: Vec<EnrollmentError>,
+}
+
+impl Catalog {
+    /// The catalog built into the crate.
+    pub fn builtin() -> &'static Catalog {
+        static BUILTIN: OnceLock<Catalog> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Catalog::from_texts(Table::builtin_text)
+                .expect("the built-in tables are checked by the crate's tests")
+        })
+    }
+
+    /// Reads a catalog from the text of each table, as `text_of` gives it.
+    pub fn from_texts<'t>(text_of: impl Fn(Table) -> &'t str) -> Result<Catalog, CatalogError> {
+        let mut hresult_rows = Vec::new();
+        for table in Table::ALL
+            .into_iter()
+            .filter(|table| table.holds_hresults())
+        {
+            hresult_rows.extend(tables::read_hresult_rows(table, text_of(table))?);
+        }
+        Ok(Catalog {
+            statuses: tables::read_statuses(text_of(Table::SyncmlStatus))?,
+            hresult_rows,
+            app_install_states: tables::read_app_install_states(text_of(Table::AppInstall))?,
+            portal_errors: tables::read_portal_errors(text_of(Table::IosCompanyPortal))?,
+            enrollment_errors: tables::read_enrollment_errors(text_of(Table::Enrollment))?,
+        })
+    }
+
+    /// The SyncML status `code`, if it is an assigned one.
+    pub fn syncml_status(&self, code: u16) -> Option<&StatusInfo> {
+        self.statuses.iter().find(|status| status.code == code)
+    }
+
+    pub fn statuses(&self) -> &[StatusInfo] {
+        &self.statuses
+    }
+
+    /// The rows of the HRESULT tables (OMA response codes, company resource
+    /// access, iOS service errors), in that order.
+    pub fn hresult_rows(&self) -> &[HresultRow] {
+        &self.hresult_rows
+    }
+
+    pub fn app_install_states(&self) -> &[AppInstallState] {
+        &self.app_install_states
+    }
+
+    pub fn portal_errors(&self) -> &[PortalError] {
+        &self.portal_errors
+    }
+
+    pub fn enrollment_errors(&self) -> &[EnrollmentError] {
+        &self.enrollment_errors
+    }
+}
+
+/// The SyncML status `code` from the built-in catalog, if it is an assigned one.
+pub fn syncml_status(code: u16) -> Option<&'static StatusInfo> {
+    Catalog::builtin().syncml_status(code)
+}
+
+/// Everything the built-in catalog knows about `query`; see [`Catalog::explain`].
+pub fn explain(query: &str) -> Explanation {
+    Catalog::builtin().explain(query)
+}
+
+/// Where the built-in tables contradict themselves; see [`Catalog::inconsistencies`].
+pub fn inconsistencies() -> Vec<Inconsistency> {
+    Catalog::builtin().inconsistencies()
+}
+
+#[cfg(test)]
+mod tests;

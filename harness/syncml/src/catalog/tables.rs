@@ -1,0 +1,340 @@
+//! The catalog's tables: which data files there are, the typed row each one holds,
+//! and the reading of a file's text into those rows.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::hresult::{self, parse_prefixed_hex};
+use super::tsv::{Tsv, TsvRow};
+
+/// One data file of the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Table {
+    /// `syncml-status.tsv`: SyncML status codes 101–517.
+    SyncmlStatus,
+    /// `oma-response.tsv`: Intune's "OMA response codes" (SyncML and DCMO as HRESULTs).
+    OmaResponse,
+    /// `app-install.tsv`: Windows app-install states 10–130.
+    AppInstall,
+    /// `company-resource-access.tsv`: Intune company resource access errors.
+    CompanyResourceAccess,
+    /// `ios-company-portal.tsv`: iOS/iPadOS Company Portal errors, by HTTP status.
+    IosCompanyPortal,
+    /// `ios-service.tsv`: iOS/iPadOS service errors.
+    IosService,
+    /// `enrollment.tsv`: Intune enrollment error codes.
+    Enrollment,
+}
+
+impl Table {
+    pub const ALL: [Table; 7] = [
+        Table::SyncmlStatus,
+        Table::OmaResponse,
+        Table::AppInstall,
+        Table::CompanyResourceAccess,
+        Table::IosCompanyPortal,
+        Table::IosService,
+        Table::Enrollment,
+    ];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Table::SyncmlStatus => "syncml-status.tsv",
+            Table::OmaResponse => "oma-response.tsv",
+            Table::AppInstall => "app-install.tsv",
+            Table::CompanyResourceAccess => "company-resource-access.tsv",
+            Table::IosCompanyPortal => "ios-company-portal.tsv",
+            Table::IosService => "ios-service.tsv",
+            Table::Enrollment => "enrollment.tsv",
+        }
+    }
+
+    /// What the table is, in a few words, for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Table::SyncmlStatus => "SyncML status codes",
+            Table::OmaResponse => "Intune OMA response codes",
+            Table::AppInstall => "Windows app-install states (Intune)",
+            Table::CompanyResourceAccess => "Intune company resource access errors",
+            Table::IosCompanyPortal => "iOS/iPadOS Company Portal errors (Intune)",
+            Table::IosService => "iOS/iPadOS service errors (Intune)",
+            Table::Enrollment => "Intune enrollment errors",
+        }
+    }
+
+    /// The text of the file as built into the crate.
+    pub fn builtin_text(self) -> &'static str {
+        match self {
+            Table::SyncmlStatus => include_str!("../../catalog/syncml-status.tsv"),
+            Table::OmaResponse => include_str!("../../catalog/oma-response.tsv"),
+            Table::AppInstall => include_str!("../../catalog/app-install.tsv"),
+            Table::CompanyResourceAccess => {
+                include_str!("../../catalog/company-resource-access.tsv")
+            }
+            Table::IosCompanyPortal => include_str!("../../catalog/ios-company-portal.tsv"),
+            Table::IosService => include_str!("../../catalog/ios-service.tsv"),
+            Table::Enrollment => include_str!("../../catalog/enrollment.tsv"),
+        }
+    }
+
+    /// The tables whose rows are HRESULTs, read into [`HresultRow`]s.
+    pub fn holds_hresults(self) -> bool {
+        matches!(
+            self,
+            Table::OmaResponse | Table::CompanyResourceAccess | Table::IosService
+        )
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.file_name())
+    }
+}
+
+/// A row of a data file that could not be read: the file, the line and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogError {
+    pub table: Table,
+    /// 1-based line in the file; 0 when the problem is the file as a whole.
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.table, self.line, self.message)
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// A SyncML status code (`syncml-status.tsv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusInfo {
+    pub code: u16,
+    pub name: String,
+    pub meaning: String,
+    /// Whether Windows' own status table ("OMA DM protocol support") lists the code.
+    pub listed_by_windows: bool,
+    pub line: usize,
+}
+
+/// A row of one of the HRESULT tables (`oma-response.tsv`,
+/// `company-resource-access.tsv`, `ios-service.tsv`), with its cells as printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HresultRow {
+    pub table: Table,
+    pub line: usize,
+    /// The signed decimal: authoritative.
+    pub decimal: i32,
+    /// The hexadecimal cell as printed; may be empty or malformed.
+    pub hex: String,
+    /// The word printed before the code ("Syncml", "DCMO"); empty when none.
+    pub name: String,
+    /// The code printed with the message (a SyncML status, a DCMO code, an iOS error); `None` when none is printed.
+    pub code: Option<u32>,
+    pub description: String,
+}
+
+impl HresultRow {
+    /// The HRESULT, from the authoritative decimal.
+    pub fn hresult(&self) -> u32 {
+        hresult::from_signed(self.decimal)
+    }
+
+    /// The printed hexadecimal, when it reads as one.
+    pub fn printed_hex(&self) -> Option<u32> {
+        parse_prefixed_hex(&self.hex)
+    }
+
+    /// The row's code as the table labels it: `Syncml(418)`, `DCMO(1200)`,
+    /// `(1404)` in the OMA table, `code 5011` elsewhere, or nothing.
+    pub fn label(&self) -> String {
+        match (self.table, self.code) {
+            (Table::OmaResponse, Some(code)) => format!("{}({code})", self.name),
+            (_, Some(code)) => format!("code {code}"),
+            (_, None) => self.name.clone(),
+        }
+    }
+}
+
+/// A Windows app-install state (`app-install.tsv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppInstallState {
+    /// `None` for the row the source prints as "No status".
+    pub code: Option<u16>,
+    pub symbol: String,
+    pub message: String,
+    /// "What to do"; empty when the source gives nothing.
+    pub advice: String,
+    pub line: usize,
+}
+
+/// An error the iOS/iPadOS Company Portal shows (`ios-company-portal.tsv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortalError {
+    /// `None` where the source says the error has no HTTP status code.
+    pub http_status: Option<u16>,
+    pub title: String,
+    pub message: String,
+    pub information: String,
+    pub line: usize,
+}
+
+/// A row of the enrollment error table (`enrollment.tsv`): several codes may share it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrollmentError {
+    pub codes: Vec<u32>,
+    pub problem: String,
+    pub resolution: String,
+    pub line: usize,
+}
+
+/// The cells of one row, looked up by column name.
+struct Cells<'t, 'a> {
+    tsv: &'t Tsv<'a>,
+    row: &'t TsvRow<'a>,
+}
+
+impl Cells<'_, '_> {
+    fn text(&self, column: &str) -> Result<String, String> {
+        let index = self.tsv.column(column).map_err(|error| error.message)?;
+        Ok(self.row.cell(index).to_owned())
+    }
+
+    fn required(&self, column: &str) -> Result<String, String> {
+        let text = self.text(column)?;
+        if text.is_empty() {
+            Err(format!("column {column:?} is empty"))
+        } else {
+            Ok(text)
+        }
+    }
+
+    fn number<T: FromStr>(&self, column: &str) -> Result<T, String> {
+        let text = self.text(column)?;
+        text.parse()
+            .map_err(|_| format!("column {column:?}: {text:?} is not a number in range"))
+    }
+
+    fn optional_number<T: FromStr>(&self, column: &str) -> Result<Option<T>, String> {
+        if self.text(column)?.is_empty() {
+            Ok(None)
+        } else {
+            self.number(column).map(Some)
+        }
+    }
+}
+
+/// Reads every row of `text` as table `table` with `read_row`.
+fn read_rows<T>(
+    table: Table,
+    text: &str,
+    read_row: impl Fn(&Cells<'_, '_>, usize) -> Result<T, String>,
+) -> Result<Vec<T>, CatalogError> {
+    let tsv = Tsv::parse(text).map_err(|error| CatalogError {
+        table,
+        line: error.line,
+        message: error.message,
+    })?;
+    tsv.rows()
+        .iter()
+        .map(|row| {
+            read_row(&Cells { tsv: &tsv, row }, row.line).map_err(|message| CatalogError {
+                table,
+                line: row.line,
+                message,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn read_statuses(text: &str) -> Result<Vec<StatusInfo>, CatalogError> {
+    read_rows(Table::SyncmlStatus, text, |cells, line| {
+        let listed_by_windows = match cells.text("windows")?.as_str() {
+            "yes" => true,
+            "no" => false,
+            other => {
+                return Err(format!(
+                    "column \"windows\": {other:?} is neither yes nor no"
+                ));
+            }
+        };
+        Ok(StatusInfo {
+            code: cells.number("code")?,
+            name: cells.required("name")?,
+            meaning: cells.required("meaning")?,
+            listed_by_windows,
+            line,
+        })
+    })
+}
+
+/// Reads an HRESULT table. The `name` and `code` columns are optional: a table
+/// without them has neither.
+pub(super) fn read_hresult_rows(table: Table, text: &str) -> Result<Vec<HresultRow>, CatalogError> {
+    read_rows(table, text, |cells, line| {
+        let has = |column: &str| cells.tsv.column(column).is_ok();
+        Ok(HresultRow {
+            table,
+            line,
+            decimal: cells.number("decimal")?,
+            hex: cells.text("hex")?,
+            name: if has("name") {
+                cells.text("name")?
+            } else {
+                String::new()
+            },
+            code: if has("code") {
+                cells.optional_number("code")?
+            } else {
+                None
+            },
+            description: cells.text("description")?,
+        })
+    })
+}
+
+pub(super) fn read_app_install_states(text: &str) -> Result<Vec<AppInstallState>, CatalogError> {
+    read_rows(Table::AppInstall, text, |cells, line| {
+        Ok(AppInstallState {
+            code: cells.optional_number("code")?,
+            symbol: cells.required("symbol")?,
+            message: cells.required("message")?,
+            advice: cells.text("advice")?,
+            line,
+        })
+    })
+}
+
+pub(super) fn read_portal_errors(text: &str) -> Result<Vec<PortalError>, CatalogError> {
+    read_rows(Table::IosCompanyPortal, text, |cells, line| {
+        Ok(PortalError {
+            http_status: cells.optional_number("http_status")?,
+            title: cells.required("title")?,
+            message: cells.required("message")?,
+            information: cells.text("information")?,
+            line,
+        })
+    })
+}
+
+pub(super) fn read_enrollment_errors(text: &str) -> Result<Vec<EnrollmentError>, CatalogError> {
+    read_rows(Table::Enrollment, text, |cells, line| {
+        let codes = cells
+            .required("codes")?
+            .split(',')
+            .map(|code| {
+                parse_prefixed_hex(code.trim())
+                    .ok_or_else(|| format!("column \"codes\": {code:?} is not a 0x code"))
+            })
+            .collect::<Result<Vec<u32>, String>>()?;
+        Ok(EnrollmentError {
+            codes,
+            problem: cells.required("problem")?,
+            resolution: cells.text("resolution")?,
+            line,
+        })
+    })
+}

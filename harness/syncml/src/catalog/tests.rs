@@ -1,0 +1,450 @@
+//! Tests of the built-in catalog: the data files, the lookups and the inconsistencies.
+
+use super::*;
+
+fn builtin_with(table: Table, text: &str) -> Result<Catalog, CatalogError> {
+    Catalog::from_texts(|wanted| {
+        if wanted == table {
+            text
+        } else {
+            wanted.builtin_text()
+        }
+    })
+}
+
+fn found(explanation: &Explanation) -> &Findings {
+    match &explanation.outcome {
+        Outcome::Found(findings) => findings,
+        other => panic!("{:?} is not known: {other:?}", explanation.query),
+    }
+}
+
+/// (table, key, origin) of every match, in order.
+fn matched(query: &str) -> Vec<(Table, String, Origin)> {
+    found(&explain(query))
+        .matches
+        .iter()
+        .map(|found| (found.table, found.key.clone(), found.origin))
+        .collect()
+}
+
+#[test]
+fn every_row_of_every_file_reads() {
+    // A malformed line fails here, naming its file and line.
+    let catalog =
+        Catalog::from_texts(Table::builtin_text).unwrap_or_else(|error| panic!("{error}"));
+    let rows_in = |table: Table| {
+        catalog
+            .hresult_rows()
+            .iter()
+            .filter(|row| row.table == table)
+            .count()
+    };
+    assert_eq!(catalog.statuses().len(), 70);
+    assert_eq!(rows_in(Table::OmaResponse), 80);
+    assert_eq!(rows_in(Table::CompanyResourceAccess), 24);
+    assert_eq!(rows_in(Table::IosService), 205);
+    assert_eq!(catalog.app_install_states().len(), 14);
+    assert_eq!(catalog.portal_errors().len(), 5);
+    assert_eq!(catalog.enrollment_errors().len(), 17);
+}
+
+#[test]
+fn a_malformed_data_line_names_its_file_and_line() {
+    let text = format!("{}1\tnot a number\n", Table::AppInstall.builtin_text());
+    let lines = text.lines().count();
+    let error = builtin_with(Table::AppInstall, &text).unwrap_err();
+    assert_eq!((error.table, error.line), (Table::AppInstall, lines));
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("app-install.tsv:{lines}: ")),
+        "{error}"
+    );
+
+    let text = format!("{}-1\t0x1\tbad\n", Table::IosService.builtin_text());
+    let error = builtin_with(Table::IosService, &text).unwrap_err();
+    assert_eq!(error.table, Table::IosService);
+    assert!(error.message.contains("cells"), "{error}");
+
+    let text = format!("{}0x1, 2\tproblem\t\n", Table::Enrollment.builtin_text());
+    let error = builtin_with(Table::Enrollment, &text).unwrap_err();
+    assert!(
+        error.message.contains("\" 2\"") || error.message.contains("\"2\""),
+        "{error}"
+    );
+
+    let text = format!(
+        "{}999\tName\tMeaning.\tmaybe\n",
+        Table::SyncmlStatus.builtin_text()
+    );
+    let error = builtin_with(Table::SyncmlStatus, &text).unwrap_err();
+    assert!(error.message.contains("neither yes nor no"), "{error}");
+}
+
+#[test]
+fn the_status_table_holds_every_syncml_status_from_101_to_517() {
+    let mut expected: Vec<u16> = vec![101];
+    expected.extend(200..=216);
+    expected.extend(300..=305);
+    expected.extend(400..=428);
+    expected.extend(500..=514);
+    expected.extend([516, 517]);
+    let codes: Vec<u16> = Catalog::builtin()
+        .statuses()
+        .iter()
+        .map(|status| status.code)
+        .collect();
+    assert_eq!(codes, expected);
+    assert!(syncml_status(515).is_none());
+    let status = syncml_status(418).unwrap();
+    assert_eq!(
+        (status.name.as_str(), status.listed_by_windows),
+        ("Already exists", true)
+    );
+}
+
+#[test]
+fn windows_lists_exactly_its_eighteen_codes() {
+    let windows: Vec<u16> = Catalog::builtin()
+        .statuses()
+        .iter()
+        .filter(|status| status.listed_by_windows)
+        .map(|status| status.code)
+        .collect();
+    assert_eq!(
+        windows,
+        [
+            200, 202, 212, 214, 215, 216, 400, 401, 403, 404, 405, 406, 415, 418, 425, 500, 507,
+            516
+        ]
+    );
+}
+
+#[test]
+fn every_status_has_its_hresult_in_the_oma_table() {
+    let catalog = Catalog::builtin();
+    for status in catalog.statuses() {
+        let hresult = hresult_for_status(status.code);
+        let row = catalog
+            .hresult_rows()
+            .iter()
+            .find(|row| row.table == Table::OmaResponse && row.hresult() == hresult);
+        assert!(row.is_some(), "no OMA row for status {}", status.code);
+    }
+}
+
+#[test]
+fn status_418_in_every_form() {
+    let by_status = vec![
+        (Table::SyncmlStatus, "418".to_owned(), Origin::Table),
+        (
+            Table::OmaResponse,
+            "-2016345694 0x87D101A2".to_owned(),
+            Origin::Rule,
+        ),
+    ];
+    assert_eq!(matched("418"), by_status);
+    let by_hresult = vec![
+        (
+            Table::OmaResponse,
+            "-2016345694 0x87D101A2".to_owned(),
+            Origin::Table,
+        ),
+        (Table::SyncmlStatus, "418".to_owned(), Origin::Rule),
+    ];
+    for query in [
+        "0x87D101A2",
+        "0x87d101a2",
+        "87D101A2",
+        "-2016345694",
+        "2278621602",
+    ] {
+        assert_eq!(matched(query), by_hresult, "{query}");
+        let findings = explain(query);
+        let mapping = found(&findings).mappings[0];
+        assert_eq!(
+            (
+                mapping.status,
+                mapping.hresult,
+                mapping.signed(),
+                mapping.assigned
+            ),
+            (418, 0x87D1_01A2, -2_016_345_694, true)
+        );
+    }
+}
+
+#[test]
+fn a_number_matches_in_every_table_that_has_it() {
+    let tables = |query: &str| -> Vec<Table> {
+        matched(query)
+            .into_iter()
+            .map(|(table, _, _)| table)
+            .collect()
+    };
+    assert_eq!(tables("60"), [Table::AppInstall]);
+    assert_eq!(
+        tables("500"),
+        [
+            Table::SyncmlStatus,
+            Table::OmaResponse,
+            Table::IosCompanyPortal,
+            Table::IosCompanyPortal
+        ]
+    );
+    assert_eq!(tables("200"), [Table::SyncmlStatus, Table::OmaResponse]);
+    assert_eq!(tables("1200"), [Table::OmaResponse]);
+    assert_eq!(tables("5011"), [Table::IosService]);
+}
+
+#[test]
+fn app_install_state_60_gives_its_advice() {
+    let explanation = explain("60");
+    let state = &found(&explanation).matches[0];
+    assert_eq!(state.title, "APP_CI_ENFORCEMENT_ERROR_INSTALLING");
+    assert_eq!(state.text, "Installation Error occurred");
+    assert!(
+        state
+            .resolution
+            .as_deref()
+            .unwrap()
+            .starts_with("The app installation failed")
+    );
+}
+
+#[test]
+fn enrollment_codes_with_their_resolutions() {
+    let explanation = explain("0x80CF0437");
+    let findings = found(&explanation);
+    assert_eq!(findings.matches.len(), 1);
+    assert!(findings.mappings.is_empty());
+    let resolution = findings.matches[0].resolution.as_deref().unwrap();
+    assert!(
+        resolution.starts_with("Make sure that the clock"),
+        "{resolution}"
+    );
+
+    assert_eq!(matched("0x80cf0438").len(), 2);
+    assert_eq!(matched("0xab2").len(), 1);
+    let explanation = explain("0x8007064C");
+    assert!(
+        found(&explanation).matches[0]
+            .resolution
+            .as_deref()
+            .unwrap()
+            .contains("MMC")
+    );
+}
+
+#[test]
+fn a_row_matched_by_its_wrong_printed_hex_says_so() {
+    let explanation = explain("0xF3FB4D95");
+    let row = &found(&explanation).matches[0];
+    assert_eq!(row.title, "DCMO(1201)");
+    assert!(
+        row.notes[0].contains("matched only by its printed hex"),
+        "{:?}",
+        row.notes
+    );
+    assert!(
+        row.notes[1].starts_with("hex does not match decimal"),
+        "{:?}",
+        row.notes
+    );
+    // The decimal's own HRESULT finds the same row, without the first note.
+    let explanation = explain("-2016344111");
+    assert_eq!(found(&explanation).matches[0].notes.len(), 1);
+}
+
+#[test]
+fn an_hresult_missing_from_the_oma_table_is_decoded_by_rule() {
+    let without_418: String = Table::OmaResponse
+        .builtin_text()
+        .lines()
+        .filter(|line| !line.starts_with("418\t"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let catalog = builtin_with(Table::OmaResponse, &without_418).unwrap();
+    let explanation = catalog.explain("0x87D101A2");
+    let findings = found(&explanation);
+    assert_eq!(findings.matches.len(), 1);
+    let decoded = &findings.matches[0];
+    assert_eq!(
+        (decoded.table, decoded.origin),
+        (Table::SyncmlStatus, Origin::Rule)
+    );
+    assert!(
+        decoded
+            .notes
+            .iter()
+            .any(|note| note.contains("derived by rule, not from the table"))
+    );
+    assert!(
+        explanation
+            .to_string()
+            .contains("(derived by rule: HRESULT = 0x87D10000 + SyncML status)")
+    );
+}
+
+#[test]
+fn an_unassigned_status_hresult_is_mapped_but_not_known() {
+    let explanation = explain("0x87D10203");
+    let Outcome::NotKnown(findings) = &explanation.outcome else {
+        panic!("{explanation}");
+    };
+    assert_eq!(findings.mappings[0].status, 515);
+    assert!(!findings.mappings[0].assigned);
+    assert!(
+        explanation
+            .to_string()
+            .contains("515 is not an assigned SyncML status")
+    );
+}
+
+#[test]
+fn an_unknown_code_names_what_was_searched() {
+    let explanation = explain("12345");
+    assert!(!explanation.is_known() && explanation.is_valid());
+    let text = explanation.to_string();
+    for table in [
+        Table::SyncmlStatus,
+        Table::OmaResponse,
+        Table::AppInstall,
+        Table::IosCompanyPortal,
+        Table::IosService,
+    ] {
+        assert!(
+            text.contains(table.file_name()),
+            "{table} missing from\n{text}"
+        );
+    }
+    assert!(text.contains("not known"), "{text}");
+}
+
+#[test]
+fn an_unparsable_query_is_an_error() {
+    let explanation = explain("zzz");
+    assert!(!explanation.is_valid() && !explanation.is_known());
+    assert!(
+        explanation
+            .to_string()
+            .contains("error: \"zzz\" is not a code")
+    );
+}
+
+#[test]
+fn the_display_shows_mapping_match_and_source_line() {
+    let text = explain("418").to_string();
+    let line = syncml_status(418).unwrap().line;
+    assert!(text.starts_with("418\n  read as: number 418\n"), "{text}");
+    assert!(
+        text.contains("mapping: SyncML status 418 = HRESULT 0x87D101A2 = -2016345694"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "[SyncML status codes, syncml-status.tsv:{line}] 418  Already exists"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_inconsistency_of_the_source_tables_is_pinned() {
+    let found: Vec<String> = inconsistencies().iter().map(ToString::to_string).collect();
+    let rule = "by the rule HRESULT = 0x87D10000 + status";
+    let ios_rule =
+        "by the rule HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)";
+    let mut expected = vec![
+        "oma-response.tsv:37: hex does not match decimal: printed 0xF3FB4D95, but the decimal -2016344111 is 0x87D107D1".to_owned(),
+        "oma-response.tsv:51: malformed hex: printed \"=0x87D101F8\", not a hexadecimal number; the decimal -2016345608 is 0x87D101F8".to_owned(),
+    ];
+    let code_less_oma_rows = [
+        (98, -2_016_345_903, 209),
+        (99, -2_016_345_904, 208),
+        (100, -2_016_345_905, 207),
+        (101, -2_016_345_906, 206),
+        (102, -2_016_345_907, 205),
+        (103, -2_016_345_908, 204),
+        (104, -2_016_345_909, 203),
+        (105, -2_016_345_910, 202),
+        (106, -2_016_345_911, 201),
+        (107, -2_016_345_912, 200),
+        (108, -2_016_346_011, 101),
+    ];
+    for (line, decimal, status) in code_less_oma_rows {
+        expected.push(format!(
+            "oma-response.tsv:{line}: missing code: prints no code; {rule}, the decimal {decimal} gives {status}"
+        ));
+    }
+    expected.extend([
+        format!("ios-service.tsv:25: missing code: prints no code; {ios_rule}, the decimal -2016299111 gives 37001"),
+        format!("ios-service.tsv:26: missing code: prints no code; {ios_rule}, the decimal -2016299112 gives 37000"),
+        "ios-service.tsv:42: empty cell: code 29002 prints no error message".to_owned(),
+        "ios-service.tsv:43: empty cell: code 29001 prints no error message".to_owned(),
+        "ios-service.tsv:180: missing hex: no hex printed; the decimal -2016331101 is 0x87D13AA3".to_owned(),
+        "ios-service.tsv:181: missing hex: no hex printed; the decimal -2016331102 is 0x87D13AA2".to_owned(),
+        "ios-service.tsv:182: hex does not match decimal: printed 0x87D13AA4, but the decimal -2016331103 is 0x87D13AA1 (0x87D13AA4 is the HRESULT of ios-service.tsv:179)".to_owned(),
+        "ios-service.tsv:182: duplicate: printed hex 0x87D13AA4 is also on ios-service.tsv:179".to_owned(),
+        "ios-service.tsv:185: hex does not match decimal: printed 0x87D13AA3, but the decimal -2016331106 is 0x87D13A9E (0x87D13AA3 is the HRESULT of ios-service.tsv:180)".to_owned(),
+        "enrollment.tsv:25: duplicate: code 0x80240438 is also on enrollment.tsv:24".to_owned(),
+        "enrollment.tsv:25: duplicate: code 0x80CF0438 is also on enrollment.tsv:24".to_owned(),
+    ]);
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn the_rules_catch_faults_planted_in_a_clean_row() {
+    // A copy of the 418 row with its code, hex and decimal disagreeing, and a blank message.
+    let text = format!(
+        "{}419\t0x87D101A3\t-2016345694\tSyncml\t\n",
+        Table::OmaResponse.builtin_text()
+    );
+    let catalog = builtin_with(Table::OmaResponse, &text).unwrap();
+    let line = text.lines().count();
+    let kinds: Vec<InconsistencyKind> = catalog
+        .inconsistencies_of(Table::OmaResponse, line)
+        .iter()
+        .map(|inconsistency| inconsistency.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            InconsistencyKind::HexMismatch,
+            InconsistencyKind::CodeMismatch,
+            InconsistencyKind::Duplicate,
+            InconsistencyKind::Duplicate,
+            InconsistencyKind::EmptyCell,
+        ]
+    );
+}
+
+mod hostile_queries {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_gets_an_answer(query in "\\PC{0,80}") {
+            let explanation = explain(&query);
+            let text = explanation.to_string();
+            prop_assert!(!text.is_empty());
+        }
+
+        #[test]
+        fn every_32_bit_code_reads_the_same_in_its_three_forms(code in any::<u32>()) {
+            let as_hex = explain(&format!("0x{code:x}"));
+            let as_signed = explain(&signed(code).to_string());
+            let readings = |explanation: &Explanation| match &explanation.outcome {
+                Outcome::Found(findings) | Outcome::NotKnown(findings) => findings.readings.clone(),
+                Outcome::Invalid(error) => panic!("{error}"),
+            };
+            prop_assert_eq!(readings(&as_hex), vec![Reading::Hresult(code)]);
+            if signed(code) < 0 {
+                prop_assert_eq!(readings(&as_signed), vec![Reading::Hresult(code)]);
+                prop_assert_eq!(&as_hex.outcome, &as_signed.outcome);
+            }
+        }
+    }
+}
