@@ -1,6 +1,8 @@
 //! The WBXML reader: header, string table and token stream into the element tree.
 //!
-//! The reader is iterative (an explicit stack of open elements), checks every
+//! The reader is iterative (an explicit stack of open elements, whose
+//! children wait on one shared stack until their parent ends and then move
+//! into a list of the exact size), checks every
 //! length against the remaining input and the [`Limits`] before it copies
 //! anything, and reports each problem as a [`DecodeError`] with the byte
 //! offset of the offending token.
@@ -13,7 +15,6 @@ use super::tokens::{
 use super::{PublicId, WbxmlDocument};
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
 use crate::tree::{Attribute, Element, NS_METINF, NS_SYNCML12, Node};
-use std::ffi::CStr;
 
 /// Decodes a SyncML WBXML document (WBXML 1.1, 1.2 or 1.3, UTF-8).
 pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeError> {
@@ -36,7 +37,9 @@ pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeErro
         limits,
         string_table: &[],
         page: 0,
-        open: Vec::new(),
+        // Room for a typical message, so the stacks rarely grow.
+        open: Vec::with_capacity(16),
+        children: Vec::with_capacity(64),
         elements: 0,
         expanded: 0,
     };
@@ -57,10 +60,13 @@ struct Header {
     root_namespace: &'static str,
 }
 
-/// An element being read, with the code page of its tag (`None` for a literal tag).
+/// An element being read: the element without its children, the code page of
+/// its tag (`None` for a literal tag), and where its children start on the
+/// shared stack.
 struct Open {
     element: Element,
     page: Option<u8>,
+    first_child: usize,
 }
 
 struct Reader<'a> {
@@ -70,6 +76,8 @@ struct Reader<'a> {
     string_table: &'a [u8],
     page: u8,
     open: Vec<Open>,
+    /// The children read so far of every open element, innermost last.
+    children: Vec<Node>,
     elements: usize,
     /// Bytes taken from the string table so far.
     expanded: usize,
@@ -80,11 +88,13 @@ fn malformed(message: impl Into<String>) -> DecodeErrorKind {
 }
 
 impl<'a> Reader<'a> {
+    #[cold]
     fn error(&self, offset: usize, kind: DecodeErrorKind) -> DecodeError {
         let path: Vec<&str> = self.open.iter().map(|o| o.element.name.as_str()).collect();
         DecodeError::new(offset, path.join("/"), kind)
     }
 
+    #[cold]
     fn truncated(&self, what: &str) -> DecodeError {
         self.error(
             self.input.len(),
@@ -258,7 +268,9 @@ impl<'a> Reader<'a> {
                     let Some(done) = self.open.pop() else {
                         return Err(self.error(at, malformed("END with no open element")));
                     };
-                    root = self.close(done.element);
+                    let mut element = done.element;
+                    element.children = self.children.drain(done.first_child..).collect();
+                    root = self.close(element);
                 }
                 global::ENTITY => {
                     let c = self.entity(at)?;
@@ -273,14 +285,12 @@ impl<'a> Reader<'a> {
                     self.push_text(at, text)?;
                 }
                 global::OPAQUE => {
-                    self.parent(at, "opaque data")?;
+                    self.inside_root(at, "opaque data")?;
                     let len = self.length("opaque data")?;
                     self.check_text_length(at, len)?;
                     let bytes = self.input[self.pos..self.pos + len].to_vec();
                     self.pos += len;
-                    self.parent(at, "opaque data")?
-                        .children
-                        .push(Node::Opaque(bytes));
+                    self.children.push(Node::Opaque(bytes));
                 }
                 global::PI => {
                     return Err(self.error(
@@ -329,30 +339,35 @@ impl<'a> Reader<'a> {
 
     /// Attaches a finished element to its parent; returns it when it is the root.
     fn close(&mut self, element: Element) -> Option<Element> {
-        match self.open.last_mut() {
-            Some(parent) => {
-                parent.element.children.push(Node::Element(element));
-                None
-            }
-            None => Some(element),
+        if self.open.is_empty() {
+            return Some(element);
         }
+        self.children.push(Node::Element(element));
+        None
     }
 
-    fn parent(&mut self, at: usize, what: &str) -> Result<&mut Element, DecodeError> {
+    /// Refuses content outside the root element.
+    fn inside_root(&self, at: usize, what: &str) -> Result<(), DecodeError> {
         if self.open.is_empty() {
             return Err(self.error(at, malformed(format!("{what} outside the root element"))));
         }
-        Ok(&mut self.open.last_mut().expect("checked above").element)
+        Ok(())
     }
 
     /// Appends text to the open element, merging it into a text just before it.
     fn push_text(&mut self, at: usize, text: &str) -> Result<(), DecodeError> {
         let max_text = self.limits.max_text;
-        let parent = self.parent(at, "text")?;
+        self.inside_root(at, "text")?;
         if text.is_empty() {
             return Ok(());
         }
-        match parent.children.last_mut() {
+        let first_child = self.open.last().map_or(0, |o| o.first_child);
+        let previous = if self.children.len() > first_child {
+            self.children.last_mut()
+        } else {
+            None
+        };
+        match previous {
             Some(Node::Text(t)) if t.len() + text.len() > max_text => {
                 let length = t.len() + text.len();
                 Err(self.error(
@@ -368,7 +383,7 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             _ => {
-                parent.children.push(Node::Text(text.to_string()));
+                self.children.push(Node::Text(text.to_string()));
                 Ok(())
             }
         }
@@ -506,7 +521,11 @@ impl<'a> Reader<'a> {
             element.children = vec![Node::Text(text.to_string())];
             return Ok(Some(element));
         }
-        self.open.push(Open { element, page });
+        self.open.push(Open {
+            element,
+            page,
+            first_child: self.children.len(),
+        });
         Ok(None)
     }
 
@@ -604,12 +623,10 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Where the first NUL is. `CStr` searches a word at a time, which matters:
-/// every string of a document ends at a NUL.
+/// Where the first NUL is: every string of a document ends at one, so the
+/// search is worth the vectorised `memchr`.
 fn nul_position(bytes: &[u8]) -> Option<usize> {
-    CStr::from_bytes_until_nul(bytes)
-        .ok()
-        .map(|s| s.to_bytes().len())
+    memchr::memchr(0, bytes)
 }
 
 fn namespace_of_page(page: u8, root_namespace: &'static str) -> &'static str {
