@@ -35,6 +35,10 @@ impl std::fmt::Display for SessionError {
 pub struct Received {
     pub decoded: Decoded,
     pub content_type: String,
+    /// Transport headers that matter to DM (`x-syncml-hmac`).
+    pub headers: Vec<(String, String)>,
+    /// The body exactly as it came (the HMAC is computed over it).
+    pub body: Vec<u8>,
     /// Index of its exchange in the transcript.
     pub exchange: usize,
 }
@@ -164,6 +168,8 @@ impl<'t> Session<'t> {
             Ok(decoded) => Ok(Received {
                 decoded,
                 content_type: wire.content_type,
+                headers: wire.headers,
+                body: wire.body,
                 exchange,
             }),
             Err(message) => Err(SessionError::Undecodable { exchange, message }),
