@@ -39,8 +39,8 @@ fn config() -> Config {
 }
 
 /// A runner with a fixed seed, so a failure is the same on every machine.
-fn runner() -> TestRunner {
-    TestRunner::new_with_rng(config(), TestRng::deterministic_rng(RngAlgorithm::ChaCha))
+fn runner(config: Config) -> TestRunner {
+    TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
 }
 
 /// Runs a case against the reference with these faults, in each encoding it allows.
@@ -157,7 +157,7 @@ fn each_family_alone_passes_on_the_reference() {
 #[test]
 fn broken_wbxml_is_never_reported_as_done() {
     let profile = TargetProfile::reference();
-    let mut rng = runner();
+    let mut rng = runner(config());
     for m in WbxmlMutation::ALL {
         for n in 0..8 {
             let p = strategy::valid_package()
@@ -193,17 +193,28 @@ fn broken_wbxml_is_never_reported_as_done() {
     }
 }
 
+/// The smallest malformed package the reference fails under these faults.
+fn minimal_failure(faults: &[Fault]) -> Package {
+    // The run stops at the first failure, so a generous count costs little.
+    let config = Config {
+        cases: 4 * CASES,
+        ..config()
+    };
+    let result = runner(config).run(&strategy::malformed_package(), |p| {
+        let case = regression::case(&p);
+        prop_assert!(problems(&run(&case, faults)).is_none());
+        Ok(())
+    });
+    match result {
+        Err(TestError::Fail(_, minimal)) => minimal,
+        other => panic!("no package failed under {faults:?}: {other:?}"),
+    }
+}
+
 #[test]
 fn a_failing_package_shrinks_and_becomes_a_regression_case() {
     let faults = [Fault::LeadingSlashOk];
-    let result = runner().run(&strategy::malformed_package(), |p| {
-        let case = regression::case(&p);
-        prop_assert!(problems(&run(&case, &faults)).is_none());
-        Ok(())
-    });
-    let Err(TestError::Fail(_, minimal)) = result else {
-        panic!("no package failed under {faults:?}: {result:?}");
-    };
+    let minimal = minimal_failure(&faults);
     assert_eq!(
         minimal.applied,
         [Mutation::LeadingSlash],
@@ -232,4 +243,35 @@ fn a_failing_package_shrinks_and_becomes_a_regression_case() {
     // ... which fails under the fault and passes without it.
     assert!(problems(&run(&case, &faults)).is_some(), "{text}");
     assert_eq!(problems(&run(&case, &[])), None, "{text}");
+}
+
+#[test]
+fn each_fault_a_family_breaks_is_found_and_shrinks_to_that_family() {
+    let table: &[(Fault, &[Mutation])] = &[
+        (Fault::EmptySegmentOk, &[Mutation::EmptySegment]),
+        (Fault::StarNodeOk, &[Mutation::AsteriskSegment]),
+        (Fault::DotSegmentOk, &[Mutation::DotSegment]),
+        (Fault::DotDotOk, &[Mutation::DotDotSegment]),
+        (Fault::MissingCmdIdZero, &[Mutation::MissingCmdId]),
+        (Fault::NestedAtomicOk, &[Mutation::NestedAtomic]),
+        (Fault::GetInAtomicOk, &[Mutation::GetInAtomic]),
+        (
+            Fault::UnknownElementIgnored,
+            &[
+                Mutation::UnknownInSyncBody,
+                Mutation::UnknownInAtomic,
+                Mutation::UnknownInSequence,
+            ],
+        ),
+    ];
+    for (fault, families) in table {
+        let minimal = minimal_failure(&[*fault]);
+        assert_eq!(minimal.applied.len(), 1, "{fault}: {:?}", minimal.applied);
+        assert!(
+            families.contains(&minimal.applied[0]),
+            "{fault}: shrank to {:?}\n{}",
+            minimal.applied,
+            minimal.send_text()
+        );
+    }
 }

@@ -311,7 +311,10 @@ impl Mutation {
         }
     }
 
-    /// The URI families: a top-level command's LocURI made invalid; it must fail.
+    /// The URI families: a top-level command's LocURI made invalid; it must
+    /// fail. An even selector prefers an Add, which a client that let the URI
+    /// through would answer 200 (a Get or Delete of a node that is not there
+    /// fails anyway, which hides the fault).
     fn break_uri(self, p: &mut Package, selector: usize) -> Vec<Expectation> {
         let under_node = |e: &Element| {
             Op::of(e).is_some()
@@ -320,9 +323,18 @@ impl Mutation {
                     .and_then(|t| t.child("LocURI"))
                     .is_some_and(|u| u.text_content().starts_with("{node}"))
         };
-        let i = p.pick_or_insert(selector, under_node, |id| {
-            leaf(Op::Get, id, "{node}/a", None)
-        });
+        let add_under_node = |e: &Element| is(Op::Add)(e) && under_node(e);
+        let preferred = if selector % 2 == 0 {
+            p.pick(selector / 2, add_under_node)
+        } else {
+            None
+        };
+        let i = match preferred {
+            Some(i) => i,
+            None => p.pick_or_insert(selector / 2, under_node, |id| {
+                leaf(Op::Add, id, "{node}/x", Some("1"))
+            }),
+        };
         let entry = &mut p.entries[i];
         entry.pinned = true;
         let is_get = Op::of(&entry.element) == Some(Op::Get);
@@ -490,11 +502,22 @@ mod tests {
             assert_eq!(m.broken_uri("{node}/a"), want);
         }
         assert_eq!(Mutation::EmptySegment.broken_uri("{node}"), "{node}//x");
+        // An odd selector takes any leaf (here the Get, the second one) ...
         let mut p = simple();
-        p.mutate(Mutation::LeadingSlash, 1);
+        p.mutate(Mutation::LeadingSlash, 3);
         assert!(p.send_text().contains("<LocURI>/{node-rel}/a</LocURI>"));
         assert_eq!(p.expect[0].cmdref, "11");
         assert_eq!(p.expect[0].results, Some(ResultsSpec::Word("none".into())));
+        // ... an even one prefers the Add.
+        let mut p = simple();
+        p.mutate(Mutation::DotSegment, 2);
+        assert_eq!(p.expect[0].cmdref, "10");
+        assert_eq!(p.expect[0].results, None);
+        // Without a command under {node}, a new Add is broken.
+        let mut p = Package::new(vec![leaf(Op::Get, 10, "{leaf}", None)]);
+        p.mutate(Mutation::EmptySegment, 1);
+        assert!(p.send_text().contains("<LocURI>{node}//x</LocURI>"));
+        assert_eq!(p.expect[0].cmdref, "11");
     }
 
     #[test]
