@@ -1,7 +1,8 @@
 //! Generated packages for the suite: well-formed server packages built from
 //! parts ([`package`]), the malformed families made from them ([`mutate`]),
-//! proptest strategies over both ([`strategy`], behind the `proptest`
-//! feature), and the case file a failing package becomes ([`regression`]).
+//! WBXML broken on purpose ([`wbxml`]), proptest strategies over the packages
+//! (`strategy`, behind the `proptest` feature, which the crate's own tests
+//! turn on), and the case file a failing package becomes ([`regression`]).
 //!
 //! A package is the SyncBody content of one server message plus the SyncHdr
 //! fields it overrides, exactly what one `[[case.step]]` can say, so every
