@@ -25,7 +25,13 @@ impl Reference {
 
     fn encode(&self, message: &syncml::Message) -> Result<Wire, TargetError> {
         codec::encode(&message.to_element(), self.encoding)
-            .map(|body| Wire::new(self.encoding, body))
+            .map(|body| {
+                let mut wire = Wire::new(self.encoding, body);
+                if let Some(mac) = self.client.hmac_header(&wire.body) {
+                    wire.headers.push(("x-syncml-hmac".into(), mac));
+                }
+                wire
+            })
             .map_err(|e| {
                 TargetError::Other(format!("the reference cannot encode its message: {e}"))
             })
@@ -73,6 +79,7 @@ pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
         c.auth_scheme = match creds.scheme.as_str() {
             "basic" => refdm::AuthScheme::Basic,
             "md5" => refdm::AuthScheme::Md5,
+            "hmac" => refdm::AuthScheme::Hmac,
             _ => refdm::AuthScheme::None,
         };
         c.user = creds.user.clone();

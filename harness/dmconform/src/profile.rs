@@ -63,7 +63,7 @@ pub struct UriLimits {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
-    /// `none`, `basic`, `md5`.
+    /// `none`, `basic`, `md5`, `hmac` (the `x-syncml-hmac` transport header).
     pub scheme: String,
     pub user: String,
     pub password: String,
@@ -124,10 +124,10 @@ impl TargetProfile {
             }
         }
         if let Some(c) = &self.credentials
-            && !["none", "basic", "md5"].contains(&c.scheme.as_str())
+            && !["none", "basic", "md5", "hmac"].contains(&c.scheme.as_str())
         {
             return Err(format!(
-                "unknown credential scheme {:?} (none, basic, md5)",
+                "unknown credential scheme {:?} (none, basic, md5, hmac)",
                 c.scheme
             ));
         }

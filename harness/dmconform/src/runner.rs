@@ -221,6 +221,7 @@ fn scheme_matches(need: &str, profile: &TargetProfile) -> bool {
     match need {
         "auth-basic" => scheme == "basic",
         "auth-md5" => scheme == "md5",
+        "hmac" => scheme == "hmac",
         _ => true,
     }
 }

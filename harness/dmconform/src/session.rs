@@ -35,6 +35,10 @@ impl std::fmt::Display for SessionError {
 pub struct Received {
     pub decoded: Decoded,
     pub content_type: String,
+    /// Transport headers that matter to DM (`x-syncml-hmac`).
+    pub headers: Vec<(String, String)>,
+    /// The body exactly as it came (the HMAC is computed over it).
+    pub body: Vec<u8>,
     /// Index of its exchange in the transcript.
     pub exchange: usize,
 }
@@ -125,16 +129,32 @@ impl<'t> Session<'t> {
     pub fn send(&mut self, out: Outgoing) -> Result<(Sent, Option<Received>), SessionError> {
         let root = match &out.raw {
             Some(raw) => raw.clone(),
-            None => self.build(&out),
+            None => self.build_next(&out),
         };
-        if out.raw.is_none() {
-            self.next_msg_id += 1;
-        }
         let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
+        self.send_encoded(&out.label, root, body)
+    }
+
+    /// The next server message for `out`, answering the client's last message;
+    /// it takes the next MsgID. For messages sent with [`Session::send_encoded`].
+    pub fn build_next(&mut self, out: &Outgoing) -> Element {
+        let root = self.build(out);
+        self.next_msg_id += 1;
+        root
+    }
+
+    /// Sends `body` as the encoding of `root` (which it may deliberately not
+    /// be: a message broken on purpose), records it, and reads the reply.
+    pub fn send_encoded(
+        &mut self,
+        label: &str,
+        root: Element,
+        body: Vec<u8>,
+    ) -> Result<(Sent, Option<Received>), SessionError> {
         let (message, _) = syncml::Message::from_element(&root);
         let exchange = self.record(
             Direction::ToTarget,
-            &out.label,
+            label,
             self.encoding.content_type(),
             &body,
         );
@@ -146,7 +166,7 @@ impl<'t> Session<'t> {
         let wire = Wire::new(self.encoding, body);
         match self.target.deliver(wire) {
             Ok(Some(reply)) => {
-                let r = self.receive(&format!("{} (reply)", out.label), reply)?;
+                let r = self.receive(&format!("{label} (reply)"), reply)?;
                 self.last_client = Some(r.clone());
                 Ok((sent, Some(r)))
             }
@@ -164,6 +184,8 @@ impl<'t> Session<'t> {
             Ok(decoded) => Ok(Received {
                 decoded,
                 content_type: wire.content_type,
+                headers: wire.headers,
+                body: wire.body,
                 exchange,
             }),
             Err(message) => Err(SessionError::Undecodable { exchange, message }),

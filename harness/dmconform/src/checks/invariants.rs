@@ -561,6 +561,8 @@ mod tests {
             decoded: codec::decode(xml.as_bytes(), &codec::reply_limits())
                 .expect("test message decodes"),
             content_type: content_type.into(),
+            headers: Vec::new(),
+            body: xml.as_bytes().to_vec(),
             exchange: 1,
         }
     }

@@ -24,6 +24,7 @@ pub fn run(
         "pkg1.devinfo" => devinfo(m),
         "pkg1.login-status" => login_status(m),
         "pkg1.sessionid-format" => sessionid_format(m),
+        "hmac.client" => hmac_client(first, profile),
         "pkg1.source-devid" => source_devid(m),
         "cred.basic" => check_cred(m, profile, Scheme::Basic, None),
         // The first session uses the profile's nonce; later ones the nonce the
@@ -194,6 +195,92 @@ fn source_devid(m: &Message) -> Problem {
     }
 }
 
+/// `B64(MD5(B64(MD5(user:password)) ":" nonce ":" B64(MD5(body))))`.
+pub fn hmac_mac(user: &str, password: &str, nonce: &[u8], body: &[u8]) -> String {
+    let inner = B64.encode(Md5::digest(format!("{user}:{password}").as_bytes()));
+    let body_hash = B64.encode(Md5::digest(body));
+    let mut h = Md5::new();
+    h.update(inner.as_bytes());
+    h.update(b":");
+    h.update(nonce);
+    h.update(b":");
+    h.update(body_hash.as_bytes());
+    B64.encode(h.finalize())
+}
+
+/// The fields of an `x-syncml-hmac` header: `algorithm=MD5, username="…", mac=…`.
+fn hmac_fields(value: &str) -> Vec<(String, String)> {
+    value
+        .split(',')
+        .filter_map(|part| part.split_once('='))
+        .map(|(k, v)| {
+            (
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Under HMAC the client puts its MAC in the `x-syncml-hmac` header, never in
+/// Cred; the MAC is over the exact body sent, with the profile's or the
+/// harness's latest nonce.
+fn hmac_client(first: &Received, profile: &TargetProfile) -> Problem {
+    let Some(creds) = &profile.credentials else {
+        return Some((
+            "credentials in the target profile".into(),
+            "none configured".into(),
+        ));
+    };
+    if first
+        .decoded
+        .message
+        .hdr
+        .as_ref()
+        .is_some_and(|h| h.cred.is_some())
+    {
+        return Some(("no Cred in the SyncHdr under HMAC".into(), "a Cred".into()));
+    }
+    let Some(value) = first
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("x-syncml-hmac"))
+        .map(|(_, v)| v)
+    else {
+        return Some(("an x-syncml-hmac header".into(), "none".into()));
+    };
+    let fields = hmac_fields(value);
+    let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    if field("algorithm").is_some_and(|a| !a.eq_ignore_ascii_case("MD5")) {
+        return Some((
+            "algorithm MD5 (or none: MD5 is the default)".into(),
+            format!("{value:?}"),
+        ));
+    }
+    if field("username") != Some(creds.user.as_str()) {
+        return Some((
+            format!("username \"{}\"", creds.user),
+            format!("{:?}", field("username")),
+        ));
+    }
+    let nonces = [
+        creds.client_nonce.clone().unwrap_or_default(),
+        SERVER_NONCE_B64.to_string(),
+    ];
+    let mac = field("mac").unwrap_or("");
+    let raw = &first.body;
+    let matches = nonces.iter().any(|n| {
+        let nonce = B64.decode(n).unwrap_or_default();
+        hmac_mac(&creds.user, &creds.password, &nonce, raw) == mac
+    });
+    (!matches).then(|| {
+        (
+            "the MAC computed from the profile over the body sent".into(),
+            "a different value".into(),
+        )
+    })
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Scheme {
     Basic,
@@ -312,5 +399,63 @@ mod tests {
             md5_credential("Bruce2", "OhBehave", b"Tm9uY2U="),
             "CmO/kTaDnxgwUdBvdtRh4A=="
         );
+        // Vector V4 of the HMAC formula (DM Security 5.1.4).
+        assert_eq!(
+            hmac_mac("Bruce2", "OhBehave", b"Nonce", b"<SyncML/>"),
+            "urdCeS3JUmjFgi8SX3webw=="
+        );
+    }
+
+    fn hmac_profile() -> TargetProfile {
+        let mut p = TargetProfile::reference();
+        let c = p.credentials.as_mut().unwrap();
+        c.scheme = "hmac".into();
+        c.user = "Bruce2".into();
+        c.password = "OhBehave".into();
+        c.client_nonce = Some("Tm9uY2U=".into());
+        p
+    }
+
+    fn with_header(body: &[u8], header: Option<String>) -> Received {
+        Received {
+            decoded: crate::codec::decode(body, &crate::codec::reply_limits()).unwrap(),
+            content_type: crate::target::CONTENT_TYPE_XML.into(),
+            headers: header
+                .map(|h| ("x-syncml-hmac".to_string(), h))
+                .into_iter()
+                .collect(),
+            body: body.to_vec(),
+            exchange: 0,
+        }
+    }
+
+    #[test]
+    fn hmac_check_accepts_the_right_mac_only() {
+        let body = b"<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD></SyncHdr><SyncBody/></SyncML>";
+        let p = hmac_profile();
+        let good = hmac_mac("Bruce2", "OhBehave", b"Nonce", body);
+        let header = |mac: &str| Some(format!("algorithm=MD5, username=\"Bruce2\", mac={mac}"));
+        assert_eq!(
+            run(
+                "hmac.client",
+                &with_header(body, header(&good)),
+                None,
+                &p,
+                None
+            ),
+            None
+        );
+        let wrong_body = hmac_mac("Bruce2", "OhBehave", b"Nonce", b"<SyncML/>");
+        assert!(
+            run(
+                "hmac.client",
+                &with_header(body, header(&wrong_body)),
+                None,
+                &p,
+                None
+            )
+            .is_some()
+        );
+        assert!(run("hmac.client", &with_header(body, None), None, &p, None).is_some());
     }
 }

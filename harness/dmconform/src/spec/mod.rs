@@ -25,6 +25,7 @@ pub const NAMED_CHECKS: &[&str] = &[
     "cred.after-challenge",
     "pkg1.sessionid-format",
     "pkg1.source-devid",
+    "hmac.client",
 ];
 
 /// The capabilities a case may need and a target profile may claim.
