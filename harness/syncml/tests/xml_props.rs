@@ -532,3 +532,9 @@ proptest! {
         accepted_input_round_trips(&mutate(original, &mutations));
     }
 }
+
+#[test]
+fn a_leading_zero_width_no_break_space_survives_writing() {
+    accepted_input_round_trips("<?xml version='1.0'?>\u{FEFF}".as_bytes());
+    accepted_input_round_trips("<a>\u{FEFF}x</a>".as_bytes());
+}

@@ -177,6 +177,9 @@ fn escape_into(out: &mut String, text: &str, ctx: Context) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\r' | '\n' | '\t' => push_char_ref(out, c),
+            // Written as itself at the start of a document or fragment it
+            // would be read as a byte-order mark and dropped.
+            '\u{FEFF}' => push_char_ref(out, c),
             c => push_char(out, c),
         }
         rest = &rest[i + c.len_utf8()..];
