@@ -97,13 +97,9 @@ impl Harness {
             let snapshots = self.snapshots.clone();
             trials.push(Trial::test(name.clone(), move || {
                 let mut target = factory();
-                let mut run =
-                    run_case(&suite, &case, encoding, target.as_mut(), &profile, &options);
-                if let Some(d) = profile.deviation.iter().find(|d| {
-                    glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&run.id))
-                        && d.encoding.as_deref().is_none_or(|e| e == encoding.name())
-                }) {
-                    run.expected_deviation = Some(d.reason.clone());
+                let mut run = run_case(&case, encoding, target.as_mut(), &profile, &options);
+                if let Some(d) = profile.deviation_for(&run.id, encoding) {
+                    run.expected_deviation = Some(profile.deviation[d].reason.clone());
                 }
                 if let Some(dir) = &snapshots {
                     check_snapshot(dir, &name, &run);
@@ -133,12 +129,7 @@ pub fn stale_deviations(
     profile
         .deviation
         .iter()
-        .filter(|d| {
-            !selected.iter().any(|(c, e)| {
-                glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&c.id))
-                    && d.encoding.as_deref().is_none_or(|x| x == e.name())
-            })
-        })
+        .filter(|d| !selected.iter().any(|(c, e)| d.matches(&c.id, *e)))
         .map(|d| d.case.clone())
         .collect()
 }

@@ -84,7 +84,25 @@ pub struct Deviation {
     pub expires: Option<String>,
 }
 
+impl Deviation {
+    /// Whether the entry covers a case run (its id glob, and its encoding if it names one).
+    pub fn matches(&self, case_id: &str, encoding: crate::target::Encoding) -> bool {
+        glob::Pattern::new(&self.case).is_ok_and(|p| p.matches(case_id))
+            && self
+                .encoding
+                .as_deref()
+                .is_none_or(|e| e == encoding.name())
+    }
+}
+
 impl TargetProfile {
+    /// The first deviation entry covering a case run, by index.
+    pub fn deviation_for(&self, case_id: &str, encoding: crate::target::Encoding) -> Option<usize> {
+        self.deviation
+            .iter()
+            .position(|d| d.matches(case_id, encoding))
+    }
+
     /// The profile of the built-in reference implementation.
     pub fn reference() -> TargetProfile {
         TargetProfile::parse(REFERENCE).expect("the embedded reference profile parses")

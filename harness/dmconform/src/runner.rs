@@ -111,8 +111,8 @@ pub fn run_suite_with_progress(
     let mut runs = Vec::with_capacity(selected.len());
     let mut used = vec![false; profile.deviation.len()];
     for (i, (case, encoding)) in selected.iter().enumerate() {
-        let mut run = run_case(suite, case, *encoding, target, profile, opts);
-        if let Some(d) = deviation_for(profile, &run) {
+        let mut run = run_case(case, *encoding, target, profile, opts);
+        if let Some(d) = profile.deviation_for(&run.id, run.encoding) {
             used[d] = true;
             run.expected_deviation = Some(profile.deviation[d].reason.clone());
         }
@@ -135,18 +135,8 @@ pub fn run_suite_with_progress(
     }
 }
 
-fn deviation_for(profile: &TargetProfile, run: &CaseRun) -> Option<usize> {
-    profile.deviation.iter().position(|d| {
-        glob::Pattern::new(&d.case).is_ok_and(|p| p.matches(&run.id))
-            && d.encoding
-                .as_deref()
-                .is_none_or(|e| e == run.encoding.name())
-    })
-}
-
 /// Runs one case in one encoding.
 pub fn run_case(
-    suite: &Suite,
     case: &Case,
     encoding: Encoding,
     target: &mut dyn Target,
@@ -178,7 +168,7 @@ pub fn run_case(
         run.micros = start.elapsed().as_micros() as u64;
         return run;
     }
-    let judged = drive(suite, case, encoding, target, profile, opts, &mut run);
+    let judged = drive(case, encoding, target, profile, opts, &mut run);
     run.verdict = CaseRun::verdict_from(&run.findings, judged);
     run.micros = start.elapsed().as_micros() as u64;
     run
@@ -228,7 +218,6 @@ fn scheme_matches(need: &str, profile: &TargetProfile) -> bool {
 
 /// Plays the case's session; returns whether anything was judged.
 fn drive(
-    suite: &Suite,
     case: &Case,
     encoding: Encoding,
     target: &mut dyn Target,
@@ -236,7 +225,6 @@ fn drive(
     opts: &RunOptions,
     run: &mut CaseRun,
 ) -> bool {
-    let _ = suite;
     let bindings = Bindings::new(profile, &case.id, encoding.name());
     let mut judged = false;
     let mut facts = invariants::SessionFacts::default();

@@ -94,7 +94,7 @@ fn every_judged_case_fails_against_corrupted_replies() {
     let mut survived = Vec::new();
     for (case, encoding) in opts.select(&suite) {
         let mut good = Reference::new(client_config(&profile), Vec::new());
-        let baseline = run_case(&suite, case, encoding, &mut good, &profile, &opts);
+        let baseline = run_case(case, encoding, &mut good, &profile, &opts);
         if matches!(
             baseline.verdict,
             Verdict::Informational | Verdict::Unsupported
@@ -102,7 +102,7 @@ fn every_judged_case_fails_against_corrupted_replies() {
             continue;
         }
         let mut bad = Corrupting(Reference::new(client_config(&profile), Vec::new()));
-        let run = run_case(&suite, case, encoding, &mut bad, &profile, &opts);
+        let run = run_case(case, encoding, &mut bad, &profile, &opts);
         let own = run
             .findings
             .iter()

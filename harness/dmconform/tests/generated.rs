@@ -57,16 +57,7 @@ fn run(case: &Case, faults: &[Fault]) -> Vec<CaseRun> {
     };
     encodings
         .into_iter()
-        .map(|e| {
-            run_case(
-                &Suite::default(),
-                case,
-                e,
-                &mut target,
-                &profile,
-                &RunOptions::default(),
-            )
-        })
+        .map(|e| run_case(case, e, &mut target, &profile, &RunOptions::default()))
         .collect()
 }
 
