@@ -30,6 +30,23 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// Refuses an input larger than [`Limits::max_input`] before any parsing.
+    pub fn check_input_size(&self, size: usize) -> Result<(), DecodeError> {
+        if size > self.max_input {
+            return Err(DecodeError::new(
+                0,
+                "",
+                DecodeErrorKind::TooLarge {
+                    size,
+                    limit: self.max_input,
+                },
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Why a document could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError {

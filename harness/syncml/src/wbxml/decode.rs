@@ -21,16 +21,7 @@ pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeErro
     if input.is_empty() {
         return Err(DecodeError::new(0, "", DecodeErrorKind::Empty));
     }
-    if input.len() > limits.max_input {
-        return Err(DecodeError::new(
-            0,
-            "",
-            DecodeErrorKind::TooLarge {
-                size: input.len(),
-                limit: limits.max_input,
-            },
-        ));
-    }
+    limits.check_input_size(input.len())?;
     let mut reader = Reader {
         input,
         pos: 0,

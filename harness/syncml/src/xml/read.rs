@@ -126,16 +126,7 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl<'a> Parser<'a> {
     fn run(input: &[u8], limits: &'a Limits, mode: Mode) -> Result<Parsed, DecodeError> {
-        if input.len() > limits.max_input {
-            return Err(DecodeError::new(
-                0,
-                "",
-                DecodeErrorKind::TooLarge {
-                    size: input.len(),
-                    limit: limits.max_input,
-                },
-            ));
-        }
+        limits.check_input_size(input.len())?;
         if input.is_empty() {
             return match mode {
                 Mode::Document => Err(DecodeError::new(0, "", DecodeErrorKind::Empty)),
