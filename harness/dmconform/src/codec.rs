@@ -3,6 +3,7 @@
 //! wrong), and rendering messages for transcripts with credentials redacted.
 
 use crate::target::Encoding;
+use std::fmt::Write;
 use syncml::tree::{Element, Node};
 use syncml::{Defect, Limits, Message, wbxml, xml};
 
@@ -77,35 +78,39 @@ pub fn parse_fragment(text: &str) -> Result<Vec<Element>, String> {
         .collect())
 }
 
-/// The text and, for WBXML or undecodable bodies, the hex of a message for a
-/// transcript. Credentials (the Data of every Cred) are replaced by `[redacted]`.
-pub fn render(body: &[u8]) -> (String, Option<String>) {
-    let hex = || Some(hex(body));
-    match decode(body, &reply_limits()) {
-        Ok(d) => {
-            let mut root = d.root;
-            redact(&mut root);
-            let opts = xml::WriteOptions {
-                declaration: false,
-                indent: Some(2),
-            };
-            let text = String::from_utf8_lossy(&xml::write(&root, &opts)).into_owned();
-            (text, (d.encoding == Encoding::Wbxml).then(hex).flatten())
-        }
-        Err(e) => (format!("({e})"), hex()),
-    }
+/// Most bytes of a body shown in hex in a transcript; a target may send anything.
+pub const HEX_LIMIT: usize = 64 << 10;
+
+/// A message tree as indented XML for a transcript, credentials redacted
+/// (the Data of every Cred becomes `[redacted]`).
+pub fn render_tree(root: &Element) -> String {
+    let mut root = root.clone();
+    redact(&mut root);
+    let opts = xml::WriteOptions {
+        declaration: false,
+        indent: Some(2),
+    };
+    String::from_utf8_lossy(&xml::write(&root, &opts)).into_owned()
 }
 
-/// Lower-case hex, 32 bytes a line.
+/// Lower-case hex, 32 bytes a line, at most [`HEX_LIMIT`] bytes shown.
 pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 3);
-    for (i, chunk) in bytes.chunks(32).enumerate() {
+    let shown = &bytes[..bytes.len().min(HEX_LIMIT)];
+    let mut out = String::with_capacity(shown.len() * 2 + shown.len() / 32 + 64);
+    for (i, chunk) in shown.chunks(32).enumerate() {
         if i > 0 {
             out.push('\n');
         }
         for b in chunk {
-            out.push_str(&format!("{b:02x}"));
+            let _ = write!(out, "{b:02x}");
         }
+    }
+    if bytes.len() > shown.len() {
+        let _ = write!(
+            out,
+            "\n… {} more bytes not shown",
+            bytes.len() - shown.len()
+        );
     }
     out
 }
@@ -142,9 +147,18 @@ mod tests {
     }
 
     #[test]
+    fn hex_of_a_huge_body_is_bounded() {
+        let body = vec![0xAB; HEX_LIMIT * 4];
+        let h = hex(&body);
+        assert!(h.len() < HEX_LIMIT * 3, "{}", h.len());
+        assert!(h.ends_with(&format!("{} more bytes not shown", HEX_LIMIT * 3)));
+    }
+
+    #[test]
     fn credentials_never_reach_a_transcript() {
         let body = b"<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><Cred><Meta><Type xmlns='syncml:metinf'>syncml:auth-basic</Type></Meta><Data>QnJ1Y2UyOk9oQmVoYXZl</Data></Cred></SyncHdr></SyncML>";
-        let (text, _) = render(body);
+        let decoded = decode(body, &reply_limits()).unwrap();
+        let text = render_tree(&decoded.root);
         assert!(!text.contains("QnJ1Y2Uy"), "{text}");
         assert!(text.contains("[redacted]"));
     }

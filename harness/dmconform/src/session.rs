@@ -152,11 +152,14 @@ impl<'t> Session<'t> {
         body: Vec<u8>,
     ) -> Result<(Sent, Option<Received>), SessionError> {
         let (message, _) = syncml::Message::from_element(&root);
+        let hex = (self.encoding == Encoding::Wbxml).then(|| codec::hex(&body));
+        let text = codec::render_tree(&root);
         let exchange = self.record(
             Direction::ToTarget,
             label,
             self.encoding.content_type(),
-            &body,
+            text,
+            hex,
         );
         let sent = Sent {
             root,
@@ -178,17 +181,30 @@ impl<'t> Session<'t> {
         }
     }
 
+    /// Decodes a client message once and records it: as XML when it decodes
+    /// (with the hex too for WBXML), as the error and the hex when it does not.
     fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
-        let exchange = self.record(Direction::FromTarget, label, &wire.content_type, &wire.body);
         match codec::decode(&wire.body, &codec::reply_limits()) {
-            Ok(decoded) => Ok(Received {
-                decoded,
-                content_type: wire.content_type,
-                headers: wire.headers,
-                body: wire.body,
-                exchange,
-            }),
-            Err(message) => Err(SessionError::Undecodable { exchange, message }),
+            Ok(decoded) => {
+                let hex = (decoded.encoding == Encoding::Wbxml).then(|| codec::hex(&wire.body));
+                let text = codec::render_tree(&decoded.root);
+                let exchange =
+                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
+                Ok(Received {
+                    decoded,
+                    content_type: wire.content_type,
+                    headers: wire.headers,
+                    body: wire.body,
+                    exchange,
+                })
+            }
+            Err(message) => {
+                let text = format!("({message})");
+                let hex = Some(codec::hex(&wire.body));
+                let exchange =
+                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
+                Err(SessionError::Undecodable { exchange, message })
+            }
         }
     }
 
@@ -197,9 +213,9 @@ impl<'t> Session<'t> {
         direction: Direction,
         label: &str,
         content_type: &str,
-        body: &[u8],
+        text: String,
+        hex: Option<String>,
     ) -> usize {
-        let (text, hex) = codec::render(body);
         self.transcript.push(Exchange {
             direction,
             label: label.to_string(),
@@ -265,11 +281,10 @@ impl<'t> Session<'t> {
         if !out.not_final {
             body.push(Element::new("Final"));
         }
-        let mut root = syncml::Message::new(Default::default(), Default::default()).to_element();
-        root.children.clear();
-        root.push(header);
-        root.push(body);
-        root
+        Element::new("SyncML")
+            .with_attr("xmlns", syncml::tree::NS_SYNCML12)
+            .with_child(header)
+            .with_child(body)
     }
 }
 

@@ -66,7 +66,21 @@ pub fn check(
             .filter(|(_, c)| c.kind == CommandKind::Status && is_for(c, e))
             .collect();
         if let Some(spec) = &e.status {
-            let allowed = Allowed::parse(spec).unwrap_or(Allowed::Info);
+            // A malformed expectation is a defect of the case (lint finds it too):
+            // it must not pass as informational.
+            let allowed = match Allowed::parse(spec) {
+                Ok(a) => a,
+                Err(m) => {
+                    fail(
+                        Severity::Error,
+                        what.clone(),
+                        "a well-formed expectation".into(),
+                        m,
+                        None,
+                    );
+                    continue;
+                }
+            };
             if allowed.is_info() {
                 if statuses.is_empty() {
                     fail(

@@ -468,7 +468,8 @@ fn client_may_send(c: &Command) -> bool {
         CommandKind::Status | CommandKind::Results | CommandKind::Alert => true,
         CommandKind::Replace => c.items.iter().all(|i| {
             let uri = i.source_uri().or(i.target_uri()).unwrap_or("").trim();
-            uri.trim_start_matches("./").starts_with("DevInfo")
+            let path = uri.trim_start_matches("./");
+            path == "DevInfo" || path.starts_with("DevInfo/")
         }),
         _ => false,
     }
@@ -702,6 +703,21 @@ mod tests {
         b.push(
             "<Add><CmdID>9</CmdID><Item><Target><LocURI>./x</LocURI></Target></Item></Add>".into(),
         );
+        assert_eq!(broken_by(b), vec![req::CLIENT_COMMANDS.to_string()]);
+    }
+
+    #[test]
+    fn client_replace_only_of_devinfo() {
+        let replace = |uri: &str| {
+            format!(
+                "<Replace><CmdID>9</CmdID><Item><Source><LocURI>{uri}</LocURI></Source><Data>x</Data></Item></Replace>"
+            )
+        };
+        let mut b = good_body();
+        b.push(replace("./DevInfo/Lang"));
+        assert_eq!(broken_by(b), Vec::<String>::new());
+        let mut b = good_body();
+        b.push(replace("./DevInfoX/Lang"));
         assert_eq!(broken_by(b), vec![req::CLIENT_COMMANDS.to_string()]);
     }
 
