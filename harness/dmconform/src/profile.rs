@@ -48,6 +48,10 @@ pub struct Paths {
     pub readonly_leaf: String,
     #[serde(default)]
     pub exec: Option<String>,
+    /// A node whose Exec answers 202 and reports its result in a Generic Alert (1226) in
+    /// the next session (capability `async-exec`).
+    #[serde(default)]
+    pub exec_async: Option<String>,
 }
 
 /// The URI limits the device publishes under ./DevDetail/URI (0 = unlimited).

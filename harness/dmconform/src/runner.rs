@@ -247,6 +247,28 @@ fn drive(
 
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
+        if step.new_session {
+            end_session(&mut session, &mut facts, run);
+            facts = invariants::SessionFacts::default();
+            match session.reopen(&format!("step {n}: package 1 of the next session")) {
+                Ok(first) => {
+                    run.findings.extend(invariants::check_client_message(
+                        &first, encoding, &mut facts,
+                    ));
+                    let refs = [&first];
+                    let o = expect::check(n, step, &refs, &case.requirements, false, &bindings);
+                    judged |= o.judged;
+                    run.findings.extend(o.findings);
+                    run.statuses.extend(expect::status_records(n, &refs));
+                }
+                Err(e) => {
+                    error(run, &e);
+                    run.transcript = std::mem::take(&mut session.transcript);
+                    return judged;
+                }
+            }
+            continue;
+        }
         let out = match outgoing(step, &bindings, n) {
             Ok(o) => o,
             Err(m) => {
@@ -390,6 +412,12 @@ fn close(
         error(run, &e);
         return;
     }
+    end_session(session, facts, run);
+}
+
+/// Ends the session: messages with only the Statuses owed and Final, until the
+/// client answers no more (at most three). Invariants still hold on every reply.
+fn end_session(session: &mut Session<'_>, facts: &mut invariants::SessionFacts, run: &mut CaseRun) {
     for _ in 0..3 {
         if session.ended {
             return;

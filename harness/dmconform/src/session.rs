@@ -81,7 +81,7 @@ pub struct Session<'t> {
     pub transcript: Vec<Exchange>,
     /// The client's last message, which the next server message answers.
     last_client: Option<Received>,
-    /// Package 1.
+    /// Package 1 of the first session.
     pub first: Option<Received>,
     /// The client ended the session.
     pub ended: bool,
@@ -105,18 +105,33 @@ impl<'t> Session<'t> {
             first: None,
             ended: false,
         };
-        let opened = s.target.open_session(encoding);
-        match opened {
-            Ok(wire) => match s.receive(label, wire) {
-                Ok(r) => {
-                    s.first = Some(r.clone());
-                    s.last_client = Some(r);
-                    Ok(s)
-                }
-                Err(e) => Err((s.transcript, e)),
-            },
-            Err(e) => Err((s.transcript, SessionError::Target(e))),
+        match s.start(label) {
+            Ok(r) => {
+                s.first = Some(r);
+                Ok(s)
+            }
+            Err(e) => Err((s.transcript, e)),
         }
+    }
+
+    /// Asks the client to open its next session, once this one has ended, and returns
+    /// that session's package 1. The transcript goes on; `first` stays the first
+    /// session's package 1.
+    pub fn reopen(&mut self, label: &str) -> Result<Received, SessionError> {
+        self.start(label)
+    }
+
+    /// Has the client open a session and reads its package 1.
+    fn start(&mut self, label: &str) -> Result<Received, SessionError> {
+        let wire = self
+            .target
+            .open_session(self.encoding)
+            .map_err(SessionError::Target)?;
+        let r = self.receive(label, wire)?;
+        self.next_msg_id = 1;
+        self.ended = false;
+        self.last_client = Some(r.clone());
+        Ok(r)
     }
 
     /// The client's last message.

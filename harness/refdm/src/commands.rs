@@ -118,6 +118,8 @@ pub(crate) struct Executor<'a> {
     /// How many containers enclose the command being run.
     pub depth: usize,
     pub answers: Vec<Answer>,
+    /// The Data of each Exec accepted on [`paths::EXEC_ASYNC`], whose result is still to be reported.
+    pub accepted_async: Vec<Vec<u8>>,
 }
 
 impl Executor<'_> {
@@ -486,10 +488,14 @@ impl Executor<'_> {
         if !node.access().executable {
             return 405;
         }
+        let data = item.data.as_ref().map(data_bytes).unwrap_or_default();
+        if *path == known_path(paths::EXEC_ASYNC) {
+            self.accepted_async.push(data);
+            return 202;
+        }
         if *path != known_path(paths::EXEC_ECHO) {
             return 405;
         }
-        let data = item.data.as_ref().map(data_bytes).unwrap_or_default();
         let count = self
             .tree
             .lookup(paths::ECHO_COUNT)

@@ -109,6 +109,8 @@ faults! {
         "hashes the server's NextNonce as its Base64 text; Windows: the nonce is Base64 on the wire but binary when hashed";
     ServerCredUnchecked = "server-cred-unchecked",
         "answers 212 to any server credentials; the client authenticates the server's MD5 credentials (401 when wrong)";
+    NoGenericAlert = "no-generic-alert",
+        "answers an asynchronous Exec 202 but never reports its result; Windows sends Generic Alert 1226 when a CSP finishes an asynchronous action";
     MaxMsgSizeIgnored = "maxmsgsize-ignored",
         "sends replies larger than the MaxMsgSize in force; a message MUST NOT exceed the recipient's MaxMsgSize";
 }

@@ -14,6 +14,12 @@ pub const SCRATCH: &str = "./Vendor/MSFT/Scratch";
 pub const USER_SCRATCH: &str = "./User/Vendor/MSFT/Scratch";
 /// Executable leaf: Exec stores the item's Data in [`LAST_ECHO`] and counts in [`ECHO_COUNT`].
 pub const EXEC_ECHO: &str = "./Vendor/MSFT/Reference/Echo";
+/// Executable leaf that works asynchronously: Exec answers 202 (accepted for processing)
+/// and the result, the item's Data, comes as a Generic Alert (1226) in the next session.
+pub const EXEC_ASYNC: &str = "./Vendor/MSFT/Reference/AsyncEcho";
+/// Meta Type of the Generic Alert that reports a finished Exec on [`EXEC_ASYNC`]
+/// (a reversed-domain-name URN, as OMA DM requires of Generic Alert types).
+pub const ASYNC_RESULT_TYPE: &str = "invalid.dmconform:reference.asyncecho.result";
 /// Read-only leaf holding the Data of the last Exec on [`EXEC_ECHO`].
 pub const LAST_ECHO: &str = "./Vendor/MSFT/Reference/LastEcho";
 /// Read-only leaf counting the Execs on [`EXEC_ECHO`] (Format int).

@@ -292,13 +292,20 @@ impl Client {
             lob: session.lob.take(),
             depth: 0,
             answers: Vec::new(),
+            accepted_async: Vec::new(),
         };
         ex.run_body(nodes);
         if server_final {
             ex.interrupt_lob();
         }
         session.lob = ex.lob.take();
-        ex.answers
+        let accepted = std::mem::take(&mut ex.accepted_async);
+        let answers = ex.answers;
+        if !self.faults.has(Fault::NoGenericAlert) {
+            self.queued_alerts
+                .extend(accepted.into_iter().map(async_result_alert));
+        }
+        answers
     }
 
     fn package1(&mut self) -> Vec<Command> {
@@ -440,6 +447,18 @@ impl Client {
         body.nodes = body_nodes.into_iter().map(BodyNode::Command).collect();
         body.final_ = final_;
         msg
+    }
+}
+
+/// The Generic Alert reporting a finished asynchronous Exec: the node as Source, the
+/// Exec's Data as the result.
+fn async_result_alert(data: Vec<u8>) -> GenericAlert {
+    GenericAlert {
+        type_: paths::ASYNC_RESULT_TYPE.into(),
+        format: "chr".into(),
+        mark: None,
+        source: Some(paths::EXEC_ASYNC.into()),
+        data: String::from_utf8_lossy(&data).into_owned(),
     }
 }
 

@@ -192,6 +192,7 @@ impl Tree {
             ..FIXED
         };
         t.preload(paths::EXEC_ECHO, Node::leaf(Vec::new(), "null", echo));
+        t.preload(paths::EXEC_ASYNC, Node::leaf(Vec::new(), "null", echo));
         t.preload(paths::LAST_ECHO, Node::leaf(Vec::new(), "chr", FIXED));
         t.preload(paths::ECHO_COUNT, Node::leaf(&b"0"[..], "int", FIXED));
         t.preload(paths::SCRATCH, Node::interior(PERMANENT));

@@ -165,6 +165,13 @@ fn server_auth_session(faults: &Faults) -> Transcript {
     vec![r.deliver(&m)]
 }
 
+/// An asynchronous Exec, then the next session's package 1, which reports its result.
+fn async_session(faults: &Faults) -> Transcript {
+    let mut r = Run::with(ClientConfig::default(), faults.clone());
+    let accepted = r.send(vec![exec("2", paths::EXEC_ASYNC, "done")]);
+    vec![Some(accepted), Some(r.client.open_session())]
+}
+
 fn all_sessions(faults: &Faults) -> Vec<Transcript> {
     vec![
         commands_session(faults),
@@ -174,6 +181,7 @@ fn all_sessions(faults: &Faults) -> Vec<Transcript> {
         auth_session(AuthScheme::Basic, faults),
         auth_session(AuthScheme::Md5, faults),
         server_auth_session(faults),
+        async_session(faults),
     ]
 }
 

@@ -352,6 +352,31 @@ fn generic_alerts_go_out_in_the_next_package1() {
     assert_eq!(alerts(&c.open_session()), [1201, 1224]);
 }
 
+fn exec_async(r: &mut Run, data: &str) -> Vec<u16> {
+    codes(&r.send(vec![exec("2", paths::EXEC_ASYNC, data)]))
+}
+
+#[test]
+fn an_asynchronous_exec_is_accepted_and_reported_in_the_next_session() {
+    let mut r = Run::new();
+    assert_eq!(exec_async(&mut r, "done"), [202]);
+    let pkg1 = r.client.open_session();
+    assert_eq!(alerts(&pkg1), [1201, 1224, 1226]);
+    let item = &pkg1.commands().nth(2).unwrap().items[0];
+    assert_eq!(item.source_uri(), Some(paths::EXEC_ASYNC));
+    let meta = item.meta.as_ref().unwrap();
+    assert_eq!(meta.type_.as_deref(), Some(paths::ASYNC_RESULT_TYPE));
+    assert_eq!(meta.format.as_deref(), Some("chr"));
+    assert_eq!(item.data.as_ref().unwrap().as_text(), "done");
+}
+
+#[test]
+fn fault_no_generic_alert() {
+    let mut r = Run::fault(Fault::NoGenericAlert);
+    assert_eq!(exec_async(&mut r, "done"), [202]);
+    assert_eq!(alerts(&r.client.open_session()), [1201, 1224]);
+}
+
 #[test]
 fn session_ids_count_up_and_follow_the_configured_format() {
     let cfg = |format, first| ClientConfig {

@@ -1,5 +1,6 @@
 //! A case's own expectations: the allowed Status codes per command, the
-//! Results that must (or must not) follow, the Alerts the reply must carry,
+//! Results that must (or must not) follow, the Alerts the reply must carry
+//! (a Generic Alert with its content, see [`super::generic_alert`]),
 //! and whether the client must end the session.
 
 use crate::placeholders::Bindings;
@@ -195,6 +196,19 @@ pub fn check(
                 format!("step {step_no}: Alert {code}"),
                 format!("an Alert {code} in the reply"),
                 "none".into(),
+                exchange,
+            );
+        }
+    }
+    if let Some(spec) = &step.generic_alert {
+        out.judged = true;
+        let commands: Vec<&Command> = answers.iter().map(|(_, c)| *c).collect();
+        if let Some((expected, actual)) = super::generic_alert::unmet(spec, &commands, bindings) {
+            fail(
+                Severity::Fail,
+                format!("step {step_no}: Generic Alert"),
+                expected,
+                actual,
                 exchange,
             );
         }

@@ -38,6 +38,7 @@ pub const CAPABILITIES: &[&str] = &[
     "user-scope",
     "multi-message",
     "copy",
+    "async-exec",
 ];
 
 /// The profiles requirements and cases belong to.
@@ -259,8 +260,28 @@ fn lint_case(
         let n = i + 1;
         match (&s.send, &s.raw) {
             (Some(_), Some(_)) => p(format!("step {n}: both send and raw")),
-            (None, None) if s.hdr_status.is_none() => p(format!("step {n}: neither send nor raw")),
+            (Some(_), None) | (None, Some(_)) if s.new_session => {
+                p(format!("step {n}: a new_session step sends nothing"))
+            }
+            (None, None) if s.hdr_status.is_none() && !s.new_session => {
+                p(format!("step {n}: neither send nor raw"))
+            }
             _ => {}
+        }
+        if s.new_session && (s.hdr_status.is_some() || !s.expect.is_empty() || s.ends) {
+            p(format!(
+                "step {n}: a new_session step checks package 1 only (alerts, generic_alert)"
+            ));
+        }
+        if let Some(g) = &s.generic_alert {
+            for text in [&g.source, &g.r#type, &g.format, &g.data]
+                .into_iter()
+                .flatten()
+            {
+                if let Err(e) = crate::placeholders::check_names(text) {
+                    p(format!("step {n}: generic_alert: {e}"));
+                }
+            }
         }
         for text in s.send.iter().chain(s.raw.iter()) {
             if let Err(e) = crate::placeholders::check_names(text) {

@@ -117,6 +117,10 @@ pub struct Case {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// End the session before this step and check package 1 of the next one, which the
+    /// client opens; the step sends nothing, its expectations apply to that package 1.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub new_session: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +133,9 @@ pub struct Step {
     pub expect: Vec<Expectation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<u16>,
+    /// A Generic Alert (1226) the client's message must carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generic_alert: Option<GenericAlertSpec>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub ends: bool,
     /// `should`: a client that does not end the session is non-strict, not failing.
@@ -150,6 +157,22 @@ fn is_true(b: &bool) -> bool {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// What a Generic Alert (1226) from the client must carry. Whatever is named must match
+/// exactly (after placeholders); in any case its Item has Meta Type and Format, and the
+/// Type is a URN of a reversed domain name (`com.microsoft:mdm.…`) or a MIME type.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GenericAlertSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 /// What must hold of the Status (and Results) for one command.
