@@ -21,6 +21,17 @@ pub const NAMES: &[&str] = &[
     "too-long-uri",
 ];
 
+/// Placeholders of `raw` messages, filled from the session when the message is sent:
+/// the SessionID, the message's own MsgID, the MsgID of the client message it answers,
+/// the device's URI (the client's SyncHdr Source) and the harness's server URI.
+pub const SESSION_NAMES: &[&str] = &[
+    "session-id",
+    "msg-id",
+    "msg-ref",
+    "target-uri",
+    "source-uri",
+];
+
 /// Placeholders that need a URI limit, with the limit's name; a profile whose
 /// limit is 0 (unlimited) cannot run a case that uses them.
 pub const NEED_LIMITS: &[(&str, &str)] = &[
@@ -44,13 +55,30 @@ fn names_in(text: &str) -> impl Iterator<Item = &str> {
 
 /// Says which placeholder of a text is unknown, if any.
 pub fn check_names(text: &str) -> Result<(), String> {
-    match names_in(text).find(|n| !NAMES.contains(n)) {
+    check_names_among(text, &[NAMES])
+}
+
+/// [`check_names`] for a `raw` message, which may also use [`SESSION_NAMES`].
+pub fn check_raw_names(text: &str) -> Result<(), String> {
+    check_names_among(text, &[NAMES, SESSION_NAMES])
+}
+
+fn check_names_among(text: &str, known: &[&[&str]]) -> Result<(), String> {
+    let known: Vec<&str> = known.concat();
+    match names_in(text).find(|n| !known.contains(n)) {
         Some(n) => Err(format!(
             "unknown placeholder {{{n}}} (known: {})",
-            NAMES.join(", ")
+            known.join(", ")
         )),
         None => Ok(()),
     }
+}
+
+/// Replaces `{name}` by its value for each pair.
+pub fn substitute(text: &str, values: &[(&str, String)]) -> String {
+    values.iter().fold(text.to_string(), |out, (name, value)| {
+        out.replace(&format!("{{{name}}}"), value)
+    })
 }
 
 /// The values of the placeholders for one run of one case.
@@ -173,6 +201,8 @@ mod tests {
         assert!(check_names("<LocURI>{node}/a</LocURI>").is_ok());
         assert!(check_names(r#"<Data>{"a": 1}</Data>"#).is_ok());
         assert!(check_names("{nodes}").unwrap_err().contains("{nodes}"));
+        assert!(check_names("<MsgID>{msg-id}</MsgID>").is_err());
+        assert!(check_raw_names("<MsgID>{msg-id}</MsgID>{node}").is_ok());
     }
 
     #[test]

@@ -334,6 +334,8 @@ fn exchange_step(
         return Ok((sent, replies));
     };
     let mut answered = sent.message.msg_id().unwrap_or("").trim().to_string();
+    // The whole package answers the step's message, even the replies to Alert 1222.
+    facts.answering_dm_112 = invariants::is_dm_112(&sent);
     loop {
         run.findings.extend(invariants::check_client_message(
             &reply,
@@ -418,6 +420,7 @@ fn close(
 /// Ends the session: messages with only the Statuses owed and Final, until the
 /// client answers no more (at most three). Invariants still hold on every reply.
 fn end_session(session: &mut Session<'_>, facts: &mut invariants::SessionFacts, run: &mut CaseRun) {
+    facts.answering_dm_112 = false;
     for _ in 0..3 {
         if session.ended {
             return;
@@ -473,11 +476,6 @@ fn outgoing(step: &crate::spec::Step, b: &Bindings, n: usize) -> Result<Outgoing
     if let Some(send) = &step.send {
         out.commands = crate::codec::parse_fragment(&b.apply(send))?;
     }
-    if let Some(raw) = &step.raw {
-        let text = b.apply(raw);
-        let doc = syncml::xml::read(text.as_bytes(), &syncml::Limits::default())
-            .map_err(|e| e.to_string())?;
-        out.raw = Some(doc.root);
-    }
+    out.raw = step.raw.as_deref().map(|raw| b.apply(raw));
     Ok(out)
 }

@@ -65,8 +65,9 @@ pub struct Outgoing {
     pub hdr_status: Option<u16>,
     /// A challenge to put in that Status: `basic` or `md5`.
     pub chal: Option<String>,
-    /// A whole message instead of the built one.
-    pub raw: Option<Element>,
+    /// A whole message as XML instead of the built one, with the session's
+    /// placeholders ([`crate::placeholders::SESSION_NAMES`]) still to fill.
+    pub raw: Option<String>,
 }
 
 /// The nonce the harness hands out in MD5 challenges, as Base64 of its bytes.
@@ -143,7 +144,7 @@ impl<'t> Session<'t> {
     /// reply (`None` when the client ended the session).
     pub fn send(&mut self, out: Outgoing) -> Result<(Sent, Option<Received>), SessionError> {
         let root = match &out.raw {
-            Some(raw) => raw.clone(),
+            Some(raw) => self.build_raw(raw)?,
             None => self.build_next(&out),
         };
         let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
@@ -156,6 +157,35 @@ impl<'t> Session<'t> {
         let root = self.build(out);
         self.next_msg_id += 1;
         root
+    }
+
+    /// A raw message with the session's placeholders filled; it takes the next MsgID.
+    fn build_raw(&mut self, text: &str) -> Result<Element, SessionError> {
+        let client = self.last_client.as_ref().map(|r| &r.decoded.message);
+        let hdr = client.and_then(|m| m.hdr.as_ref());
+        let values = [
+            (
+                "session-id",
+                hdr.and_then(|h| h.session_id.clone()).unwrap_or_default(),
+            ),
+            ("msg-id", self.next_msg_id.to_string()),
+            (
+                "msg-ref",
+                client.and_then(|m| m.msg_id()).unwrap_or("").to_string(),
+            ),
+            (
+                "target-uri",
+                hdr.and_then(|h| h.source.as_ref())
+                    .and_then(|s| s.loc_uri.clone())
+                    .unwrap_or_default(),
+            ),
+            ("source-uri", self.server_uri.clone()),
+        ];
+        let filled = crate::placeholders::substitute(text, &values);
+        let doc = syncml::xml::read(filled.as_bytes(), &syncml::Limits::default())
+            .map_err(|e| SessionError::BadCase(e.to_string()))?;
+        self.next_msg_id += 1;
+        Ok(doc.root)
     }
 
     /// Sends `body` as the encoding of `root` (which it may deliberately not

@@ -83,6 +83,38 @@ fn finding(
 pub struct SessionFacts {
     pub session_id: Option<String>,
     pub last_client_msg_id: Option<u64>,
+    /// The server message being answered is a DM 1.1.2 message (namespace
+    /// `SYNCML:SYNCML1.1`, VerDTD 1.1).
+    pub answering_dm_112: bool,
+}
+
+/// The (VerDTD, VerProto) pairs of OMA DM 1.2 and of DM 1.1.2.
+const DM_12: (&str, &str) = ("1.2", "DM/1.2");
+const DM_112: (&str, &str) = ("1.1", "DM/1.1");
+
+impl SessionFacts {
+    /// The version pairs a reply may carry. Always DM 1.2; DM 1.1.2 too in answer to
+    /// a 1.1 message: Windows lists both as supported (WIN-STRUCT) and no source says
+    /// in which version a client answers a 1.1 message.
+    fn versions(&self) -> Vec<(&'static str, &'static str)> {
+        if self.answering_dm_112 {
+            vec![DM_12, DM_112]
+        } else {
+            vec![DM_12]
+        }
+    }
+}
+
+/// Whether a server message is a DM 1.1.2 one: namespace `SYNCML:SYNCML1.1` and VerDTD 1.1.
+pub fn is_dm_112(sent: &Sent) -> bool {
+    sent.root.attr("xmlns").map(str::trim) == Some(syncml::tree::NS_SYNCML11)
+        && sent
+            .message
+            .hdr
+            .as_ref()
+            .and_then(|h| h.ver_dtd.as_deref())
+            .map(str::trim)
+            == Some(DM_112.0)
 }
 
 /// Checks one client message on its own: content type, version fields,
@@ -107,20 +139,29 @@ pub fn check_client_message(
         )),
     }
     let hdr = m.hdr.clone().unwrap_or_default();
-    if hdr.ver_dtd.as_deref().map(str::trim) != Some("1.2") {
+    let versions = facts.versions();
+    let dtd = hdr.ver_dtd.as_deref().map(str::trim);
+    // VerProto is judged against the pair of the VerDTD found, or of DM 1.2.
+    let pair = versions
+        .iter()
+        .find(|(d, _)| Some(*d) == dtd)
+        .copied()
+        .unwrap_or(DM_12);
+    if dtd != Some(pair.0) {
+        let allowed: Vec<&str> = versions.iter().map(|(d, _)| *d).collect();
         out.push(finding(
             req::VERDTD,
             "VerDTD",
-            "1.2",
+            allowed.join(" or "),
             shown(&hdr.ver_dtd),
             x,
         ));
     }
-    if hdr.ver_proto.as_deref().map(str::trim) != Some("DM/1.2") {
+    if hdr.ver_proto.as_deref().map(str::trim) != Some(pair.1) {
         out.push(finding(
             req::VERPROTO,
             "VerProto",
-            "DM/1.2",
+            pair.1,
             shown(&hdr.ver_proto),
             x,
         ));
@@ -586,6 +627,7 @@ mod tests {
         let mut facts = SessionFacts {
             session_id: Some("1".into()),
             last_client_msg_id: Some(1),
+            answering_dm_112: false,
         };
         let mut f = check_client_message(&r, Encoding::Xml, &mut facts);
         f.extend(check_step(&sent(), &[&r]));
@@ -645,6 +687,46 @@ mod tests {
         let mut b = good_body();
         b.remove(3);
         assert_eq!(broken_by(b), vec![req::RESULTS_FOR_GET.to_string()]);
+    }
+
+    #[test]
+    fn a_dm_112_message_may_be_answered_in_either_version_but_not_mixed() {
+        let good = reply(&good_body(), true);
+        let in_112 = good
+            .replace("<VerDTD>1.2", "<VerDTD>1.1")
+            .replace("DM/1.2", "DM/1.1");
+        let mixed = good.replace("DM/1.2", "DM/1.1");
+        let versions = |xml: &str, answering_dm_112: bool| {
+            let mut facts = SessionFacts {
+                answering_dm_112,
+                ..SessionFacts::default()
+            };
+            let r = received(xml, crate::target::CONTENT_TYPE_XML);
+            let mut ids: Vec<String> = check_client_message(&r, Encoding::Xml, &mut facts)
+                .into_iter()
+                .filter_map(|f| f.requirement)
+                .filter(|id| id == req::VERDTD || id == req::VERPROTO)
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert!(versions(&good, true).is_empty());
+        assert!(versions(&in_112, true).is_empty());
+        assert_eq!(versions(&mixed, true), [req::VERPROTO]);
+        assert_eq!(versions(&in_112, false), [req::VERDTD, req::VERPROTO]);
+        let sent_112 = SENT
+            .replace("SYNCML1.2", "SYNCML1.1")
+            .replace("<VerDTD>1.2", "<VerDTD>1.1");
+        let root = syncml::xml::read(sent_112.as_bytes(), &syncml::Limits::default())
+            .unwrap()
+            .root;
+        let (message, _) = Message::from_element(&root);
+        assert!(is_dm_112(&Sent {
+            root,
+            message,
+            exchange: 0
+        }));
+        assert!(!is_dm_112(&sent()));
     }
 
     #[test]

@@ -283,10 +283,17 @@ fn lint_case(
                 }
             }
         }
-        for text in s.send.iter().chain(s.raw.iter()) {
-            if let Err(e) = crate::placeholders::check_names(text) {
-                p(format!("step {n}: {e}"));
-            }
+        let names_ok = s
+            .send
+            .iter()
+            .map(|t| crate::placeholders::check_names(t))
+            .chain(
+                s.raw
+                    .iter()
+                    .map(|t| crate::placeholders::check_raw_names(t)),
+            );
+        for e in names_ok.filter_map(Result::err) {
+            p(format!("step {n}: {e}"));
         }
         if let Some(ch) = &s.chal
             && !["basic", "md5"].contains(&ch.as_str())
