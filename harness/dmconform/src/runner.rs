@@ -236,6 +236,10 @@ fn drive(
             return false;
         }
     };
+    session.hmac_nonces = profile
+        .credentials
+        .as_ref()
+        .is_some_and(|c| c.scheme == "hmac");
     let first = session
         .first
         .clone()
@@ -300,11 +304,13 @@ fn drive(
             break;
         }
     }
+    // The named checks see every client message, those answering the cleanup too.
+    close(&mut session, &bindings, opts, &mut facts, run);
     for check in &case.checks {
         judged = true;
         if let Some(f) = named::run(
             check,
-            &first,
+            &session.turns,
             after_challenge.as_ref(),
             profile,
             case.requirements.first(),
@@ -312,7 +318,6 @@ fn drive(
             run.findings.push(f);
         }
     }
-    close(&mut session, &bindings, opts, &mut facts, run);
     run.transcript.splice(0..0, session.transcript);
     judged
 }

@@ -43,6 +43,24 @@ pub struct Received {
     pub exchange: usize,
 }
 
+/// One client message of the case, with the Status the harness gave its SyncHdr.
+#[derive(Clone, Debug)]
+pub struct Turn {
+    pub received: Received,
+    /// Which session of the case it belongs to, from 1.
+    pub session: usize,
+    /// The harness's answer to its SyncHdr, once sent.
+    pub answer: Option<HdrAnswer>,
+}
+
+/// The Status the harness gave a client's SyncHdr.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HdrAnswer {
+    pub code: u16,
+    /// The NextNonce of its Chal, as sent (Base64).
+    pub next_nonce: Option<String>,
+}
+
 /// A server message the harness sent.
 #[derive(Clone, Debug)]
 pub struct Sent {
@@ -86,6 +104,13 @@ pub struct Session<'t> {
     pub first: Option<Received>,
     /// The client ended the session.
     pub ended: bool,
+    /// Every client message of the case, sessions one after the other.
+    pub turns: Vec<Turn>,
+    /// Sessions opened so far.
+    sessions: usize,
+    /// The client authenticates with HMAC: unless a step says otherwise, each of its
+    /// SyncHdrs is answered 200 with a Chal carrying a new NextNonce (DM Security 5.1.4).
+    pub hmac_nonces: bool,
 }
 
 impl<'t> Session<'t> {
@@ -105,6 +130,9 @@ impl<'t> Session<'t> {
             last_client: None,
             first: None,
             ended: false,
+            turns: Vec::new(),
+            sessions: 0,
+            hmac_nonces: false,
         };
         match s.start(label) {
             Ok(r) => {
@@ -124,6 +152,7 @@ impl<'t> Session<'t> {
 
     /// Has the client open a session and reads its package 1.
     fn start(&mut self, label: &str) -> Result<Received, SessionError> {
+        self.sessions += 1;
         let wire = self
             .target
             .open_session(self.encoding)
@@ -197,6 +226,7 @@ impl<'t> Session<'t> {
         body: Vec<u8>,
     ) -> Result<(Sent, Option<Received>), SessionError> {
         let (message, _) = syncml::Message::from_element(&root);
+        self.note_answer(&message);
         let hex = (self.encoding == Encoding::Wbxml).then(|| codec::hex(&body));
         let text = codec::render_tree(&root);
         let exchange = self.record(
@@ -226,6 +256,39 @@ impl<'t> Session<'t> {
         }
     }
 
+    /// Keeps the Status a server message gives the client's last SyncHdr.
+    fn note_answer(&mut self, message: &syncml::Message) {
+        let Some(turn) = self.turns.last_mut() else {
+            return;
+        };
+        let msg_id = turn.received.decoded.message.msg_id().map(str::trim);
+        let status = message.commands().find(|c| {
+            c.kind == CommandKind::Status
+                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+                && c.msg_ref.as_deref().map(str::trim) == msg_id
+        });
+        if let Some(st) = status
+            && turn.answer.is_none()
+        {
+            let next_nonce = st
+                .chal
+                .as_ref()
+                .and_then(|c| c.meta.as_ref())
+                .and_then(|m| m.next_nonce.as_ref())
+                .map(|n| match n {
+                    MetaValue::Text(t) => t.trim().to_string(),
+                    MetaValue::Bytes(b) => {
+                        use base64::Engine;
+                        base64::engine::general_purpose::STANDARD.encode(b)
+                    }
+                });
+            turn.answer = Some(HdrAnswer {
+                code: st.code().unwrap_or(0),
+                next_nonce,
+            });
+        }
+    }
+
     /// Decodes a client message once and records it: as XML when it decodes
     /// (with the hex too for WBXML), as the error and the hex when it does not.
     fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
@@ -235,13 +298,19 @@ impl<'t> Session<'t> {
                 let text = codec::render_tree(&decoded.root);
                 let exchange =
                     self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
-                Ok(Received {
+                let received = Received {
                     decoded,
                     content_type: wire.content_type,
                     headers: wire.headers,
                     body: wire.body,
                     exchange,
-                })
+                };
+                self.turns.push(Turn {
+                    received: received.clone(),
+                    session: self.sessions,
+                    answer: None,
+                });
+                Ok(received)
             }
             Err(message) => {
                 let text = format!("({message})");
@@ -305,9 +374,16 @@ impl<'t> Session<'t> {
         if let Some(client) = client {
             let msg_ref = client.msg_id().unwrap_or("1").to_string();
             let had_cred = hdr.is_some_and(|h| h.cred.is_some());
-            let code = out.hdr_status.unwrap_or(if had_cred { 212 } else { 200 });
+            let hmac = self.hmac_nonces && out.hdr_status.is_none() && out.chal.is_none();
+            let code = out
+                .hdr_status
+                .unwrap_or(if had_cred && !hmac { 212 } else { 200 });
             let mut st = Command::status(take_id(), msg_ref.clone(), "0", "SyncHdr", code);
-            st.chal = out.chal.as_deref().map(challenge);
+            st.chal = if hmac {
+                Some(mac_challenge(self.next_msg_id))
+            } else {
+                out.chal.as_deref().map(challenge)
+            };
             body.push(st.to_element());
             for c in client.commands() {
                 if matches!(c.kind, CommandKind::Status | CommandKind::Results) || c.no_resp {
@@ -339,6 +415,19 @@ fn challenge(scheme: &str) -> Chal {
     if scheme == "md5" {
         meta.next_nonce = Some(MetaValue::Text(SERVER_NONCE_B64.into()));
     }
+    Chal { meta: Some(meta) }
+}
+
+/// The NextNonce (Base64) the harness gives with server message `msg_id` under HMAC.
+pub fn mac_nonce(msg_id: u32) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("dmconform-mac-{msg_id}"))
+}
+
+/// A `syncml:auth-MAC` Chal with the NextNonce of server message `msg_id`.
+fn mac_challenge(msg_id: u32) -> Chal {
+    let mut meta = Meta::format("b64").with_type("syncml:auth-MAC");
+    meta.next_nonce = Some(MetaValue::Text(mac_nonce(msg_id)));
     Chal { meta: Some(meta) }
 }
 

@@ -109,6 +109,10 @@ faults! {
         "hashes the server's NextNonce as its Base64 text; Windows: the nonce is Base64 on the wire but binary when hashed";
     ServerCredUnchecked = "server-cred-unchecked",
         "answers 212 to any server credentials; the client authenticates the server's MD5 credentials (401 when wrong)";
+    CredOnlyFirstMessage = "cred-only-first-message",
+        "sends Cred only with package 1, not in the next message after a 200; DM Protocol: credentials answered 200 MUST be sent again in the next request";
+    HmacOnlyFirstMessage = "hmac-only-first-message",
+        "sends the x-syncml-hmac header with package 1 only; DM Security: once HMAC is in use it MUST be used in every message until the session ends";
     NoGenericAlert = "no-generic-alert",
         "answers an asynchronous Exec 202 but never reports its result; Windows sends Generic Alert 1226 when a CSP finishes an asynchronous action";
     MaxMsgSizeIgnored = "maxmsgsize-ignored",

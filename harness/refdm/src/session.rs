@@ -58,6 +58,10 @@ struct Session {
     server_max_msg_size: Option<usize>,
     /// The server's package is not complete: the client must not send Final.
     server_package_open: bool,
+    /// The next message carries package 1 (at the start, or again after a challenge).
+    package1_next: bool,
+    /// The last message packed carried package 1.
+    package1_sent: bool,
 }
 
 /// The reference DM client.
@@ -119,7 +123,9 @@ impl Client {
     /// The `x-syncml-hmac` header value for a message body the transport is about to send,
     /// when the client authenticates with HMAC.
     pub fn hmac_header(&self, body: &[u8]) -> Option<String> {
-        (self.scheme == AuthScheme::Hmac).then(|| {
+        let package1 = self.session.as_ref().is_none_or(|s| s.package1_sent);
+        let dropped = self.faults.has(Fault::HmacOnlyFirstMessage) && !package1;
+        (self.scheme == AuthScheme::Hmac && !dropped).then(|| {
             let mac = auth::hmac_mac(
                 &self.config.user,
                 &self.config.password,
@@ -147,6 +153,8 @@ impl Client {
             challenges: 0,
             server_max_msg_size: None,
             server_package_open: false,
+            package1_next: true,
+            package1_sent: false,
         });
         let session = self.session.as_mut().expect("just opened");
         session.outbox.replace_all(session.package1.iter().cloned());
@@ -253,6 +261,7 @@ impl Client {
             return None;
         }
         session.send_cred = true;
+        session.package1_next = true;
         session.outbox.replace_all(session.package1.iter().cloned());
         let status = status_cmd(server_msg_id, "0", "SyncHdr", 200);
         Some(self.pack(Some(status), false))
@@ -391,7 +400,10 @@ impl Client {
             &self.config.server_uri,
             &self.config.device_id,
         );
-        if session.send_cred && cred.is_some() {
+        let package1 = std::mem::take(&mut session.package1_next);
+        session.package1_sent = package1;
+        let cred_dropped = faults.has(Fault::CredOnlyFirstMessage) && !package1;
+        if session.send_cred && cred.is_some() && !cred_dropped {
             hdr.cred = cred;
             if self.scheme == AuthScheme::Md5
                 && let Some(src) = hdr.source.as_mut()

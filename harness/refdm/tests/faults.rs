@@ -144,7 +144,29 @@ fn auth_session(scheme: AuthScheme, faults: &Faults) -> Transcript {
     meta.next_nonce = Some(MetaValue::Text("Tm9uY2Uy".into()));
     s.chal = Some(Chal { meta: Some(meta) });
     t.push(r.deliver(&m));
+    // Credentials answered 200: the next message carries them again.
+    let ok = r.message(vec![BodyNode::Command(get("2", "./DevInfo/Lang"))], true);
+    t.push(r.deliver(&ok));
+    t.push(Some(r.send(vec![get("3", "./DevInfo/Lang")])));
     t
+}
+
+/// The `x-syncml-hmac` header of each client message of an HMAC session.
+fn hmac_headers(faults: &Faults) -> Vec<Option<String>> {
+    let config = ClientConfig {
+        auth_scheme: AuthScheme::Hmac,
+        client_nonce: b"Nonce".to_vec(),
+        ..ClientConfig::default()
+    };
+    let mut r = Run::with(config, faults.clone());
+    let header = |r: &Run, m: &Message| {
+        r.client
+            .hmac_header(&syncml::xml::write(&m.to_element(), &Default::default()))
+    };
+    let mut headers = vec![header(&r, &r.pkg1.clone())];
+    let reply = r.send(vec![get("2", "./DevInfo/Lang")]);
+    headers.push(header(&r, &reply));
+    headers
 }
 
 fn server_auth_session(faults: &Faults) -> Transcript {
@@ -187,14 +209,11 @@ fn all_sessions(faults: &Faults) -> Vec<Transcript> {
 
 #[test]
 fn every_fault_changes_some_transcript() {
-    let plain = all_sessions(&Faults::none());
-    assert_eq!(
-        plain,
-        all_sessions(&Faults::none()),
-        "the client is deterministic"
-    );
+    let run = |f: &Faults| (all_sessions(f), hmac_headers(f));
+    let plain = run(&Faults::none());
+    assert_eq!(plain, run(&Faults::none()), "the client is deterministic");
     for f in Fault::ALL {
-        let bent = all_sessions(&Faults::from(*f));
+        let bent = run(&Faults::from(*f));
         assert!(bent != plain, "{} changes nothing", f.name());
     }
 }

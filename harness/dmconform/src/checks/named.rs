@@ -2,61 +2,51 @@
 //! the content of package 1 and the client's credentials.
 
 use crate::profile::TargetProfile;
-use crate::session::{Received, SERVER_NONCE_B64};
+use crate::session::{Received, SERVER_NONCE_B64, Turn};
 use crate::verdict::{Finding, Severity};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use md5::{Digest, Md5};
 use syncml::{CommandKind, Message};
 
-/// Runs one named check. `first` is package 1; `after_challenge` is the client's
-/// message that followed a challenge, when the case sent one.
+/// Runs one named check. `turns` are the client's messages, package 1 first;
+/// `after_challenge` is the client's message that followed a challenge, when the
+/// case sent one.
 pub fn run(
     name: &str,
-    first: &Received,
+    turns: &[Turn],
     after_challenge: Option<&Received>,
     profile: &TargetProfile,
     requirement: Option<&String>,
 ) -> Option<Finding> {
+    let first = &turns.first()?.received;
     let m = &first.decoded.message;
+    let on_first = |p: Problem| p.map(|p| (p, Some(first.exchange)));
     let problem = match name {
-        "pkg1.alert-initiated" => alert_initiated(m),
-        "pkg1.devinfo" => devinfo(m),
-        "pkg1.login-status" => login_status(m),
-        "pkg1.sessionid-format" => sessionid_format(m),
-        "hmac.client" => hmac_client(first, profile),
-        "pkg1.source-devid" => source_devid(m),
-        "cred.basic" => check_cred(m, profile, Scheme::Basic, None),
-        // The first session uses the profile's nonce; later ones the nonce the
-        // harness handed out in its last challenge. Either is right.
-        "cred.md5" => {
-            let nonce = profile
-                .credentials
-                .as_ref()
-                .and_then(|c| c.client_nonce.clone())
-                .unwrap_or_default();
-            check_cred(m, profile, Scheme::Md5, Some(&nonce)).and(check_cred(
-                m,
-                profile,
-                Scheme::Md5,
-                Some(SERVER_NONCE_B64),
-            ))
+        "pkg1.alert-initiated" => on_first(alert_initiated(m)),
+        "pkg1.devinfo" => on_first(devinfo(m)),
+        "pkg1.login-status" => on_first(login_status(m)),
+        "pkg1.sessionid-format" => on_first(sessionid_format(m)),
+        "hmac.client" => hmac_every_message(turns, profile),
+        "pkg1.source-devid" => on_first(source_devid(m)),
+        "cred.basic" => creds_every_message(turns, profile, Scheme::Basic),
+        "cred.md5" => creds_every_message(turns, profile, Scheme::Md5),
+        "cred.after-challenge" => {
+            let p = match after_challenge {
+                None => Some(("a client message after the challenge".into(), "none".into())),
+                Some(r) => after_chal(&r.decoded.message, profile),
+            };
+            p.map(|p| (p, after_challenge.map(|r| r.exchange)))
         }
-        "cred.after-challenge" => match after_challenge {
-            None => Some(("a client message after the challenge".into(), "none".into())),
-            Some(r) => after_chal(&r.decoded.message, profile),
-        },
         other => Some((
-            format!("a known check, not {other:?}"),
-            "unknown check".into(),
+            (
+                format!("a known check, not {other:?}"),
+                "unknown check".into(),
+            ),
+            None,
         )),
     };
-    let exchange = if name == "cred.after-challenge" {
-        after_challenge.map(|r| r.exchange)
-    } else {
-        Some(first.exchange)
-    };
-    problem.map(|(expected, actual)| Finding {
+    problem.map(|((expected, actual), exchange)| Finding {
         severity: Severity::Fail,
         requirement: requirement.cloned(),
         check: format!("check {name}"),
@@ -64,6 +54,104 @@ pub fn run(
         actual,
         exchange,
     })
+}
+
+/// A problem and the exchange of the client message it was found in.
+type Located = Option<((String, String), Option<usize>)>;
+
+/// The nonces a first MD5 digest or MAC may use: the profile's, or the one the
+/// harness hands out in its challenges (a later session's first message).
+fn first_nonces(profile: &TargetProfile) -> Vec<String> {
+    let profile_nonce = profile
+        .credentials
+        .as_ref()
+        .and_then(|c| c.client_nonce.clone())
+        .unwrap_or_default();
+    vec![profile_nonce, SERVER_NONCE_B64.to_string()]
+}
+
+/// Package 1 carries the right credentials of `scheme`; and every client message
+/// that follows, in the same session, one whose credentials were answered 200
+/// carries them again (DM Protocol 9.1, Windows "Device management session"): the
+/// MD5 digest over the NextNonce of that answer when it gave one, else the same.
+fn creds_every_message(turns: &[Turn], profile: &TargetProfile, scheme: Scheme) -> Located {
+    let first = &turns.first()?.received;
+    let pkg1 = &first.decoded.message;
+    let pkg1_problem = match scheme {
+        Scheme::Basic => check_cred(pkg1, profile, scheme, None),
+        Scheme::Md5 => first_nonces(profile)
+            .iter()
+            .map(|n| check_cred(pkg1, profile, scheme, Some(n)))
+            .reduce(Option::and)
+            .flatten(),
+    };
+    if let Some(p) = pkg1_problem {
+        return Some((p, Some(first.exchange)));
+    }
+    for pair in turns.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        let Some(cred) = hdr_cred(&before.received.decoded.message) else {
+            continue;
+        };
+        if before.session != after.session || before.answer.as_ref().map(|a| a.code) != Some(200) {
+            continue;
+        }
+        let next = &after.received.decoded.message;
+        let new_nonce = before.answer.as_ref().and_then(|a| a.next_nonce.as_deref());
+        let problem = match (scheme, new_nonce) {
+            (Scheme::Md5, Some(nonce)) => check_cred(next, profile, scheme, Some(nonce)),
+            (Scheme::Md5, None) => same_cred(cred, next),
+            (Scheme::Basic, _) => check_cred(next, profile, scheme, None),
+        };
+        if let Some((expected, actual)) = problem {
+            return Some((
+                (
+                    format!("after a 200 for credentials, in the next message: {expected}"),
+                    actual,
+                ),
+                Some(after.received.exchange),
+            ));
+        }
+    }
+    None
+}
+
+fn hdr_cred(m: &Message) -> Option<&syncml::Cred> {
+    m.hdr.as_ref().and_then(|h| h.cred.as_ref())
+}
+
+/// The next message repeats the credentials of the one before.
+fn same_cred(before: &syncml::Cred, next: &Message) -> Problem {
+    let text = |c: &syncml::Cred| c.data.as_ref().map(|d| d.as_text().trim().to_string());
+    match hdr_cred(next) {
+        None => Some(("Cred in the SyncHdr".into(), "no Cred".into())),
+        Some(c) if text(c) == text(before) => None,
+        Some(_) => Some((
+            "the same credentials (no new nonce was given)".into(),
+            "different ones".into(),
+        )),
+    }
+}
+
+/// Server MsgIDs whose HMAC nonce a case's first message may use: the client keeps
+/// the last nonce of an earlier case, which the harness gave in one of them.
+const EARLIER_MAC_NONCES: u32 = 256;
+
+/// Every client message carries a right `x-syncml-hmac` header and no Cred
+/// (DM Security 5.1.4); the MAC uses the latest NextNonce the harness gave, a
+/// new one in every answer.
+fn hmac_every_message(turns: &[Turn], profile: &TargetProfile) -> Located {
+    let mut nonces = first_nonces(profile);
+    nonces.extend((1..=EARLIER_MAC_NONCES).map(crate::session::mac_nonce));
+    for t in turns {
+        if let Some(p) = hmac_client(&t.received, profile, &nonces) {
+            return Some((p, Some(t.received.exchange)));
+        }
+        if let Some(n) = t.answer.as_ref().and_then(|a| a.next_nonce.clone()) {
+            nonces = vec![n];
+        }
+    }
+    None
 }
 
 type Problem = Option<(String, String)>;
@@ -223,16 +311,15 @@ fn hmac_fields(value: &str) -> Vec<(String, String)> {
 }
 
 /// Under HMAC the client puts its MAC in the `x-syncml-hmac` header, never in
-/// Cred; the MAC is over the exact body sent, with the profile's or the
-/// harness's latest nonce.
-fn hmac_client(first: &Received, profile: &TargetProfile) -> Problem {
+/// Cred; the MAC is over the exact body sent, with one of `nonces` (Base64).
+fn hmac_client(message: &Received, profile: &TargetProfile, nonces: &[String]) -> Problem {
     let Some(creds) = &profile.credentials else {
         return Some((
             "credentials in the target profile".into(),
             "none configured".into(),
         ));
     };
-    if first
+    if message
         .decoded
         .message
         .hdr
@@ -241,7 +328,7 @@ fn hmac_client(first: &Received, profile: &TargetProfile) -> Problem {
     {
         return Some(("no Cred in the SyncHdr under HMAC".into(), "a Cred".into()));
     }
-    let Some(value) = first
+    let Some(value) = message
         .headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("x-syncml-hmac"))
@@ -263,12 +350,8 @@ fn hmac_client(first: &Received, profile: &TargetProfile) -> Problem {
             format!("{:?}", field("username")),
         ));
     }
-    let nonces = [
-        creds.client_nonce.clone().unwrap_or_default(),
-        SERVER_NONCE_B64.to_string(),
-    ];
     let mac = field("mac").unwrap_or("");
-    let raw = &first.body;
+    let raw = &message.body;
     let matches = nonces.iter().any(|n| {
         let nonce = B64.decode(n).unwrap_or_default();
         hmac_mac(&creds.user, &creds.password, &nonce, raw) == mac
@@ -416,8 +499,8 @@ mod tests {
         p
     }
 
-    fn with_header(body: &[u8], header: Option<String>) -> Received {
-        Received {
+    fn with_header(body: &[u8], header: Option<String>) -> Vec<Turn> {
+        let received = Received {
             decoded: crate::codec::decode(body, &crate::codec::reply_limits()).unwrap(),
             content_type: crate::target::CONTENT_TYPE_XML.into(),
             headers: header
@@ -426,7 +509,12 @@ mod tests {
                 .collect(),
             body: body.to_vec(),
             exchange: 0,
-        }
+        };
+        vec![Turn {
+            received,
+            session: 1,
+            answer: None,
+        }]
     }
 
     #[test]
@@ -457,5 +545,56 @@ mod tests {
             .is_some()
         );
         assert!(run("hmac.client", &with_header(body, None), None, &p, None).is_some());
+    }
+
+    #[test]
+    fn hmac_check_wants_the_latest_nonce_in_every_message() {
+        let body = b"<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD></SyncHdr><SyncBody/></SyncML>";
+        let p = hmac_profile();
+        let header = |nonce: &[u8]| {
+            let mac = hmac_mac("Bruce2", "OhBehave", nonce, body);
+            Some(format!("username=\"Bruce2\", mac={mac}"))
+        };
+        let two = |second_nonce: &[u8]| {
+            let mut turns = with_header(body, header(b"Nonce"));
+            turns[0].answer = Some(crate::session::HdrAnswer {
+                code: 200,
+                next_nonce: Some(B64.encode("fresh")),
+            });
+            let mut next = with_header(body, header(second_nonce)).remove(0);
+            next.received.exchange = 2;
+            turns.push(next);
+            turns
+        };
+        assert_eq!(run("hmac.client", &two(b"fresh"), None, &p, None), None);
+        let stale = run("hmac.client", &two(b"Nonce"), None, &p, None).unwrap();
+        assert_eq!(stale.exchange, Some(2));
+    }
+
+    #[test]
+    fn credentials_answered_200_come_again() {
+        let p = TargetProfile::reference();
+        let creds = p.credentials.as_ref().unwrap();
+        let cred = format!(
+            "<Cred><Meta><Format xmlns='syncml:metinf'>b64</Format><Type xmlns='syncml:metinf'>syncml:auth-basic</Type></Meta><Data>{}</Data></Cred>",
+            basic_credential(&creds.user, &creds.password)
+        );
+        let message = |cred: &str| {
+            format!(
+                "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD>{cred}</SyncHdr><SyncBody/></SyncML>"
+            )
+        };
+        let turns = |code: u16, second: &str| {
+            let mut t = with_header(message(&cred).as_bytes(), None);
+            t[0].answer = Some(crate::session::HdrAnswer {
+                code,
+                next_nonce: None,
+            });
+            t.extend(with_header(message(second).as_bytes(), None));
+            t
+        };
+        assert_eq!(run("cred.basic", &turns(200, &cred), None, &p, None), None);
+        assert!(run("cred.basic", &turns(200, ""), None, &p, None).is_some());
+        assert_eq!(run("cred.basic", &turns(212, ""), None, &p, None), None);
     }
 }
