@@ -28,7 +28,8 @@
 //!   Results, inside an Atomic gets 400 and fails the Atomic.
 //! - Replace of an interior node: 405. Exec of a node that is not executable: 405.
 //! - Exec of [`paths::EXEC_ASYNC`] answers 202; its result (the Exec's Data) follows as a
-//!   Generic Alert (1226) in package 1 of the next session, with the node as Source.
+//!   Generic Alert (1226) in package 1 of the next session, with the node as Source and no
+//!   Correlator (MS-MDM does not support Correlator).
 //! - `<MoreData/>` anywhere but on the single item of an Add or Replace at body level: 412.
 //!   An object larger than [`ClientConfig::max_obj_size`]: 413. An Add beyond
 //!   [`ClientConfig::max_nodes`]: 420.
