@@ -13,6 +13,7 @@ pub mod checks;
 pub mod cli;
 pub mod cmd;
 pub mod codec;
+pub mod exec;
 pub mod generate;
 pub mod harness;
 pub mod placeholders;
