@@ -282,3 +282,57 @@ fn bad_exec_strings_are_refused_up_front() {
     let err = missing.open_session(Encoding::Xml).unwrap_err();
     assert!(err.to_string().contains("cannot start"), "{err}");
 }
+
+/// Whether `python3` runs here.
+fn python3() -> bool {
+    std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_python_example_passes_its_xml_cases_and_reports_wbxml_unsupported() {
+    if !python3() {
+        eprintln!("python3 is not installed: the Python example is not run");
+        return;
+    }
+    let script = format!(
+        "{}/../examples/exec/tinyclient.py",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let report = run(
+        &format!("exec:python3 {script}"),
+        Some("commands.*-leaf"),
+        &Encoding::BOTH,
+    );
+    let verdict = |id: &str, encoding: Encoding| {
+        report
+            .runs
+            .iter()
+            .find(|r| r.id == id && r.encoding == encoding)
+            .map(|r| r.verdict)
+    };
+    for id in [
+        "commands.add-leaf",
+        "commands.add-existing-leaf",
+        "commands.delete-leaf",
+    ] {
+        assert_eq!(verdict(id, Encoding::Xml), Some(Verdict::Pass), "{id}");
+        let wbxml = report
+            .runs
+            .iter()
+            .find(|r| r.id == id && r.encoding == Encoding::Wbxml)
+            .expect("the case runs in WBXML");
+        assert_eq!(wbxml.verdict, Verdict::Unsupported, "{id}");
+        assert!(
+            wbxml
+                .findings
+                .iter()
+                .any(|f| f.actual.contains("speaks XML only")),
+            "{id}: {:?}",
+            wbxml.findings
+        );
+    }
+    assert!(report.runs.iter().all(|r| r.verdict != Verdict::Error));
+}
