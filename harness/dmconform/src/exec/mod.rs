@@ -53,18 +53,22 @@ pub struct ExecTarget {
     options: ExecOptions,
     process: Option<Process>,
     stderr: Arc<Mutex<StderrTail>>,
+    /// Values from the environment that must not reach a transcript.
+    secrets: Vec<String>,
 }
 
 impl ExecTarget {
     /// A target that runs `argv` with the extra environment `env` when first needed.
     pub fn new(argv: Vec<String>, env: Vec<(String, String)>, options: ExecOptions) -> ExecTarget {
         let stderr = Arc::new(Mutex::new(StderrTail::new(options.stderr_bytes)));
+        let secrets = secrets_of(&env);
         ExecTarget {
             argv,
             env,
             options,
             process: None,
             stderr,
+            secrets,
         }
     }
 
@@ -123,7 +127,7 @@ impl ExecTarget {
         let Some(process) = self.process.take() else {
             return error;
         };
-        let tail = process.stderr_tail(STDERR_IN_ERROR);
+        let tail = self.redact(process.stderr_tail(STDERR_IN_ERROR));
         drop(process);
         let with_tail = |m: String| {
             if tail.trim().is_empty() {
@@ -138,6 +142,14 @@ impl ExecTarget {
             TargetError::Unsupported(m) => TargetError::Unsupported(m),
             TargetError::Other(m) => TargetError::Other(with_tail(m)),
         }
+    }
+
+    /// Text from the wrapper with the secrets it was given blotted out.
+    fn redact(&self, mut text: String) -> String {
+        for secret in &self.secrets {
+            text = text.replace(secret.as_str(), "[redacted]");
+        }
+        text
     }
 
     /// The answer to `OPEN` or `MSG`, as the [`Target`] methods return it.
@@ -199,7 +211,12 @@ impl Target for ExecTarget {
     }
 
     fn take_log(&mut self) -> Option<String> {
-        self.stderr.lock().unwrap_or_else(|p| p.into_inner()).take()
+        let log = self
+            .stderr
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()?;
+        Some(self.redact(log))
     }
 }
 
@@ -209,6 +226,29 @@ impl Drop for ExecTarget {
             process.finish(&Frame::Close, CLOSE_GRACE);
         }
     }
+}
+
+/// The password of the environment and its Basic form (`B64(user:password)`),
+/// longest first so a longer secret is blotted out before a part of it.
+fn secrets_of(env: &[(String, String)]) -> Vec<String> {
+    use base64::Engine;
+    let get = |name: &str| {
+        env.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    let password = get(exec_wire::env::PASSWORD);
+    if password.is_empty() {
+        return Vec::new();
+    }
+    let user = get(exec_wire::env::USER);
+    let mut secrets = vec![
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")),
+        password.to_string(),
+    ];
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets
 }
 
 /// The environment a wrapper gets: what the target profile sets the client up with.
