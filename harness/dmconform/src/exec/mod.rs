@@ -127,8 +127,8 @@ impl ExecTarget {
         let Some(process) = self.process.take() else {
             return error;
         };
-        let tail = self.redact(process.stderr_tail(STDERR_IN_ERROR));
         drop(process);
+        let tail = self.redact(process::settled_tail(&self.stderr, STDERR_IN_ERROR));
         let with_tail = |m: String| {
             if tail.trim().is_empty() {
                 m

@@ -69,6 +69,20 @@ impl StderrTail {
     }
 }
 
+/// The last `most` bytes of standard error, once the process closed it (it
+/// was killed or ended) or after a short wait.
+pub fn settled_tail(stderr: &Mutex<StderrTail>, most: usize) -> String {
+    let until = Instant::now() + EXIT_GRACE;
+    loop {
+        let tail = stderr.lock().unwrap_or_else(|p| p.into_inner());
+        if tail.closed || Instant::now() >= until {
+            return tail.render(most);
+        }
+        drop(tail);
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// The process's standard output as a buffered stream whose reads fail with
 /// `TimedOut` past the deadlines of the answer being read.
 pub struct ChannelReader {
@@ -170,7 +184,6 @@ pub struct Process {
     child: Child,
     to_stdin: Option<SyncSender<Vec<u8>>>,
     pub frames: FrameReader<ChannelReader>,
-    stderr: Arc<Mutex<StderrTail>>,
 }
 
 impl Process {
@@ -202,12 +215,11 @@ impl Process {
             };
         let to_stdin = spawn_writer(stdin);
         let chunks = spawn_reader(stdout);
-        spawn_stderr_reader(err, Arc::clone(&stderr));
+        spawn_stderr_reader(err, stderr);
         Ok(Process {
             child,
             to_stdin: Some(to_stdin),
             frames: FrameReader::new(ChannelReader::new(chunks), max_body),
-            stderr,
         })
     }
 
@@ -251,19 +263,6 @@ impl Process {
                 }
                 Err(e) => return format!("the process cannot be waited for: {e}"),
             }
-        }
-    }
-
-    /// The last bytes of standard error, once the process closed it or after a short wait.
-    pub fn stderr_tail(&self, most: usize) -> String {
-        let until = Instant::now() + EXIT_GRACE;
-        loop {
-            let tail = self.stderr.lock().unwrap_or_else(|p| p.into_inner());
-            if tail.closed || Instant::now() >= until {
-                return tail.render(most);
-            }
-            drop(tail);
-            thread::sleep(Duration::from_millis(10));
         }
     }
 
