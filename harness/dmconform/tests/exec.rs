@@ -10,7 +10,8 @@ use dmconform::{Encoding, Suite, Target, TargetProfile, Verdict, targets};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The `refdm-exec` binary of this build, built first when missing.
+/// The `refdm-exec` binary of this build, brought up to date first (a no-op
+/// under `cargo test --workspace`, which builds it; `-p dmconform` alone does not).
 fn refdm_exec() -> PathBuf {
     let exe = std::env::current_exe().expect("the test knows its path");
     let dir = exe
@@ -18,14 +19,15 @@ fn refdm_exec() -> PathBuf {
         .and_then(Path::parent)
         .expect("tests run from target/<profile>/deps");
     let path = dir.join(format!("refdm-exec{}", std::env::consts::EXE_SUFFIX));
-    if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "-p", "refdm", "--bin", "refdm-exec"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building refdm-exec failed");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = std::process::Command::new(cargo);
+    build.args(["build", "--quiet", "-p", "refdm", "--bin", "refdm-exec"]);
+    if dir.ends_with("release") {
+        build.arg("--release");
     }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building refdm-exec failed");
+    assert!(path.exists(), "{} was built", path.display());
     path
 }
 
