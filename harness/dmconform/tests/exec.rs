@@ -36,15 +36,23 @@ fn wrapper(name: &str) -> String {
 }
 
 fn run(spec: &str, filter: Option<&str>, encodings: &[Encoding]) -> RunReport {
+    run_with(&TargetProfile::reference(), spec, filter, encodings)
+}
+
+fn run_with(
+    profile: &TargetProfile,
+    spec: &str,
+    filter: Option<&str>,
+    encodings: &[Encoding],
+) -> RunReport {
     let (suite, _) = Suite::embedded();
-    let profile = TargetProfile::reference();
     let opts = RunOptions {
         encodings: encodings.to_vec(),
         filter: filter.map(|f| glob::Pattern::new(f).expect("a valid glob")),
         ..RunOptions::default()
     };
-    let mut target = targets::open(spec, client_config(&profile)).expect("the target opens");
-    run_suite(&suite, target.as_mut(), &profile, &opts)
+    let mut target = targets::open(spec, client_config(profile)).expect("the target opens");
+    run_suite(&suite, target.as_mut(), profile, &opts)
 }
 
 fn verdicts(report: &RunReport) -> Vec<(String, Encoding, Verdict)> {
@@ -90,6 +98,40 @@ fn a_fault_argument_fails_the_cases_it_fails_on_the_builtin_reference() {
         exec.runs.iter().any(|r| r.verdict == Verdict::Fail),
         "the fault shows"
     );
+}
+
+#[test]
+fn the_hmac_header_and_md5_credentials_cross_the_wrapper() {
+    for scheme in ["hmac", "md5"] {
+        let mut profile = TargetProfile::reference();
+        let creds = profile.credentials.as_mut().expect("credentials");
+        creds.scheme = scheme.into();
+        creds.client_nonce = Some("Tm9uY2U=".into());
+        let exec = run_with(
+            &profile,
+            &format!("exec:{}", refdm_exec().display()),
+            Some("auth.*"),
+            &Encoding::BOTH,
+        );
+        let builtin = run_with(
+            &profile,
+            "builtin:reference",
+            Some("auth.*"),
+            &Encoding::BOTH,
+        );
+        assert_eq!(verdicts(&exec), verdicts(&builtin), "{scheme}");
+        let own_case = if scheme == "hmac" {
+            "auth.hmac-header"
+        } else {
+            "auth.md5-stale-nonce"
+        };
+        assert!(
+            exec.runs
+                .iter()
+                .any(|r| r.id == own_case && r.verdict == Verdict::Pass),
+            "{scheme}: {own_case} passes through the wrapper"
+        );
+    }
 }
 
 /// Runs three cases against a misbehaving wrapper with short deadlines; each
