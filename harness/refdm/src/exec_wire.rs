@@ -381,4 +381,24 @@ mod tests {
             Err(WireError::Truncated { .. })
         ));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_are_frames_or_errors_never_a_panic(
+            head in proptest::sample::select(vec!["", "MSG a/b 3\n", "HDR x: y\n", "HELLO v\n", "MSG a/b 99999999999999999999999\n"]),
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+        ) {
+            let mut bytes = head.as_bytes().to_vec();
+            bytes.extend(tail);
+            let mut r = FrameReader::new(bytes.as_slice(), 256);
+            for _ in 0..bytes.len() + 1 {
+                match r.read_frame() {
+                    Ok(Some(Frame::Msg { body, .. })) => proptest::prop_assert!(body.len() <= 256),
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            proptest::prop_assert!(r.offset() <= bytes.len() as u64);
+        }
+    }
 }
