@@ -29,9 +29,11 @@
 //!   Standard error is kept (the last `stderr` bytes) and added to each case's
 //!   transcript. Options: `exec?first-byte=2s&timeout=10s&max-message=4M&stderr=16K:COMMAND`.
 
+mod environment;
 mod options;
 mod process;
 
+pub use environment::environment;
 pub use options::{ExecOptions, parse};
 pub use process::StderrTail;
 
@@ -61,7 +63,7 @@ impl ExecTarget {
     /// A target that runs `argv` with the extra environment `env` when first needed.
     pub fn new(argv: Vec<String>, env: Vec<(String, String)>, options: ExecOptions) -> ExecTarget {
         let stderr = Arc::new(Mutex::new(StderrTail::new(options.stderr_bytes)));
-        let secrets = secrets_of(&env);
+        let secrets = environment::secrets_of(&env);
         ExecTarget {
             argv,
             env,
@@ -226,56 +228,4 @@ impl Drop for ExecTarget {
             process.finish(&Frame::Close, CLOSE_GRACE);
         }
     }
-}
-
-/// The password of the environment and its Basic form (`B64(user:password)`),
-/// longest first so a longer secret is blotted out before a part of it.
-fn secrets_of(env: &[(String, String)]) -> Vec<String> {
-    use base64::Engine;
-    let get = |name: &str| {
-        env.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default()
-    };
-    let password = get(exec_wire::env::PASSWORD);
-    if password.is_empty() {
-        return Vec::new();
-    }
-    let user = get(exec_wire::env::USER);
-    let mut secrets = vec![
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")),
-        password.to_string(),
-    ];
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets
-}
-
-/// The environment a wrapper gets: what the target profile sets the client up with.
-pub fn environment(config: &refdm::ClientConfig) -> Vec<(String, String)> {
-    use base64::Engine;
-    use exec_wire::env;
-    let auth = match config.auth_scheme {
-        refdm::AuthScheme::None => "none",
-        refdm::AuthScheme::Basic => "basic",
-        refdm::AuthScheme::Md5 => "md5",
-        refdm::AuthScheme::Hmac => "hmac",
-    };
-    [
-        (env::PROTOCOL, exec_wire::VERSION.to_string()),
-        (env::SERVER_URI, config.server_uri.clone()),
-        (env::AUTH, auth.to_string()),
-        (env::USER, config.user.clone()),
-        (env::PASSWORD, config.password.clone()),
-        (
-            env::CLIENT_NONCE,
-            base64::engine::general_purpose::STANDARD.encode(&config.client_nonce),
-        ),
-        (env::URI_MAX_DEPTH, config.uri_max_depth.to_string()),
-        (env::URI_MAX_TOT_LEN, config.uri_max_tot_len.to_string()),
-        (env::URI_MAX_SEG_LEN, config.uri_max_seg_len.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
 }
