@@ -115,6 +115,35 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// The bytes of a message with the Data of every `<Cred>` in its tree
+/// overwritten by `*`, wherever those bytes occur (a WBXML inline string or
+/// string table entry), so a hex dump shows no credential. Lengths and offsets
+/// are kept.
+pub fn redact_bytes(body: &[u8], root: &Element) -> Vec<u8> {
+    let mut secrets = Vec::new();
+    root.walk(&mut |_, e| {
+        if e.local_name() == "Cred" {
+            for d in e.elements().filter(|c| c.local_name() == "Data") {
+                let text = d.text_content();
+                let trimmed = text.trim();
+                if !trimmed.is_empty() {
+                    secrets.push(trimmed.as_bytes().to_vec());
+                }
+            }
+        }
+    });
+    let mut out = body.to_vec();
+    for secret in &secrets {
+        let mut from = 0;
+        while let Some(at) = memchr::memmem::find(&out[from..], secret) {
+            let start = from + at;
+            out[start..start + secret.len()].fill(b'*');
+            from = start + secret.len();
+        }
+    }
+    out
+}
+
 /// Replaces the Data of every `<Cred>` with `[redacted]`.
 pub fn redact(e: &mut Element) {
     if e.local_name() == "Cred" {
@@ -152,6 +181,18 @@ mod tests {
         let h = hex(&body);
         assert!(h.len() < HEX_LIMIT * 3, "{}", h.len());
         assert!(h.ends_with(&format!("{} more bytes not shown", HEX_LIMIT * 3)));
+    }
+
+    #[test]
+    fn credentials_are_blotted_out_of_wbxml_bytes() {
+        let root = Element::new("SyncML").with_child(Element::new("SyncHdr").with_child(
+            Element::new("Cred").with_child(Element::text("Data", "QnJ1Y2UyOk9oQmVoYXZl")),
+        ));
+        let body = encode(&root, Encoding::Wbxml).unwrap();
+        let redacted = redact_bytes(&body, &root);
+        assert_eq!(redacted.len(), body.len());
+        assert!(memchr::memmem::find(&redacted, b"QnJ1Y2UyOk9oQmVoYXZl").is_none());
+        assert!(memchr::memmem::find(&redacted, b"********************").is_some());
     }
 
     #[test]

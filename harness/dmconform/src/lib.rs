@@ -6,13 +6,15 @@
 //! ([`placeholders`], [`profile`]), encoded ([`codec`]), sent through the
 //! adapter ([`target`]), and the replies are checked ([`checks`]) into a
 //! verdict with its transcript ([`verdict`]), which the reports render
-//! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name.
+//! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name;
+//! [`exec`] runs a client behind a wrapper program (`exec:COMMAND`).
 
 pub mod builtin;
 pub mod checks;
 pub mod cli;
 pub mod cmd;
 pub mod codec;
+pub mod exec;
 pub mod generate;
 pub mod harness;
 pub mod placeholders;

@@ -7,8 +7,9 @@ use crate::placeholders::Bindings;
 use crate::profile::TargetProfile;
 use crate::session::{Outgoing, Received, Session, SessionError};
 use crate::spec::{Case, Role, Suite};
+use crate::target::TargetError;
 use crate::target::{Encoding, Target};
-use crate::verdict::{CaseRun, Finding, Severity, Verdict};
+use crate::verdict::{CaseRun, Direction, Exchange, Finding, Severity, Verdict};
 use std::time::Instant;
 use syncml::tree::Element;
 
@@ -169,7 +170,20 @@ pub fn run_case(
         return run;
     }
     let judged = drive(case, encoding, target, profile, opts, &mut run);
-    run.verdict = CaseRun::verdict_from(&run.findings, judged);
+    if let Some(log) = target.take_log() {
+        run.transcript.push(Exchange {
+            direction: Direction::FromTarget,
+            label: "standard error".into(),
+            content_type: "text/plain".into(),
+            text: log,
+            hex: None,
+        });
+    }
+    run.verdict = if run.findings.iter().any(|f| f.check == REFUSED_BY_TARGET) {
+        Verdict::Unsupported
+    } else {
+        CaseRun::verdict_from(&run.findings, judged)
+    };
     run.micros = start.elapsed().as_micros() as u64;
     run
 }
@@ -449,7 +463,21 @@ fn end_session(session: &mut Session<'_>, facts: &mut invariants::SessionFacts, 
     }
 }
 
+/// The check of a finding that records a target's own `unsupported` answer.
+const REFUSED_BY_TARGET: &str = "target: unsupported";
+
 fn error(run: &mut CaseRun, e: &SessionError) {
+    if let SessionError::Target(TargetError::Unsupported(reason)) = e {
+        run.findings.push(Finding {
+            severity: Severity::Info,
+            requirement: None,
+            check: REFUSED_BY_TARGET.into(),
+            expected: "the case's session".into(),
+            actual: format!("the target answered unsupported: {reason}"),
+            exchange: None,
+        });
+        return;
+    }
     let exchange = match e {
         SessionError::Undecodable { exchange, .. } => Some(*exchange),
         _ => None,

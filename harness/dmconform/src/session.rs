@@ -227,7 +227,8 @@ impl<'t> Session<'t> {
     ) -> Result<(Sent, Option<Received>), SessionError> {
         let (message, _) = syncml::Message::from_element(&root);
         self.note_answer(&message);
-        let hex = (self.encoding == Encoding::Wbxml).then(|| codec::hex(&body));
+        let hex = (self.encoding == Encoding::Wbxml)
+            .then(|| codec::hex(&codec::redact_bytes(&body, &root)));
         let text = codec::render_tree(&root);
         let exchange = self.record(
             Direction::ToTarget,
@@ -294,7 +295,8 @@ impl<'t> Session<'t> {
     fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
         match codec::decode(&wire.body, &codec::reply_limits()) {
             Ok(decoded) => {
-                let hex = (decoded.encoding == Encoding::Wbxml).then(|| codec::hex(&wire.body));
+                let hex = (decoded.encoding == Encoding::Wbxml)
+                    .then(|| codec::hex(&codec::redact_bytes(&wire.body, &decoded.root)));
                 let text = codec::render_tree(&decoded.root);
                 let exchange =
                     self.record(Direction::FromTarget, label, &wire.content_type, text, hex);

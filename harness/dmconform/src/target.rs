@@ -7,7 +7,7 @@
 //! the implementation are under test too.
 //!
 //! A vendor's Rust implementation plugs in with an `impl Target`; other
-//! transports (HTTP, subprocess) are implementations of the same trait.
+//! transports (HTTP, a subprocess: [`crate::exec`]) are implementations of the same trait.
 
 use std::fmt;
 
@@ -139,6 +139,12 @@ pub trait Target {
     /// Delivers a server message; the client's next message, or `None` when the
     /// client ends the session.
     fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError>;
+
+    /// What the target wrote beside the exchange since the last call (a
+    /// subprocess's standard error), for the transcript; `None` when nothing.
+    fn take_log(&mut self) -> Option<String> {
+        None
+    }
 }
 
 impl<T: Target + ?Sized> Target for Box<T> {
@@ -150,6 +156,9 @@ impl<T: Target + ?Sized> Target for Box<T> {
     }
     fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError> {
         (**self).deliver(message)
+    }
+    fn take_log(&mut self) -> Option<String> {
+        (**self).take_log()
     }
 }
 

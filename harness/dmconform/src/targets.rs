@@ -1,5 +1,5 @@
-//! Target strings (`builtin:reference`, `builtin:reference?fault=NAME,NAME`)
-//! and the targets they open.
+//! Target strings (`builtin:reference`, `builtin:reference?fault=NAME,NAME`,
+//! `exec:COMMAND`, `exec?OPTIONS:COMMAND`) and the targets they open.
 
 use crate::builtin::Reference;
 use crate::target::Target;
@@ -7,24 +7,28 @@ use refdm::{ClientConfig, Fault};
 
 /// Opens a target by its name, or says what is wrong with the name.
 pub fn open(spec: &str, config: ClientConfig) -> Result<Box<dyn Target>, String> {
+    if let Some(rest) = spec.strip_prefix("exec")
+        && (rest.starts_with(':') || rest.starts_with('?'))
+    {
+        let (options, argv) =
+            crate::exec::parse(rest).map_err(|e| format!("target {spec:?}: {e}"))?;
+        let env = crate::exec::environment(&config);
+        return Ok(Box::new(crate::exec::ExecTarget::new(argv, env, options)));
+    }
     let (kind, query) = spec.split_once('?').unwrap_or((spec, ""));
     match kind {
         "builtin:reference" => {
             let faults = parse_faults(query)?;
             Ok(Box::new(Reference::new(config, faults)))
         }
-        k if k.starts_with("http://")
-            || k.starts_with("https://")
-            || k.starts_with("listen:")
-            || k.starts_with("exec:") =>
-        {
+        k if k.starts_with("http://") || k.starts_with("https://") || k.starts_with("listen:") => {
             Err(format!(
                 "target {spec:?}: the {} transport is not part of this build; use builtin:reference, or plug an implementation of dmconform::Target into the library",
                 k.split(':').next().unwrap_or(k)
             ))
         }
         _ => Err(format!(
-            "unknown target {spec:?}: expected builtin:reference or builtin:reference?fault=NAME[,NAME…] (see `dmconform run --list-faults`)"
+            "unknown target {spec:?}: expected builtin:reference, builtin:reference?fault=NAME[,NAME…] or exec:COMMAND (see `dmconform run --list-faults`)"
         )),
     }
 }

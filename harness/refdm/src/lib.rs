@@ -11,7 +11,8 @@
 //! Atomic), `lob` (large
 //! objects arriving in chunks), `outbox` (packing replies under MaxMsgSize), [`session`] (the session and the [`Client`]), [`auth`]
 //! (credentials, challenges, HMAC), [`wire_size`] (message sizes, for MaxMsgSize),
-//! [`faults`] (the switches).
+//! [`faults`] (the switches), [`exec_wire`] (the framing of the exec protocol that
+//! `refdm-exec` and the harness's `exec:` targets speak).
 //!
 //! # Choices where the sources name no code
 //!
@@ -44,6 +45,7 @@ mod atomic;
 pub mod auth;
 mod commands;
 pub mod config;
+pub mod exec_wire;
 pub mod faults;
 mod lob;
 mod outbox;

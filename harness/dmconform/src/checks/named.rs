@@ -341,7 +341,8 @@ fn hmac_client(message: &Received, profile: &TargetProfile, nonces: &[String]) -
     if field("algorithm").is_some_and(|a| !a.eq_ignore_ascii_case("MD5")) {
         return Some((
             "algorithm MD5 (or none: MD5 is the default)".into(),
-            format!("{value:?}"),
+            // The header also holds the MAC: name only the algorithm.
+            format!("algorithm {:?}", field("algorithm").unwrap_or_default()),
         ));
     }
     if field("username") != Some(creds.user.as_str()) {

@@ -37,12 +37,15 @@ impl EncodingChoice {
   dmconform run --target 'builtin:reference?fault=nested-atomic-ok'   see a check fail
   dmconform run --format junit -o report.xml      for CI
   dmconform run --list-faults                     the reference's fault switches
+  dmconform run --target exec:target/debug/refdm-exec   a client behind a wrapper program
 
 Exit status: 0 when every verdict is as expected (pass, non-strict, informational,
 unsupported, or a failure the target profile lists as a deviation), 1 otherwise,
 2 on a usage or harness error.")]
 pub struct RunArgs {
-    /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…].
+    /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…],
+    /// or exec:COMMAND / exec?first-byte=10s&timeout=30s&max-message=4M&stderr=16K:COMMAND
+    /// (a wrapper program speaking the exec protocol; see the README).
     #[arg(long, default_value = "builtin:reference")]
     pub target: String,
     /// Only cases of this profile: windows or oma-dm-1.2 (default: every case).

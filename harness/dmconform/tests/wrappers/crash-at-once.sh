@@ -1,0 +1,3 @@
+# Exits before saying anything.
+echo "wrapper: cannot load libvendordm.so" >&2
+exit 3
