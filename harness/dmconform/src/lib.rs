@@ -11,6 +11,7 @@
 pub mod builtin;
 pub mod checks;
 pub mod cli;
+pub mod client_session;
 pub mod cmd;
 pub mod codec;
 pub mod generate;
@@ -19,6 +20,8 @@ pub mod placeholders;
 pub mod profile;
 pub mod report;
 pub mod runner;
+pub mod server_runner;
+pub mod server_target;
 pub mod session;
 pub mod snapshot;
 pub mod spec;
@@ -28,6 +31,8 @@ pub mod verdict;
 
 pub use profile::TargetProfile;
 pub use runner::{RunOptions, RunReport, run_suite};
+pub use server_runner::run_server_suite;
+pub use server_target::ServerTarget;
 pub use spec::Suite;
 pub use target::{Encoding, Target, TargetError, Wire};
 pub use verdict::{CaseRun, Verdict};

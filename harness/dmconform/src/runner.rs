@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub filter: Option<glob::Pattern>,
     /// Most client messages accepted for one step (further messages of its package).
     pub max_messages_per_step: usize,
+    /// The role of the target: client cases for a DM client, server cases for a DM server.
+    pub role: Role,
 }
 
 impl Default for RunOptions {
@@ -31,17 +33,18 @@ impl Default for RunOptions {
             profile: None,
             filter: None,
             max_messages_per_step: 16,
+            role: Role::Client,
         }
     }
 }
 
 impl RunOptions {
-    /// The client-role cases selected, in id order, with the encodings each runs in.
+    /// The cases of the target's role selected, in id order, with the encodings each runs in.
     pub fn select<'s>(&self, suite: &'s Suite) -> Vec<(&'s Case, Encoding)> {
         let mut cases: Vec<&Case> = suite
             .cases
             .iter()
-            .filter(|c| c.role == Role::Client)
+            .filter(|c| c.role == self.role)
             .filter(|c| self.filter.as_ref().is_none_or(|f| f.matches(&c.id)))
             .filter(|c| {
                 self.profile
@@ -175,7 +178,11 @@ pub fn run_case(
 }
 
 /// Why the case cannot run on this target, if it cannot.
-fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Option<String> {
+pub(crate) fn unsupported(
+    case: &Case,
+    encoding: Encoding,
+    profile: &TargetProfile,
+) -> Option<String> {
     if !profile.speaks(encoding) {
         return Some(format!("encoding {encoding}"));
     }
@@ -413,7 +420,7 @@ fn close(
     }
 }
 
-fn error(run: &mut CaseRun, e: &SessionError) {
+pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
     let exchange = match e {
         SessionError::Undecodable { exchange, .. } => Some(*exchange),
         _ => None,

@@ -298,7 +298,7 @@ fn challenge(scheme: &str) -> Chal {
 }
 
 /// Every numeric CmdID in an element and its descendants.
-fn all_cmd_ids(e: &Element) -> Vec<u64> {
+pub(crate) fn all_cmd_ids(e: &Element) -> Vec<u64> {
     let mut ids = Vec::new();
     e.walk(&mut |_, el| {
         if el.local_name() == "CmdID"
@@ -313,7 +313,7 @@ fn all_cmd_ids(e: &Element) -> Vec<u64> {
 /// Replaces (or removes, for `""`) SyncHdr fields. A value starting with `<` is
 /// XML: the element itself (`<Cred>…</Cred>`) or its children (MetInf elements
 /// for `Meta`); `Target` and `Source` take a LocURI; anything else is text.
-fn apply_header_overrides(header: &mut Element, overrides: &[(String, String)]) {
+pub(crate) fn apply_header_overrides(header: &mut Element, overrides: &[(String, String)]) {
     for (name, value) in overrides {
         let new = if value.is_empty() {
             None

@@ -11,7 +11,7 @@
 //! Atomic), `lob` (large
 //! objects arriving in chunks), `outbox` (packing replies under MaxMsgSize), [`session`] (the session and the [`Client`]), [`auth`]
 //! (credentials, challenges, HMAC), [`wire_size`] (message sizes, for MaxMsgSize),
-//! [`faults`] (the switches).
+//! [`faults`] (the switches), [`server`] (the reference DM server, for the server-role suite).
 //!
 //! # Choices where the sources name no code
 //!
@@ -45,6 +45,7 @@ pub mod faults;
 mod lob;
 mod outbox;
 pub mod paths;
+pub mod server;
 pub mod session;
 pub mod tree;
 pub mod uri;
@@ -52,5 +53,6 @@ pub mod wire_size;
 
 pub use config::{AuthScheme, ClientConfig, ServerAuth, SessionIdFormat};
 pub use faults::{Fault, Faults, UnknownFault};
+pub use server::{Server, ServerConfig, ServerFault, ServerFaults};
 pub use session::{Client, GenericAlert};
 pub use tree::{Access, Node, Tree};

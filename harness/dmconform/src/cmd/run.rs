@@ -3,7 +3,7 @@
 
 use crate::report::{self, Format};
 use crate::runner::{RunOptions, run_suite_with_progress};
-use crate::spec::Suite;
+use crate::spec::{Role, Suite};
 use crate::target::Encoding;
 use crate::{TargetProfile, targets};
 use clap::{Args, ValueEnum};
@@ -89,8 +89,10 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
     if let Some(p) = problems.first() {
         return Err(format!("the embedded specs do not load: {p}"));
     }
+    let server_role = targets::is_server(&args.target);
     let profile = match &args.target_profile {
         Some(path) => TargetProfile::load(path)?,
+        None if server_role => TargetProfile::reference_server(),
         None => TargetProfile::reference(),
     };
     if let Some(p) = &args.profile
@@ -111,12 +113,21 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         encodings: args.encoding.encodings(),
         profile: args.profile.clone(),
         filter,
+        role: if server_role {
+            Role::Server
+        } else {
+            Role::Client
+        },
         ..RunOptions::default()
     };
     if opts.select(&suite).is_empty() {
-        return Err("no case matches the selection (--filter, --profile, --encoding)".into());
+        return Err(format!(
+            "no case matches the selection (--filter, --profile, --encoding) among the {} cases: target {:?} is a DM {}",
+            opts.role.name(),
+            args.target,
+            opts.role.name()
+        ));
     }
-    let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
     let show_progress = std::io::stderr().is_terminal();
     let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
         if show_progress {
@@ -129,7 +140,19 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
             }
         }
     };
-    let report = run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress);
+    let report = if server_role {
+        let mut target = targets::open_server(&args.target, &profile)?;
+        crate::server_runner::run_server_suite(
+            &suite,
+            target.as_mut(),
+            &profile,
+            &opts,
+            &mut progress,
+        )
+    } else {
+        let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
+        run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress)
+    };
     let text = report::render(args.format, &report, &suite);
     match &args.output {
         Some(path) => {
@@ -156,6 +179,12 @@ pub fn list_faults() -> String {
         "Fault switches of builtin:reference (combine with builtin:reference?fault=A,B):\n",
     );
     for f in refdm::Fault::ALL {
+        out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
+    }
+    out.push_str(
+        "\nFault switches of builtin:reference-server (combine with builtin:reference-server?fault=A,B):\n",
+    );
+    for f in refdm::ServerFault::ALL {
         out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
     }
     out
