@@ -16,6 +16,7 @@ pub mod cmd;
 pub mod codec;
 pub mod generate;
 pub mod harness;
+pub mod http_server_target;
 pub mod placeholders;
 pub mod profile;
 pub mod report;

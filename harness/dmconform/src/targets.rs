@@ -42,7 +42,13 @@ pub fn is_server(spec: &str) -> bool {
 pub fn open_server(
     spec: &str,
     profile: &crate::TargetProfile,
+    http: &crate::http_server_target::HttpOptions,
 ) -> Result<Box<dyn ServerTarget>, String> {
+    if spec.starts_with("http://") || spec.starts_with("https://") {
+        return Ok(Box::new(crate::http_server_target::HttpServer::new(
+            spec, http,
+        )?));
+    }
     let (kind, query) = spec.split_once('?').unwrap_or((spec, ""));
     match kind {
         "builtin:reference-server" => {
@@ -53,7 +59,7 @@ pub fn open_server(
             )))
         }
         _ => Err(format!(
-            "target {spec:?}: the HTTP transport to DM servers is not part of this build; use builtin:reference-server"
+            "unknown server target {spec:?}: expected builtin:reference-server[?fault=NAME,…], http://… or https://…"
         )),
     }
 }

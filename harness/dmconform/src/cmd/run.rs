@@ -67,6 +67,15 @@ pub struct RunArgs {
     /// List the fault switches of the built-in reference and the rule each breaks, then exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// DM servers over HTTPS: trust the CA certificates of this PEM file instead of the WebPKI roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
+    #[arg(long)]
+    pub insecure_loopback: bool,
+    /// DM servers over HTTP(S): most seconds for one exchange, reply body included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub http_timeout: u64,
 }
 
 /// Runs `dmconform run`.
@@ -141,7 +150,13 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         }
     };
     let report = if server_role {
-        let mut target = targets::open_server(&args.target, &profile)?;
+        let http = crate::http_server_target::HttpOptions {
+            ca_cert: args.ca_cert.clone(),
+            insecure_loopback: args.insecure_loopback,
+            exchange_timeout: std::time::Duration::from_secs(args.http_timeout.max(1)),
+            ..Default::default()
+        };
+        let mut target = targets::open_server(&args.target, &profile, &http)?;
         crate::server_runner::run_server_suite(
             &suite,
             target.as_mut(),
