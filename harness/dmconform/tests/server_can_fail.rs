@@ -93,6 +93,7 @@ fn each_server_fault_is_caught_by_its_own_rule() {
             ServerFault::GenericAlertUnacknowledged,
             "oma.alert.generic-server-status",
         ),
+        (ServerFault::StatusForResults, "oma.status.results-no-200"),
         (ServerFault::WrongContentType, "oma.syncml.mime"),
     ];
     assert_eq!(expected.len(), ServerFault::ALL.len());

@@ -2,8 +2,8 @@
 //! client side (`invariants::check_message`, `invariants::check_step`): Final in every
 //! message when possible, the Next Message response to a client message without Final,
 //! no new commands while Statuses for earlier ones are outstanding, a Chal with every
-//! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, and provisioning
-//! XML that is well formed.
+//! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, no Status 200 for
+//! a Results, and provisioning XML that is well formed.
 
 use super::invariants::{describe_command, finding};
 use crate::session::{Received, Sent, flatten};
@@ -19,6 +19,7 @@ pub mod req {
     pub const FAILURE_RESPONSE: &str = "oma.auth.failure-response";
     pub const PROVISIONING: &str = "win.provisioning.well-formed";
     pub const ANSWERS_ALL: &str = "oma.session.server-answers-all";
+    pub const RESULTS_NO_200: &str = "oma.status.results-no-200";
 }
 
 /// Every requirement the server invariants check, for lint and coverage.
@@ -30,6 +31,7 @@ pub const REQUIREMENTS: &[&str] = &[
     req::FAILURE_RESPONSE,
     req::PROVISIONING,
     req::ANSWERS_ALL,
+    req::RESULTS_NO_200,
 ];
 
 /// Checks the server's reply to one client message. `statuses_outstanding`: the client
@@ -98,6 +100,19 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
                 x,
             ));
         }
+    }
+    if let Some(st) = m.commands().find(|c| {
+        c.kind == CommandKind::Status
+            && c.cmd.as_deref().map(str::trim) == Some("Results")
+            && c.code() == Some(200)
+    }) {
+        out.push(finding(
+            req::RESULTS_NO_200,
+            "no Status 200 for a Results",
+            "no Status for a Results that succeeded",
+            describe_command(st),
+            x,
+        ));
     }
     for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
         for item in c.items.iter().filter(|i| is_xml(c, i)) {

@@ -146,6 +146,10 @@ impl Server {
                             session.results.insert(uri.to_string(), v);
                         }
                     }
+                    if faults.has(ServerFault::StatusForResults) {
+                        let cmd_id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
+                        statuses.push((cmd_id, c.kind.name(), 200));
+                    }
                     continue;
                 }
                 _ => {}
