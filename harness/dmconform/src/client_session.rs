@@ -1,7 +1,8 @@
 //! The harness as DM client inside one server-role case: it builds each client
 //! message (SyncHdr with the device identity and credentials, the Statuses and
-//! Results owed for the server's last message, the case's commands, Final), posts
-//! it in the session's encoding and reads the server's reply, keeping the transcript.
+//! Results owed for the server's last message, the case's commands, Alert 1222 and
+//! no Final while the server's package is open, else Final), posts it in the
+//! session's encoding and reads the server's reply, keeping the transcript.
 
 use crate::codec;
 use crate::profile::Device;
@@ -229,7 +230,19 @@ impl<'t> ClientSession<'t> {
         for c in &out.commands {
             body.push(c.clone());
         }
-        if !out.not_final && out.answer != Answer::FirstHalf {
+        // A server message without Final that does not itself ask for the client's next
+        // message leaves the server's package open: ask for the rest, and no Final.
+        let server_package_open = self.last_server.as_ref().is_some_and(|r| {
+            let m = &r.decoded.message;
+            !m.is_final()
+                && !m
+                    .commands()
+                    .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222))
+        });
+        if server_package_open {
+            body.push(Command::alert(take_id(), 1222).to_element());
+        }
+        if !out.not_final && out.answer != Answer::FirstHalf && !server_package_open {
             body.push(Element::new("Final"));
         }
         Element::new("SyncML")

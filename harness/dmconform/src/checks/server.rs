@@ -45,7 +45,13 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
         .filter(|c| !matches!(c.kind, CommandKind::Status | CommandKind::Results))
         .filter(|c| !(c.kind == CommandKind::Alert && matches!(c.code(), Some(1222 | 1223))))
         .collect();
-    if !sent.message.is_final() {
+    let asks_more = sent
+        .message
+        .commands()
+        .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
+    if asks_more {
+        // The client asked for the rest of the server's package: it may take more messages.
+    } else if !sent.message.is_final() {
         let alert = m
             .commands()
             .any(|c| c.kind == CommandKind::Alert && matches!(c.code(), Some(1222 | 1223)));

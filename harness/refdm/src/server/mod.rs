@@ -188,7 +188,12 @@ impl Server {
             ));
         }
 
-        let client_final = client.is_final();
+        // A client message without Final either leaves the client's package open, or asks
+        // with Alert 1222 for the rest of the server's package.
+        let asks_more = client
+            .commands()
+            .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
+        let client_final = client.is_final() || asks_more;
         let mut final_ = true;
         if !account_ok {
             // A refused message gets Statuses only; the client sends package 1 again.
