@@ -109,12 +109,33 @@ pub fn run_suite_with_progress(
     opts: &RunOptions,
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
+    let name = target.describe();
+    run_selected(
+        suite,
+        profile,
+        opts,
+        name,
+        progress,
+        &mut |case, encoding, _| run_case(case, encoding, target, profile, opts),
+    )
+}
+
+/// Runs each selected case with `run_one(case, encoding, index)`, marks the runs the
+/// target profile lists as deviations, and reports the deviations no run matched.
+pub(crate) fn run_selected(
+    suite: &Suite,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    target_name: String,
+    progress: &mut dyn FnMut(usize, usize, &CaseRun),
+    run_one: &mut dyn FnMut(&Case, Encoding, usize) -> CaseRun,
+) -> RunReport {
     let start = Instant::now();
     let selected = opts.select(suite);
     let mut runs = Vec::with_capacity(selected.len());
     let mut used = vec![false; profile.deviation.len()];
     for (i, (case, encoding)) in selected.iter().enumerate() {
-        let mut run = run_case(case, *encoding, target, profile, opts);
+        let mut run = run_one(case, *encoding, i);
         if let Some(d) = profile.deviation_for(&run.id, run.encoding) {
             used[d] = true;
             run.expected_deviation = Some(profile.deviation[d].reason.clone());
@@ -130,7 +151,7 @@ pub fn run_suite_with_progress(
         .map(|(d, _)| d.case.clone())
         .collect();
     RunReport {
-        target: target.describe(),
+        target: target_name,
         profile: opts.profile.clone(),
         runs,
         unused_deviations,
@@ -145,6 +166,19 @@ pub fn run_case(
     target: &mut dyn Target,
     profile: &TargetProfile,
     opts: &RunOptions,
+) -> CaseRun {
+    judge_case(case, encoding, profile, |run| {
+        drive(case, encoding, target, profile, opts, run)
+    })
+}
+
+/// A case run: `unsupported` when the target profile does not claim what the case
+/// needs, else what the findings of `drive` (which says whether it judged anything) add up to.
+pub(crate) fn judge_case(
+    case: &Case,
+    encoding: Encoding,
+    profile: &TargetProfile,
+    drive: impl FnOnce(&mut CaseRun) -> bool,
 ) -> CaseRun {
     let start = Instant::now();
     let mut run = CaseRun {
@@ -171,7 +205,7 @@ pub fn run_case(
         run.micros = start.elapsed().as_micros() as u64;
         return run;
     }
-    let judged = drive(case, encoding, target, profile, opts, &mut run);
+    let judged = drive(&mut run);
     run.verdict = CaseRun::verdict_from(&run.findings, judged);
     run.micros = start.elapsed().as_micros() as u64;
     run

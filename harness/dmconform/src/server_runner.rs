@@ -7,14 +7,13 @@ use crate::checks::{expect, invariants, server};
 use crate::client_session::{Answer, ClientOutgoing, ClientSession, credentials};
 use crate::placeholders::Bindings;
 use crate::profile::TargetProfile;
-use crate::runner::{RunOptions, RunReport, error, unsupported};
+use crate::runner::{RunOptions, RunReport, error, judge_case, run_selected};
 use crate::server_target::ServerTarget;
 use crate::session::{Received, Sent, SessionError};
 use crate::spec::{Case, Step, Suite};
 use crate::target::Encoding;
-use crate::verdict::{CaseRun, Finding, Severity, Verdict};
+use crate::verdict::CaseRun;
 use base64::Engine;
-use std::time::Instant;
 
 /// Runs the selected server cases against one server.
 pub fn run_server_suite(
@@ -24,33 +23,15 @@ pub fn run_server_suite(
     opts: &RunOptions,
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
-    let start = Instant::now();
-    let selected = opts.select(suite);
-    let mut runs = Vec::with_capacity(selected.len());
-    let mut used = vec![false; profile.deviation.len()];
-    for (i, (case, encoding)) in selected.iter().enumerate() {
-        let mut run = run_server_case(case, *encoding, i, target, profile, opts);
-        if let Some(d) = profile.deviation_for(&run.id, run.encoding) {
-            used[d] = true;
-            run.expected_deviation = Some(profile.deviation[d].reason.clone());
-        }
-        progress(i + 1, selected.len(), &run);
-        runs.push(run);
-    }
-    let unused_deviations = profile
-        .deviation
-        .iter()
-        .zip(used)
-        .filter(|(_, u)| !u)
-        .map(|(d, _)| d.case.clone())
-        .collect();
-    RunReport {
-        target: target.describe(),
-        profile: opts.profile.clone(),
-        runs,
-        unused_deviations,
-        micros: start.elapsed().as_micros() as u64,
-    }
+    let name = target.describe();
+    run_selected(
+        suite,
+        profile,
+        opts,
+        name,
+        progress,
+        &mut |case, encoding, seq| run_server_case(case, encoding, seq, target, profile, opts),
+    )
 }
 
 /// Runs one server case in one encoding; `seq` makes its SessionID unique in the run.
@@ -62,35 +43,9 @@ pub fn run_server_case(
     profile: &TargetProfile,
     opts: &RunOptions,
 ) -> CaseRun {
-    let start = Instant::now();
-    let mut run = CaseRun {
-        id: case.id.clone(),
-        title: case.title.clone(),
-        requirements: case.requirements.clone(),
-        encoding,
-        verdict: Verdict::Unsupported,
-        findings: Vec::new(),
-        statuses: Vec::new(),
-        transcript: Vec::new(),
-        expected_deviation: None,
-        micros: 0,
-    };
-    if let Some(missing) = unsupported(case, encoding, profile) {
-        run.findings.push(Finding {
-            severity: Severity::Info,
-            requirement: None,
-            check: "capabilities".into(),
-            expected: missing,
-            actual: format!("not claimed by target profile {:?}", profile.name),
-            exchange: None,
-        });
-        run.micros = start.elapsed().as_micros() as u64;
-        return run;
-    }
-    let judged = drive(case, encoding, seq, target, profile, opts, &mut run);
-    run.verdict = CaseRun::verdict_from(&run.findings, judged);
-    run.micros = start.elapsed().as_micros() as u64;
-    run
+    judge_case(case, encoding, profile, |run| {
+        drive(case, encoding, seq, target, profile, opts, run)
+    })
 }
 
 fn drive(
