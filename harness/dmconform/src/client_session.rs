@@ -7,7 +7,7 @@
 use crate::codec;
 use crate::profile::Device;
 use crate::server_target::ServerTarget;
-use crate::session::{Received, Sent, SessionError, all_cmd_ids, flatten};
+use crate::session::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record};
 use crate::target::{Encoding, Wire};
 use crate::verdict::{Direction, Exchange};
 use std::collections::BTreeSet;
@@ -103,7 +103,8 @@ impl<'t> ClientSession<'t> {
         let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
         let (message, _) = syncml::Message::from_element(&root);
         let hex = (self.encoding == Encoding::Wbxml).then(|| codec::hex(&body));
-        let exchange = self.record(
+        let exchange = record(
+            &mut self.transcript,
             Direction::ToTarget,
             &out.label,
             self.encoding.content_type(),
@@ -119,7 +120,11 @@ impl<'t> ClientSession<'t> {
             .target
             .send(Wire::new(self.encoding, body))
             .map_err(SessionError::Target)?;
-        let r = self.receive(&format!("{} (reply)", out.label), reply)?;
+        let r = receive(
+            &mut self.transcript,
+            &format!("{} (reply)", out.label),
+            reply,
+        )?;
         let m = &r.decoded.message;
         let msg_id = m.msg_id().unwrap_or("").trim().to_string();
         for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
@@ -133,53 +138,6 @@ impl<'t> ClientSession<'t> {
                 .all(|c| matches!(c.kind, CommandKind::Status | CommandKind::Results));
         self.last_server = Some(r.clone());
         Ok((sent, r))
-    }
-
-    fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
-        match codec::decode(&wire.body, &codec::reply_limits()) {
-            Ok(decoded) => {
-                let hex = (decoded.encoding == Encoding::Wbxml).then(|| codec::hex(&wire.body));
-                let text = codec::render_tree(&decoded.root);
-                let exchange =
-                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
-                Ok(Received {
-                    decoded,
-                    content_type: wire.content_type,
-                    headers: wire.headers,
-                    body: wire.body,
-                    exchange,
-                })
-            }
-            Err(message) => {
-                let hex = Some(codec::hex(&wire.body));
-                let exchange = self.record(
-                    Direction::FromTarget,
-                    label,
-                    &wire.content_type,
-                    format!("({message})"),
-                    hex,
-                );
-                Err(SessionError::Undecodable { exchange, message })
-            }
-        }
-    }
-
-    fn record(
-        &mut self,
-        direction: Direction,
-        label: &str,
-        content_type: &str,
-        text: String,
-        hex: Option<String>,
-    ) -> usize {
-        self.transcript.push(Exchange {
-            direction,
-            label: label.to_string(),
-            content_type: content_type.to_string(),
-            text,
-            hex,
-        });
-        self.transcript.len() - 1
     }
 
     /// The client message for `out`, answering the server's last message.

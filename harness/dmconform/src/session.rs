@@ -181,31 +181,9 @@ impl<'t> Session<'t> {
         }
     }
 
-    /// Decodes a client message once and records it: as XML when it decodes
-    /// (with the hex too for WBXML), as the error and the hex when it does not.
+    /// Decodes a client message once and records it.
     fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
-        match codec::decode(&wire.body, &codec::reply_limits()) {
-            Ok(decoded) => {
-                let hex = (decoded.encoding == Encoding::Wbxml).then(|| codec::hex(&wire.body));
-                let text = codec::render_tree(&decoded.root);
-                let exchange =
-                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
-                Ok(Received {
-                    decoded,
-                    content_type: wire.content_type,
-                    headers: wire.headers,
-                    body: wire.body,
-                    exchange,
-                })
-            }
-            Err(message) => {
-                let text = format!("({message})");
-                let hex = Some(codec::hex(&wire.body));
-                let exchange =
-                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
-                Err(SessionError::Undecodable { exchange, message })
-            }
-        }
+        receive(&mut self.transcript, label, wire)
     }
 
     fn record(
@@ -216,14 +194,14 @@ impl<'t> Session<'t> {
         text: String,
         hex: Option<String>,
     ) -> usize {
-        self.transcript.push(Exchange {
+        record(
+            &mut self.transcript,
             direction,
-            label: label.to_string(),
-            content_type: content_type.to_string(),
+            label,
+            content_type,
             text,
             hex,
-        });
-        self.transcript.len() - 1
+        )
     }
 
     /// The server message for `out`, answering the client's last message.
@@ -286,6 +264,68 @@ impl<'t> Session<'t> {
             .with_child(header)
             .with_child(body)
     }
+}
+
+/// Decodes a target's message once and records it in the transcript: as XML when it
+/// decodes (with the hex too for WBXML), as the error and the hex when it does not.
+pub(crate) fn receive(
+    transcript: &mut Vec<Exchange>,
+    label: &str,
+    wire: Wire,
+) -> Result<Received, SessionError> {
+    match codec::decode(&wire.body, &codec::reply_limits()) {
+        Ok(decoded) => {
+            let hex = (decoded.encoding == Encoding::Wbxml).then(|| codec::hex(&wire.body));
+            let text = codec::render_tree(&decoded.root);
+            let exchange = record(
+                transcript,
+                Direction::FromTarget,
+                label,
+                &wire.content_type,
+                text,
+                hex,
+            );
+            Ok(Received {
+                decoded,
+                content_type: wire.content_type,
+                headers: wire.headers,
+                body: wire.body,
+                exchange,
+            })
+        }
+        Err(message) => {
+            let text = format!("({message})");
+            let hex = Some(codec::hex(&wire.body));
+            let exchange = record(
+                transcript,
+                Direction::FromTarget,
+                label,
+                &wire.content_type,
+                text,
+                hex,
+            );
+            Err(SessionError::Undecodable { exchange, message })
+        }
+    }
+}
+
+/// Appends one message to a transcript; its index.
+pub(crate) fn record(
+    transcript: &mut Vec<Exchange>,
+    direction: Direction,
+    label: &str,
+    content_type: &str,
+    text: String,
+    hex: Option<String>,
+) -> usize {
+    transcript.push(Exchange {
+        direction,
+        label: label.to_string(),
+        content_type: content_type.to_string(),
+        text,
+        hex,
+    });
+    transcript.len() - 1
 }
 
 /// A `<Chal>` of the given scheme.
