@@ -7,6 +7,11 @@
 //! adapter ([`target`]), and the replies are checked ([`checks`]) into a
 //! verdict with its transcript ([`verdict`]), which the reports render
 //! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name.
+//!
+//! Against DM servers the roles turn: the harness plays the DM client
+//! ([`client_session`]) through [`server_target`] (in process) or
+//! [`http_server_target`] (HTTP/HTTPS), [`server_runner`] runs the server cases, and
+//! `checks::server` adds the invariants only a server's replies must keep.
 
 pub mod builtin;
 pub mod checks;
