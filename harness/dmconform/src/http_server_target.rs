@@ -203,6 +203,21 @@ mod tests {
     }
 
     #[test]
+    fn resp_uri_is_taken_from_the_server_header_when_it_is_http() {
+        let body = |uri: &str| {
+            format!(
+                "<SyncML xmlns=\"SYNCML:SYNCML1.2\"><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>d</LocURI></Target><Source><LocURI>s</LocURI></Source><RespURI>{uri}</RespURI></SyncHdr><SyncBody><Final/></SyncBody></SyncML>"
+            )
+        };
+        assert_eq!(
+            resp_uri(body("https://127.0.0.1:8443/dm?s=2").as_bytes()).as_deref(),
+            Some("https://127.0.0.1:8443/dm?s=2")
+        );
+        assert_eq!(resp_uri(body("file:///etc/passwd").as_bytes()), None);
+        assert_eq!(resp_uri(b"not syncml"), None);
+    }
+
+    #[test]
     fn insecure_is_refused_for_other_hosts() {
         let opts = HttpOptions {
             insecure_loopback: true,
