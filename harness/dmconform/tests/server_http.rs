@@ -1,7 +1,7 @@
 //! The server-role suite over real HTTP on loopback: the reference server binary
 //! (`refdm-server`) as a separate process passes in both encodings and fails under a
 //! fault switch; small misbehaving peers (silent, garbage, truncated WBXML, a 200 MB
-//! body, a reset connection, HTTP 500) each give `error` verdicts with transcripts,
+//! body, a reset connection, HTTP 500, a redirect) each give `error` verdicts with transcripts,
 //! while the run goes on and nothing hangs.
 
 use dmconform::http_server_target::{HttpOptions, HttpServer};
@@ -120,6 +120,7 @@ enum Misbehaviour {
     Huge,
     Reset,
     Status500,
+    Redirect,
 }
 
 /// Reads one request's headers and body (by Content-Length).
@@ -172,6 +173,11 @@ fn respond(stream: &mut TcpStream, how: Misbehaviour) {
             }
         }
         Misbehaviour::Reset => {}
+        Misbehaviour::Redirect => {
+            let _ = stream.write_all(
+                b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
         Misbehaviour::Status500 => {
             let body = b"internal error";
             let _ = stream
@@ -228,6 +234,7 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
         Misbehaviour::Huge,
         Misbehaviour::Reset,
         Misbehaviour::Status500,
+        Misbehaviour::Redirect,
     ] {
         let stop = Arc::new(AtomicBool::new(false));
         let (url, peer) = misbehaving_peer(how, Duration::from_secs(20), stop.clone());
