@@ -136,7 +136,7 @@ fn exchange(
     run.findings
         .extend(invariants::check_message(&reply, encoding, facts));
     run.findings
-        .extend(invariants::check_step(&sent, &[&reply]));
+        .extend(invariants::check_answers(&sent, &[&reply]));
     run.findings
         .extend(server::check_reply(&sent, &reply, statuses_outstanding));
     Ok((sent, reply))

@@ -264,8 +264,29 @@ pub fn unfinished_package(exchange: usize, messages: usize) -> Finding {
 }
 
 /// Checks a server message against the client's replies to it (the first reply,
-/// then any further messages of the client's package).
+/// then any further messages of the client's package): [`check_answers`], and no
+/// Final from the client while the server's package is open.
 pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
+    let mut out = check_answers(sent, replies);
+    if let Some(first) = replies.first()
+        && !sent.message.is_final()
+        && first.decoded.message.is_final()
+    {
+        out.push(finding(
+            req::FINAL,
+            "no Final while the server's package is not complete",
+            "no <Final/> in the reply to a message without Final",
+            "<Final/>",
+            first.exchange,
+        ));
+    }
+    out
+}
+
+/// Checks the answers to a message, whichever side sent it: the Status for the
+/// SyncHdr first in every reply, MsgRef, one Status per command in order, Results
+/// only after a 200 Status for a Get and for every such Get.
+pub fn check_answers(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(first) = replies.first() else {
         return out;
@@ -288,15 +309,6 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
                 x,
             )),
         }
-    }
-    if !sent.message.is_final() && first.decoded.message.is_final() {
-        out.push(finding(
-            req::FINAL,
-            "no Final while the server's package is not complete",
-            "no <Final/> in the reply to a message without Final",
-            "<Final/>",
-            first.exchange,
-        ));
     }
 
     // All Statuses and Results of the replies, in order.

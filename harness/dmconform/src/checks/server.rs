@@ -1,5 +1,5 @@
 //! Invariants checked on every reply of a DM server, beyond those shared with the
-//! client side (`invariants::check_message`, `invariants::check_step`): Final in every
+//! client side (`invariants::check_message`, `invariants::check_answers`): Final in every
 //! message when possible, the Next Message response to a client message without Final,
 //! no new commands while Statuses for earlier ones are outstanding, a Chal with every
 //! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, no Status 200 for
