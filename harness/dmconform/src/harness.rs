@@ -16,18 +16,25 @@
 
 use crate::profile::TargetProfile;
 use crate::runner::{RunOptions, run_case};
-use crate::spec::Suite;
+use crate::server_runner::run_server_case;
+use crate::server_target::ServerTarget;
+use crate::spec::{Role, Suite};
 use crate::target::Target;
 use crate::verdict::CaseRun;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-type Factory = dyn Fn() -> Box<dyn Target> + Send + Sync;
+/// Makes a fresh implementation under test for each trial: a DM client or a DM server.
+#[derive(Clone)]
+enum Factory {
+    Client(Arc<dyn Fn() -> Box<dyn Target> + Send + Sync>),
+    Server(Arc<dyn Fn() -> Box<dyn ServerTarget> + Send + Sync>),
+}
 
 /// The suite as libtest trials against one implementation.
 pub struct Harness {
-    factory: Arc<Factory>,
+    factory: Factory,
     profile: TargetProfile,
     options: RunOptions,
     snapshots: Option<PathBuf>,
@@ -38,9 +45,25 @@ impl Harness {
     /// with the reference's target profile until [`Harness::profile`] says otherwise.
     pub fn new(factory: impl Fn() -> Box<dyn Target> + Send + Sync + 'static) -> Harness {
         Harness {
-            factory: Arc::new(factory),
+            factory: Factory::Client(Arc::new(factory)),
             profile: TargetProfile::reference(),
             options: RunOptions::default(),
+            snapshots: None,
+        }
+    }
+
+    /// A harness running the server cases against DM servers made by `factory`, with
+    /// the reference server's target profile until [`Harness::profile`] says otherwise.
+    pub fn for_server(
+        factory: impl Fn() -> Box<dyn ServerTarget> + Send + Sync + 'static,
+    ) -> Harness {
+        Harness {
+            factory: Factory::Server(Arc::new(factory)),
+            profile: TargetProfile::reference_server(),
+            options: RunOptions {
+                role: Role::Server,
+                ..RunOptions::default()
+            },
             snapshots: None,
         }
     }
@@ -87,17 +110,23 @@ impl Harness {
                 )))
             }
         }));
-        for (case, encoding) in selected {
+        for (seq, (case, encoding)) in selected.into_iter().enumerate() {
             let name = format!("{}@{}", case.id, encoding);
             let case = case.clone();
             let suite = Arc::clone(&suite);
-            let factory = Arc::clone(&self.factory);
+            let factory = self.factory.clone();
             let profile = self.profile.clone();
             let options = self.options.clone();
             let snapshots = self.snapshots.clone();
             trials.push(Trial::test(name.clone(), move || {
-                let mut target = factory();
-                let mut run = run_case(&case, encoding, target.as_mut(), &profile, &options);
+                let mut run = match &factory {
+                    Factory::Client(make) => {
+                        run_case(&case, encoding, make().as_mut(), &profile, &options)
+                    }
+                    Factory::Server(make) => {
+                        run_server_case(&case, encoding, seq, make().as_mut(), &profile, &options)
+                    }
+                };
                 if let Some(d) = profile.deviation_for(&run.id, encoding) {
                     run.expected_deviation = Some(profile.deviation[d].reason.clone());
                 }

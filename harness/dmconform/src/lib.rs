@@ -8,19 +8,28 @@
 //! verdict with its transcript ([`verdict`]), which the reports render
 //! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name;
 //! [`exec`] runs a client behind a wrapper program (`exec:COMMAND`).
+//!
+//! Against DM servers the roles turn: the harness plays the DM client
+//! ([`client_session`]) through [`server_target`] (in process) or
+//! [`http_server_target`] (HTTP/HTTPS), [`server_runner`] runs the server cases, and
+//! `checks::server` adds the invariants only a server's replies must keep.
 
 pub mod builtin;
 pub mod checks;
 pub mod cli;
+pub mod client_session;
 pub mod cmd;
 pub mod codec;
 pub mod exec;
 pub mod generate;
 pub mod harness;
+pub mod http_server_target;
 pub mod placeholders;
 pub mod profile;
 pub mod report;
 pub mod runner;
+pub mod server_runner;
+pub mod server_target;
 pub mod session;
 pub mod snapshot;
 pub mod spec;
@@ -30,6 +39,8 @@ pub mod verdict;
 
 pub use profile::TargetProfile;
 pub use runner::{RunOptions, RunReport, run_suite};
+pub use server_runner::run_server_suite;
+pub use server_target::ServerTarget;
 pub use spec::Suite;
 pub use target::{Encoding, Target, TargetError, Wire};
 pub use verdict::{CaseRun, Verdict};

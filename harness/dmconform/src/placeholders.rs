@@ -19,6 +19,8 @@ pub const NAMES: &[&str] = &[
     "long-segment",
     "too-deep-uri",
     "too-long-uri",
+    "devid",
+    "devinfo",
 ];
 
 /// Placeholders of `raw` messages, filled from the session when the message is sent:
@@ -124,6 +126,9 @@ impl Bindings {
                 too_long(&node, l.max_tot_len, l.max_seg_len),
             ),
         ];
+        let mut values = values;
+        values.push(("devid", profile.device.dev_id.clone()));
+        values.push(("devinfo", devinfo_items(&profile.device)));
         Bindings { values }
     }
 
@@ -157,6 +162,26 @@ impl Bindings {
         }
         out
     }
+}
+
+/// The Items of a Replace of ./DevInfo reporting the device identity.
+fn devinfo_items(device: &crate::profile::Device) -> String {
+    device
+        .dev_info()
+        .iter()
+        .map(|(uri, value)| {
+            format!(
+                "<Item><Source><LocURI>{uri}</LocURI></Source><Data>{}</Data></Item>",
+                escape(value)
+            )
+        })
+        .collect()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Whether a text uses a placeholder.

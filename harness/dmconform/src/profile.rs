@@ -7,6 +7,8 @@ use std::path::Path;
 
 /// The built-in reference implementation's profile.
 const REFERENCE: &str = include_str!("../../../specs/targets/reference.toml");
+/// The built-in reference DM server's profile.
+const REFERENCE_SERVER: &str = include_str!("../../../specs/targets/reference-server.toml");
 
 /// A target profile file.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -25,8 +27,14 @@ pub struct TargetProfile {
     /// The URI the harness gives itself as the DM server.
     #[serde(default = "default_server_uri")]
     pub server_uri: String,
+    /// Node paths of a DM client (a DM server's profile leaves them out).
+    #[serde(default)]
     pub paths: Paths,
+    #[serde(default)]
     pub limits: UriLimits,
+    /// The identity the harness reports when it plays the DM client against a server.
+    #[serde(default)]
+    pub device: Device,
     #[serde(default)]
     pub credentials: Option<Credentials>,
     #[serde(default)]
@@ -38,7 +46,7 @@ fn default_server_uri() -> String {
 }
 
 /// Node paths the suite may use.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Paths {
     /// A writable interior node; each case works under a fresh child of it.
@@ -55,12 +63,50 @@ pub struct Paths {
 }
 
 /// The URI limits the device publishes under ./DevDetail/URI (0 = unlimited).
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct UriLimits {
     pub max_depth: u32,
     pub max_tot_len: u32,
     pub max_seg_len: u32,
+}
+
+/// The device identity the harness reports as a DM client: SyncHdr Source and ./DevInfo.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Device {
+    /// ./DevInfo/DevId, also the SyncHdr Source of every client message.
+    pub dev_id: String,
+    pub man: String,
+    #[serde(rename = "mod")]
+    pub model: String,
+    pub lang: String,
+    pub dm_v: String,
+}
+
+impl Default for Device {
+    fn default() -> Self {
+        Device {
+            dev_id: "dmconform-device".into(),
+            man: "dmconform".into(),
+            model: "conformance-client".into(),
+            lang: "en-US".into(),
+            dm_v: "1.2".into(),
+        }
+    }
+}
+
+impl Device {
+    /// The ./DevInfo leaves and their values.
+    pub fn dev_info(&self) -> [(&'static str, &str); 5] {
+        [
+            ("./DevInfo/DevId", &self.dev_id),
+            ("./DevInfo/Man", &self.man),
+            ("./DevInfo/Mod", &self.model),
+            ("./DevInfo/Lang", &self.lang),
+            ("./DevInfo/DmV", &self.dm_v),
+        ]
+    }
 }
 
 /// Application-layer credentials the client uses, and the server's.
@@ -105,6 +151,12 @@ impl TargetProfile {
         self.deviation
             .iter()
             .position(|d| d.matches(case_id, encoding))
+    }
+
+    /// The profile of the built-in reference DM server.
+    pub fn reference_server() -> TargetProfile {
+        TargetProfile::parse(REFERENCE_SERVER)
+            .expect("the embedded reference server profile parses")
     }
 
     /// The profile of the built-in reference implementation.

@@ -23,6 +23,8 @@ pub struct RunOptions {
     pub filter: Option<glob::Pattern>,
     /// Most client messages accepted for one step (further messages of its package).
     pub max_messages_per_step: usize,
+    /// The role of the target: client cases for a DM client, server cases for a DM server.
+    pub role: Role,
 }
 
 impl Default for RunOptions {
@@ -32,17 +34,18 @@ impl Default for RunOptions {
             profile: None,
             filter: None,
             max_messages_per_step: 16,
+            role: Role::Client,
         }
     }
 }
 
 impl RunOptions {
-    /// The client-role cases selected, in id order, with the encodings each runs in.
+    /// The cases of the target's role selected, in id order, with the encodings each runs in.
     pub fn select<'s>(&self, suite: &'s Suite) -> Vec<(&'s Case, Encoding)> {
         let mut cases: Vec<&Case> = suite
             .cases
             .iter()
-            .filter(|c| c.role == Role::Client)
+            .filter(|c| c.role == self.role)
             .filter(|c| self.filter.as_ref().is_none_or(|f| f.matches(&c.id)))
             .filter(|c| {
                 self.profile
@@ -107,12 +110,33 @@ pub fn run_suite_with_progress(
     opts: &RunOptions,
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
+    let name = target.describe();
+    run_selected(
+        suite,
+        profile,
+        opts,
+        name,
+        progress,
+        &mut |case, encoding, _| run_case(case, encoding, target, profile, opts),
+    )
+}
+
+/// Runs each selected case with `run_one(case, encoding, index)`, marks the runs the
+/// target profile lists as deviations, and reports the deviations no run matched.
+pub(crate) fn run_selected(
+    suite: &Suite,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    target_name: String,
+    progress: &mut dyn FnMut(usize, usize, &CaseRun),
+    run_one: &mut dyn FnMut(&Case, Encoding, usize) -> CaseRun,
+) -> RunReport {
     let start = Instant::now();
     let selected = opts.select(suite);
     let mut runs = Vec::with_capacity(selected.len());
     let mut used = vec![false; profile.deviation.len()];
     for (i, (case, encoding)) in selected.iter().enumerate() {
-        let mut run = run_case(case, *encoding, target, profile, opts);
+        let mut run = run_one(case, *encoding, i);
         if let Some(d) = profile.deviation_for(&run.id, run.encoding) {
             used[d] = true;
             run.expected_deviation = Some(profile.deviation[d].reason.clone());
@@ -128,7 +152,7 @@ pub fn run_suite_with_progress(
         .map(|(d, _)| d.case.clone())
         .collect();
     RunReport {
-        target: target.describe(),
+        target: target_name,
         profile: opts.profile.clone(),
         runs,
         unused_deviations,
@@ -143,6 +167,29 @@ pub fn run_case(
     target: &mut dyn Target,
     profile: &TargetProfile,
     opts: &RunOptions,
+) -> CaseRun {
+    judge_case(case, encoding, profile, |run| {
+        let judged = drive(case, encoding, target, profile, opts, run);
+        if let Some(log) = target.take_log() {
+            run.transcript.push(Exchange {
+                direction: Direction::FromTarget,
+                label: "standard error".into(),
+                content_type: "text/plain".into(),
+                text: log,
+                hex: None,
+            });
+        }
+        judged
+    })
+}
+
+/// A case run: `unsupported` when the target profile does not claim what the case
+/// needs, else what the findings of `drive` (which says whether it judged anything) add up to.
+pub(crate) fn judge_case(
+    case: &Case,
+    encoding: Encoding,
+    profile: &TargetProfile,
+    drive: impl FnOnce(&mut CaseRun) -> bool,
 ) -> CaseRun {
     let start = Instant::now();
     let mut run = CaseRun {
@@ -169,16 +216,7 @@ pub fn run_case(
         run.micros = start.elapsed().as_micros() as u64;
         return run;
     }
-    let judged = drive(case, encoding, target, profile, opts, &mut run);
-    if let Some(log) = target.take_log() {
-        run.transcript.push(Exchange {
-            direction: Direction::FromTarget,
-            label: "standard error".into(),
-            content_type: "text/plain".into(),
-            text: log,
-            hex: None,
-        });
-    }
+    let judged = drive(&mut run);
     run.verdict = if run.findings.iter().any(|f| f.check == REFUSED_BY_TARGET) {
         Verdict::Unsupported
     } else {
@@ -189,7 +227,11 @@ pub fn run_case(
 }
 
 /// Why the case cannot run on this target, if it cannot.
-fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Option<String> {
+pub(crate) fn unsupported(
+    case: &Case,
+    encoding: Encoding,
+    profile: &TargetProfile,
+) -> Option<String> {
     if !profile.speaks(encoding) {
         return Some(format!("encoding {encoding}"));
     }
@@ -197,7 +239,7 @@ fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Opti
         .needs
         .iter()
         .map(String::as_str)
-        .filter(|n| !profile.has(n) || !scheme_matches(n, profile))
+        .filter(|n| !profile.has(n) || (case.role == Role::Client && !scheme_matches(n, profile)))
         .collect();
     for (name, limit) in crate::placeholders::NEED_LIMITS {
         let used = case
@@ -215,8 +257,8 @@ fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Opti
     (!missing.is_empty()).then(|| format!("capabilities {}", missing.join(", ")))
 }
 
-/// A case that needs an authentication scheme runs only when the target is
-/// configured for it.
+/// A client case that needs an authentication scheme runs only when the target is
+/// configured for it. (In server cases the harness, as client, picks the scheme per step.)
 fn scheme_matches(need: &str, profile: &TargetProfile) -> bool {
     let scheme = profile
         .credentials
@@ -466,7 +508,7 @@ fn end_session(session: &mut Session<'_>, facts: &mut invariants::SessionFacts, 
 /// The check of a finding that records a target's own `unsupported` answer.
 const REFUSED_BY_TARGET: &str = "target: unsupported";
 
-fn error(run: &mut CaseRun, e: &SessionError) {
+pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
     if let SessionError::Target(TargetError::Unsupported(reason)) = e {
         run.findings.push(Finding {
             severity: Severity::Info,

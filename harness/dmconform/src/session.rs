@@ -290,38 +290,16 @@ impl<'t> Session<'t> {
         }
     }
 
-    /// Decodes a client message once and records it: as XML when it decodes
-    /// (with the hex too for WBXML), as the error and the hex when it does not.
+    /// Decodes a client message once and records it (see [`receive`]), keeping
+    /// it as a turn of the case.
     fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
-        match codec::decode(&wire.body, &codec::reply_limits()) {
-            Ok(decoded) => {
-                let hex = (decoded.encoding == Encoding::Wbxml)
-                    .then(|| codec::hex(&codec::redact_bytes(&wire.body, &decoded.root)));
-                let text = codec::render_tree(&decoded.root);
-                let exchange =
-                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
-                let received = Received {
-                    decoded,
-                    content_type: wire.content_type,
-                    headers: wire.headers,
-                    body: wire.body,
-                    exchange,
-                };
-                self.turns.push(Turn {
-                    received: received.clone(),
-                    session: self.sessions,
-                    answer: None,
-                });
-                Ok(received)
-            }
-            Err(message) => {
-                let text = format!("({message})");
-                let hex = Some(codec::hex(&wire.body));
-                let exchange =
-                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
-                Err(SessionError::Undecodable { exchange, message })
-            }
-        }
+        let received = receive(&mut self.transcript, label, wire)?;
+        self.turns.push(Turn {
+            received: received.clone(),
+            session: self.sessions,
+            answer: None,
+        });
+        Ok(received)
     }
 
     fn record(
@@ -332,14 +310,14 @@ impl<'t> Session<'t> {
         text: String,
         hex: Option<String>,
     ) -> usize {
-        self.transcript.push(Exchange {
+        record(
+            &mut self.transcript,
             direction,
-            label: label.to_string(),
-            content_type: content_type.to_string(),
+            label,
+            content_type,
             text,
             hex,
-        });
-        self.transcript.len() - 1
+        )
     }
 
     /// The server message for `out`, answering the client's last message.
@@ -411,6 +389,69 @@ impl<'t> Session<'t> {
     }
 }
 
+/// Decodes a target's message once and records it in the transcript: as XML when it
+/// decodes (with the hex too for WBXML), as the error and the hex when it does not.
+pub(crate) fn receive(
+    transcript: &mut Vec<Exchange>,
+    label: &str,
+    wire: Wire,
+) -> Result<Received, SessionError> {
+    match codec::decode(&wire.body, &codec::reply_limits()) {
+        Ok(decoded) => {
+            let hex = (decoded.encoding == Encoding::Wbxml)
+                .then(|| codec::hex(&codec::redact_bytes(&wire.body, &decoded.root)));
+            let text = codec::render_tree(&decoded.root);
+            let exchange = record(
+                transcript,
+                Direction::FromTarget,
+                label,
+                &wire.content_type,
+                text,
+                hex,
+            );
+            Ok(Received {
+                decoded,
+                content_type: wire.content_type,
+                headers: wire.headers,
+                body: wire.body,
+                exchange,
+            })
+        }
+        Err(message) => {
+            let text = format!("({message})");
+            let hex = Some(codec::hex(&wire.body));
+            let exchange = record(
+                transcript,
+                Direction::FromTarget,
+                label,
+                &wire.content_type,
+                text,
+                hex,
+            );
+            Err(SessionError::Undecodable { exchange, message })
+        }
+    }
+}
+
+/// Appends one message to a transcript; its index.
+pub(crate) fn record(
+    transcript: &mut Vec<Exchange>,
+    direction: Direction,
+    label: &str,
+    content_type: &str,
+    text: String,
+    hex: Option<String>,
+) -> usize {
+    transcript.push(Exchange {
+        direction,
+        label: label.to_string(),
+        content_type: content_type.to_string(),
+        text,
+        hex,
+    });
+    transcript.len() - 1
+}
+
 /// A `<Chal>` of the given scheme.
 fn challenge(scheme: &str) -> Chal {
     let mut meta = Meta::format("b64").with_type(format!("syncml:auth-{scheme}"));
@@ -434,7 +475,7 @@ fn mac_challenge(msg_id: u32) -> Chal {
 }
 
 /// Every numeric CmdID in an element and its descendants.
-fn all_cmd_ids(e: &Element) -> Vec<u64> {
+pub(crate) fn all_cmd_ids(e: &Element) -> Vec<u64> {
     let mut ids = Vec::new();
     e.walk(&mut |_, el| {
         if el.local_name() == "CmdID"
@@ -449,7 +490,7 @@ fn all_cmd_ids(e: &Element) -> Vec<u64> {
 /// Replaces (or removes, for `""`) SyncHdr fields. A value starting with `<` is
 /// XML: the element itself (`<Cred>…</Cred>`) or its children (MetInf elements
 /// for `Meta`); `Target` and `Source` take a LocURI; anything else is text.
-fn apply_header_overrides(header: &mut Element, overrides: &[(String, String)]) {
+pub(crate) fn apply_header_overrides(header: &mut Element, overrides: &[(String, String)]) {
     for (name, value) in overrides {
         let new = if value.is_empty() {
             None

@@ -8,33 +8,56 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-macro_rules! faults {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $breaks:literal; )+) => {
-        /// One deviation. [`Fault::name`] is the stable switch name
-        /// (`builtin:reference?fault=NAME`), [`Fault::breaks`] says what it does.
+/// Declares a fault enum: its variants with their switch names and the rule each breaks,
+/// `ALL`, `name`, `breaks`, `Display` and `FromStr`.
+macro_rules! fault_switches {
+    ($(#[$edoc:meta])* $enum:ident { $( $(#[$doc:meta])* $variant:ident = $name:literal, $breaks:literal; )+ }) => {
+        $(#[$edoc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Fault {
+        pub enum $enum {
             $( $(#[$doc])* $variant, )+
         }
 
-        impl Fault {
+        impl $enum {
             /// Every switch, in declaration order.
-            pub const ALL: &'static [Fault] = &[ $( Fault::$variant, )+ ];
+            pub const ALL: &'static [$enum] = &[ $( $enum::$variant, )+ ];
 
             /// The switch name, e.g. `nested-atomic-ok`.
             pub fn name(self) -> &'static str {
-                match self { $( Fault::$variant => $name, )+ }
+                match self { $( $enum::$variant => $name, )+ }
             }
 
             /// One line: the deviation, and the rule it breaks.
             pub fn breaks(self) -> &'static str {
-                match self { $( Fault::$variant => $breaks, )+ }
+                match self { $( $enum::$variant => $breaks, )+ }
+            }
+        }
+
+        impl std::fmt::Display for $enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl std::str::FromStr for $enum {
+            type Err = $crate::faults::UnknownFault;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $enum::ALL
+                    .iter()
+                    .copied()
+                    .find(|f| f.name() == s.trim())
+                    .ok_or_else(|| $crate::faults::UnknownFault(s.to_string()))
             }
         }
     };
 }
+pub(crate) use fault_switches;
 
-faults! {
+fault_switches! {
+    /// One deviation of the reference client. [`Fault::name`] is the stable switch name
+    /// (`builtin:reference?fault=NAME`), [`Fault::breaks`] says what it does.
+    Fault {
     NestedAtomicOk = "nested-atomic-ok",
         "runs an Atomic nested in an Atomic as part of it; Windows answers the nested Atomic 500 and its parent 507";
     GetInAtomicOk = "get-in-atomic-ok",
@@ -117,13 +140,7 @@ faults! {
         "answers an asynchronous Exec 202 but never reports its result; Windows sends Generic Alert 1226 when a CSP finishes an asynchronous action";
     MaxMsgSizeIgnored = "maxmsgsize-ignored",
         "sends replies larger than the MaxMsgSize in force; a message MUST NOT exceed the recipient's MaxMsgSize";
-}
-
-impl fmt::Display for Fault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+}}
 
 /// A name that is not a fault switch.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,65 +154,62 @@ impl fmt::Display for UnknownFault {
 
 impl std::error::Error for UnknownFault {}
 
-impl FromStr for Fault {
-    type Err = UnknownFault;
+/// A set of switches an implementation runs with; empty means it follows the rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaultSet<F: Ord>(BTreeSet<F>);
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Fault::ALL
-            .iter()
-            .copied()
-            .find(|f| f.name() == s.trim())
-            .ok_or_else(|| UnknownFault(s.to_string()))
+/// The switches of the reference client.
+pub type Faults = FaultSet<Fault>;
+
+impl<F: Ord> Default for FaultSet<F> {
+    fn default() -> Self {
+        FaultSet(BTreeSet::new())
     }
 }
 
-/// The set of switches a client runs with; empty means a conforming client.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Faults(BTreeSet<Fault>);
-
-impl Faults {
-    /// No switch: the client follows the rules.
-    pub fn none() -> Faults {
-        Faults::default()
+impl<F: Ord + Copy> FaultSet<F> {
+    /// No switch: the implementation follows the rules.
+    pub fn none() -> Self {
+        FaultSet::default()
     }
 
     /// Builder: turns one switch on.
-    pub fn with(mut self, fault: Fault) -> Faults {
+    pub fn with(mut self, fault: F) -> Self {
         self.0.insert(fault);
         self
     }
 
     /// Whether a switch is on.
-    pub fn has(&self, fault: Fault) -> bool {
+    pub fn has(&self, fault: F) -> bool {
         self.0.contains(&fault)
     }
 
     /// The switches that are on.
-    pub fn iter(&self) -> impl Iterator<Item = Fault> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = F> + '_ {
         self.0.iter().copied()
     }
 }
 
-impl From<Fault> for Faults {
-    fn from(fault: Fault) -> Faults {
-        Faults::none().with(fault)
+impl<F: Ord + Copy> From<F> for FaultSet<F> {
+    fn from(fault: F) -> Self {
+        FaultSet::none().with(fault)
     }
 }
 
-impl FromIterator<Fault> for Faults {
-    fn from_iter<I: IntoIterator<Item = Fault>>(iter: I) -> Faults {
-        Faults(iter.into_iter().collect())
+impl<F: Ord> FromIterator<F> for FaultSet<F> {
+    fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
+        FaultSet(iter.into_iter().collect())
     }
 }
 
-impl FromStr for Faults {
+impl<F: Ord + FromStr<Err = UnknownFault>> FromStr for FaultSet<F> {
     type Err = UnknownFault;
 
     /// A comma-separated list of switch names; the empty string is no switch.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         s.split(',')
             .filter(|n| !n.trim().is_empty())
-            .map(Fault::from_str)
+            .map(F::from_str)
             .collect()
     }
 }

@@ -11,7 +11,8 @@
 //! Atomic), `lob` (large
 //! objects arriving in chunks), `outbox` (packing replies under MaxMsgSize), [`session`] (the session and the [`Client`]), [`auth`]
 //! (credentials, challenges, HMAC), [`wire_size`] (message sizes, for MaxMsgSize),
-//! [`faults`] (the switches), [`exec_wire`] (the framing of the exec protocol that
+//! [`faults`] (the switches), [`server`] (the reference DM server, for the
+//! server-role suite), [`exec_wire`] (the framing of the exec protocol that
 //! `refdm-exec` and the harness's `exec:` targets speak).
 //!
 //! # Choices where the sources name no code
@@ -50,6 +51,7 @@ pub mod faults;
 mod lob;
 mod outbox;
 pub mod paths;
+pub mod server;
 pub mod session;
 pub mod tree;
 pub mod uri;
@@ -57,5 +59,6 @@ pub mod wire_size;
 
 pub use config::{AuthScheme, ClientConfig, ServerAuth, SessionIdFormat};
 pub use faults::{Fault, Faults, UnknownFault};
+pub use server::{Server, ServerConfig, ServerFault, ServerFaults};
 pub use session::{Client, GenericAlert};
 pub use tree::{Access, Node, Tree};

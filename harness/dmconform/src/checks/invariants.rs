@@ -61,7 +61,7 @@ pub const REQUIREMENTS: &[&str] = &[
     req::WIN_STATUS,
 ];
 
-fn finding(
+pub(crate) fn finding(
     req: &str,
     check: &str,
     expected: impl Into<String>,
@@ -125,6 +125,66 @@ pub fn check_client_message(
     encoding: Encoding,
     facts: &mut SessionFacts,
 ) -> Vec<Finding> {
+    let mut out = check_message(r, encoding, facts);
+    let x = r.exchange;
+    let m = &r.decoded.message;
+    let hdr = m.hdr.clone().unwrap_or_default();
+    if let Some(id) = &hdr.session_id
+        && id.trim().len() > 4
+    {
+        out.push(finding(
+            req::SESSIONID_LENGTH,
+            "SessionID at most 4 bytes",
+            "4 bytes or fewer",
+            format!("{:?} ({} bytes)", id.trim(), id.trim().len()),
+            x,
+        ));
+    }
+    for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+        if !client_may_send(c) {
+            out.push(finding(
+                req::CLIENT_COMMANDS,
+                "a client sends only Status, Results, Alert and Replace of ./DevInfo",
+                "Status, Results, Alert, Replace of ./DevInfo",
+                describe_command(c),
+                x,
+            ));
+        }
+    }
+    for r in m.commands().filter(|c| c.kind == CommandKind::Results) {
+        if r.items.is_empty()
+            || r.items
+                .iter()
+                .any(|i| i.source_uri().is_none_or(|u| u.trim().is_empty()))
+        {
+            out.push(finding(
+                req::RESULTS_SOURCE,
+                "every Item of a Results names its Source",
+                "Item/Source/LocURI in every Item",
+                format!(
+                    "Results for CmdRef {} with an Item without Source",
+                    shown(&r.cmd_ref)
+                ),
+                x,
+            ));
+        }
+    }
+    if is_synchdr_success_only(m) {
+        out.push(finding(
+            req::NO_EMPTY_MESSAGE,
+            "no client message holding only a successful Status for the SyncHdr",
+            "no message, or one with more to say",
+            "a message with only the SyncHdr Status",
+            x,
+        ));
+    }
+    out
+}
+
+/// Checks one message of the target on its own, whichever its role: content type,
+/// version fields, SessionID kept, MsgID from 1 up by one, CmdID rules.
+/// `facts.last_client_msg_id` holds the target's last MsgID.
+pub fn check_message(r: &Received, encoding: Encoding, facts: &mut SessionFacts) -> Vec<Finding> {
     let mut out = Vec::new();
     let x = r.exchange;
     let m = &r.decoded.message;
@@ -184,17 +244,6 @@ pub fn check_client_message(
         (None, Some(now)) => facts.session_id = Some(now.clone()),
         _ => {}
     }
-    if let Some(id) = &hdr.session_id
-        && id.trim().len() > 4
-    {
-        out.push(finding(
-            req::SESSIONID_LENGTH,
-            "SessionID at most 4 bytes",
-            "4 bytes or fewer",
-            format!("{:?} ({} bytes)", id.trim(), id.trim().len()),
-            x,
-        ));
-    }
     let msg_id = hdr
         .msg_id
         .as_deref()
@@ -203,7 +252,7 @@ pub fn check_client_message(
     if msg_id != Some(expected_id) {
         out.push(finding(
             req::MSGID,
-            "client MsgID starts at 1 and goes up by one",
+            "MsgID starts at 1 and goes up by one",
             expected_id.to_string(),
             shown(&hdr.msg_id),
             x,
@@ -230,33 +279,6 @@ pub fn check_client_message(
                 x,
             )),
         }
-        if !client_may_send(c) {
-            out.push(finding(
-                req::CLIENT_COMMANDS,
-                "a client sends only Status, Results, Alert and Replace of ./DevInfo",
-                "Status, Results, Alert, Replace of ./DevInfo",
-                describe_command(c),
-                x,
-            ));
-        }
-    }
-    for r in m.commands().filter(|c| c.kind == CommandKind::Results) {
-        if r.items.is_empty()
-            || r.items
-                .iter()
-                .any(|i| i.source_uri().is_none_or(|u| u.trim().is_empty()))
-        {
-            out.push(finding(
-                req::RESULTS_SOURCE,
-                "every Item of a Results names its Source",
-                "Item/Source/LocURI in every Item",
-                format!(
-                    "Results for CmdRef {} with an Item without Source",
-                    shown(&r.cmd_ref)
-                ),
-                x,
-            ));
-        }
     }
     for (id, n) in ids.into_iter().filter(|(_, n)| *n > 1) {
         out.push(finding(
@@ -264,15 +286,6 @@ pub fn check_client_message(
             "CmdIDs unique in the message",
             "each CmdID once",
             format!("CmdID {id} used {n} times"),
-            x,
-        ));
-    }
-    if is_synchdr_success_only(m) {
-        out.push(finding(
-            req::NO_EMPTY_MESSAGE,
-            "no client message holding only a successful Status for the SyncHdr",
-            "no message, or one with more to say",
-            "a message with only the SyncHdr Status",
             x,
         ));
     }
@@ -292,8 +305,29 @@ pub fn unfinished_package(exchange: usize, messages: usize) -> Finding {
 }
 
 /// Checks a server message against the client's replies to it (the first reply,
-/// then any further messages of the client's package).
+/// then any further messages of the client's package): [`check_answers`], and no
+/// Final from the client while the server's package is open.
 pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
+    let mut out = check_answers(sent, replies);
+    if let Some(first) = replies.first()
+        && !sent.message.is_final()
+        && first.decoded.message.is_final()
+    {
+        out.push(finding(
+            req::FINAL,
+            "no Final while the server's package is not complete",
+            "no <Final/> in the reply to a message without Final",
+            "<Final/>",
+            first.exchange,
+        ));
+    }
+    out
+}
+
+/// Checks the answers to a message, whichever side sent it: the Status for the
+/// SyncHdr first in every reply, MsgRef, one Status per command in order, Results
+/// only after a 200 Status for a Get and for every such Get.
+pub fn check_answers(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
     let mut out = Vec::new();
     let Some(first) = replies.first() else {
         return out;
@@ -316,15 +350,6 @@ pub fn check_step(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
                 x,
             )),
         }
-    }
-    if !sent.message.is_final() && first.decoded.message.is_final() {
-        out.push(finding(
-            req::FINAL,
-            "no Final while the server's package is not complete",
-            "no <Final/> in the reply to a message without Final",
-            "<Final/>",
-            first.exchange,
-        ));
     }
 
     // All Statuses and Results of the replies, in order.

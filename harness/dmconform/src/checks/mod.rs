@@ -5,3 +5,13 @@ pub mod expect;
 pub mod generic_alert;
 pub mod invariants;
 pub mod named;
+pub mod server;
+
+/// Every requirement the always-on invariants check, client and server side.
+pub fn invariant_requirements() -> Vec<&'static str> {
+    invariants::REQUIREMENTS
+        .iter()
+        .chain(server::REQUIREMENTS)
+        .copied()
+        .collect()
+}

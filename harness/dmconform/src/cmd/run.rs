@@ -3,7 +3,7 @@
 
 use crate::report::{self, Format};
 use crate::runner::{RunOptions, run_suite_with_progress};
-use crate::spec::Suite;
+use crate::spec::{Role, Suite};
 use crate::target::Encoding;
 use crate::{TargetProfile, targets};
 use clap::{Args, ValueEnum};
@@ -70,6 +70,15 @@ pub struct RunArgs {
     /// List the fault switches of the built-in reference and the rule each breaks, then exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// DM servers over HTTPS: trust the CA certificates of this PEM file instead of the WebPKI roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
+    #[arg(long)]
+    pub insecure_loopback: bool,
+    /// DM servers over HTTP(S): most seconds for one exchange, reply body included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub http_timeout: u64,
 }
 
 /// Runs `dmconform run`.
@@ -92,8 +101,10 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
     if let Some(p) = problems.first() {
         return Err(format!("the embedded specs do not load: {p}"));
     }
+    let server_role = targets::is_server(&args.target);
     let profile = match &args.target_profile {
         Some(path) => TargetProfile::load(path)?,
+        None if server_role => TargetProfile::reference_server(),
         None => TargetProfile::reference(),
     };
     if let Some(p) = &args.profile
@@ -114,12 +125,21 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         encodings: args.encoding.encodings(),
         profile: args.profile.clone(),
         filter,
+        role: if server_role {
+            Role::Server
+        } else {
+            Role::Client
+        },
         ..RunOptions::default()
     };
     if opts.select(&suite).is_empty() {
-        return Err("no case matches the selection (--filter, --profile, --encoding)".into());
+        return Err(format!(
+            "no case matches the selection (--filter, --profile, --encoding) among the {} cases: target {:?} is a DM {}",
+            opts.role.name(),
+            args.target,
+            opts.role.name()
+        ));
     }
-    let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
     let show_progress = std::io::stderr().is_terminal();
     let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
         if show_progress {
@@ -132,7 +152,25 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
             }
         }
     };
-    let report = run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress);
+    let report = if server_role {
+        let http = crate::http_server_target::HttpOptions {
+            ca_cert: args.ca_cert.clone(),
+            insecure_loopback: args.insecure_loopback,
+            exchange_timeout: std::time::Duration::from_secs(args.http_timeout.max(1)),
+            ..Default::default()
+        };
+        let mut target = targets::open_server(&args.target, &profile, &http)?;
+        crate::server_runner::run_server_suite(
+            &suite,
+            target.as_mut(),
+            &profile,
+            &opts,
+            &mut progress,
+        )
+    } else {
+        let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
+        run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress)
+    };
     let text = report::render(args.format, &report, &suite);
     match &args.output {
         Some(path) => {
@@ -159,6 +197,12 @@ pub fn list_faults() -> String {
         "Fault switches of builtin:reference (combine with builtin:reference?fault=A,B):\n",
     );
     for f in refdm::Fault::ALL {
+        out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
+    }
+    out.push_str(
+        "\nFault switches of builtin:reference-server (combine with builtin:reference-server?fault=A,B):\n",
+    );
+    for f in refdm::ServerFault::ALL {
         out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
     }
     out

@@ -1,7 +1,6 @@
 //! `dmconform specs list|lint|coverage`: the cases, the problems of the spec
 //! files, and the requirements no case exercises.
 
-use crate::checks::invariants;
 use crate::spec::Suite;
 use clap::Subcommand;
 use std::process::ExitCode;
@@ -50,7 +49,7 @@ pub fn run(cmd: SpecsCommand) -> ExitCode {
         }
         SpecsCommand::Lint => {
             let mut all = problems;
-            all.extend(suite.lint(invariants::REQUIREMENTS));
+            all.extend(suite.lint(&crate::checks::invariant_requirements()));
             for p in &all {
                 println!("{p}");
             }
@@ -68,7 +67,7 @@ pub fn run(cmd: SpecsCommand) -> ExitCode {
         }
         SpecsCommand::Coverage { profile } => {
             let uncovered: Vec<_> = suite
-                .uncovered(invariants::REQUIREMENTS)
+                .uncovered(&crate::checks::invariant_requirements())
                 .into_iter()
                 .filter(|r| profile.as_ref().is_none_or(|p| r.profiles.contains(p)))
                 .collect();

@@ -263,7 +263,7 @@ fn lint_case(
             (Some(_), None) | (None, Some(_)) if s.new_session => {
                 p(format!("step {n}: a new_session step sends nothing"))
             }
-            (None, None) if s.hdr_status.is_none() && !s.new_session => {
+            (None, None) if s.hdr_status.is_none() && !s.new_session && s.answer.is_none() => {
                 p(format!("step {n}: neither send nor raw"))
             }
             _ => {}
@@ -299,6 +299,23 @@ fn lint_case(
             && !["basic", "md5"].contains(&ch.as_str())
         {
             p(format!("step {n}: chal {ch:?} is neither basic nor md5"));
+        }
+        if let Some(cred) = &s.cred
+            && !["basic", "md5", "wrong"].contains(&cred.as_str())
+        {
+            p(format!(
+                "step {n}: cred {cred:?} is none of basic, md5, wrong"
+            ));
+        }
+        if let Some(a) = &s.answer
+            && crate::client_session::Answer::from_name(a).is_none()
+        {
+            p(format!(
+                "step {n}: answer {a:?} is none of ok, error, split"
+            ));
+        }
+        if (s.cred.is_some() || s.answer.is_some()) && c.role != Role::Server {
+            p(format!("step {n}: cred and answer belong to server cases"));
         }
         for e in &s.expect {
             if let Some(st) = &e.status
@@ -419,7 +436,7 @@ expect = [{ cmdref = "2" }]
     fn embedded_specs_load_and_lint_clean() {
         let (s, problems) = Suite::embedded();
         assert!(problems.is_empty(), "{problems:#?}");
-        let lint = s.lint(crate::checks::invariants::REQUIREMENTS);
+        let lint = s.lint(&crate::checks::invariant_requirements());
         assert!(lint.is_empty(), "{lint:#?}");
     }
 }

@@ -145,6 +145,13 @@ pub struct Step {
     pub hdr_status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chal: Option<String>,
+    /// Server cases: the credentials of this client message, `basic`, `md5` or `wrong`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cred: Option<String>,
+    /// Server cases: how the harness answers the server's last commands, `ok`
+    /// (default), `error` (500 each) or `split` (half the Statuses, no Final).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
 }
 
 fn yes() -> bool {

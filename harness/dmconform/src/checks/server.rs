@@ -1,0 +1,174 @@
+//! Invariants checked on every reply of a DM server, beyond those shared with the
+//! client side (`invariants::check_message`, `invariants::check_answers`): Final in every
+//! message when possible, the Next Message response to a client message without Final,
+//! no new commands while Statuses for earlier ones are outstanding, a Chal with every
+//! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, no Status 200 for
+//! a Results, and provisioning XML that is well formed.
+
+use super::invariants::{describe_command, finding};
+use crate::session::{Received, Sent, flatten};
+use crate::verdict::Finding;
+use syncml::{Command, CommandKind, Item, Limits};
+
+/// The requirement each server invariant enforces, by id in the registry.
+pub mod req {
+    pub const SERVER_FINAL: &str = "oma.multi.server-final";
+    pub const NEXT_MESSAGE: &str = "oma.multi.next-message-response";
+    pub const NO_COMMANDS_BEFORE_STATUS: &str = "oma.multi.no-commands-before-status";
+    pub const CHALLENGE_CHAL: &str = "oma.auth.challenge-chal";
+    pub const FAILURE_RESPONSE: &str = "oma.auth.failure-response";
+    pub const PROVISIONING: &str = "win.provisioning.well-formed";
+    pub const ANSWERS_ALL: &str = "oma.session.server-answers-all";
+    pub const RESULTS_NO_200: &str = "oma.status.results-no-200";
+}
+
+/// Every requirement the server invariants check, for lint and coverage.
+pub const REQUIREMENTS: &[&str] = &[
+    req::SERVER_FINAL,
+    req::NEXT_MESSAGE,
+    req::NO_COMMANDS_BEFORE_STATUS,
+    req::CHALLENGE_CHAL,
+    req::FAILURE_RESPONSE,
+    req::PROVISIONING,
+    req::ANSWERS_ALL,
+    req::RESULTS_NO_200,
+];
+
+/// Checks the server's reply to one client message. `statuses_outstanding`: the client
+/// message left Statuses for earlier server commands to come.
+pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let x = reply.exchange;
+    let m = &reply.decoded.message;
+    let new_commands: Vec<&Command> = m
+        .commands()
+        .filter(|c| !matches!(c.kind, CommandKind::Status | CommandKind::Results))
+        .filter(|c| !(c.kind == CommandKind::Alert && matches!(c.code(), Some(1222 | 1223))))
+        .collect();
+    let asks_more = sent
+        .message
+        .commands()
+        .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
+    if asks_more {
+        // The client asked for the rest of the server's package: it may take more messages.
+    } else if !sent.message.is_final() {
+        let alert = m
+            .commands()
+            .any(|c| c.kind == CommandKind::Alert && matches!(c.code(), Some(1222 | 1223)));
+        if !alert || m.is_final() || !new_commands.is_empty() {
+            out.push(finding(
+                req::NEXT_MESSAGE,
+                "Next Message response to a client message without Final",
+                "Alert 1222, the Status for the SyncHdr, no other command, no Final",
+                describe_message(m),
+                x,
+            ));
+        }
+    } else if !m.is_final() {
+        out.push(finding(
+            req::SERVER_FINAL,
+            "Final in every server message when possible",
+            "<Final/>",
+            "no Final",
+            x,
+        ));
+    }
+    if statuses_outstanding && let Some(c) = new_commands.first() {
+        out.push(finding(
+            req::NO_COMMANDS_BEFORE_STATUS,
+            "no new commands before the Statuses for earlier ones came back",
+            "no new command",
+            describe_command(c),
+            x,
+        ));
+    }
+    let hdr_status = m.commands().find(|c| {
+        c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+    });
+    if let Some(st) = hdr_status
+        && matches!(st.code(), Some(401 | 407))
+    {
+        if st.chal.is_none() {
+            out.push(finding(
+                req::CHALLENGE_CHAL,
+                "a 401 or 407 for the SyncHdr carries Chal",
+                "Status with Chal",
+                describe_command(st),
+                x,
+            ));
+        }
+        if let Some(c) = m.commands().find(|c| c.kind != CommandKind::Status) {
+            out.push(finding(
+                req::FAILURE_RESPONSE,
+                "the reply refusing credentials holds only Statuses",
+                "Status commands only",
+                describe_command(c),
+                x,
+            ));
+        }
+    }
+    if let Some(st) = m.commands().find(|c| {
+        c.kind == CommandKind::Status
+            && c.cmd.as_deref().map(str::trim) == Some("Results")
+            && c.code() == Some(200)
+    }) {
+        out.push(finding(
+            req::RESULTS_NO_200,
+            "no Status 200 for a Results",
+            "no Status for a Results that succeeded",
+            describe_command(st),
+            x,
+        ));
+    }
+    for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+        for item in c.items.iter().filter(|i| is_xml(c, i)) {
+            let data = item
+                .data
+                .as_ref()
+                .map(syncml::Data::as_text)
+                .unwrap_or_default();
+            if let Err(e) = syncml::xml::read(data.as_bytes(), &Limits::default()) {
+                out.push(finding(
+                    req::PROVISIONING,
+                    "provisioning XML is well formed",
+                    "well-formed XML in Data with Meta Format xml",
+                    format!("{}: {e}", describe_command(c)),
+                    x,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The server did not end the session within the messages the harness allows.
+pub fn session_not_ended(exchange: usize, messages: usize) -> Finding {
+    finding(
+        req::ANSWERS_ALL,
+        "the server ends the session",
+        "a message of Statuses and Final only",
+        format!("the session goes on after {messages} further client messages"),
+        exchange,
+    )
+}
+
+/// Whether an Item carries XML: Meta Format `xml` on the Item or its command.
+fn is_xml(c: &Command, i: &Item) -> bool {
+    i.meta
+        .as_ref()
+        .or(c.meta.as_ref())
+        .and_then(|m| m.format.as_deref())
+        .is_some_and(|f| f.trim() == "xml")
+}
+
+fn describe_message(m: &syncml::Message) -> String {
+    let mut parts: Vec<String> = m.commands().map(describe_command).collect();
+    if m.is_final() {
+        parts.push("Final".into());
+    }
+    if parts.is_empty() {
+        "an empty message".into()
+    } else {
+        parts.join(", ")
+    }
+}

@@ -1,0 +1,265 @@
+//! The harness as DM client inside one server-role case: it builds each client
+//! message (SyncHdr with the device identity and credentials, the Statuses and
+//! Results owed for the server's last message, the case's commands, Alert 1222 and
+//! no Final while the server's package is open, else Final), posts it in the
+//! session's encoding and reads the server's reply, keeping the transcript.
+
+use crate::codec;
+use crate::profile::Device;
+use crate::server_target::ServerTarget;
+use crate::session::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record};
+use crate::target::{Encoding, Wire};
+use crate::verdict::{Direction, Exchange};
+use std::collections::BTreeSet;
+use syncml::tree::Element;
+use syncml::{Command, CommandKind, Cred, Data, Item, Meta};
+
+/// How the harness answers the commands of the server's last message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Answer {
+    /// 200 for each command, Results for a Get of a ./DevInfo node (404 for others).
+    #[default]
+    Ok,
+    /// 500 for each command.
+    Error,
+    /// Only the first half of the Statuses (this message has no Final).
+    FirstHalf,
+}
+
+impl Answer {
+    pub fn from_name(name: &str) -> Option<Answer> {
+        match name {
+            "ok" => Some(Answer::Ok),
+            "error" => Some(Answer::Error),
+            "split" => Some(Answer::FirstHalf),
+            _ => None,
+        }
+    }
+}
+
+/// How to build one client message.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOutgoing {
+    pub label: String,
+    /// Commands after the Statuses.
+    pub commands: Vec<Element>,
+    pub not_final: bool,
+    pub cred: Option<Cred>,
+    /// The user id sent in the SyncHdr Source LocName with the credentials.
+    pub user: Option<String>,
+    pub answer: Answer,
+}
+
+/// One management session with the server under test.
+pub struct ClientSession<'t> {
+    target: &'t mut dyn ServerTarget,
+    pub encoding: Encoding,
+    device: Device,
+    server_uri: String,
+    session_id: String,
+    next_msg_id: u32,
+    pub transcript: Vec<Exchange>,
+    /// The server's last message.
+    pub last_server: Option<Received>,
+    /// Server commands not answered yet, by the MsgID of their message and their CmdID.
+    pub outstanding: BTreeSet<(String, String)>,
+    /// Statuses of the server's last message held back for the next client message.
+    held_back: Vec<Command>,
+    /// The server ended the session (a message of Statuses and Final only).
+    pub ended: bool,
+}
+
+impl<'t> ClientSession<'t> {
+    pub fn new(
+        target: &'t mut dyn ServerTarget,
+        encoding: Encoding,
+        device: &Device,
+        server_uri: &str,
+        session_id: &str,
+    ) -> ClientSession<'t> {
+        ClientSession {
+            target,
+            encoding,
+            device: device.clone(),
+            server_uri: server_uri.to_string(),
+            session_id: session_id.to_string(),
+            next_msg_id: 1,
+            transcript: Vec::new(),
+            last_server: None,
+            outstanding: BTreeSet::new(),
+            held_back: Vec::new(),
+            ended: false,
+        }
+    }
+
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    /// Builds, sends and records a client message; returns it with the server's reply.
+    pub fn send(&mut self, out: ClientOutgoing) -> Result<(Sent, Received), SessionError> {
+        let root = self.build(&out);
+        self.next_msg_id += 1;
+        let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
+        let (message, _) = syncml::Message::from_element(&root);
+        let hex = (self.encoding == Encoding::Wbxml).then(|| codec::hex(&codec::redact_bytes(&body, &root)));
+        let exchange = record(
+            &mut self.transcript,
+            Direction::ToTarget,
+            &out.label,
+            self.encoding.content_type(),
+            codec::render_tree(&root),
+            hex,
+        );
+        let sent = Sent {
+            root,
+            message,
+            exchange,
+        };
+        let reply = self
+            .target
+            .send(Wire::new(self.encoding, body))
+            .map_err(SessionError::Target)?;
+        let r = receive(
+            &mut self.transcript,
+            &format!("{} (reply)", out.label),
+            reply,
+        )?;
+        let m = &r.decoded.message;
+        let msg_id = m.msg_id().unwrap_or("").trim().to_string();
+        for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+            if !matches!(c.kind, CommandKind::Status | CommandKind::Results) && !c.no_resp {
+                let id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
+                self.outstanding.insert((msg_id.clone(), id));
+            }
+        }
+        self.ended = m.is_final()
+            && m.commands()
+                .all(|c| matches!(c.kind, CommandKind::Status | CommandKind::Results));
+        self.last_server = Some(r.clone());
+        Ok((sent, r))
+    }
+
+    /// The client message for `out`, answering the server's last message.
+    fn build(&mut self, out: &ClientOutgoing) -> Element {
+        let mut hdr = syncml::SyncHdr::new(
+            &self.session_id,
+            self.next_msg_id,
+            &self.server_uri,
+            &self.device.dev_id,
+        );
+        hdr.cred = out.cred.clone();
+        if let (Some(source), Some(user)) = (hdr.source.as_mut(), &out.user) {
+            source.loc_name = Some(user.clone());
+        }
+        let mut next_id = out.commands.iter().flat_map(all_cmd_ids).max().unwrap_or(0) + 1;
+        let mut take_id = || {
+            let id = next_id;
+            next_id += 1;
+            id.to_string()
+        };
+        let mut answers: Vec<Command> = std::mem::take(&mut self.held_back);
+        if let Some(server) = &self.last_server {
+            let m = &server.decoded.message;
+            let msg_ref = m.msg_id().unwrap_or("1").trim().to_string();
+            answers.push(Command::status("", msg_ref.clone(), "0", "SyncHdr", 200));
+            for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+                if matches!(c.kind, CommandKind::Status | CommandKind::Results) || c.no_resp {
+                    continue;
+                }
+                let cmd_ref = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
+                answers.extend(self.answer(c, &msg_ref, &cmd_ref, out.answer));
+            }
+        }
+        if out.answer == Answer::FirstHalf {
+            let keep = (answers.len() / 2).max(1);
+            self.held_back = answers.split_off(keep.min(answers.len()));
+        }
+        let mut body = Element::new("SyncBody");
+        for mut a in answers {
+            if a.kind == CommandKind::Status
+                && let (Some(m), Some(r)) = (a.msg_ref.clone(), a.cmd_ref.clone())
+            {
+                self.outstanding.remove(&(m, r));
+            }
+            a.cmd_id = Some(take_id());
+            body.push(a.to_element());
+        }
+        for c in &out.commands {
+            body.push(c.clone());
+        }
+        // A server message without Final that does not itself ask for the client's next
+        // message leaves the server's package open: ask for the rest, and no Final.
+        let server_package_open = self.last_server.as_ref().is_some_and(|r| {
+            let m = &r.decoded.message;
+            !m.is_final()
+                && !m
+                    .commands()
+                    .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222))
+        });
+        if server_package_open {
+            body.push(Command::alert(take_id(), 1222).to_element());
+        }
+        if !out.not_final && out.answer != Answer::FirstHalf && !server_package_open {
+            body.push(Element::new("Final"));
+        }
+        Element::new("SyncML")
+            .with_attr("xmlns", syncml::tree::NS_SYNCML12)
+            .with_child(hdr.to_element())
+            .with_child(body)
+    }
+
+    /// The Status (and Results) for one server command.
+    fn answer(&self, c: &Command, msg_ref: &str, cmd_ref: &str, how: Answer) -> Vec<Command> {
+        let value = (c.kind == CommandKind::Get)
+            .then(|| {
+                let uri = c
+                    .items
+                    .first()
+                    .and_then(Item::target_uri)?
+                    .trim()
+                    .to_string();
+                let v = self.device.dev_info().iter().find(|(u, _)| *u == uri)?.1;
+                Some((uri, v.to_string()))
+            })
+            .flatten();
+        let code = match how {
+            Answer::Error => 500,
+            _ if c.kind == CommandKind::Get && value.is_none() => 404,
+            _ => 200,
+        };
+        let mut out = vec![Command::status("", msg_ref, cmd_ref, c.kind.name(), code)];
+        if let (200, Some((uri, v))) = (code, value) {
+            let mut results = Command::new(CommandKind::Results, "");
+            results.msg_ref = Some(msg_ref.to_string());
+            results.cmd_ref = Some(cmd_ref.to_string());
+            results.items.push(
+                Item::source(uri)
+                    .with_meta(Meta::format("chr"))
+                    .with_data(v),
+            );
+            out.push(results);
+        }
+        out
+    }
+}
+
+/// SyncHdr credentials for the device: `basic` or `md5` (with the nonce), from a user
+/// and password.
+pub fn credentials(scheme: &str, user: &str, password: &str, nonce: &[u8]) -> Option<Cred> {
+    let (type_, data) = match scheme {
+        "basic" => (
+            refdm::auth::TYPE_BASIC,
+            crate::checks::named::basic_credential(user, password),
+        ),
+        "md5" => (
+            refdm::auth::TYPE_MD5,
+            crate::checks::named::md5_credential(user, password, nonce),
+        ),
+        _ => return None,
+    };
+    Some(Cred {
+        meta: Some(Meta::format("b64").with_type(type_)),
+        data: Some(Data::text(data)),
+    })
+}

@@ -1,0 +1,230 @@
+//! The HTTP(S) transport to a DM server under test (`--target https://…`): each client
+//! message is POSTed with the content type of its encoding; the reply body is read up to
+//! a size limit, never more. Timeouts bound the connection, the wait for the first byte
+//! and the whole exchange. Redirects are not followed: a 3xx is an error that names the
+//! new location. When a server message carries RespURI, the next message of the session
+//! goes there. TLS uses rustls (ring) with the WebPKI roots, or the roots of `--ca-cert`;
+//! `--insecure-loopback` turns verification off, for servers on a loopback address only.
+
+use crate::codec;
+use crate::server_target::ServerTarget;
+use crate::target::{TargetError, Wire};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
+/// How the HTTP transport behaves.
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    pub connect_timeout: Duration,
+    /// From the request sent to the response headers.
+    pub first_byte_timeout: Duration,
+    /// The whole exchange, body included.
+    pub exchange_timeout: Duration,
+    /// Largest reply body read, in bytes.
+    pub max_body: u64,
+    /// PEM file of the CA certificates to trust instead of the WebPKI roots.
+    pub ca_cert: Option<PathBuf>,
+    /// Skip certificate verification (accepted for loopback hosts only).
+    pub insecure_loopback: bool,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            connect_timeout: Duration::from_secs(5),
+            first_byte_timeout: Duration::from_secs(15),
+            exchange_timeout: Duration::from_secs(30),
+            max_body: 4 << 20,
+            ca_cert: None,
+            insecure_loopback: false,
+        }
+    }
+}
+
+/// A DM server reached over HTTP or HTTPS.
+pub struct HttpServer {
+    url: String,
+    agent: ureq::Agent,
+    max_body: u64,
+    /// Where the next message of the session goes, when the server gave a RespURI.
+    resp_uri: Option<String>,
+}
+
+impl HttpServer {
+    /// A transport to `url`, or why it cannot be set up.
+    pub fn new(url: &str, opts: &HttpOptions) -> Result<HttpServer, String> {
+        let https = url.starts_with("https://");
+        if !https && !url.starts_with("http://") {
+            return Err(format!("{url:?} is not an http:// or https:// URL"));
+        }
+        if opts.insecure_loopback && !is_loopback(url) {
+            return Err(format!(
+                "--insecure-loopback is accepted only for a loopback host (127.0.0.0/8, ::1, localhost), not {url:?}"
+            ));
+        }
+        let mut tls = TlsConfig::builder().disable_verification(opts.insecure_loopback);
+        if let Some(path) = &opts.ca_cert {
+            let pem =
+                std::fs::read(path).map_err(|e| format!("--ca-cert {}: {e}", path.display()))?;
+            let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                return Err(format!("--ca-cert {}: no certificate", path.display()));
+            }
+            tls = tls.root_certs(RootCerts::Specific(Arc::new(certs)));
+        }
+        let agent = ureq::Agent::config_builder()
+            .tls_config(tls.build())
+            .timeout_connect(Some(opts.connect_timeout))
+            .timeout_recv_response(Some(opts.first_byte_timeout))
+            .timeout_global(Some(opts.exchange_timeout))
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        Ok(HttpServer {
+            url: url.to_string(),
+            agent,
+            max_body: opts.max_body,
+            resp_uri: None,
+        })
+    }
+}
+
+impl ServerTarget for HttpServer {
+    fn describe(&self) -> String {
+        self.url.clone()
+    }
+
+    fn start_session(&mut self) -> Result<(), TargetError> {
+        self.resp_uri = None;
+        Ok(())
+    }
+
+    fn send(&mut self, message: Wire) -> Result<Wire, TargetError> {
+        let url = self.resp_uri.clone().unwrap_or_else(|| self.url.clone());
+        let mut response = self
+            .agent
+            .post(&url)
+            .header("Content-Type", &message.content_type)
+            .header("Accept", &message.content_type)
+            .send(&message.body[..])
+            .map_err(|e| transport_error(&url, e))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        if (300..400).contains(&status) {
+            return Err(TargetError::Other(format!(
+                "HTTP {status} from {url}: redirect to {} not followed (a DM server gives RespURI instead)",
+                header("location").unwrap_or_else(|| "nowhere".into())
+            )));
+        }
+        if status != 200 {
+            return Err(TargetError::Other(format!("HTTP {status} from {url}")));
+        }
+        let mut headers = Vec::new();
+        if let Some(mac) = header("x-syncml-hmac") {
+            headers.push(("x-syncml-hmac".to_string(), mac));
+        }
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.max_body)
+            .read_to_vec()
+            .map_err(|e| transport_error(&url, e))?;
+        self.resp_uri = resp_uri(&body).or(self.resp_uri.take());
+        Ok(Wire {
+            content_type,
+            headers,
+            body,
+        })
+    }
+}
+
+/// The RespURI of a server message, when it gives an http(s) one.
+fn resp_uri(body: &[u8]) -> Option<String> {
+    let decoded = codec::decode(body, &codec::reply_limits()).ok()?;
+    let uri = decoded.message.hdr?.resp_uri?.trim().to_string();
+    (uri.starts_with("https://") || uri.starts_with("http://")).then_some(uri)
+}
+
+fn transport_error(url: &str, e: ureq::Error) -> TargetError {
+    match e {
+        ureq::Error::Timeout(t) => TargetError::Timeout(format!("{url}: {t}")),
+        ureq::Error::BodyExceedsLimit(n) => {
+            TargetError::Other(format!("{url}: reply body over the limit of {n} bytes"))
+        }
+        ureq::Error::Io(io) => TargetError::Gone(format!("{url}: {io}")),
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => {
+            TargetError::Gone(format!("{url}: {e}"))
+        }
+        other => TargetError::Other(format!("{url}: {other}")),
+    }
+}
+
+/// Whether the URL's host is a loopback address or `localhost`.
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        assert!(is_loopback("https://127.0.0.1:8443/dm"));
+        assert!(is_loopback("https://127.3.2.1/dm"));
+        assert!(is_loopback("https://[::1]:8443/dm"));
+        assert!(is_loopback("https://localhost/dm"));
+        assert!(!is_loopback("https://10.0.0.1/dm"));
+        assert!(!is_loopback("https://mdm.example.com/dm"));
+    }
+
+    #[test]
+    fn resp_uri_is_taken_from_the_server_header_when_it_is_http() {
+        let body = |uri: &str| {
+            format!(
+                "<SyncML xmlns=\"SYNCML:SYNCML1.2\"><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>d</LocURI></Target><Source><LocURI>s</LocURI></Source><RespURI>{uri}</RespURI></SyncHdr><SyncBody><Final/></SyncBody></SyncML>"
+            )
+        };
+        assert_eq!(
+            resp_uri(body("https://127.0.0.1:8443/dm?s=2").as_bytes()).as_deref(),
+            Some("https://127.0.0.1:8443/dm?s=2")
+        );
+        assert_eq!(resp_uri(body("file:///etc/passwd").as_bytes()), None);
+        assert_eq!(resp_uri(b"not syncml"), None);
+    }
+
+    #[test]
+    fn insecure_is_refused_for_other_hosts() {
+        let opts = HttpOptions {
+            insecure_loopback: true,
+            ..HttpOptions::default()
+        };
+        assert!(HttpServer::new("https://mdm.example.com/dm", &opts).is_err());
+        assert!(HttpServer::new("https://127.0.0.1:1/dm", &opts).is_ok());
+        assert!(HttpServer::new("ftp://127.0.0.1/dm", &HttpOptions::default()).is_err());
+    }
+}

@@ -1,0 +1,238 @@
+//! Runs server-role cases against a DM server: the harness plays the DM client, one
+//! session per case and encoding. Each step is one client message; its reply is checked
+//! (shared invariants, server invariants, then the case's expectations). After the last
+//! step the harness answers whatever the server sends until the server ends the session.
+
+use crate::checks::{expect, invariants, server};
+use crate::client_session::{Answer, ClientOutgoing, ClientSession, credentials};
+use crate::placeholders::Bindings;
+use crate::profile::TargetProfile;
+use crate::runner::{RunOptions, RunReport, error, judge_case, run_selected};
+use crate::server_target::ServerTarget;
+use crate::session::{Received, Sent, SessionError};
+use crate::spec::{Case, Step, Suite};
+use crate::target::Encoding;
+use crate::verdict::CaseRun;
+use base64::Engine;
+
+/// Runs the selected server cases against one server.
+pub fn run_server_suite(
+    suite: &Suite,
+    target: &mut dyn ServerTarget,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(usize, usize, &CaseRun),
+) -> RunReport {
+    let name = target.describe();
+    run_selected(
+        suite,
+        profile,
+        opts,
+        name,
+        progress,
+        &mut |case, encoding, seq| run_server_case(case, encoding, seq, target, profile, opts),
+    )
+}
+
+/// Runs one server case in one encoding; `seq` makes its SessionID unique in the run.
+pub fn run_server_case(
+    case: &Case,
+    encoding: Encoding,
+    seq: usize,
+    target: &mut dyn ServerTarget,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+) -> CaseRun {
+    judge_case(case, encoding, profile, |run| {
+        drive(case, encoding, seq, target, profile, opts, run)
+    })
+}
+
+fn drive(
+    case: &Case,
+    encoding: Encoding,
+    seq: usize,
+    target: &mut dyn ServerTarget,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    run: &mut CaseRun,
+) -> bool {
+    if let Err(e) = target.start_session() {
+        error(run, &SessionError::Target(e));
+        return false;
+    }
+    let bindings = Bindings::new(profile, &case.id, encoding.name());
+    let session_id = format!("{:X}", (seq % 0xFFFF) + 1);
+    let mut session = ClientSession::new(
+        target,
+        encoding,
+        &profile.device,
+        &profile.server_uri,
+        &session_id,
+    );
+    let mut facts = invariants::SessionFacts {
+        session_id: Some(session_id.clone()),
+        last_client_msg_id: None,
+        answering_dm_112: false,
+    };
+    let mut nonce = profile
+        .credentials
+        .as_ref()
+        .and_then(|c| c.client_nonce.as_deref())
+        .and_then(|n| base64::engine::general_purpose::STANDARD.decode(n).ok())
+        .unwrap_or_default();
+    let mut judged = false;
+    for (i, step) in case.step.iter().enumerate() {
+        let n = i + 1;
+        let out = match outgoing(step, &bindings, profile, &nonce, n) {
+            Ok(o) => o,
+            Err(m) => {
+                error(run, &SessionError::BadCase(m));
+                break;
+            }
+        };
+        match exchange(&mut session, out, encoding, &mut facts, run) {
+            Ok((_, reply)) => {
+                let o = expect::check(
+                    n,
+                    step,
+                    &[&reply],
+                    &case.requirements,
+                    session.ended,
+                    &bindings,
+                );
+                judged |= o.judged;
+                run.findings.extend(o.findings);
+                run.statuses.extend(expect::status_records(n, &[&reply]));
+                if let Some(next) = issued_nonce(&reply) {
+                    nonce = next;
+                }
+            }
+            Err(e) => {
+                error(run, &e);
+                run.transcript = std::mem::take(&mut session.transcript);
+                return judged;
+            }
+        }
+        if session.ended {
+            break;
+        }
+    }
+    judged |= !case.step.is_empty();
+    finish(&mut session, encoding, opts, &mut facts, run);
+    run.transcript.splice(0..0, session.transcript);
+    judged
+}
+
+/// Sends one client message and checks the server's reply against the invariants.
+fn exchange(
+    session: &mut ClientSession<'_>,
+    out: ClientOutgoing,
+    encoding: Encoding,
+    facts: &mut invariants::SessionFacts,
+    run: &mut CaseRun,
+) -> Result<(Sent, Received), SessionError> {
+    let (sent, reply) = session.send(out)?;
+    let statuses_outstanding = !only_new_commands_outstanding(session, &reply);
+    run.findings
+        .extend(invariants::check_message(&reply, encoding, facts));
+    run.findings
+        .extend(invariants::check_answers(&sent, &[&reply]));
+    run.findings
+        .extend(server::check_reply(&sent, &reply, statuses_outstanding));
+    Ok((sent, reply))
+}
+
+/// Whether every server command was answered when the client message went out: the
+/// commands still outstanding are all ones the reply itself brought.
+fn only_new_commands_outstanding(session: &ClientSession<'_>, reply: &Received) -> bool {
+    let msg_id = reply.decoded.message.msg_id().unwrap_or("").trim();
+    session.outstanding.iter().all(|(m, _)| m == msg_id)
+}
+
+/// Answers the server until it ends the session, at most `max_messages_per_step` messages.
+fn finish(
+    session: &mut ClientSession<'_>,
+    encoding: Encoding,
+    opts: &RunOptions,
+    facts: &mut invariants::SessionFacts,
+    run: &mut CaseRun,
+) {
+    let mut last_exchange = 0;
+    for k in 0..opts.max_messages_per_step {
+        if session.ended {
+            return;
+        }
+        let out = ClientOutgoing {
+            label: format!("answer {}", k + 1),
+            ..ClientOutgoing::default()
+        };
+        match exchange(session, out, encoding, facts, run) {
+            Ok((_, reply)) => last_exchange = reply.exchange,
+            Err(e) => {
+                error(run, &e);
+                return;
+            }
+        }
+    }
+    if !session.ended {
+        run.findings.push(server::session_not_ended(
+            last_exchange,
+            opts.max_messages_per_step,
+        ));
+    }
+}
+
+/// The nonce of an MD5 challenge in the reply, if it carries one.
+fn issued_nonce(reply: &Received) -> Option<Vec<u8>> {
+    let meta = reply
+        .decoded
+        .message
+        .commands()
+        .find_map(|c| c.chal.as_ref())?
+        .meta
+        .as_ref()?;
+    let text = match meta.next_nonce.as_ref()? {
+        syncml::MetaValue::Text(t) => t.clone(),
+        _ => return None,
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
+}
+
+/// The client message of a step.
+fn outgoing(
+    step: &Step,
+    b: &Bindings,
+    profile: &TargetProfile,
+    nonce: &[u8],
+    n: usize,
+) -> Result<ClientOutgoing, String> {
+    let answer = match step.answer.as_deref() {
+        None => Answer::Ok,
+        Some(a) => Answer::from_name(a).ok_or_else(|| format!("unknown answer {a:?}"))?,
+    };
+    let (user, password) = profile
+        .credentials
+        .as_ref()
+        .map_or(("", ""), |c| (c.user.as_str(), c.password.as_str()));
+    let cred = match step.cred.as_deref() {
+        None => None,
+        Some("wrong") => credentials("basic", user, "not-the-password", nonce),
+        Some(scheme @ ("basic" | "md5")) => credentials(scheme, user, password, nonce),
+        Some(other) => return Err(format!("unknown cred {other:?}")),
+    };
+    let commands = match &step.send {
+        Some(send) => crate::codec::parse_fragment(&b.apply(send))?,
+        None => Vec::new(),
+    };
+    Ok(ClientOutgoing {
+        label: format!("step {n}"),
+        commands,
+        not_final: !step.r#final,
+        user: cred.as_ref().map(|_| user.to_string()),
+        cred,
+        answer,
+    })
+}

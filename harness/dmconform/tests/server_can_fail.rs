@@ -1,0 +1,113 @@
+//! The server-role suite passes against the reference DM server in both encodings,
+//! and every fault switch of the reference server makes some server case fail.
+
+use dmconform::runner::RunOptions;
+use dmconform::server_runner::run_server_suite;
+use dmconform::server_target::ReferenceServer;
+use dmconform::spec::{Role, Suite};
+use dmconform::targets::reference_server_config;
+use dmconform::{TargetProfile, Verdict};
+use refdm::ServerFault;
+
+fn server_options() -> RunOptions {
+    RunOptions {
+        role: Role::Server,
+        ..RunOptions::default()
+    }
+}
+
+fn run(faults: Vec<ServerFault>) -> dmconform::RunReport {
+    let (suite, problems) = Suite::embedded();
+    assert!(problems.is_empty(), "{problems:?}");
+    let profile = TargetProfile::reference_server();
+    let mut target = ReferenceServer::new(reference_server_config(&profile), faults);
+    run_server_suite(
+        &suite,
+        &mut target,
+        &profile,
+        &server_options(),
+        &mut |_, _, _| {},
+    )
+}
+
+#[test]
+fn the_reference_server_passes_the_server_suite_in_both_encodings() {
+    let report = run(Vec::new());
+    assert!(report.runs.len() >= 20, "{} runs", report.runs.len());
+    for r in &report.runs {
+        assert_eq!(
+            r.verdict,
+            Verdict::Pass,
+            "{} [{}]: {:#?}",
+            r.id,
+            r.encoding,
+            r.findings
+        );
+    }
+    for e in dmconform::Encoding::BOTH {
+        assert!(report.runs.iter().any(|r| r.encoding == e));
+    }
+}
+
+#[test]
+fn every_server_fault_makes_a_server_case_fail() {
+    for fault in ServerFault::ALL {
+        let report = run(vec![*fault]);
+        let failing: Vec<&str> = report
+            .runs
+            .iter()
+            .filter(|r| r.verdict == Verdict::Fail)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert!(
+            !failing.is_empty(),
+            "fault {} makes no server case fail",
+            fault.name()
+        );
+    }
+}
+
+#[test]
+fn each_server_fault_is_caught_by_its_own_rule() {
+    let expected: &[(ServerFault, &str)] = &[
+        (ServerFault::WrongCmdRef, "msmdm.status.container-only"),
+        (
+            ServerFault::SyncHdrStatusMissing,
+            "msmdm.status.synchdr-first",
+        ),
+        (ServerFault::MsgIdStuck, "msmdm.msgid.increasing"),
+        (ServerFault::NoFinal, "oma.multi.server-final"),
+        (ServerFault::WrongMsgRef, "msmdm.msgref.request"),
+        (ServerFault::StatusOrderSwapped, "msmdm.status.order"),
+        (ServerFault::NoChallenge, "oma.auth.challenge-chal"),
+        (ServerFault::Ignore1222, "oma.multi.next-message-response"),
+        (
+            ServerFault::CommandsBeforeStatuses,
+            "oma.multi.no-commands-before-status",
+        ),
+        (
+            ServerFault::MalformedProvisioning,
+            "win.provisioning.well-formed",
+        ),
+        (
+            ServerFault::GenericAlertUnacknowledged,
+            "oma.alert.generic-server-status",
+        ),
+        (ServerFault::StatusForResults, "oma.status.results-no-200"),
+        (ServerFault::WrongContentType, "oma.syncml.mime"),
+    ];
+    assert_eq!(expected.len(), ServerFault::ALL.len());
+    for (fault, requirement) in expected {
+        let report = run(vec![*fault]);
+        let found = report.runs.iter().any(|r| {
+            r.findings
+                .iter()
+                .any(|f| f.requirement.as_deref() == Some(*requirement))
+        });
+        assert!(
+            found,
+            "fault {} is not reported under {requirement}",
+            fault.name()
+        );
+    }
+}

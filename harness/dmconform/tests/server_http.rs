@@ -1,0 +1,266 @@
+//! The server-role suite over real HTTP on loopback: the reference server binary
+//! (`refdm-server`) as a separate process passes in both encodings and fails under a
+//! fault switch; small misbehaving peers (silent, garbage, truncated WBXML, a 200 MB
+//! body, a reset connection, HTTP 500, a redirect) each give `error` verdicts with transcripts,
+//! while the run goes on and nothing hangs.
+
+use dmconform::http_server_target::{HttpOptions, HttpServer};
+use dmconform::runner::RunOptions;
+use dmconform::server_runner::run_server_suite;
+use dmconform::spec::{Role, Suite};
+use dmconform::{Encoding, RunReport, TargetProfile, Verdict};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+fn run_against(url: &str, http: &HttpOptions, filter: Option<&str>) -> RunReport {
+    let (suite, problems) = Suite::embedded();
+    assert!(problems.is_empty(), "{problems:?}");
+    let profile = TargetProfile::reference_server();
+    let mut target = HttpServer::new(url, http).expect("a valid URL");
+    let opts = RunOptions {
+        role: Role::Server,
+        filter: filter.map(|f| glob::Pattern::new(f).unwrap()),
+        ..RunOptions::default()
+    };
+    run_server_suite(&suite, &mut target, &profile, &opts, &mut |_, _, _| {})
+}
+
+/// The `refdm-server` binary, built when the workspace's tests did not build it.
+fn server_binary() -> PathBuf {
+    let deps = std::env::current_exe().unwrap();
+    let dir = deps.parent().unwrap().parent().unwrap().to_path_buf();
+    let bin = dir.join(format!("refdm-server{}", std::env::consts::EXE_SUFFIX));
+    if !bin.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "refdm", "--bin", "refdm-server"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building refdm-server failed");
+    }
+    bin
+}
+
+/// The reference server in its own process; killed when dropped.
+struct ServerProcess {
+    child: Child,
+    url: String,
+}
+
+impl ServerProcess {
+    fn start(faults: &str) -> ServerProcess {
+        let mut cmd = Command::new(server_binary());
+        cmd.args(["--listen", "127.0.0.1:0"]);
+        if !faults.is_empty() {
+            cmd.args(["--fault", faults]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("refdm-server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_string();
+        ServerProcess {
+            child,
+            url: format!("{base}omadm"),
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_reference_server_binary_passes_over_http_in_both_encodings() {
+    let server = ServerProcess::start("");
+    let report = run_against(&server.url, &HttpOptions::default(), None);
+    for e in Encoding::BOTH {
+        assert!(report.runs.iter().any(|r| r.encoding == e));
+    }
+    for r in &report.runs {
+        assert_eq!(
+            r.verdict,
+            Verdict::Pass,
+            "{} [{}]: {:#?}",
+            r.id,
+            r.encoding,
+            r.findings
+        );
+    }
+}
+
+#[test]
+fn a_fault_switch_makes_the_binary_fail_over_http() {
+    let server = ServerProcess::start("status-order-swapped");
+    let report = run_against(&server.url, &HttpOptions::default(), None);
+    assert!(report.runs.iter().any(|r| r.verdict == Verdict::Fail));
+}
+
+/// How a misbehaving peer answers each request.
+#[derive(Clone, Copy)]
+enum Misbehaviour {
+    Silent,
+    Garbage,
+    TruncatedWbxml,
+    Huge,
+    Reset,
+    Status500,
+    Redirect,
+}
+
+/// Reads one request's headers and body (by Content-Length).
+fn read_request(stream: &mut TcpStream) {
+    let mut reader = BufReader::new(stream);
+    let mut length = 0usize;
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        line.clear();
+    }
+    let mut body = vec![0; length.min(1 << 20)];
+    let _ = reader.read_exact(&mut body);
+}
+
+fn respond(stream: &mut TcpStream, how: Misbehaviour) {
+    let head = |status: &str, ct: &str, len: usize| {
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+        )
+    };
+    match how {
+        Misbehaviour::Silent => std::thread::sleep(Duration::from_millis(1500)),
+        Misbehaviour::Garbage => {
+            let body = b"\x7fthis is not SyncML";
+            let _ = stream
+                .write_all(head("200 OK", "application/vnd.syncml.dm+xml", body.len()).as_bytes());
+            let _ = stream.write_all(body);
+        }
+        Misbehaviour::TruncatedWbxml => {
+            let body = [0x02, 0x9F, 0x53, 0x00, 0x00, 0x6D, 0x6C, 0x71, 0x03, 0x31];
+            let _ = stream.write_all(
+                head("200 OK", "application/vnd.syncml.dm+wbxml", body.len()).as_bytes(),
+            );
+            let _ = stream.write_all(&body);
+        }
+        Misbehaviour::Huge => {
+            let total = 200usize << 20;
+            let _ =
+                stream.write_all(head("200 OK", "application/vnd.syncml.dm+xml", total).as_bytes());
+            let chunk = vec![b' '; 64 << 10];
+            let mut sent = 0;
+            while sent < total && stream.write_all(&chunk).is_ok() {
+                sent += chunk.len();
+            }
+        }
+        Misbehaviour::Reset => {}
+        Misbehaviour::Redirect => {
+            let _ = stream.write_all(
+                b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+        Misbehaviour::Status500 => {
+            let body = b"internal error";
+            let _ = stream
+                .write_all(head("500 Internal Server Error", "text/plain", body.len()).as_bytes());
+            let _ = stream.write_all(body);
+        }
+    }
+}
+
+/// A peer on loopback that misbehaves for every connection, until `stop` is set or
+/// `lifetime` is over.
+fn misbehaving_peer(
+    how: Misbehaviour,
+    lifetime: Duration,
+    stop: Arc<AtomicBool>,
+) -> (String, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}/omadm", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let end = Instant::now() + lifetime;
+        while Instant::now() < end && !stop.load(Ordering::Relaxed) {
+            match listener.accept() {
+                Ok((mut stream, _)) => {
+                    stream.set_nonblocking(false).unwrap();
+                    if let Misbehaviour::Reset = how {
+                        // Unread request bytes make the close a reset.
+                        std::thread::sleep(Duration::from_millis(50));
+                        drop(stream);
+                        continue;
+                    }
+                    read_request(&mut stream);
+                    respond(&mut stream, how);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+    (url, handle)
+}
+
+#[test]
+fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
+    let http = HttpOptions {
+        connect_timeout: Duration::from_secs(2),
+        first_byte_timeout: Duration::from_secs(1),
+        exchange_timeout: Duration::from_secs(3),
+        ..HttpOptions::default()
+    };
+    for how in [
+        Misbehaviour::Silent,
+        Misbehaviour::Garbage,
+        Misbehaviour::TruncatedWbxml,
+        Misbehaviour::Huge,
+        Misbehaviour::Reset,
+        Misbehaviour::Status500,
+        Misbehaviour::Redirect,
+    ] {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (url, peer) = misbehaving_peer(how, Duration::from_secs(20), stop.clone());
+        let start = Instant::now();
+        let report = run_against(&url, &http, Some("package1.client-*"));
+        stop.store(true, Ordering::Relaxed);
+        assert_eq!(report.runs.len(), 2, "both encodings run");
+        for r in &report.runs {
+            assert_eq!(
+                r.verdict,
+                Verdict::Error,
+                "{} [{}]: {:#?}",
+                r.id,
+                r.encoding,
+                r.findings
+            );
+            assert!(
+                !r.transcript.is_empty(),
+                "{}: the message sent is kept",
+                r.id
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the run does not hang"
+        );
+        peer.join().unwrap();
+    }
+}

@@ -1,0 +1,382 @@
+//! The reference DM server: it accepts package 1 (Alert 1201 or 1200, Replace of
+//! ./DevInfo, credentials), challenges missing or wrong credentials with 407 or 401 and
+//! a Chal, answers every client message with the Status for its SyncHdr first (CmdRef 0,
+//! MsgRef = the client's MsgID) and one Status per command in order, runs its management
+//! script one message at a time, asks for the rest of a client package with Alert 1222,
+//! acknowledges Generic Alerts (1226) with 200, and ends the session with a message of
+//! Statuses and Final only. Its MsgIDs start at 1 and grow by one; it keeps the client's
+//! SessionID. Like the client it works on typed [`syncml::Message`]s; [`ServerFault`]
+//! switches make it break one rule each.
+//!
+//! Choices where the sources name no code: an Alert other than 1200, 1201, 1222, 1224 or
+//! 1226 gets 406; a Replace outside ./DevInfo gets 405; any other client command gets 406.
+
+mod faults;
+mod script;
+
+pub use faults::{ServerFault, ServerFaults};
+pub use script::{Account, PROVISIONING_XML, ScriptCommand, ServerConfig};
+
+use crate::auth;
+use crate::config::AuthScheme;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use std::collections::BTreeMap;
+use syncml::{Chal, Command, CommandKind, Data, Item, Message, Meta, MetaValue, SyncBody, SyncHdr};
+
+/// The state of one management session.
+#[derive(Debug, Default)]
+struct Session {
+    id: String,
+    device: String,
+    /// The MsgID of the server's last message.
+    last_msg_id: u32,
+    authenticated: bool,
+    /// The next entry of the script to send.
+    script_pos: usize,
+    /// Commands sent whose Status has not come back, by CmdID.
+    outstanding: BTreeMap<String, CommandKind>,
+    /// ./DevInfo values the client reported.
+    dev_info: BTreeMap<String, String>,
+    /// Results the client returned, by source URI.
+    results: BTreeMap<String, String>,
+}
+
+/// The reference DM server.
+#[derive(Debug)]
+pub struct Server {
+    config: ServerConfig,
+    faults: ServerFaults,
+    session: Option<Session>,
+}
+
+impl Server {
+    pub fn new(config: ServerConfig, faults: ServerFaults) -> Server {
+        Server {
+            config,
+            faults,
+            session: None,
+        }
+    }
+
+    /// The switches the server runs with (the transport honours `wrong-content-type`).
+    pub fn faults(&self) -> &ServerFaults {
+        &self.faults
+    }
+
+    /// The ./DevInfo values the client reported in this session.
+    pub fn dev_info(&self) -> Option<&BTreeMap<String, String>> {
+        self.session.as_ref().map(|s| &s.dev_info)
+    }
+
+    /// Results the client returned in this session, by source URI.
+    pub fn results(&self) -> Option<&BTreeMap<String, String>> {
+        self.session.as_ref().map(|s| &s.results)
+    }
+
+    /// Whether a session is open.
+    pub fn in_session(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Handles one client message and returns the server's reply. A message of Statuses
+    /// and Final only ends the session.
+    pub fn handle(&mut self, client: &Message) -> Message {
+        let hdr = client.hdr.clone().unwrap_or_default();
+        let session_id = hdr.session_id.clone().unwrap_or_default();
+        let opens = client
+            .commands()
+            .any(|c| c.kind == CommandKind::Alert && matches!(c.code(), Some(1200 | 1201)));
+        let known = self.session.as_ref().is_some_and(|s| s.id == session_id);
+        if !known || (opens && self.session.as_ref().is_some_and(|s| s.script_pos > 0)) {
+            self.session = Some(Session {
+                id: session_id.clone(),
+                device: hdr
+                    .source
+                    .as_ref()
+                    .and_then(|s| s.loc_uri.clone())
+                    .unwrap_or_default(),
+                ..Session::default()
+            });
+        }
+        let (hdr_code, chal) = self.authenticate(&hdr);
+        let faults = self.faults.clone();
+        let account_ok = hdr_code == 200 || hdr_code == 212;
+        let session = self.session.as_mut().expect("opened above");
+        if account_ok {
+            session.authenticated = true;
+        }
+        session.last_msg_id = if faults.has(ServerFault::MsgIdStuck) {
+            1
+        } else {
+            session.last_msg_id + 1
+        };
+        let msg_id = session.last_msg_id;
+        let client_msg_id = client.msg_id().unwrap_or("1").trim().to_string();
+        let msg_ref = if faults.has(ServerFault::WrongMsgRef) {
+            "1".to_string()
+        } else {
+            client_msg_id
+        };
+
+        let mut next_id = 0u32;
+        let mut take_id = || {
+            next_id += 1;
+            next_id.to_string()
+        };
+        let mut body = Vec::new();
+        if !faults.has(ServerFault::SyncHdrStatusMissing) {
+            let mut st = Command::status(take_id(), msg_ref.clone(), "0", "SyncHdr", hdr_code);
+            st.chal = chal;
+            body.push(st);
+        }
+        let mut statuses = Vec::new();
+        for c in client.commands() {
+            match c.kind {
+                CommandKind::Status => {
+                    if let Some(r) = c.cmd_ref.as_deref() {
+                        session.outstanding.remove(r.trim());
+                    }
+                    continue;
+                }
+                CommandKind::Results => {
+                    for i in &c.items {
+                        if let Some(uri) = i.source_uri() {
+                            let v = i.data.as_ref().map(Data::as_text).unwrap_or_default();
+                            session.results.insert(uri.to_string(), v);
+                        }
+                    }
+                    if faults.has(ServerFault::StatusForResults) {
+                        let cmd_id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
+                        statuses.push((cmd_id, c.kind.name(), 200));
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            if c.no_resp {
+                continue;
+            }
+            let code = if account_ok {
+                command_code(c, session)
+            } else {
+                hdr_code
+            };
+            if c.kind == CommandKind::Alert
+                && c.code() == Some(1226)
+                && faults.has(ServerFault::GenericAlertUnacknowledged)
+            {
+                continue;
+            }
+            let cmd_id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
+            let cmd_ref = match cmd_id.parse::<u64>() {
+                Ok(n) if faults.has(ServerFault::WrongCmdRef) => (n + 1).to_string(),
+                _ => cmd_id,
+            };
+            statuses.push((cmd_ref, c.kind.name(), code));
+        }
+        if faults.has(ServerFault::StatusOrderSwapped) {
+            statuses.reverse();
+        }
+        for (cmd_ref, cmd, code) in statuses {
+            body.push(Command::status(
+                take_id(),
+                msg_ref.clone(),
+                cmd_ref,
+                cmd,
+                code,
+            ));
+        }
+
+        // A client message without Final either leaves the client's package open, or asks
+        // with Alert 1222 for the rest of the server's package.
+        let asks_more = client
+            .commands()
+            .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
+        let client_final = client.is_final() || asks_more;
+        let mut final_ = true;
+        if !account_ok {
+            // A refused message gets Statuses only; the client sends package 1 again.
+        } else if !client_final && !faults.has(ServerFault::Ignore1222) {
+            body.push(Command::alert(take_id(), 1222));
+            final_ = false;
+            if faults.has(ServerFault::CommandsBeforeStatuses) && !session.outstanding.is_empty() {
+                push_script(&self.config, &faults, session, &mut body, &mut take_id);
+            }
+        } else if session.outstanding.is_empty() || faults.has(ServerFault::CommandsBeforeStatuses)
+        {
+            push_script(&self.config, &faults, session, &mut body, &mut take_id);
+        }
+        if faults.has(ServerFault::NoFinal) {
+            final_ = false;
+        }
+        let header = SyncHdr::new(
+            &session.id,
+            msg_id,
+            &session.device,
+            &self.config.server_uri,
+        );
+        let mut sync_body = SyncBody::with_commands(body);
+        sync_body.final_ = final_;
+        Message::new(header, sync_body)
+    }
+
+    /// The code for the client's SyncHdr and the challenge to go with it.
+    fn authenticate(&self, hdr: &SyncHdr) -> (u16, Option<Chal>) {
+        let session = self.session.as_ref();
+        let Some(account) = &self.config.account else {
+            return (200, None);
+        };
+        if session.is_some_and(|s| s.authenticated) {
+            return (200, None);
+        }
+        let verdict = match &hdr.cred {
+            None => Err(407),
+            Some(cred) => {
+                let data = cred.data.as_ref().map(Data::as_text).unwrap_or_default();
+                let type_ = cred
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.type_.as_deref())
+                    .unwrap_or("")
+                    .trim();
+                let user = hdr
+                    .source
+                    .as_ref()
+                    .and_then(|s| s.loc_name.as_deref())
+                    .unwrap_or(&account.user);
+                // Either scheme is accepted for the account; MD5 against the server's nonce.
+                let expected = match type_ {
+                    auth::TYPE_MD5 if user == account.user => Some(auth::md5_digest(
+                        &account.user,
+                        &account.password,
+                        &self.config.nonce,
+                    )),
+                    auth::TYPE_BASIC => Some(auth::basic(&account.user, &account.password)),
+                    _ => None,
+                };
+                if expected.is_some_and(|e| data.trim() == e) {
+                    Ok(())
+                } else {
+                    Err(401)
+                }
+            }
+        };
+        match verdict {
+            Ok(()) => (212, None),
+            Err(_) if self.faults.has(ServerFault::NoChallenge) => (212, None),
+            Err(code) => (code, Some(self.challenge(account.scheme))),
+        }
+    }
+
+    fn challenge(&self, scheme: AuthScheme) -> Chal {
+        let mut meta = Meta::format("b64");
+        match scheme {
+            AuthScheme::Md5 => {
+                meta = meta.with_type(auth::TYPE_MD5);
+                meta.next_nonce = Some(MetaValue::Text(B64.encode(&self.config.nonce)));
+            }
+            _ => meta = meta.with_type(auth::TYPE_BASIC),
+        }
+        Chal { meta: Some(meta) }
+    }
+}
+
+/// The code for one client command.
+fn command_code(c: &Command, session: &mut Session) -> u16 {
+    match c.kind {
+        CommandKind::Alert => match c.code() {
+            Some(1200 | 1201 | 1222 | 1224 | 1226) => 200,
+            _ => 406,
+        },
+        CommandKind::Replace => {
+            let dev_info: Vec<(String, String)> = c
+                .items
+                .iter()
+                .filter_map(|i| {
+                    let uri = i.source_uri().or(i.target_uri())?.trim();
+                    let path = uri.trim_start_matches("./");
+                    (path == "DevInfo" || path.starts_with("DevInfo/")).then(|| {
+                        let v = i.data.as_ref().map(Data::as_text).unwrap_or_default();
+                        (uri.to_string(), v)
+                    })
+                })
+                .collect();
+            if dev_info.len() == c.items.len() && !dev_info.is_empty() {
+                session.dev_info.extend(dev_info);
+                200
+            } else {
+                405
+            }
+        }
+        _ => 406,
+    }
+}
+
+/// Appends the next entry of the script, if any, and notes its commands as outstanding.
+fn push_script(
+    config: &ServerConfig,
+    faults: &ServerFaults,
+    session: &mut Session,
+    body: &mut Vec<Command>,
+    take_id: &mut dyn FnMut() -> String,
+) {
+    let Some(entry) = config.script.get(session.script_pos) else {
+        return;
+    };
+    session.script_pos += 1;
+    for sc in entry {
+        let c = script_command(sc, faults, take_id);
+        session
+            .outstanding
+            .insert(c.cmd_id.clone().unwrap_or_default(), c.kind);
+        for child in c.child_commands() {
+            session
+                .outstanding
+                .insert(child.cmd_id.clone().unwrap_or_default(), child.kind);
+        }
+        body.push(c);
+    }
+}
+
+fn script_command(
+    sc: &ScriptCommand,
+    faults: &ServerFaults,
+    take_id: &mut dyn FnMut() -> String,
+) -> Command {
+    match sc {
+        ScriptCommand::Get(uri) => {
+            Command::new(CommandKind::Get, take_id()).with_item(Item::target(uri.clone()))
+        }
+        ScriptCommand::Replace { uri, data } => replace(take_id(), uri, data),
+        ScriptCommand::Exec(uri) => {
+            Command::new(CommandKind::Exec, take_id()).with_item(Item::target(uri.clone()))
+        }
+        ScriptCommand::Atomic(entries) => {
+            let mut atomic = Command::new(CommandKind::Atomic, take_id());
+            for (uri, data) in entries {
+                atomic = atomic.with_child(replace(take_id(), uri, data));
+            }
+            atomic
+        }
+        ScriptCommand::Provision { uri, xml } => {
+            let xml = if faults.has(ServerFault::MalformedProvisioning) {
+                // The closing tag of the document is lost.
+                xml.strip_suffix("</wap-provisioningdoc>")
+                    .unwrap_or(xml)
+                    .to_string()
+            } else {
+                xml.clone()
+            };
+            Command::new(CommandKind::Add, take_id()).with_item(
+                Item::target(uri.clone())
+                    .with_meta(Meta::format("xml").with_type("text/plain"))
+                    .with_data(xml),
+            )
+        }
+    }
+}
+
+fn replace(cmd_id: String, uri: &str, data: &str) -> Command {
+    Command::new(CommandKind::Replace, cmd_id).with_item(Item::target(uri).with_data(data))
+}

@@ -1,0 +1,242 @@
+//! The reference DM server at message level: package 1 and its answer, the challenge
+//! and the retry, Next Message for a client package without Final, Generic Alerts,
+//! the script run one message at a time, and the end of the session.
+
+use refdm::auth;
+use refdm::server::{Server, ServerConfig, ServerFault, ServerFaults};
+use syncml::{Command, CommandKind, Cred, Data, Item, Message, Meta, SyncBody, SyncHdr};
+
+fn message(msg_id: u32, cred: Option<Cred>, commands: Vec<Command>, final_: bool) -> Message {
+    let mut hdr = SyncHdr::new("1A", msg_id, "https://refdm.invalid/omadm", "device-1");
+    hdr.cred = cred;
+    let mut body = SyncBody::with_commands(commands);
+    body.final_ = final_;
+    Message::new(hdr, body)
+}
+
+fn basic(password: &str) -> Option<Cred> {
+    Some(Cred {
+        meta: Some(Meta::format("b64").with_type(auth::TYPE_BASIC)),
+        data: Some(Data::text(auth::basic("dmconform", password))),
+    })
+}
+
+fn package1() -> Vec<Command> {
+    vec![
+        Command::alert("1", 1201),
+        Command::new(CommandKind::Replace, "2")
+            .with_item(Item::source("./DevInfo/Mod").with_data("model")),
+    ]
+}
+
+/// (CmdRef, Cmd, code) of every Status, in order.
+fn statuses(m: &Message) -> Vec<(String, String, u16)> {
+    m.commands()
+        .filter(|c| c.kind == CommandKind::Status)
+        .map(|c| {
+            (
+                c.cmd_ref.clone().unwrap_or_default(),
+                c.cmd.clone().unwrap_or_default(),
+                c.code().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn new_commands(m: &Message) -> Vec<CommandKind> {
+    m.commands()
+        .filter(|c| c.kind != CommandKind::Status)
+        .map(|c| c.kind)
+        .collect()
+}
+
+fn server() -> Server {
+    Server::new(ServerConfig::default(), ServerFaults::none())
+}
+
+#[test]
+fn package_1_with_credentials_gets_212_statuses_in_order_and_the_script() {
+    let mut s = server();
+    let reply = s.handle(&message(1, basic("reference"), package1(), true));
+    assert_eq!(reply.msg_id(), Some("1"));
+    assert_eq!(
+        reply.hdr.as_ref().unwrap().session_id.as_deref(),
+        Some("1A")
+    );
+    assert_eq!(
+        statuses(&reply),
+        vec![
+            ("0".into(), "SyncHdr".into(), 212),
+            ("1".into(), "Alert".into(), 200),
+            ("2".into(), "Replace".into(), 200),
+        ]
+    );
+    assert_eq!(new_commands(&reply), vec![CommandKind::Get]);
+    assert!(reply.is_final());
+    assert_eq!(
+        s.dev_info()
+            .unwrap()
+            .get("./DevInfo/Mod")
+            .map(String::as_str),
+        Some("model")
+    );
+}
+
+#[test]
+fn missing_and_wrong_credentials_are_challenged_then_the_retry_is_accepted() {
+    let mut s = server();
+    let missing = s.handle(&message(1, None, package1(), true));
+    let hdr_status = missing.commands().next().unwrap();
+    assert_eq!(hdr_status.code(), Some(407));
+    assert!(hdr_status.chal.is_some());
+    assert!(new_commands(&missing).is_empty());
+    assert!(statuses(&missing).iter().skip(1).all(|s| s.2 == 407));
+
+    let wrong = s.handle(&message(2, basic("guess"), package1(), true));
+    assert_eq!(wrong.commands().next().unwrap().code(), Some(401));
+    assert_eq!(wrong.msg_id(), Some("2"));
+
+    let right = s.handle(&message(3, basic("reference"), package1(), true));
+    assert_eq!(right.commands().next().unwrap().code(), Some(212));
+    assert_eq!(right.msg_id(), Some("3"));
+    assert_eq!(new_commands(&right), vec![CommandKind::Get]);
+}
+
+#[test]
+fn md5_credentials_against_the_server_nonce_are_accepted() {
+    let config = ServerConfig::default();
+    let digest = auth::md5_digest("dmconform", "reference", &config.nonce);
+    let mut s = Server::new(config, ServerFaults::none());
+    let mut m = message(
+        1,
+        Some(Cred {
+            meta: Some(Meta::format("b64").with_type(auth::TYPE_MD5)),
+            data: Some(Data::text(digest)),
+        }),
+        package1(),
+        true,
+    );
+    m.hdr.as_mut().unwrap().source.as_mut().unwrap().loc_name = Some("dmconform".into());
+    assert_eq!(s.handle(&m).commands().next().unwrap().code(), Some(212));
+}
+
+#[test]
+fn a_client_message_without_final_gets_next_message() {
+    let mut s = server();
+    let first = s.handle(&message(
+        1,
+        basic("reference"),
+        vec![Command::alert("1", 1201)],
+        false,
+    ));
+    assert!(!first.is_final());
+    assert_eq!(new_commands(&first), vec![CommandKind::Alert]);
+    assert_eq!(first.commands().last().unwrap().code(), Some(1222));
+    let rest = vec![
+        Command::new(CommandKind::Replace, "1")
+            .with_item(Item::source("./DevInfo/Man").with_data("maker")),
+    ];
+    let second = s.handle(&message(2, None, rest, true));
+    assert!(second.is_final());
+    assert_eq!(new_commands(&second), vec![CommandKind::Get]);
+}
+
+#[test]
+fn a_generic_alert_is_acknowledged_with_200() {
+    let mut s = server();
+    let mut commands = package1();
+    let mut alert = Command::alert("3", 1226);
+    alert.items.push(
+        Item::source("./Vendor/MSFT/DMClient/Unenroll")
+            .with_meta(Meta::format("int").with_type("com.microsoft:mdm.unenrollment.userrequest"))
+            .with_data("1"),
+    );
+    commands.push(alert);
+    let reply = s.handle(&message(1, basic("reference"), commands, true));
+    assert!(statuses(&reply).contains(&("3".into(), "Alert".into(), 200)));
+}
+
+#[test]
+fn the_script_runs_one_message_at_a_time_and_the_session_ends_with_statuses_only() {
+    let mut s = server();
+    let mut reply = s.handle(&message(1, basic("reference"), package1(), true));
+    let mut kinds = Vec::new();
+    for msg_id in 2..10 {
+        let mut answers = vec![Command::status(
+            "1",
+            reply.msg_id().unwrap(),
+            "0",
+            "SyncHdr",
+            200,
+        )];
+        for c in reply.commands().filter(|c| c.kind != CommandKind::Status) {
+            let id = c.cmd_id.clone().unwrap();
+            answers.push(Command::status(
+                "2",
+                reply.msg_id().unwrap(),
+                id.clone(),
+                c.kind.name(),
+                200,
+            ));
+            for child in c.child_commands() {
+                let cid = child.cmd_id.clone().unwrap();
+                answers.push(Command::status(
+                    "3",
+                    reply.msg_id().unwrap(),
+                    cid,
+                    child.kind.name(),
+                    200,
+                ));
+            }
+        }
+        reply = s.handle(&message(msg_id, None, answers, true));
+        assert_eq!(reply.msg_id(), Some(msg_id.to_string().as_str()));
+        let new = new_commands(&reply);
+        if new.is_empty() {
+            assert!(reply.is_final());
+            break;
+        }
+        kinds.extend(new);
+    }
+    assert_eq!(
+        kinds,
+        vec![
+            CommandKind::Replace,
+            CommandKind::Exec,
+            CommandKind::Atomic,
+            CommandKind::Add
+        ]
+    );
+}
+
+#[test]
+fn fault_switches_change_the_answer() {
+    let faulty = |f: ServerFault| {
+        let mut s = Server::new(ServerConfig::default(), ServerFaults::from(f));
+        s.handle(&message(1, basic("guess"), package1(), true))
+    };
+    assert_eq!(
+        faulty(ServerFault::NoChallenge)
+            .commands()
+            .next()
+            .unwrap()
+            .code(),
+        Some(212)
+    );
+    assert_ne!(
+        faulty(ServerFault::SyncHdrStatusMissing)
+            .commands()
+            .next()
+            .unwrap()
+            .cmd
+            .as_deref(),
+        Some("SyncHdr")
+    );
+    assert!(!faulty(ServerFault::NoFinal).is_final());
+    assert_eq!(
+        "wrong-cmdref,no-final"
+            .parse::<ServerFaults>()
+            .map(|f| f.iter().count()),
+        Ok(2)
+    );
+}
