@@ -102,7 +102,8 @@ impl<'t> ClientSession<'t> {
         self.next_msg_id += 1;
         let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
         let (message, _) = syncml::Message::from_element(&root);
-        let hex = (self.encoding == Encoding::Wbxml).then(|| codec::hex(&codec::redact_bytes(&body, &root)));
+        let hex = (self.encoding == Encoding::Wbxml)
+            .then(|| codec::hex(&codec::redact_bytes(&body, &root)));
         let exchange = record(
             &mut self.transcript,
             Direction::ToTarget,
