@@ -26,6 +26,10 @@ pub enum Command {
         #[command(subcommand)]
         command: cmd::specs::SpecsCommand,
     },
+    /// Run a whole profile against a target and write a certification bundle.
+    Certify(cmd::certify::CertifyArgs),
+    /// Check that no file of a certification bundle was edited.
+    Verify(cmd::verify::VerifyArgs),
 }
 
 /// Parses the arguments and runs the subcommand.
@@ -36,5 +40,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Convert(args) => cmd::convert::run(args),
         Command::Specs { command } => cmd::specs::run(command),
+        Command::Certify(args) => cmd::certify::run(args),
+        Command::Verify(args) => cmd::verify::run(&args),
     }
 }

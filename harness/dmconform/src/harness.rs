@@ -148,6 +148,7 @@ fn failure_text(suite: &Suite, run: &CaseRun) -> String {
         profile: None,
         runs: vec![run.clone()],
         unused_deviations: Vec::new(),
+        expired_deviations: Vec::new(),
         micros: run.micros,
     };
     crate::report::text::render(&report, suite)

@@ -9,14 +9,18 @@
 //! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name.
 
 pub mod builtin;
+pub mod bundle;
 pub mod checks;
 pub mod cli;
 pub mod cmd;
 pub mod codec;
+pub mod date;
+pub mod digest;
 pub mod generate;
 pub mod harness;
 pub mod placeholders;
 pub mod profile;
+pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod session;

@@ -70,6 +70,8 @@ pub struct RunReport {
     pub runs: Vec<CaseRun>,
     /// Deviation entries of the target profile that matched no case run.
     pub unused_deviations: Vec<String>,
+    /// Deviation entries past their expiry date, which excused nothing.
+    pub expired_deviations: Vec<String>,
     pub micros: u64,
 }
 
@@ -85,6 +87,13 @@ impl RunReport {
     /// Whether every verdict is as the target profile leads one to expect.
     pub fn success(&self) -> bool {
         self.runs.iter().all(CaseRun::as_expected)
+    }
+
+    /// Case runs the target profile lists as deviations that passed nonetheless.
+    pub fn unexpected_passes(&self) -> impl Iterator<Item = &CaseRun> {
+        self.runs
+            .iter()
+            .filter(|r| r.expected_deviation.is_some() && !r.verdict.is_problem())
     }
 }
 
@@ -106,13 +115,26 @@ pub fn run_suite_with_progress(
     opts: &RunOptions,
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
-    let start = Instant::now();
     let selected = opts.select(suite);
+    run_selected(&selected, target, profile, opts, progress)
+}
+
+/// Runs the given case runs (cases with their encodings) in order, calling
+/// `progress(done, total, last run)` after each.
+pub fn run_selected(
+    selected: &[(&Case, Encoding)],
+    target: &mut dyn Target,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(usize, usize, &CaseRun),
+) -> RunReport {
+    let start = Instant::now();
+    let today = crate::date::today();
     let mut runs = Vec::with_capacity(selected.len());
     let mut used = vec![false; profile.deviation.len()];
     for (i, (case, encoding)) in selected.iter().enumerate() {
         let mut run = run_case(case, *encoding, target, profile, opts);
-        if let Some(d) = profile.deviation_for(&run.id, run.encoding) {
+        if let Some(d) = profile.deviation_on(&run.id, run.encoding, &today) {
             used[d] = true;
             run.expected_deviation = Some(profile.deviation[d].reason.clone());
         }
@@ -123,14 +145,27 @@ pub fn run_suite_with_progress(
         .deviation
         .iter()
         .zip(used)
-        .filter(|(_, u)| !u)
+        .filter(|(d, u)| !u && !d.expired_on(&today))
         .map(|(d, _)| d.case.clone())
+        .collect();
+    let expired_deviations = profile
+        .deviation
+        .iter()
+        .filter(|d| d.expired_on(&today))
+        .map(|d| {
+            format!(
+                "{} (expired on {})",
+                d.case,
+                d.expires.as_deref().unwrap_or("")
+            )
+        })
         .collect();
     RunReport {
         target: target.describe(),
         profile: opts.profile.clone(),
         runs,
         unused_deviations,
+        expired_deviations,
         micros: start.elapsed().as_micros() as u64,
     }
 }

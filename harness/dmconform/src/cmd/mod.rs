@@ -1,6 +1,9 @@
 //! The subcommands, one module each.
 
+pub mod certify;
 pub mod convert;
 pub mod explain;
 pub mod run;
+pub mod setup;
 pub mod specs;
+pub mod verify;

@@ -7,7 +7,7 @@ use crate::spec::Suite;
 use crate::target::Encoding;
 use crate::{TargetProfile, targets};
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -117,19 +117,15 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         return Err("no case matches the selection (--filter, --profile, --encoding)".into());
     }
     let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
-    let show_progress = std::io::stderr().is_terminal();
-    let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
-        if show_progress {
-            eprint!(
-                "\r\x1b[2K[{done}/{total}] {} [{}] {}",
-                last.id, last.encoding, last.verdict
-            );
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
-    let report = run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress);
+    let progress = crate::progress::Progress::new(opts.select(&suite).len());
+    let report = run_suite_with_progress(
+        &suite,
+        target.as_mut(),
+        &profile,
+        &opts,
+        &mut progress.callback(),
+    );
+    drop(progress);
     let text = report::render(args.format, &report, &suite);
     match &args.output {
         Some(path) => {
