@@ -30,6 +30,13 @@ pub enum Command {
     Certify(cmd::certify::CertifyArgs),
     /// Check that no file of a certification bundle was edited.
     Verify(cmd::verify::VerifyArgs),
+    /// Run the case runs of a certification bundle again and show what changed.
+    Replay(cmd::replay::ReplayArgs),
+    /// Keep a target profile's deviation entries in step with the suite.
+    Expectations {
+        #[command(subcommand)]
+        command: cmd::expectations::ExpectationsCommand,
+    },
 }
 
 /// Parses the arguments and runs the subcommand.
@@ -42,5 +49,7 @@ pub fn main() -> std::process::ExitCode {
         Command::Specs { command } => cmd::specs::run(command),
         Command::Certify(args) => cmd::certify::run(args),
         Command::Verify(args) => cmd::verify::run(&args),
+        Command::Replay(args) => cmd::replay::run(args),
+        Command::Expectations { command } => cmd::expectations::run(command),
     }
 }

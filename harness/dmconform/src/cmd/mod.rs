@@ -2,7 +2,9 @@
 
 pub mod certify;
 pub mod convert;
+pub mod expectations;
 pub mod explain;
+pub mod replay;
 pub mod run;
 pub mod setup;
 pub mod specs;

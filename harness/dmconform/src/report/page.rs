@@ -47,9 +47,12 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .card b { display: block; font-size: 20px; }
 .v { display: inline-block; border-radius: 4px; padding: 0 6px; font-size: 12px; font-weight: 600;
   color: #fff; background: var(--off); white-space: nowrap; }
-.pass, .passed { background: var(--pass); } .fail, .failed, .error { background: var(--fail); }
-.non-strict, .waived, .unexpected-pass { background: var(--warn); }
-.informational { background: var(--info); } .unsupported, .untested, .missing { background: var(--off); }
+.v.pass, .v.passed { background: var(--pass); } .v.fail, .v.failed, .v.error { background: var(--fail); }
+.v.non-strict, .v.waived, .v.unexpected-pass { background: var(--warn); }
+.v.informational { background: var(--info); } .v.unsupported, .v.untested, .v.missing { background: var(--off); }
+.card { border-left-width: 4px; }
+.card.pass, .card.passed { border-left-color: var(--pass); } .card.fail, .card.failed, .card.error { border-left-color: var(--fail); }
+.card.non-strict, .card.waived { border-left-color: var(--warn); } .card.informational { border-left-color: var(--info); }
 .card.fail b, .card.failed b, .card.error b { color: var(--fail); } .card.pass b, .card.passed b { color: var(--pass); }
 details { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; padding: 0 10px; }
 details[open] { padding-bottom: 8px; }
