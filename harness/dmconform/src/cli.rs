@@ -37,6 +37,8 @@ pub enum Command {
         #[command(subcommand)]
         command: cmd::expectations::ExpectationsCommand,
     },
+    /// Compare the case runs of several implementations (JSON records or bundles).
+    Compare(cmd::compare::CompareArgs),
 }
 
 /// Parses the arguments and runs the subcommand.
@@ -51,5 +53,6 @@ pub fn main() -> std::process::ExitCode {
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Replay(args) => cmd::replay::run(args),
         Command::Expectations { command } => cmd::expectations::run(command),
+        Command::Compare(args) => cmd::compare::run(&args),
     }
 }

@@ -14,6 +14,7 @@ pub mod checks;
 pub mod cli;
 pub mod cmd;
 pub mod codec;
+pub mod compare;
 pub mod date;
 pub mod digest;
 pub mod expectations;

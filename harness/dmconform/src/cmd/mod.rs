@@ -1,6 +1,7 @@
 //! The subcommands, one module each.
 
 pub mod certify;
+pub mod compare;
 pub mod convert;
 pub mod expectations;
 pub mod explain;

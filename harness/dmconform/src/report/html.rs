@@ -249,3 +249,65 @@ fn exchange(b: &mut String, index: usize, x: &Exchange) {
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::RunReport;
+    use crate::target::Encoding;
+    use crate::verdict::Finding;
+
+    #[test]
+    fn what_the_target_sent_is_escaped() {
+        let hostile = "<script>alert(1)</script><img src=x onerror=y>";
+        let run = CaseRun {
+            id: "x.case".into(),
+            title: hostile.into(),
+            requirements: vec!["no.such".into()],
+            encoding: Encoding::Wbxml,
+            verdict: Verdict::Fail,
+            findings: vec![Finding {
+                severity: Severity::Fail,
+                requirement: None,
+                check: "c".into(),
+                expected: "e".into(),
+                actual: hostile.into(),
+                exchange: Some(0),
+            }],
+            statuses: vec![StatusRecord {
+                step: 1,
+                cmd_ref: hostile.into(),
+                cmd: "Get".into(),
+                code: "404".into(),
+            }],
+            transcript: vec![Exchange {
+                direction: Direction::FromTarget,
+                label: "step 1 (reply)".into(),
+                content_type: hostile.into(),
+                text: format!("<SyncML>{hostile} http://evil.example/</SyncML>"),
+                hex: Some("03 01".into()),
+            }],
+            expected_deviation: None,
+            micros: 1,
+        };
+        let report = RunReport {
+            target: hostile.into(),
+            profile: None,
+            runs: vec![run],
+            unused_deviations: Vec::new(),
+            expired_deviations: Vec::new(),
+            micros: 1,
+        };
+        let html = render(&report, &Suite::default());
+        for bad in ["<script", "<img", "src=\"", "http://", "https://", "<link"] {
+            assert!(!html.contains(bad), "{bad} in the page");
+        }
+        assert!(html.contains("&lt;script&gt;"));
+        let name = &syncml::catalog::syncml_status(404).unwrap().name;
+        let hresult = syncml::catalog::format_hex(syncml::catalog::hresult_for_status(404));
+        assert!(html.contains(&format!(
+            "<td>404</td><td>{}</td><td><code>{hresult}</code>",
+            esc(name)
+        )));
+    }
+}

