@@ -56,11 +56,7 @@ fn summary(b: &mut String, report: &RunReport) {
         if unexpected == 0 { "pass" } else { "fail" }
     );
     for (v, n) in report.counts() {
-        let _ = writeln!(
-            b,
-            "<div class=\"card {}\"><b>{n}</b>{v}</div>",
-            class(v.name())
-        );
+        let _ = writeln!(b, "{}", card(v.name(), n));
     }
     b.push_str("</div>\n");
     let notes = report
@@ -85,6 +81,16 @@ fn summary(b: &mut String, report: &RunReport) {
     }
 }
 
+/// A count with its label; a zero is shown muted, whatever it counts.
+fn card(name: &str, n: usize) -> String {
+    let zero = if n == 0 { " zero" } else { "" };
+    format!(
+        "<div class=\"card {}{zero}\"><b>{n}</b>{}</div>",
+        class(name),
+        esc(name)
+    )
+}
+
 fn coverage_section(b: &mut String, cov: &[RequirementCoverage<'_>]) {
     let covered = cov.iter().filter(|c| c.covered).count();
     let _ = writeln!(
@@ -93,12 +99,7 @@ fn coverage_section(b: &mut String, cov: &[RequirementCoverage<'_>]) {
         cov.len()
     );
     for (o, n) in outcome_counts(cov) {
-        let _ = writeln!(
-            b,
-            "<div class=\"card {}\"><b>{n}</b>{}</div>",
-            o.name(),
-            o.name()
-        );
+        let _ = writeln!(b, "{}", card(o.name(), n));
     }
     b.push_str("</div>\n<details><summary>Requirement × verdict</summary>\n<table>\n<tr><th>Requirement</th><th>Level</th><th>Outcome</th>");
     for v in Verdict::ALL {

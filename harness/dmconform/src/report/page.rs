@@ -59,6 +59,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .card.pass, .card.passed { border-left-color: var(--pass); } .card.fail, .card.failed, .card.error { border-left-color: var(--fail); }
 .card.non-strict, .card.waived { border-left-color: var(--warn); } .card.informational { border-left-color: var(--info); }
 .card.fail b, .card.failed b, .card.error b { color: var(--fail); } .card.pass b, .card.passed b { color: var(--pass); }
+.card.zero { border-left-color: var(--line); } .card.zero b { color: var(--muted); }
 details { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; padding: 0 10px; }
 details[open] { padding-bottom: 8px; }
 summary { cursor: pointer; padding: 6px 0; }
