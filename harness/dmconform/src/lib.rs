@@ -7,6 +7,11 @@
 //! adapter ([`target`]), and the replies are checked ([`checks`]) into a
 //! verdict with its transcript ([`verdict`]), which the reports render
 //! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name.
+//!
+//! For certification, a run is kept as a bundle ([`bundle`]) whose digests
+//! ([`digest`]) show any later edit, replayed ([`replay`]), set beside other
+//! implementations' runs ([`compare`]), and its target profile's deviation
+//! entries kept in step with it ([`expectations`]).
 
 pub mod builtin;
 pub mod bundle;

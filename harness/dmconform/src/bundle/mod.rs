@@ -98,6 +98,30 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, String> {
     Ok(manifest.differences(&found))
 }
 
+/// The spec files that differ between the bundle's manifest and this build
+/// (`path: changed`, `path: only in the bundle`, `path: only in this build`):
+/// not an edit of the bundle, but a reason its verdicts may not be reproduced.
+pub fn spec_drift(dir: &Path) -> Result<Vec<String>, String> {
+    let manifest: Manifest = serde_json::from_slice(&read_file(&dir.join(MANIFEST))?)
+        .map_err(|e| format!("{}: not a manifest: {e}", dir.join(MANIFEST).display()))?;
+    let here: BTreeMap<String, String> = crate::spec::embedded_files()
+        .into_iter()
+        .map(|(p, b)| (p, crate::digest::sha256_hex(b)))
+        .collect();
+    let mut out = Vec::new();
+    for (path, digest) in &manifest.specs {
+        match here.get(path) {
+            Some(d) if d != digest => out.push(format!("{path}: changed")),
+            None => out.push(format!("{path}: only in the bundle")),
+            Some(_) => {}
+        }
+    }
+    for path in here.keys().filter(|p| !manifest.specs.contains_key(*p)) {
+        out.push(format!("{path}: only in this build"));
+    }
+    Ok(out)
+}
+
 /// The JSON record of the bundle at `dir`.
 pub fn read_record(dir: &Path) -> Result<Value, String> {
     serde_json::from_slice(&read_file(&dir.join(RECORD))?)
