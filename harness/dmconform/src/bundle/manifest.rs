@@ -81,21 +81,22 @@ impl Manifest {
         }
     }
 
-    /// What differs between the files found now (name → bytes; `None` when
-    /// missing) and this manifest, one sentence each, naming the file and,
-    /// for the JSON record, the case runs.
-    pub fn differences(&self, found: &BTreeMap<String, Option<Vec<u8>>>) -> Vec<String> {
+    /// What differs between the files found now (name → bytes, or why they
+    /// could not be read; absent when missing) and this manifest, one sentence each, naming the
+    /// file and, for the JSON record, the case runs.
+    pub fn differences(&self, found: &BTreeMap<String, Result<Vec<u8>, String>>) -> Vec<String> {
         let mut out = Vec::new();
         for (name, want) in &self.files {
             match found.get(name) {
-                None | Some(None) => out.push(format!("{name}: missing")),
-                Some(Some(bytes)) if sha256_hex(bytes) != *want => {
+                None => out.push(format!("{name}: missing")),
+                Some(Err(e)) => out.push(format!("{name}: {e}")),
+                Some(Ok(bytes)) if sha256_hex(bytes) != *want => {
                     out.push(format!("{name}: edited (SHA-256 differs)"));
                     if name == super::RECORD {
                         out.extend(self.record_differences(bytes));
                     }
                 }
-                Some(Some(_)) => {}
+                Some(Ok(_)) => {}
             }
         }
         for name in found.keys() {

@@ -82,17 +82,18 @@ pub fn write(
 pub fn verify(dir: &Path) -> Result<Vec<String>, String> {
     let manifest: Manifest = serde_json::from_slice(&read_file(&dir.join(MANIFEST))?)
         .map_err(|e| format!("{}: not a manifest: {e}", dir.join(MANIFEST).display()))?;
-    let mut found: BTreeMap<String, Option<Vec<u8>>> = manifest
+    let mut found: BTreeMap<String, Result<Vec<u8>, String>> = manifest
         .files
         .keys()
-        .map(|n| (n.clone(), std::fs::read(dir.join(n)).ok()))
+        .filter(|n| dir.join(n).exists())
+        .map(|n| (n.clone(), read_file(&dir.join(n))))
         .collect();
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !found.contains_key(&name) && name != MANIFEST {
-            found.insert(name, std::fs::read(entry.path()).ok());
+            found.insert(name, read_file(&entry.path()));
         }
     }
     Ok(manifest.differences(&found))
@@ -128,8 +129,26 @@ pub fn read_record(dir: &Path) -> Result<Value, String> {
         .map_err(|e| format!("{}: not JSON: {e}", dir.join(RECORD).display()))
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// The largest file of a bundle read (a record of the whole suite is a few MB).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// A file of a bundle, refused when larger than [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is larger than {} MiB",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -71,6 +71,6 @@ fn read(path: &Path) -> Result<Value, String> {
     if path.is_dir() {
         return crate::bundle::read_record(path);
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = crate::bundle::read_file(path)?;
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", path.display()))
 }
