@@ -1,6 +1,7 @@
 //! The Markdown summary of a certification bundle: counts per verdict, the
 //! runs not as expected with their requirements' text, expected deviations,
-//! and the requirement coverage figures.
+//! deviation entries that match nothing or have expired, and the requirement
+//! coverage figures.
 
 use super::coverage::{coverage, outcome_counts};
 use crate::runner::RunReport;
@@ -82,6 +83,20 @@ pub fn render(report: &RunReport, suite: &Suite) -> String {
             );
         }
         out.push('\n');
+    }
+    let notes: Vec<String> = report
+        .unused_deviations
+        .iter()
+        .map(|d| format!("- Deviation entry `{}` matches no case run.", cell(d)))
+        .chain(report.expired_deviations.iter().map(|d| {
+            format!(
+                "- Deviation entry `{}` has expired and no longer excuses a failure.",
+                cell(d)
+            )
+        }))
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(out, "## Target profile\n\n{}\n", notes.join("\n"));
     }
     let cov = coverage(report, suite);
     let covered = cov.iter().filter(|c| c.covered).count();
