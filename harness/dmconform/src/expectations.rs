@@ -118,6 +118,73 @@ fn quoted(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::target::Encoding;
+    use crate::verdict::{CaseRun, Verdict};
+
+    fn run(id: &str, encoding: Encoding, verdict: Verdict) -> CaseRun {
+        CaseRun {
+            id: id.into(),
+            title: String::new(),
+            requirements: Vec::new(),
+            encoding,
+            verdict,
+            findings: Vec::new(),
+            statuses: Vec::new(),
+            transcript: Vec::new(),
+            expected_deviation: None,
+            micros: 0,
+        }
+    }
+
+    fn entry(case: &str, reason: &str, expires: Option<&str>) -> Deviation {
+        Deviation {
+            case: case.into(),
+            encoding: None,
+            reason: reason.into(),
+            expires: expires.map(String::from),
+        }
+    }
+
+    #[test]
+    fn needed_keeps_reasons_drops_stale_and_adds_placeholders() {
+        use Encoding::{Wbxml, Xml};
+        let mut profile = TargetProfile::reference();
+        profile.deviation = vec![
+            entry("a.*", "known", None),
+            entry("gone", "stale", None),
+            entry("c", "old", Some("2000-01-01")),
+        ];
+        let report = RunReport {
+            target: "t".into(),
+            profile: None,
+            runs: vec![
+                run("a.one", Xml, Verdict::Fail),
+                run("b", Xml, Verdict::Pass),
+                run("b", Wbxml, Verdict::Error),
+                run("c", Xml, Verdict::Fail),
+                run("d", Xml, Verdict::Pass),
+            ],
+            unused_deviations: Vec::new(),
+            expired_deviations: Vec::new(),
+            micros: 0,
+        };
+        let got = needed(&profile, &report, "2026-01-01");
+        let placeholder = |case: &str, encoding: Option<&str>| Deviation {
+            case: case.into(),
+            encoding: encoding.map(String::from),
+            reason: PLACEHOLDER_REASON.into(),
+            expires: None,
+        };
+        assert_eq!(
+            got,
+            vec![
+                entry("a.*", "known", None),
+                entry("c", "old", Some("2000-01-01")),
+                placeholder("b", Some("wbxml")),
+                placeholder("c", None),
+            ]
+        );
+    }
 
     #[test]
     fn rewriting_keeps_the_rest_and_reads_back() {
