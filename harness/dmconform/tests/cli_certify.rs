@@ -96,6 +96,7 @@ fn a_tampered_transcript_is_named_with_its_case() {
         text.contains(&format!("report.json: case {key}: transcript edited")),
         "{text}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -122,6 +123,7 @@ fn a_tampered_verdict_is_named_with_its_case() {
     let (code, text) = dmconform(&["verify", dir.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains(&format!("case {key}: verdict")), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -133,6 +135,7 @@ fn a_removed_or_added_file_is_named() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("junit.xml: missing"), "{text}");
     assert!(text.contains("extra.txt: not in the manifest"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -228,4 +231,5 @@ fn compare_folds_rows_that_agree() {
         html.starts_with("<!DOCTYPE html>") && !html.contains("https://"),
         "{html}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -113,6 +113,7 @@ fn update_writes_the_entries_the_run_needs() {
         "windows",
     ]);
     assert_eq!(code, Some(0), "a second update changes nothing: {text}");
+    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
@@ -143,6 +144,7 @@ fn stale_and_expired_entries_are_reported() {
         "{text}"
     );
     assert!(text.contains("FAIL atomic.nested [xml]"), "{text}");
+    let _ = std::fs::remove_file(&path);
 }
 
 #[test]
@@ -172,4 +174,5 @@ fn an_expected_failure_that_passes_is_reported() {
         v["unexpected_passes"],
         serde_json::json!(["atomic.nested [xml]"])
     );
+    let _ = std::fs::remove_file(&path);
 }
