@@ -26,6 +26,19 @@ pub enum Command {
         #[command(subcommand)]
         command: cmd::specs::SpecsCommand,
     },
+    /// Run a whole profile against a target and write a certification bundle.
+    Certify(cmd::certify::CertifyArgs),
+    /// Check that no file of a certification bundle was edited.
+    Verify(cmd::verify::VerifyArgs),
+    /// Run the case runs of a certification bundle again and show what changed.
+    Replay(cmd::replay::ReplayArgs),
+    /// Keep a target profile's deviation entries in step with the suite.
+    Expectations {
+        #[command(subcommand)]
+        command: cmd::expectations::ExpectationsCommand,
+    },
+    /// Compare the case runs of several implementations (JSON records or bundles).
+    Compare(cmd::compare::CompareArgs),
 }
 
 /// Parses the arguments and runs the subcommand.
@@ -36,5 +49,10 @@ pub fn main() -> std::process::ExitCode {
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Convert(args) => cmd::convert::run(args),
         Command::Specs { command } => cmd::specs::run(command),
+        Command::Certify(args) => cmd::certify::run(args),
+        Command::Verify(args) => cmd::verify::run(&args),
+        Command::Replay(args) => cmd::replay::run(args),
+        Command::Expectations { command } => cmd::expectations::run(command),
+        Command::Compare(args) => cmd::compare::run(&args),
     }
 }

@@ -13,6 +13,9 @@
 //!
 //! A trial fails when its verdict is not as the target profile leads one to
 //! expect, or when its snapshot differs (review with `cargo insta review`).
+//! Two more trials check the target profile's deviation entries: one fails on
+//! entries that match no case run, the other on expired entries, malformed
+//! expiry dates and reasons still to be written.
 
 use crate::profile::TargetProfile;
 use crate::runner::{RunOptions, run_case};
@@ -110,6 +113,14 @@ impl Harness {
                 )))
             }
         }));
+        let entry_problems = self.profile.deviation_problems(&crate::date::today());
+        trials.push(Trial::test("target-profile-deviation-entries", move || {
+            if entry_problems.is_empty() {
+                Ok(())
+            } else {
+                Err(Failed::from(entry_problems.join("\n")))
+            }
+        }));
         for (seq, (case, encoding)) in selected.into_iter().enumerate() {
             let name = format!("{}@{}", case.id, encoding);
             let case = case.clone();
@@ -177,6 +188,7 @@ fn failure_text(suite: &Suite, run: &CaseRun) -> String {
         profile: None,
         runs: vec![run.clone()],
         unused_deviations: Vec::new(),
+        expired_deviations: Vec::new(),
         micros: run.micros,
     };
     crate::report::text::render(&report, suite)

@@ -13,19 +13,31 @@
 //! ([`client_session`]) through [`server_target`] (in process) or
 //! [`http_server_target`] (HTTP/HTTPS), [`server_runner`] runs the server cases, and
 //! `checks::server` adds the invariants only a server's replies must keep.
+//!
+//! For certification, a run is kept as a bundle ([`bundle`]) whose digests
+//! ([`digest`]) show any later edit, replayed ([`replay`]), set beside other
+//! implementations' runs ([`compare`]), and its target profile's deviation
+//! entries kept in step with it ([`expectations`]).
 
 pub mod builtin;
+pub mod bundle;
 pub mod checks;
 pub mod cli;
 pub mod client_session;
 pub mod cmd;
 pub mod codec;
+pub mod compare;
+pub mod date;
+pub mod digest;
 pub mod exec;
+pub mod expectations;
 pub mod generate;
 pub mod harness;
 pub mod http_server_target;
 pub mod placeholders;
 pub mod profile;
+pub mod progress;
+pub mod replay;
 pub mod report;
 pub mod runner;
 pub mod server_runner;

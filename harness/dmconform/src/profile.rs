@@ -6,9 +6,9 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// The built-in reference implementation's profile.
-const REFERENCE: &str = include_str!("../../../specs/targets/reference.toml");
+pub const REFERENCE: &str = include_str!("../../../specs/targets/reference.toml");
 /// The built-in reference DM server's profile.
-const REFERENCE_SERVER: &str = include_str!("../../../specs/targets/reference-server.toml");
+pub const REFERENCE_SERVER: &str = include_str!("../../../specs/targets/reference-server.toml");
 
 /// A target profile file.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -122,7 +122,12 @@ pub struct Credentials {
     pub client_nonce: Option<String>,
 }
 
-/// An expected deviation: a case (glob) the vendor expects to fail, and why.
+/// The reason `dmconform expectations update` gives a new deviation entry; the
+/// target profile's checks report it as a reason still to be written.
+pub const PLACEHOLDER_REASON: &str = "TODO: say why this deviation is expected";
+
+/// An expected deviation: a case (glob) the vendor expects to fail, and why,
+/// until an optional expiry date (`YYYY-MM-DD`, UTC) after which it no longer excuses.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Deviation {
@@ -143,14 +148,55 @@ impl Deviation {
                 .as_deref()
                 .is_none_or(|e| e == encoding.name())
     }
+
+    /// Whether the entry has expired on `today` (`YYYY-MM-DD`): it excuses up to
+    /// and including its expiry date.
+    pub fn expired_on(&self, today: &str) -> bool {
+        self.expires.as_deref().is_some_and(|e| e < today)
+    }
 }
 
 impl TargetProfile {
-    /// The first deviation entry covering a case run, by index.
+    /// The first unexpired deviation entry covering a case run today, by index.
     pub fn deviation_for(&self, case_id: &str, encoding: crate::target::Encoding) -> Option<usize> {
+        self.deviation_on(case_id, encoding, &crate::date::today())
+    }
+
+    /// The first deviation entry covering a case run that has not expired on `today`.
+    pub fn deviation_on(
+        &self,
+        case_id: &str,
+        encoding: crate::target::Encoding,
+        today: &str,
+    ) -> Option<usize> {
         self.deviation
             .iter()
-            .position(|d| d.matches(case_id, encoding))
+            .position(|d| d.matches(case_id, encoding) && !d.expired_on(today))
+    }
+
+    /// What is wrong with the deviation entries on `today`: expired entries,
+    /// malformed dates, reasons still to be written. One sentence each.
+    pub fn deviation_problems(&self, today: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for d in &self.deviation {
+            let name = match &d.encoding {
+                Some(e) => format!("deviation {:?} ({e})", d.case),
+                None => format!("deviation {:?}", d.case),
+            };
+            match d.expires.as_deref() {
+                Some(e) if !crate::date::is_date(e) => {
+                    out.push(format!("{name}: expires {e:?} is not a date YYYY-MM-DD"))
+                }
+                Some(e) if d.expired_on(today) => out.push(format!(
+                    "{name}: expired on {e}; it no longer excuses the case"
+                )),
+                _ => {}
+            }
+            if d.reason.trim().is_empty() || d.reason == PLACEHOLDER_REASON {
+                out.push(format!("{name}: the reason is missing"));
+            }
+        }
+        out
     }
 
     /// The profile of the built-in reference DM server.
@@ -197,6 +243,16 @@ impl TargetProfile {
                 return Err(format!("unknown profile {p:?}"));
             }
         }
+        for d in &self.deviation {
+            if let Some(e) = &d.expires
+                && !crate::date::is_date(e)
+            {
+                return Err(format!(
+                    "deviation {:?}: expires {e:?} is not a date YYYY-MM-DD",
+                    d.case
+                ));
+            }
+        }
         if let Some(c) = &self.credentials
             && !["none", "basic", "md5", "hmac"].contains(&c.scheme.as_str())
         {
@@ -228,6 +284,32 @@ mod tests {
         let p = TargetProfile::reference();
         assert!(p.profiles.iter().any(|x| x == "windows"));
         assert!(p.speaks(crate::target::Encoding::Wbxml));
+    }
+
+    #[test]
+    fn an_expired_deviation_no_longer_excuses() {
+        let mut p = TargetProfile::reference();
+        p.deviation[0].expires = Some("2026-01-31".into());
+        let case = p.deviation[0].case.clone();
+        let xml = crate::target::Encoding::Xml;
+        assert_eq!(p.deviation_on(&case, xml, "2026-01-31"), Some(0));
+        assert_eq!(p.deviation_on(&case, xml, "2026-02-01"), None);
+        let problems = p.deviation_problems("2026-02-01");
+        assert!(
+            problems[0].contains("expired on 2026-01-31"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn placeholder_reasons_and_bad_dates_are_reported() {
+        let text = format!(
+            "{REFERENCE}\n[[deviation]]\ncase = \"x.*\"\nreason = \"{PLACEHOLDER_REASON}\"\n"
+        );
+        let p = TargetProfile::parse(&text).unwrap();
+        assert!(p.deviation_problems("2026-01-01")[0].contains("reason is missing"));
+        let bad = text.replace("case = \"x.*\"", "case = \"x.*\"\nexpires = \"soon\"");
+        assert!(TargetProfile::parse(&bad).unwrap_err().contains("\"soon\""));
     }
 
     #[test]

@@ -74,6 +74,8 @@ pub struct RunReport {
     pub runs: Vec<CaseRun>,
     /// Deviation entries of the target profile that matched no case run.
     pub unused_deviations: Vec<String>,
+    /// Deviation entries past their expiry date, which excused nothing.
+    pub expired_deviations: Vec<String>,
     pub micros: u64,
 }
 
@@ -89,6 +91,13 @@ impl RunReport {
     /// Whether every verdict is as the target profile leads one to expect.
     pub fn success(&self) -> bool {
         self.runs.iter().all(CaseRun::as_expected)
+    }
+
+    /// Case runs the target profile lists as deviations that passed nonetheless.
+    pub fn unexpected_passes(&self) -> impl Iterator<Item = &CaseRun> {
+        self.runs
+            .iter()
+            .filter(|r| r.expected_deviation.is_some() && !r.verdict.is_problem())
     }
 }
 
@@ -110,9 +119,21 @@ pub fn run_suite_with_progress(
     opts: &RunOptions,
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
+    let selected = opts.select(suite);
+    run_client_cases(&selected, target, profile, opts, progress)
+}
+
+/// Runs the given client case runs (cases with their encodings) in order.
+pub fn run_client_cases(
+    selected: &[(&Case, Encoding)],
+    target: &mut dyn Target,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(usize, usize, &CaseRun),
+) -> RunReport {
     let name = target.describe();
     run_selected(
-        suite,
+        selected,
         profile,
         opts,
         name,
@@ -121,10 +142,11 @@ pub fn run_suite_with_progress(
     )
 }
 
-/// Runs each selected case with `run_one(case, encoding, index)`, marks the runs the
-/// target profile lists as deviations, and reports the deviations no run matched.
+/// Runs each given case run with `run_one(case, encoding, index)`, calling
+/// `progress(done, total, last run)` after each, marks the runs the target
+/// profile lists as deviations, and reports the deviations no run matched.
 pub(crate) fn run_selected(
-    suite: &Suite,
+    selected: &[(&Case, Encoding)],
     profile: &TargetProfile,
     opts: &RunOptions,
     target_name: String,
@@ -132,12 +154,12 @@ pub(crate) fn run_selected(
     run_one: &mut dyn FnMut(&Case, Encoding, usize) -> CaseRun,
 ) -> RunReport {
     let start = Instant::now();
-    let selected = opts.select(suite);
+    let today = crate::date::today();
     let mut runs = Vec::with_capacity(selected.len());
     let mut used = vec![false; profile.deviation.len()];
     for (i, (case, encoding)) in selected.iter().enumerate() {
         let mut run = run_one(case, *encoding, i);
-        if let Some(d) = profile.deviation_for(&run.id, run.encoding) {
+        if let Some(d) = profile.deviation_on(&run.id, run.encoding, &today) {
             used[d] = true;
             run.expected_deviation = Some(profile.deviation[d].reason.clone());
         }
@@ -148,14 +170,27 @@ pub(crate) fn run_selected(
         .deviation
         .iter()
         .zip(used)
-        .filter(|(_, u)| !u)
+        .filter(|(d, u)| !u && !d.expired_on(&today))
         .map(|(d, _)| d.case.clone())
+        .collect();
+    let expired_deviations = profile
+        .deviation
+        .iter()
+        .filter(|d| d.expired_on(&today))
+        .map(|d| {
+            format!(
+                "{} (expired on {})",
+                d.case,
+                d.expires.as_deref().unwrap_or("")
+            )
+        })
         .collect();
     RunReport {
         target: target_name,
         profile: opts.profile.clone(),
         runs,
         unused_deviations,
+        expired_deviations,
         micros: start.elapsed().as_micros() as u64,
     }
 }

@@ -23,9 +23,21 @@ pub fn run_server_suite(
     opts: &RunOptions,
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
+    let selected = opts.select(suite);
+    run_server_cases(&selected, target, profile, opts, progress)
+}
+
+/// Runs the given server case runs (cases with their encodings) in order.
+pub fn run_server_cases(
+    selected: &[(&Case, Encoding)],
+    target: &mut dyn ServerTarget,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(usize, usize, &CaseRun),
+) -> RunReport {
     let name = target.describe();
     run_selected(
-        suite,
+        selected,
         profile,
         opts,
         name,

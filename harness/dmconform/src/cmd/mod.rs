@@ -1,6 +1,12 @@
 //! The subcommands, one module each.
 
+pub mod certify;
+pub mod compare;
 pub mod convert;
+pub mod expectations;
 pub mod explain;
+pub mod replay;
 pub mod run;
+pub mod setup;
 pub mod specs;
+pub mod verify;

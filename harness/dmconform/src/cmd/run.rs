@@ -2,12 +2,12 @@
 //! (0 when every verdict is as expected, 1 otherwise, 2 on usage or harness error).
 
 use crate::report::{self, Format};
-use crate::runner::{RunOptions, run_suite_with_progress};
+use crate::runner::RunOptions;
 use crate::spec::{Role, Suite};
 use crate::target::Encoding;
 use crate::{TargetProfile, targets};
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -140,37 +140,13 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
             opts.role.name()
         ));
     }
-    let show_progress = std::io::stderr().is_terminal();
-    let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
-        if show_progress {
-            eprint!(
-                "\r\x1b[2K[{done}/{total}] {} [{}] {}",
-                last.id, last.encoding, last.verdict
-            );
-            if done == total {
-                eprintln!();
-            }
-        }
+    let http = crate::http_server_target::HttpOptions {
+        ca_cert: args.ca_cert.clone(),
+        insecure_loopback: args.insecure_loopback,
+        exchange_timeout: std::time::Duration::from_secs(args.http_timeout.max(1)),
+        ..Default::default()
     };
-    let report = if server_role {
-        let http = crate::http_server_target::HttpOptions {
-            ca_cert: args.ca_cert.clone(),
-            insecure_loopback: args.insecure_loopback,
-            exchange_timeout: std::time::Duration::from_secs(args.http_timeout.max(1)),
-            ..Default::default()
-        };
-        let mut target = targets::open_server(&args.target, &profile, &http)?;
-        crate::server_runner::run_server_suite(
-            &suite,
-            target.as_mut(),
-            &profile,
-            &opts,
-            &mut progress,
-        )
-    } else {
-        let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
-        run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress)
-    };
+    let report = super::setup::run(&args.target, &profile, &opts, &opts.select(&suite), &http)?;
     let text = report::render(args.format, &report, &suite);
     match &args.output {
         Some(path) => {

@@ -1,6 +1,8 @@
-//! The JSON report: one object with the target, the summary counts per
-//! verdict, and per case and encoding its id, requirements, verdict,
-//! findings, statuses (with the HRESULT each maps to) and transcript.
+//! The JSON report: one object with the suite version and the digest of its
+//! specs, the target, the summary counts per verdict, and per case and encoding
+//! its id, requirements, verdict, expectation (the spec's expectations and any
+//! deviation entry), findings, statuses (with the HRESULT each maps to) and
+//! transcript.
 
 use crate::runner::RunReport;
 use crate::spec::Suite;
@@ -28,20 +30,41 @@ pub fn value(report: &RunReport, suite: &Suite) -> Value {
                 }
             }
             v["as_expected"] = json!(r.as_expected());
+            v["expectation"] = expectation(r, suite);
             v
         })
         .collect();
     json!({
         "tool": "dmconform",
         "version": env!("CARGO_PKG_VERSION"),
+        "specs_sha256": crate::digest::specs_digest(),
         "target": report.target,
         "profile": report.profile,
         "requirements_known": suite.requirements.len(),
         "summary": summary,
         "success": report.success(),
         "unused_deviations": report.unused_deviations,
+        "expired_deviations": report.expired_deviations,
+        "unexpected_passes": report
+            .unexpected_passes()
+            .map(|r| format!("{} [{}]", r.id, r.encoding))
+            .collect::<Vec<_>>(),
         "micros": report.micros,
         "cases": cases,
+    })
+}
+
+/// What the case run was expected to do: the case's expectations per step and
+/// named checks, and the deviation entry that excuses it, if any.
+fn expectation(r: &crate::CaseRun, suite: &Suite) -> Value {
+    let case = suite.case(&r.id);
+    let steps: Vec<Value> = case
+        .map(|c| c.step.iter().map(|s| json!(s.expect)).collect())
+        .unwrap_or_default();
+    json!({
+        "steps": steps,
+        "checks": case.map(|c| c.checks.clone()).unwrap_or_default(),
+        "deviation": r.expected_deviation,
     })
 }
 

@@ -1,8 +1,13 @@
 //! Reports of a run: text for people at a terminal, JSON as the canonical
-//! record, JUnit XML for CI systems.
+//! record, JUnit XML for CI systems, and for certification bundles a Markdown
+//! summary and a self-contained HTML page.
 
+pub mod coverage;
+pub mod html;
 pub mod json;
 pub mod junit;
+pub mod markdown;
+pub mod page;
 pub mod text;
 
 use crate::runner::RunReport;

@@ -61,6 +61,12 @@ pub fn render(report: &RunReport, suite: &Suite) -> String {
             "\nDeviation entry {d:?} in the target profile matches no case run."
         );
     }
+    for d in &report.expired_deviations {
+        let _ = writeln!(
+            out,
+            "\nDeviation entry {d} in the target profile no longer excuses a failure."
+        );
+    }
     if !problems.is_empty() {
         let _ = writeln!(out, "\n{}", summary(report));
     }

@@ -340,6 +340,22 @@ fn lint_case(
     }
 }
 
+/// Every file of the embedded `specs/` (path relative to it, bytes), sorted by path.
+pub fn embedded_files() -> Vec<(String, &'static [u8])> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+        for f in dir.files() {
+            out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
+        }
+        for d in dir.dirs() {
+            walk(d, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&SPECS, &mut out);
+    out.sort();
+    out
+}
+
 fn collect_toml(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static str)>) {
     for f in dir.files() {
         if f.path().extension().is_some_and(|e| e == "toml")

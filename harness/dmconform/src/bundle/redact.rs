@@ -1,0 +1,86 @@
+//! The target profile as a bundle records it: the file's text with every
+//! `password` value replaced, so a published bundle carries no secret.
+
+/// What a redacted value reads.
+pub const REDACTED: &str = "<redacted>";
+
+/// The profile text with its passwords redacted. Lines of the form
+/// `password = …` keep their place and comments; a file that hides a password
+/// elsewhere (an inline table, a dotted key) is re-serialized without comments.
+pub fn redact_profile(text: &str) -> String {
+    let by_line: String = text
+        .lines()
+        .map(|line| match line.split_once('=') {
+            Some((key, _)) if key.trim() == "password" => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                format!("{indent}password = \"{REDACTED}\"\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect();
+    if no_password_left(&by_line) {
+        return by_line;
+    }
+    match toml::from_str::<toml::Table>(text) {
+        Ok(mut table) => {
+            redact_table(&mut table);
+            toml::to_string(&table).unwrap_or_default()
+        }
+        Err(_) => String::new(),
+    }
+}
+
+fn no_password_left(text: &str) -> bool {
+    fn clean(v: &toml::Value) -> bool {
+        match v {
+            toml::Value::Table(t) => t
+                .iter()
+                .all(|(k, v)| (k != "password" || v.as_str() == Some(REDACTED)) && clean(v)),
+            toml::Value::Array(a) => a.iter().all(clean),
+            _ => true,
+        }
+    }
+    toml::from_str::<toml::Table>(text).is_ok_and(|t| clean(&toml::Value::Table(t)))
+}
+
+fn redact_table(table: &mut toml::Table) {
+    for (k, v) in table.iter_mut() {
+        match v {
+            toml::Value::Table(t) => redact_table(t),
+            toml::Value::Array(a) => a.iter_mut().for_each(|x| {
+                if let toml::Value::Table(t) = x {
+                    redact_table(t)
+                }
+            }),
+            _ if k == "password" => *v = toml::Value::String(REDACTED.into()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_go_and_comments_stay() {
+        let text = "# mine\n[credentials]\nscheme = \"basic\"\nuser = \"u\"\n  password = \"s3cret\" # x\n";
+        let r = redact_profile(text);
+        assert!(!r.contains("s3cret"));
+        assert!(r.contains("# mine") && r.contains("password = \"<redacted>\""));
+    }
+
+    #[test]
+    fn an_inline_table_is_redacted_too() {
+        let text = "credentials = { scheme = \"basic\", user = \"u\", password = \"s3cret\" }\n";
+        let r = redact_profile(text);
+        assert!(!r.contains("s3cret"), "{r}");
+        assert!(r.contains(REDACTED));
+    }
+
+    #[test]
+    fn a_multi_line_password_does_not_survive() {
+        let text = "[credentials]\npassword = \"\"\"\ns3cret\"\"\"\n";
+        assert!(!redact_profile(text).contains("s3cret"));
+    }
+}

@@ -1,0 +1,155 @@
+//! Requirement coverage of a run: for each requirement of the run's profile,
+//! the case runs that judged it and what they add up to (passed, failed,
+//! waived by a deviation entry, or untested), and the verdicts per requirement.
+
+use crate::runner::RunReport;
+use crate::spec::{Requirement, Suite};
+use crate::verdict::{CaseRun, Severity, Verdict};
+use std::collections::BTreeMap;
+
+/// What the run says about one requirement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    /// A case run judging it failed and no deviation entry excuses that.
+    Failed,
+    /// It failed only where a deviation entry excuses the failure.
+    Waived,
+    /// Judged, and held.
+    Passed,
+    /// No case of the run judged it (none names it, or each was unsupported).
+    Untested,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Failed,
+        Outcome::Waived,
+        Outcome::Passed,
+        Outcome::Untested,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Waived => "waived",
+            Outcome::Passed => "passed",
+            Outcome::Untested => "untested",
+        }
+    }
+}
+
+/// One requirement with the runs that bear on it.
+#[derive(Clone, Debug)]
+pub struct RequirementCoverage<'a> {
+    pub id: &'a str,
+    pub requirement: &'a Requirement,
+    /// Whether a case of the suite names it (whether or not it ran).
+    pub covered: bool,
+    pub outcome: Outcome,
+    /// Case runs naming it or finding against it, per verdict.
+    pub verdicts: BTreeMap<Verdict, usize>,
+}
+
+/// The coverage of every requirement of the run's profile (all when the run
+/// has none), in id order.
+pub fn coverage<'a>(report: &RunReport, suite: &'a Suite) -> Vec<RequirementCoverage<'a>> {
+    suite
+        .requirements
+        .iter()
+        .filter(|(_, (r, _))| {
+            report
+                .profile
+                .as_ref()
+                .is_none_or(|p| r.profiles.contains(p))
+        })
+        .map(|(id, (requirement, _))| {
+            let runs: Vec<&CaseRun> = report.runs.iter().filter(|r| bears_on(r, id)).collect();
+            let mut verdicts = BTreeMap::new();
+            for r in &runs {
+                *verdicts.entry(r.verdict).or_insert(0) += 1;
+            }
+            RequirementCoverage {
+                id,
+                requirement,
+                covered: requirement.checked_by_invariants()
+                    || suite.cases.iter().any(|c| c.requirements.contains(id)),
+                outcome: outcome(&runs, id),
+                verdicts,
+            }
+        })
+        .collect()
+}
+
+/// How many requirements have each outcome, in the order of [`Outcome::ALL`].
+pub fn outcome_counts(coverage: &[RequirementCoverage<'_>]) -> Vec<(Outcome, usize)> {
+    Outcome::ALL
+        .iter()
+        .map(|o| (*o, coverage.iter().filter(|c| c.outcome == *o).count()))
+        .collect()
+}
+
+/// Whether a run names the requirement or has a finding against it.
+fn bears_on(run: &CaseRun, id: &str) -> bool {
+    run.requirements.iter().any(|r| r == id)
+        || run
+            .findings
+            .iter()
+            .any(|f| f.requirement.as_deref() == Some(id))
+}
+
+fn outcome(runs: &[&CaseRun], id: &str) -> Outcome {
+    let broke = |r: &CaseRun| {
+        r.verdict.is_problem()
+            && (r.requirements.iter().any(|q| q == id)
+                || r.findings.iter().any(|f| {
+                    f.requirement.as_deref() == Some(id)
+                        && matches!(f.severity, Severity::Fail | Severity::Error)
+                }))
+    };
+    if runs
+        .iter()
+        .any(|r| broke(r) && r.expected_deviation.is_none())
+    {
+        Outcome::Failed
+    } else if runs.iter().any(|r| broke(r)) {
+        Outcome::Waived
+    } else if runs.iter().any(|r| r.verdict != Verdict::Unsupported) {
+        Outcome::Passed
+    } else {
+        Outcome::Untested
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::Encoding;
+
+    fn run(requirement: &str, verdict: Verdict, deviation: bool) -> CaseRun {
+        CaseRun {
+            id: "c".into(),
+            title: String::new(),
+            requirements: vec![requirement.into()],
+            encoding: Encoding::Xml,
+            verdict,
+            findings: Vec::new(),
+            statuses: Vec::new(),
+            transcript: Vec::new(),
+            expected_deviation: deviation.then(|| "known".to_string()),
+            micros: 0,
+        }
+    }
+
+    #[test]
+    fn outcomes_follow_the_worst_run() {
+        let pass = run("r", Verdict::Pass, false);
+        let fail = run("r", Verdict::Fail, false);
+        let waived = run("r", Verdict::Fail, true);
+        let unsupported = run("r", Verdict::Unsupported, false);
+        assert_eq!(outcome(&[&pass, &fail, &waived], "r"), Outcome::Failed);
+        assert_eq!(outcome(&[&pass, &waived], "r"), Outcome::Waived);
+        assert_eq!(outcome(&[&pass, &unsupported], "r"), Outcome::Passed);
+        assert_eq!(outcome(&[&unsupported], "r"), Outcome::Untested);
+        assert_eq!(outcome(&[], "r"), Outcome::Untested);
+    }
+}
