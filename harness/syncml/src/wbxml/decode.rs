@@ -374,7 +374,7 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             _ => {
-                self.children.push(Node::Text(text.to_string()));
+                self.children.push(Node::Text(text.into()));
                 Ok(())
             }
         }
@@ -509,7 +509,7 @@ impl<'a> Reader<'a> {
         }
         if let Some(text) = self.leaf_text()? {
             // Most SyncML elements hold one string: give them a one-node child list.
-            element.children = vec![Node::Text(text.to_string())];
+            element.children = vec![Node::Text(text.into())];
             return Ok(Some(element));
         }
         self.open.push(Open {
@@ -569,7 +569,7 @@ impl<'a> Reader<'a> {
                 global::END => break,
                 global::LITERAL => {
                     let index = self.mb_u_int32("literal attribute name")?;
-                    let name = self.table_entry(at, index)?.to_string();
+                    let name = self.table_entry(at, index)?.into();
                     if let Some(done) = current.replace(Attribute {
                         name,
                         value: String::new(),

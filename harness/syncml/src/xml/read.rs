@@ -10,7 +10,7 @@ use super::{
     first_forbidden_char, is_xml_char,
 };
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
-use crate::tree::{Attribute, Element, Node};
+use crate::tree::{Attribute, CompactString, Element, Node};
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::attributes::AttrError;
@@ -82,8 +82,8 @@ enum Mode {
 /// references merge into one text node, adjacent CDATA sections into one.
 enum Pending {
     None,
-    Text(String),
-    CData(String),
+    Text(CompactString),
+    CData(CompactString),
 }
 
 struct Open {
@@ -255,7 +255,7 @@ impl<'a> Parser<'a> {
                     Pending::CData(s) => s.push_str(&c),
                     _ => {
                         self.flush();
-                        self.pending = Pending::CData(c.into_inner().into_owned());
+                        self.pending = Pending::CData(c.into_inner().into());
                     }
                 }
                 self.check_pending(offset)?;
@@ -352,7 +352,7 @@ impl<'a> Parser<'a> {
                 self.prefixes.push(prefix.to_string());
             }
             element.attrs.push(Attribute {
-                name: key.to_string(),
+                name: key.into(),
                 value: value.into_owned(),
             });
         }
@@ -438,7 +438,7 @@ impl<'a> Parser<'a> {
             Pending::Text(s) => s.push_str(text),
             _ => {
                 self.flush();
-                self.pending = Pending::Text(text.to_string());
+                self.pending = Pending::Text(CompactString::from(text));
             }
         }
         self.check_pending(offset)
