@@ -7,7 +7,7 @@
 //! Malformed messages are therefore representable without special cases: the
 //! harness can build them on purpose and read them faithfully.
 //!
-//! Names and text are [`CompactString`]s: the SyncML element names and most
+//! Names, attribute values and text are [`CompactString`]s: the SyncML element names and most
 //! text nodes (the indentation between elements above all) fit in the string's
 //! own 24 bytes, so reading a message costs one allocation per long text and
 //! per child list rather than one per name and per text node. A
@@ -29,7 +29,7 @@ pub const NS_MSFT: &str = "http://schemas.microsoft.com/MobileDevice/MDM";
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attribute {
     pub name: CompactString,
-    pub value: String,
+    pub value: CompactString,
 }
 
 /// A node of the tree.
@@ -72,7 +72,11 @@ impl Element {
     }
 
     /// Builder: adds an attribute.
-    pub fn with_attr(mut self, name: impl Into<CompactString>, value: impl Into<String>) -> Self {
+    pub fn with_attr(
+        mut self,
+        name: impl Into<CompactString>,
+        value: impl Into<CompactString>,
+    ) -> Self {
         self.attrs.push(Attribute {
             name: name.into(),
             value: value.into(),

@@ -60,7 +60,7 @@ fn attributes() -> impl Strategy<Value = Vec<Attribute>> {
             if !attrs.iter().any(|a| a.name == name) {
                 attrs.push(Attribute {
                     name: name.into(),
-                    value,
+                    value: value.into(),
                 });
             }
         }

@@ -14,7 +14,7 @@ use super::tokens::{
 };
 use super::{PublicId, WbxmlDocument};
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
-use crate::tree::{Attribute, Element, NS_METINF, NS_SYNCML12, Node};
+use crate::tree::{Attribute, CompactString, Element, NS_METINF, NS_SYNCML12, Node};
 
 /// Decodes a SyncML WBXML document (WBXML 1.1, 1.2 or 1.3, UTF-8).
 pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeError> {
@@ -572,7 +572,7 @@ impl<'a> Reader<'a> {
                     let name = self.table_entry(at, index)?.into();
                     if let Some(done) = current.replace(Attribute {
                         name,
-                        value: String::new(),
+                        value: CompactString::default(),
                     }) {
                         element.attrs.push(done);
                     }

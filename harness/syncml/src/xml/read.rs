@@ -114,7 +114,7 @@ struct Parser<'a> {
     nodes: Vec<Node>,
     pending: Pending,
     /// Prefixes declared by the open elements, innermost last.
-    prefixes: Vec<String>,
+    prefixes: Vec<CompactString>,
     elements: usize,
     prolog: Prolog,
     defects: Vec<XmlDefect>,
@@ -209,13 +209,11 @@ impl<'a> Parser<'a> {
         match event {
             Event::Start(e) => {
                 self.flush();
-                let (element, prefix_mark) = self.start(&e, offset)?;
-                self.open(element, prefix_mark, offset)?;
+                self.start(&e, offset)?;
             }
             Event::Empty(e) => {
                 self.flush();
-                let (element, prefix_mark) = self.start(&e, offset)?;
-                self.open(element, prefix_mark, offset)?;
+                self.start(&e, offset)?;
                 self.close();
             }
             Event::End(e) => {
@@ -311,12 +309,8 @@ impl<'a> Parser<'a> {
         Ok(false)
     }
 
-    /// Builds an element from a start tag, checking its attributes and prefixes.
-    fn start(
-        &mut self,
-        e: &BytesStart<'_>,
-        offset: usize,
-    ) -> Result<(Element, usize), DecodeError> {
+    /// Opens an element from a start tag, checking its attributes and prefixes.
+    fn start(&mut self, e: &BytesStart<'_>, offset: usize) -> Result<(), DecodeError> {
         self.started = true;
         if self.mode == Mode::Document && self.stack.is_empty() && self.elements > 0 {
             return Err(self.malformed(offset, "a second root element"));
@@ -325,14 +319,37 @@ impl<'a> Parser<'a> {
         if name.is_empty() {
             return Err(self.malformed(offset, "element without a name"));
         }
-        let mut element = Element::new(name);
         let prefix_mark = self.prefixes.len();
-        let has_attributes = !e.attributes_raw().trim_ascii().is_empty();
-        for attr in e
-            .attributes()
-            .with_checks(true)
-            .take_while(|_| has_attributes)
-        {
+        let attrs = self.attributes(e, offset)?;
+        self.check_prefix(name, name, offset);
+        for attr in &attrs {
+            let key = attr.name.as_str();
+            if key != "xmlns" && !key.starts_with("xmlns:") {
+                self.check_prefix(key, name, offset);
+            }
+        }
+        self.open(
+            Element {
+                name: name.into(),
+                attrs,
+                children: Vec::new(),
+            },
+            prefix_mark,
+            offset,
+        )
+    }
+
+    /// Reads the attributes of a start tag, recording the prefixes it declares.
+    fn attributes(
+        &mut self,
+        e: &BytesStart<'_>,
+        offset: usize,
+    ) -> Result<Vec<Attribute>, DecodeError> {
+        let mut attrs = Vec::new();
+        if e.attributes_raw().trim_ascii().is_empty() {
+            return Ok(attrs);
+        }
+        for attr in e.attributes().with_checks(true) {
             let attr = attr.map_err(|err| {
                 self.malformed(offset + 1 + attr_error_at(&err), &err.to_string())
             })?;
@@ -349,22 +366,14 @@ impl<'a> Parser<'a> {
                 self.check_chars(resolved, offset)?;
             }
             if let Some(prefix) = key.strip_prefix("xmlns:") {
-                self.prefixes.push(prefix.to_string());
+                self.prefixes.push(prefix.into());
             }
-            element.attrs.push(Attribute {
+            attrs.push(Attribute {
                 name: key.into(),
-                value: value.into_owned(),
+                value: value.into(),
             });
         }
-        self.check_prefix(&element.name, &element.name, offset);
-        for i in 0..element.attrs.len() {
-            let key = &element.attrs[i].name;
-            if key != "xmlns" && !key.starts_with("xmlns:") {
-                let key = key.clone();
-                self.check_prefix(&key, &element.name, offset);
-            }
-        }
-        Ok((element, prefix_mark))
+        Ok(attrs)
     }
 
     /// Records a defect when `qname` has a prefix no open element declares.
