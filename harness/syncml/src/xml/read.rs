@@ -80,9 +80,10 @@ enum Mode {
 
 /// Character data being gathered for the current parent: text events and
 /// references merge into one text node, adjacent CDATA sections into one.
-enum Pending {
+/// Text stays a slice of the input until a reference joins it.
+enum Pending<'a> {
     None,
-    Text(CompactString),
+    Text(Cow<'a, str>),
     CData(CompactString),
 }
 
@@ -112,7 +113,7 @@ struct Parser<'a> {
     /// top-level nodes: an element's children are moved out in one piece,
     /// into a vector of the exact size, when it closes.
     nodes: Vec<Node>,
-    pending: Pending,
+    pending: Pending<'a>,
     /// Prefixes declared by the open elements, innermost last.
     prefixes: Vec<CompactString>,
     elements: usize,
@@ -125,7 +126,7 @@ struct Parser<'a> {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl<'a> Parser<'a> {
-    fn run(input: &[u8], limits: &'a Limits, mode: Mode) -> Result<Parsed, DecodeError> {
+    fn run(input: &'a [u8], limits: &'a Limits, mode: Mode) -> Result<Parsed, DecodeError> {
         limits.check_input_size(input.len())?;
         if input.is_empty() {
             return match mode {
@@ -205,7 +206,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Handles one event; returns whether the document ended.
-    fn event(&mut self, event: Event<'_>, offset: usize) -> Result<bool, DecodeError> {
+    fn event(&mut self, event: Event<'a>, offset: usize) -> Result<bool, DecodeError> {
         match event {
             Event::Start(e) => {
                 self.flush();
@@ -236,13 +237,12 @@ impl<'a> Parser<'a> {
             }
             Event::Text(t) => {
                 if !t.is_empty() {
-                    self.text(&t, offset)?;
+                    self.text(t.into_inner(), offset)?;
                 }
             }
             Event::GeneralRef(r) => {
                 let c = self.reference(&r, offset)?;
-                let mut buf = [0u8; 4];
-                self.text(c.encode_utf8(&mut buf), offset)?;
+                self.referenced_char(c, offset)?;
             }
             Event::CData(c) => {
                 self.started = true;
@@ -431,9 +431,37 @@ impl<'a> Parser<'a> {
         self.nodes.push(Node::Element(open.element));
     }
 
-    /// Adds decoded character data to the pending text.
+    /// Adds character data to the pending text.
     #[inline]
-    fn text(&mut self, text: &str, offset: usize) -> Result<(), DecodeError> {
+    fn text(&mut self, text: Cow<'a, str>, offset: usize) -> Result<(), DecodeError> {
+        self.check_text_place(&text, offset)?;
+        match &mut self.pending {
+            Pending::Text(s) => s.to_mut().push_str(&text),
+            _ => {
+                self.flush();
+                self.pending = Pending::Text(text);
+            }
+        }
+        self.check_pending(offset)
+    }
+
+    /// Adds the character a reference names to the pending text.
+    fn referenced_char(&mut self, c: char, offset: usize) -> Result<(), DecodeError> {
+        let mut buf = [0u8; 4];
+        self.check_text_place(c.encode_utf8(&mut buf), offset)?;
+        match &mut self.pending {
+            Pending::Text(s) => s.to_mut().push(c),
+            _ => {
+                self.flush();
+                self.pending = Pending::Text(Cow::Owned(c.to_string()));
+            }
+        }
+        self.check_pending(offset)
+    }
+
+    /// Fails on text outside the root element of a document, unless it is white space.
+    #[inline]
+    fn check_text_place(&mut self, text: &str, offset: usize) -> Result<(), DecodeError> {
         self.started = true;
         if self.stack.is_empty()
             && self.mode == Mode::Document
@@ -443,14 +471,7 @@ impl<'a> Parser<'a> {
         {
             return Err(self.malformed(offset, "text outside the root element"));
         }
-        match &mut self.pending {
-            Pending::Text(s) => s.push_str(text),
-            _ => {
-                self.flush();
-                self.pending = Pending::Text(CompactString::from(text));
-            }
-        }
-        self.check_pending(offset)
+        Ok(())
     }
 
     /// Fails on a character XML does not allow, `offset` being where `text` starts.
@@ -468,7 +489,8 @@ impl<'a> Parser<'a> {
     #[inline]
     fn check_pending(&self, offset: usize) -> Result<(), DecodeError> {
         match &self.pending {
-            Pending::Text(s) | Pending::CData(s) => self.check_len(s.len(), offset),
+            Pending::Text(s) => self.check_len(s.len(), offset),
+            Pending::CData(s) => self.check_len(s.len(), offset),
             Pending::None => Ok(()),
         }
     }
@@ -487,7 +509,7 @@ impl<'a> Parser<'a> {
     fn flush(&mut self) {
         let node = match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => return,
-            Pending::Text(t) => Node::Text(t),
+            Pending::Text(t) => Node::Text(t.into()),
             Pending::CData(c) => Node::CData(c),
         };
         // Outside the root of a document only white space can be pending
