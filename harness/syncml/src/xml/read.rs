@@ -377,10 +377,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Records a defect when `qname` has a prefix no open element declares.
+    #[inline]
     fn check_prefix(&mut self, qname: &str, element: &str, offset: usize) {
-        let Some((prefix, _)) = qname.split_once(':') else {
-            return;
-        };
+        if let Some(colon) = qname.bytes().position(|b| b == b':') {
+            self.check_declared(&qname[..colon], qname, element, offset);
+        }
+    }
+
+    fn check_declared(&mut self, prefix: &str, qname: &str, element: &str, offset: usize) {
         if prefix == "xml" || self.prefixes.iter().rev().any(|p| p == prefix) {
             return;
         }
@@ -584,6 +588,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[cold]
     fn defect(&mut self, offset: usize, kind: XmlDefectKind) {
         let path = self.path();
         self.defects.push(XmlDefect { offset, path, kind });
@@ -601,10 +606,12 @@ impl<'a> Parser<'a> {
         path
     }
 
+    #[cold]
     fn error(&self, offset: usize, kind: DecodeErrorKind) -> DecodeError {
         DecodeError::new(offset, self.path(), kind)
     }
 
+    #[cold]
     fn malformed(&self, offset: usize, msg: &str) -> DecodeError {
         self.error(offset, DecodeErrorKind::Malformed(msg.to_string()))
     }
