@@ -149,9 +149,10 @@ impl<'a> Parser<'a> {
             limits,
             mode,
             base,
-            // Typical SyncML depth and breadth, so that most documents never regrow them.
-            stack: Vec::with_capacity(16),
-            nodes: Vec::with_capacity(32),
+            // Room for a typical SyncML depth and a few siblings, each under 1 KiB: a
+            // large first request costs the allocator more than regrowing a larger message.
+            stack: Vec::with_capacity(8),
+            nodes: Vec::with_capacity(12),
             pending: Pending::None,
             prefixes: Vec::new(),
             elements: 0,
