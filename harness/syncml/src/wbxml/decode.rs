@@ -583,10 +583,11 @@ impl<'a> Reader<'a> {
                             self.error(at, malformed("attribute value before any attribute name"))
                         );
                     };
-                    let value = match token {
-                        global::STR_I => self.inline_string(at)?.to_string(),
-                        global::STR_T => self.table_string(at)?.to_string(),
-                        _ => self.entity(at)?.to_string(),
+                    let mut buf = [0u8; 4];
+                    let value: &str = match token {
+                        global::STR_I => self.inline_string(at)?,
+                        global::STR_T => self.table_string(at)?,
+                        _ => self.entity(at)?.encode_utf8(&mut buf),
                     };
                     if attr.value.len() + value.len() > self.limits.max_text {
                         return Err(self.error(
@@ -597,7 +598,7 @@ impl<'a> Reader<'a> {
                             },
                         ));
                     }
-                    attr.value.push_str(&value);
+                    attr.value.push_str(value);
                 }
                 _ => {
                     return Err(self.error(
