@@ -41,7 +41,7 @@ fn corrupt(wire: Wire, first: bool) -> Wire {
                 let code: u16 = data.text_content().trim().parse().unwrap_or(200);
                 // No allowed set holds 599 or 299: a success becomes one, a failure the other.
                 let flipped = if code / 100 == 2 { 599 } else { 299 };
-                data.children = vec![Node::Text(flipped.to_string())];
+                data.children = vec![Node::Text(flipped.to_string().into())];
             }
         }
     }

@@ -12,7 +12,7 @@
 //! typed view cannot express (comments, element order) the tree still holds;
 //! the generators mutate the tree for those.
 
-use crate::tree::{Attribute, Element, NS_METINF, NS_SYNCML12, Node};
+use crate::tree::{Attribute, CompactString, Element, NS_METINF, NS_SYNCML12, Node};
 use std::fmt;
 
 /// A SyncML message: `<SyncML>` with its header and body.
@@ -344,7 +344,7 @@ impl Item {
     }
 
     /// Builder: sets the data to a text.
-    pub fn with_data(mut self, text: impl Into<String>) -> Self {
+    pub fn with_data(mut self, text: impl Into<CompactString>) -> Self {
         self.data = Some(Data::text(text));
         self
     }
@@ -376,7 +376,7 @@ pub struct Data {
 
 impl Data {
     /// Data holding one text node.
-    pub fn text(text: impl Into<String>) -> Self {
+    pub fn text(text: impl Into<CompactString>) -> Self {
         Data {
             attrs: Vec::new(),
             content: vec![Node::Text(text.into())],
@@ -506,14 +506,14 @@ impl Reader {
     }
 
     fn unexpected(&mut self, c: &Element, extra: &mut Vec<Element>) {
-        self.defect(DefectKind::UnexpectedElement(c.name.clone()));
+        self.defect(DefectKind::UnexpectedElement(c.name.to_string()));
         extra.push(c.clone());
     }
 
     fn message(&mut self, root: &Element) -> Message {
         self.enter(root.local_name());
         if root.local_name() != "SyncML" {
-            self.defect(DefectKind::NotSyncMl(root.name.clone()));
+            self.defect(DefectKind::NotSyncMl(root.name.to_string()));
         }
         self.check_order(root, &["SyncHdr", "SyncBody"], &[]);
         let mut m = Message {
@@ -574,7 +574,7 @@ impl Reader {
                 Node::Element(c) => {
                     if final_seen {
                         self.defect(DefectKind::OutOfOrder {
-                            element: c.name.clone(),
+                            element: c.name.to_string(),
                             after: "Final".into(),
                         });
                     }
@@ -594,7 +594,7 @@ impl Reader {
             Some(kind) => BodyNode::Command(self.command(kind, e)),
             None => {
                 self.enter(e.local_name());
-                self.defect(DefectKind::UnexpectedElement(e.name.clone()));
+                self.defect(DefectKind::UnexpectedElement(e.name.to_string()));
                 self.leave();
                 BodyNode::Unknown(e.clone())
             }
@@ -660,7 +660,7 @@ impl Reader {
                 "LocName" => set_once(&mut l.loc_name, c),
                 _ => {
                     self.enter(c.local_name());
-                    self.defect(DefectKind::UnexpectedElement(c.name.clone()));
+                    self.defect(DefectKind::UnexpectedElement(c.name.to_string()));
                     self.leave();
                 }
             }
@@ -676,7 +676,7 @@ impl Reader {
             match c.local_name() {
                 "Meta" => cr.meta = Some(self.meta(c)),
                 "Data" => cr.data = Some(data_of(c)),
-                _ => self.defect(DefectKind::UnexpectedElement(c.name.clone())),
+                _ => self.defect(DefectKind::UnexpectedElement(c.name.to_string())),
             }
         }
         self.leave();
@@ -689,7 +689,7 @@ impl Reader {
         for c in e.elements() {
             match c.local_name() {
                 "Meta" => ch.meta = Some(self.meta(c)),
-                _ => self.defect(DefectKind::UnexpectedElement(c.name.clone())),
+                _ => self.defect(DefectKind::UnexpectedElement(c.name.to_string())),
             }
         }
         self.leave();

@@ -6,7 +6,14 @@
 //! SyncML command is; the typed view in [`crate::model`] is built on top.
 //! Malformed messages are therefore representable without special cases: the
 //! harness can build them on purpose and read them faithfully.
+//!
+//! Names, attribute values and text are [`CompactString`]s: the SyncML element names and most
+//! text nodes (the indentation between elements above all) fit in the string's
+//! own 24 bytes, so reading a message costs one allocation per long text and
+//! per child list rather than one per name and per text node. A
+//! `CompactString` derefs to `str` and converts from `&str` and `String`.
 
+pub use compact_str::CompactString;
 use std::fmt;
 
 /// The SyncML 1.2 namespace, the default namespace of `<SyncML>`.
@@ -21,8 +28,8 @@ pub const NS_MSFT: &str = "http://schemas.microsoft.com/MobileDevice/MDM";
 /// One attribute as written, its name qualified as in the source (`xmlns`, `msft:originalerror`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Attribute {
-    pub name: String,
-    pub value: String,
+    pub name: CompactString,
+    pub value: CompactString,
 }
 
 /// A node of the tree.
@@ -30,9 +37,9 @@ pub struct Attribute {
 pub enum Node {
     Element(Element),
     /// Character data, already unescaped.
-    Text(String),
+    Text(CompactString),
     /// The content of a `<![CDATA[...]]>` section.
-    CData(String),
+    CData(CompactString),
     /// The content of a comment.
     Comment(String),
     /// WBXML `OPAQUE` bytes; written to XML as CDATA when they are UTF-8.
@@ -42,14 +49,14 @@ pub enum Node {
 /// An element: its qualified name as written, its attributes in order, its children in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Element {
-    pub name: String,
+    pub name: CompactString,
     pub attrs: Vec<Attribute>,
     pub children: Vec<Node>,
 }
 
 impl Element {
     /// An empty element.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<CompactString>) -> Self {
         Element {
             name: name.into(),
             attrs: Vec::new(),
@@ -58,14 +65,18 @@ impl Element {
     }
 
     /// An element holding one text node.
-    pub fn text(name: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn text(name: impl Into<CompactString>, text: impl Into<CompactString>) -> Self {
         let mut e = Element::new(name);
         e.children.push(Node::Text(text.into()));
         e
     }
 
     /// Builder: adds an attribute.
-    pub fn with_attr(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_attr(
+        mut self,
+        name: impl Into<CompactString>,
+        value: impl Into<CompactString>,
+    ) -> Self {
         self.attrs.push(Attribute {
             name: name.into(),
             value: value.into(),
@@ -219,7 +230,7 @@ fn flush_text(out: &mut Element, text: &mut String) {
     }
     let t = text.trim();
     if !t.is_empty() {
-        out.children.push(Node::Text(t.to_string()));
+        out.children.push(Node::Text(t.into()));
     }
     text.clear();
 }

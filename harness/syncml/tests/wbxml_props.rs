@@ -32,8 +32,8 @@ fn names(origin: Origin) -> Vec<&'static str> {
 /// Leaf content: text without NUL, CDATA, opaque bytes or a comment.
 fn leaf() -> impl Strategy<Value = Node> {
     prop_oneof![
-        4 => "[^\u{0}]{0,12}".prop_map(Node::Text),
-        1 => "[^\u{0}]{0,8}".prop_map(Node::CData),
+        4 => "[^\u{0}]{0,12}".prop_map(|t| Node::Text(t.into())),
+        1 => "[^\u{0}]{0,8}".prop_map(|t| Node::CData(t.into())),
         1 => proptest::collection::vec(any::<u8>(), 0..8).prop_map(Node::Opaque),
         1 => "[a-z ]{0,6}".prop_map(Node::Comment),
     ]

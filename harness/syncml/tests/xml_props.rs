@@ -58,7 +58,10 @@ fn attributes() -> impl Strategy<Value = Vec<Attribute>> {
         let mut attrs: Vec<Attribute> = Vec::new();
         for (name, value) in pairs {
             if !attrs.iter().any(|a| a.name == name) {
-                attrs.push(Attribute { name, value });
+                attrs.push(Attribute {
+                    name: name.into(),
+                    value: value.into(),
+                });
             }
         }
         attrs
@@ -67,8 +70,8 @@ fn attributes() -> impl Strategy<Value = Vec<Attribute>> {
 
 fn leaf_node() -> impl Strategy<Value = Node> {
     prop_oneof![
-        3 => odd_text().prop_map(Node::Text),
-        1 => odd_text().prop_map(Node::CData),
+        3 => odd_text().prop_map(|t| Node::Text(t.into())),
+        1 => odd_text().prop_map(|t| Node::CData(t.into())),
         1 => comment_text().prop_map(Node::Comment),
     ]
 }
@@ -94,7 +97,7 @@ fn tree() -> BoxedStrategy<Element> {
         prop::collection::vec(leaf_node(), 0..3),
     )
         .prop_map(|(name, attrs, children)| Element {
-            name,
+            name: name.into(),
             attrs,
             children: canonical(children),
         });
@@ -108,7 +111,7 @@ fn tree() -> BoxedStrategy<Element> {
             ),
         )
             .prop_map(|(name, attrs, children)| Element {
-                name,
+                name: name.into(),
                 attrs,
                 children: canonical(children),
             })
@@ -129,7 +132,7 @@ fn unknown_name() -> impl Strategy<Value = String> {
 fn unknown_element() -> BoxedStrategy<Element> {
     (unknown_name(), tree())
         .prop_map(|(name, mut e)| {
-            e.name = name;
+            e.name = name.into();
             e
         })
         .boxed()

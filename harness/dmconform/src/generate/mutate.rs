@@ -341,7 +341,7 @@ impl Mutation {
         let id = cmd_id(&entry.element).unwrap_or_default();
         if let Some(uri) = target_uri_mut(&mut entry.element) {
             let broken = self.broken_uri(&uri.text_content());
-            uri.children = vec![Node::Text(broken)];
+            uri.children = vec![Node::Text(broken.into())];
         }
         let mut e = expect(&id, StatusSpec::Word("not-2xx".into()));
         if is_get {
@@ -414,7 +414,7 @@ fn pinned(element: Element) -> Entry {
 /// The command with its CmdID replaced by `id`.
 fn with_cmd_id(mut e: Element, id: &str) -> Element {
     if let Some(c) = e.child_mut("CmdID") {
-        c.children = vec![Node::Text(id.to_string())];
+        c.children = vec![Node::Text(id.into())];
     }
     e
 }

@@ -14,7 +14,7 @@ use super::tokens::{
 };
 use super::{PublicId, WbxmlDocument};
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
-use crate::tree::{Attribute, Element, NS_METINF, NS_SYNCML12, Node};
+use crate::tree::{Attribute, CompactString, Element, NS_METINF, NS_SYNCML12, Node};
 
 /// Decodes a SyncML WBXML document (WBXML 1.1, 1.2 or 1.3, UTF-8).
 pub fn decode(input: &[u8], limits: &Limits) -> Result<WbxmlDocument, DecodeError> {
@@ -374,7 +374,7 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             _ => {
-                self.children.push(Node::Text(text.to_string()));
+                self.children.push(Node::Text(text.into()));
                 Ok(())
             }
         }
@@ -509,7 +509,7 @@ impl<'a> Reader<'a> {
         }
         if let Some(text) = self.leaf_text()? {
             // Most SyncML elements hold one string: give them a one-node child list.
-            element.children = vec![Node::Text(text.to_string())];
+            element.children = vec![Node::Text(text.into())];
             return Ok(Some(element));
         }
         self.open.push(Open {
@@ -569,10 +569,10 @@ impl<'a> Reader<'a> {
                 global::END => break,
                 global::LITERAL => {
                     let index = self.mb_u_int32("literal attribute name")?;
-                    let name = self.table_entry(at, index)?.to_string();
+                    let name = self.table_entry(at, index)?.into();
                     if let Some(done) = current.replace(Attribute {
                         name,
-                        value: String::new(),
+                        value: CompactString::default(),
                     }) {
                         element.attrs.push(done);
                     }
@@ -583,10 +583,11 @@ impl<'a> Reader<'a> {
                             self.error(at, malformed("attribute value before any attribute name"))
                         );
                     };
-                    let value = match token {
-                        global::STR_I => self.inline_string(at)?.to_string(),
-                        global::STR_T => self.table_string(at)?.to_string(),
-                        _ => self.entity(at)?.to_string(),
+                    let mut buf = [0u8; 4];
+                    let value: &str = match token {
+                        global::STR_I => self.inline_string(at)?,
+                        global::STR_T => self.table_string(at)?,
+                        _ => self.entity(at)?.encode_utf8(&mut buf),
                     };
                     if attr.value.len() + value.len() > self.limits.max_text {
                         return Err(self.error(
@@ -597,7 +598,7 @@ impl<'a> Reader<'a> {
                             },
                         ));
                     }
-                    attr.value.push_str(&value);
+                    attr.value.push_str(value);
                 }
                 _ => {
                     return Err(self.error(

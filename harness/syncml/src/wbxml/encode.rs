@@ -177,7 +177,7 @@ impl<'e> Writer<'e, '_> {
             && let Some(a) = attrs.first()
         {
             return Err(self.error(EncodeErrorKind::Attribute {
-                name: a.name.clone(),
+                name: a.name.to_string(),
             }));
         }
 
@@ -241,7 +241,7 @@ impl<'e> Writer<'e, '_> {
         }
         if !self.opts.literals {
             return Err(self.error(EncodeErrorKind::NoToken {
-                name: e.name.clone(),
+                name: e.name.to_string(),
                 namespace: namespace.unwrap_or("").to_string(),
             }));
         }

@@ -10,7 +10,7 @@ use super::{
     first_forbidden_char, is_xml_char,
 };
 use crate::error::{DecodeError, DecodeErrorKind, Limits};
-use crate::tree::{Attribute, Element, Node};
+use crate::tree::{Attribute, CompactString, Element, Node};
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::attributes::AttrError;
@@ -80,10 +80,11 @@ enum Mode {
 
 /// Character data being gathered for the current parent: text events and
 /// references merge into one text node, adjacent CDATA sections into one.
-enum Pending {
+/// Text stays a slice of the input until a reference joins it.
+enum Pending<'a> {
     None,
-    Text(String),
-    CData(String),
+    Text(Cow<'a, str>),
+    CData(CompactString),
 }
 
 struct Open {
@@ -112,9 +113,9 @@ struct Parser<'a> {
     /// top-level nodes: an element's children are moved out in one piece,
     /// into a vector of the exact size, when it closes.
     nodes: Vec<Node>,
-    pending: Pending,
+    pending: Pending<'a>,
     /// Prefixes declared by the open elements, innermost last.
-    prefixes: Vec<String>,
+    prefixes: Vec<CompactString>,
     elements: usize,
     prolog: Prolog,
     defects: Vec<XmlDefect>,
@@ -125,7 +126,7 @@ struct Parser<'a> {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 impl<'a> Parser<'a> {
-    fn run(input: &[u8], limits: &'a Limits, mode: Mode) -> Result<Parsed, DecodeError> {
+    fn run(input: &'a [u8], limits: &'a Limits, mode: Mode) -> Result<Parsed, DecodeError> {
         limits.check_input_size(input.len())?;
         if input.is_empty() {
             return match mode {
@@ -148,9 +149,10 @@ impl<'a> Parser<'a> {
             limits,
             mode,
             base,
-            // Typical SyncML depth and breadth, so that most documents never regrow them.
-            stack: Vec::with_capacity(16),
-            nodes: Vec::with_capacity(32),
+            // Room for a typical SyncML depth and a few siblings, each under 1 KiB: a
+            // large first request costs the allocator more than regrowing a larger message.
+            stack: Vec::with_capacity(8),
+            nodes: Vec::with_capacity(12),
             pending: Pending::None,
             prefixes: Vec::new(),
             elements: 0,
@@ -205,17 +207,15 @@ impl<'a> Parser<'a> {
     }
 
     /// Handles one event; returns whether the document ended.
-    fn event(&mut self, event: Event<'_>, offset: usize) -> Result<bool, DecodeError> {
+    fn event(&mut self, event: Event<'a>, offset: usize) -> Result<bool, DecodeError> {
         match event {
             Event::Start(e) => {
                 self.flush();
-                let (element, prefix_mark) = self.start(&e, offset)?;
-                self.open(element, prefix_mark, offset)?;
+                self.start(&e, offset)?;
             }
             Event::Empty(e) => {
                 self.flush();
-                let (element, prefix_mark) = self.start(&e, offset)?;
-                self.open(element, prefix_mark, offset)?;
+                self.start(&e, offset)?;
                 self.close();
             }
             Event::End(e) => {
@@ -238,13 +238,12 @@ impl<'a> Parser<'a> {
             }
             Event::Text(t) => {
                 if !t.is_empty() {
-                    self.text(&t, offset)?;
+                    self.text(t.into_inner(), offset)?;
                 }
             }
             Event::GeneralRef(r) => {
                 let c = self.reference(&r, offset)?;
-                let mut buf = [0u8; 4];
-                self.text(c.encode_utf8(&mut buf), offset)?;
+                self.referenced_char(c, offset)?;
             }
             Event::CData(c) => {
                 self.started = true;
@@ -255,7 +254,7 @@ impl<'a> Parser<'a> {
                     Pending::CData(s) => s.push_str(&c),
                     _ => {
                         self.flush();
-                        self.pending = Pending::CData(c.into_inner().into_owned());
+                        self.pending = Pending::CData(c.into_inner().into());
                     }
                 }
                 self.check_pending(offset)?;
@@ -311,12 +310,8 @@ impl<'a> Parser<'a> {
         Ok(false)
     }
 
-    /// Builds an element from a start tag, checking its attributes and prefixes.
-    fn start(
-        &mut self,
-        e: &BytesStart<'_>,
-        offset: usize,
-    ) -> Result<(Element, usize), DecodeError> {
+    /// Opens an element from a start tag, checking its attributes and prefixes.
+    fn start(&mut self, e: &BytesStart<'_>, offset: usize) -> Result<(), DecodeError> {
         self.started = true;
         if self.mode == Mode::Document && self.stack.is_empty() && self.elements > 0 {
             return Err(self.malformed(offset, "a second root element"));
@@ -325,14 +320,37 @@ impl<'a> Parser<'a> {
         if name.is_empty() {
             return Err(self.malformed(offset, "element without a name"));
         }
-        let mut element = Element::new(name);
         let prefix_mark = self.prefixes.len();
-        let has_attributes = !e.attributes_raw().trim_ascii().is_empty();
-        for attr in e
-            .attributes()
-            .with_checks(true)
-            .take_while(|_| has_attributes)
-        {
+        let attrs = self.attributes(e, offset)?;
+        self.check_prefix(name, name, offset);
+        for attr in &attrs {
+            let key = attr.name.as_str();
+            if key != "xmlns" && !key.starts_with("xmlns:") {
+                self.check_prefix(key, name, offset);
+            }
+        }
+        self.open(
+            Element {
+                name: name.into(),
+                attrs,
+                children: Vec::new(),
+            },
+            prefix_mark,
+            offset,
+        )
+    }
+
+    /// Reads the attributes of a start tag, recording the prefixes it declares.
+    fn attributes(
+        &mut self,
+        e: &BytesStart<'_>,
+        offset: usize,
+    ) -> Result<Vec<Attribute>, DecodeError> {
+        let mut attrs = Vec::new();
+        if e.attributes_raw().trim_ascii().is_empty() {
+            return Ok(attrs);
+        }
+        for attr in e.attributes().with_checks(true) {
             let attr = attr.map_err(|err| {
                 self.malformed(offset + 1 + attr_error_at(&err), &err.to_string())
             })?;
@@ -349,29 +367,25 @@ impl<'a> Parser<'a> {
                 self.check_chars(resolved, offset)?;
             }
             if let Some(prefix) = key.strip_prefix("xmlns:") {
-                self.prefixes.push(prefix.to_string());
+                self.prefixes.push(prefix.into());
             }
-            element.attrs.push(Attribute {
-                name: key.to_string(),
-                value: value.into_owned(),
+            attrs.push(Attribute {
+                name: key.into(),
+                value: value.into(),
             });
         }
-        self.check_prefix(&element.name, &element.name, offset);
-        for i in 0..element.attrs.len() {
-            let key = &element.attrs[i].name;
-            if key != "xmlns" && !key.starts_with("xmlns:") {
-                let key = key.clone();
-                self.check_prefix(&key, &element.name, offset);
-            }
-        }
-        Ok((element, prefix_mark))
+        Ok(attrs)
     }
 
     /// Records a defect when `qname` has a prefix no open element declares.
+    #[inline]
     fn check_prefix(&mut self, qname: &str, element: &str, offset: usize) {
-        let Some((prefix, _)) = qname.split_once(':') else {
-            return;
-        };
+        if let Some(colon) = qname.bytes().position(|b| b == b':') {
+            self.check_declared(&qname[..colon], qname, element, offset);
+        }
+    }
+
+    fn check_declared(&mut self, prefix: &str, qname: &str, element: &str, offset: usize) {
         if prefix == "xml" || self.prefixes.iter().rev().any(|p| p == prefix) {
             return;
         }
@@ -422,9 +436,37 @@ impl<'a> Parser<'a> {
         self.nodes.push(Node::Element(open.element));
     }
 
-    /// Adds decoded character data to the pending text.
+    /// Adds character data to the pending text.
     #[inline]
-    fn text(&mut self, text: &str, offset: usize) -> Result<(), DecodeError> {
+    fn text(&mut self, text: Cow<'a, str>, offset: usize) -> Result<(), DecodeError> {
+        self.check_text_place(&text, offset)?;
+        match &mut self.pending {
+            Pending::Text(s) => s.to_mut().push_str(&text),
+            _ => {
+                self.flush();
+                self.pending = Pending::Text(text);
+            }
+        }
+        self.check_pending(offset)
+    }
+
+    /// Adds the character a reference names to the pending text.
+    fn referenced_char(&mut self, c: char, offset: usize) -> Result<(), DecodeError> {
+        let mut buf = [0u8; 4];
+        self.check_text_place(c.encode_utf8(&mut buf), offset)?;
+        match &mut self.pending {
+            Pending::Text(s) => s.to_mut().push(c),
+            _ => {
+                self.flush();
+                self.pending = Pending::Text(Cow::Owned(c.to_string()));
+            }
+        }
+        self.check_pending(offset)
+    }
+
+    /// Fails on text outside the root element of a document, unless it is white space.
+    #[inline]
+    fn check_text_place(&mut self, text: &str, offset: usize) -> Result<(), DecodeError> {
         self.started = true;
         if self.stack.is_empty()
             && self.mode == Mode::Document
@@ -434,14 +476,7 @@ impl<'a> Parser<'a> {
         {
             return Err(self.malformed(offset, "text outside the root element"));
         }
-        match &mut self.pending {
-            Pending::Text(s) => s.push_str(text),
-            _ => {
-                self.flush();
-                self.pending = Pending::Text(text.to_string());
-            }
-        }
-        self.check_pending(offset)
+        Ok(())
     }
 
     /// Fails on a character XML does not allow, `offset` being where `text` starts.
@@ -459,7 +494,8 @@ impl<'a> Parser<'a> {
     #[inline]
     fn check_pending(&self, offset: usize) -> Result<(), DecodeError> {
         match &self.pending {
-            Pending::Text(s) | Pending::CData(s) => self.check_len(s.len(), offset),
+            Pending::Text(s) => self.check_len(s.len(), offset),
+            Pending::CData(s) => self.check_len(s.len(), offset),
             Pending::None => Ok(()),
         }
     }
@@ -478,7 +514,7 @@ impl<'a> Parser<'a> {
     fn flush(&mut self) {
         let node = match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => return,
-            Pending::Text(t) => Node::Text(t),
+            Pending::Text(t) => Node::Text(t.into()),
             Pending::CData(c) => Node::CData(c),
         };
         // Outside the root of a document only white space can be pending
@@ -553,6 +589,7 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[cold]
     fn defect(&mut self, offset: usize, kind: XmlDefectKind) {
         let path = self.path();
         self.defects.push(XmlDefect { offset, path, kind });
@@ -570,10 +607,12 @@ impl<'a> Parser<'a> {
         path
     }
 
+    #[cold]
     fn error(&self, offset: usize, kind: DecodeErrorKind) -> DecodeError {
         DecodeError::new(offset, self.path(), kind)
     }
 
+    #[cold]
     fn malformed(&self, offset: usize, msg: &str) -> DecodeError {
         self.error(offset, DecodeErrorKind::Malformed(msg.to_string()))
     }
