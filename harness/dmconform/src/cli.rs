@@ -26,6 +26,8 @@ pub enum Command {
         #[command(subcommand)]
         command: cmd::specs::SpecsCommand,
     },
+    /// Fuzz a target with generated packages, well-formed and malformed, and keep what fails.
+    Fuzz(cmd::fuzz::FuzzArgs),
 }
 
 /// Parses the arguments and runs the subcommand.
@@ -36,5 +38,6 @@ pub fn main() -> std::process::ExitCode {
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Convert(args) => cmd::convert::run(args),
         Command::Specs { command } => cmd::specs::run(command),
+        Command::Fuzz(args) => cmd::fuzz::run(args),
     }
 }

@@ -9,6 +9,7 @@
 //! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name.
 
 pub mod builtin;
+pub mod campaign;
 pub mod checks;
 pub mod cli;
 pub mod cmd;

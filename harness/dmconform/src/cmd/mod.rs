@@ -2,5 +2,6 @@
 
 pub mod convert;
 pub mod explain;
+pub mod fuzz;
 pub mod run;
 pub mod specs;
