@@ -453,3 +453,53 @@ fn edit_at(e: &mut Element, inside_command: bool, index: &mut usize, edit: &Edit
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sent(commands: Vec<Command>) -> Message {
+        Message::new(
+            SyncHdr::new("1", 1, "dev", "server"),
+            SyncBody::with_commands(commands),
+        )
+    }
+
+    fn reply(cmd_refs: &[&str]) -> Message {
+        let statuses = cmd_refs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Command::status((i + 1).to_string(), "1", *r, "Get", 200));
+        sent(statuses.collect())
+    }
+
+    #[test]
+    fn the_oracle_wants_one_status_per_command_in_order() {
+        let get = |id: &str| Command::new(CommandKind::Get, id).with_item(Item::target("./a"));
+        let message = sent(vec![get("1"), get("2")]);
+        assert!(statuses_match(&message, Some(&reply(&["0", "1", "2"]))).is_ok());
+        assert!(statuses_match(&message, Some(&reply(&["0", "2", "1"]))).is_err());
+        assert!(statuses_match(&message, Some(&reply(&["0", "1"]))).is_err());
+        assert!(statuses_match(&message, Some(&reply(&["0", "1", "1", "2"]))).is_err());
+        assert!(statuses_match(&message, None).is_err());
+        // Two items may get a Status each.
+        let two = sent(vec![get("1").with_item(Item::target("./b"))]);
+        assert!(statuses_match(&two, Some(&reply(&["0", "1", "1"]))).is_ok());
+    }
+
+    #[test]
+    fn an_abort_or_an_empty_final_message_may_end_the_session() {
+        assert!(statuses_match(&sent(vec![Command::alert("1", 1223)]), None).is_ok());
+        assert!(statuses_match(&sent(vec![]), None).is_ok());
+    }
+
+    #[test]
+    fn the_reference_client_answers_generated_inputs() {
+        for seed in 0..64u8 {
+            let bytes: Vec<u8> = (0..600u32)
+                .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+                .collect();
+            assert_eq!(check(&bytes), Ok(()), "seed {seed}");
+        }
+    }
+}

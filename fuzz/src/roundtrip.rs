@@ -104,3 +104,48 @@ fn is_xml_name(name: &str) -> bool {
         None => part_ok(name),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_with_attributes_comments_and_cdata_goes_both_ways() {
+        let xml = br#"<SyncML xmlns="SYNCML:SYNCML1.2"><SyncBody xmlns:msft="urn:x"><!-- c --><Get><CmdID>1</CmdID><Item><Data msft:originalerror="0x1"><![CDATA[<a/>]]></Data></Item></Get><Final/></SyncBody></SyncML>"#;
+        assert_eq!(check(xml), Ok(()));
+        let root = syncml::xml::read(xml, &limits()).unwrap().root;
+        let wbxml = syncml::wbxml::encode(
+            &root,
+            &EncodeOptions {
+                literals: true,
+                ..EncodeOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(check(&wbxml), Ok(()));
+    }
+
+    #[test]
+    fn a_changed_tree_is_a_difference() {
+        let a = Element::text("Data", "1");
+        let b = Element::text("Data", "2");
+        assert!(same("test", &a, &b).is_err());
+        assert!(same("test", &a, &a.clone()).is_ok());
+    }
+
+    #[test]
+    fn what_xml_cannot_write_is_left_out() {
+        let with = |node: Node| {
+            let mut e = Element::new("Data");
+            e.children.push(node);
+            e
+        };
+        assert!(xml_can_carry(&with(Node::Text("ok".into()))));
+        assert!(!xml_can_carry(&with(Node::Opaque(vec![0xFF, 0x00]))));
+        assert!(!xml_can_carry(&with(Node::Text("\u{1}".into()))));
+        assert!(!xml_can_carry(&Element::new("a b")));
+        assert!(!xml_can_carry(
+            &Element::new("Data").with_attr("x", "\u{FFFF}")
+        ));
+    }
+}
