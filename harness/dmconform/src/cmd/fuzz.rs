@@ -72,8 +72,11 @@ fn execute(args: &FuzzArgs) -> Result<bool, String> {
     let bar = std::io::stderr().is_terminal().then(progress_bar);
     let mut show = |p: Progress| {
         if let Some(bar) = &bar {
-            bar.set_position(p.exchanges);
-            bar.set_message(format!("{} trials, {} finding(s)", p.trials, p.findings));
+            let rate = p.exchanges as f64 / bar.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{} exchanges ({rate:.0}/s), {} trials, {} finding(s)",
+                p.exchanges, p.trials, p.findings
+            ));
         }
     };
     let summary = campaign::run(target.as_mut(), &profile, &opts, &mut show);
@@ -94,9 +97,8 @@ fn execute(args: &FuzzArgs) -> Result<bool, String> {
 
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::no_length();
-    let style =
-        ProgressStyle::with_template("{spinner} {elapsed} {pos} exchanges ({per_sec}) {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let style = ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
