@@ -39,6 +39,8 @@ pub enum Command {
     },
     /// Compare the case runs of several implementations (JSON records or bundles).
     Compare(cmd::compare::CompareArgs),
+    /// Fuzz a target with generated packages, well-formed and malformed, and keep what fails.
+    Fuzz(cmd::fuzz::FuzzArgs),
 }
 
 /// Parses the arguments and runs the subcommand.
@@ -54,5 +56,6 @@ pub fn main() -> std::process::ExitCode {
         Command::Replay(args) => cmd::replay::run(args),
         Command::Expectations { command } => cmd::expectations::run(command),
         Command::Compare(args) => cmd::compare::run(&args),
+        Command::Fuzz(args) => cmd::fuzz::run(args),
     }
 }

@@ -21,6 +21,7 @@
 
 pub mod builtin;
 pub mod bundle;
+pub mod campaign;
 pub mod checks;
 pub mod cli;
 pub mod client_session;

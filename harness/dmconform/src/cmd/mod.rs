@@ -5,6 +5,7 @@ pub mod compare;
 pub mod convert;
 pub mod expectations;
 pub mod explain;
+pub mod fuzz;
 pub mod replay;
 pub mod run;
 pub mod setup;
