@@ -19,6 +19,18 @@ const SEED: u64 = 1;
 /// mutation families allow.
 const UNSEEN: &[(&str, &str)] = &[
     (
+        "cred-only-first-message",
+        "credentials after package 1 are judged by the named checks of the auth cases, which generated packages do not carry",
+    ),
+    (
+        "hmac-only-first-message",
+        "the campaign authenticates with the target profile's scheme, Basic for the reference, never HMAC",
+    ),
+    (
+        "no-generic-alert",
+        "the Generic Alert of an asynchronous Exec comes in a later session; a trial is one session",
+    ),
+    (
         "no-rollback",
         "the codes of an Atomic that fails on a well-formed command depend on the tree; only a case with expected codes tells 200 from 216",
     ),
