@@ -15,6 +15,8 @@ pub mod cmd;
 pub mod codec;
 pub mod generate;
 pub mod harness;
+pub mod http;
+pub mod listen;
 pub mod placeholders;
 pub mod profile;
 pub mod report;

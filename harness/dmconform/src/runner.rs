@@ -244,6 +244,7 @@ fn drive(
         &first, encoding, &mut facts,
     ));
     let mut after_challenge: Option<Received> = None;
+    let mut after_respuri: Option<Received> = None;
 
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
@@ -255,6 +256,10 @@ fn drive(
             }
         };
         let challenged = out.chal.is_some();
+        let gave_respuri = out
+            .header
+            .iter()
+            .any(|(k, v)| k == "RespURI" && !v.is_empty());
         let result = exchange_step(&mut session, out, opts, &mut facts, run);
         match result {
             Ok((sent, replies)) => {
@@ -266,6 +271,9 @@ fn drive(
                 run.statuses.extend(expect::status_records(n, &refs));
                 if challenged && after_challenge.is_none() {
                     after_challenge = replies.first().cloned();
+                }
+                if gave_respuri && after_respuri.is_none() {
+                    after_respuri = replies.first().cloned();
                 }
             }
             Err(e) => {
@@ -283,7 +291,10 @@ fn drive(
         if let Some(f) = named::run(
             check,
             &first,
-            after_challenge.as_ref(),
+            named::Answers {
+                after_challenge: after_challenge.as_ref(),
+                after_respuri: after_respuri.as_ref(),
+            },
             profile,
             case.requirements.first(),
         ) {

@@ -160,6 +160,7 @@ impl<'t> Session<'t> {
             self.encoding.content_type(),
             text,
             hex,
+            &[],
         );
         let sent = Sent {
             root,
@@ -188,8 +189,14 @@ impl<'t> Session<'t> {
             Ok(decoded) => {
                 let hex = (decoded.encoding == Encoding::Wbxml).then(|| codec::hex(&wire.body));
                 let text = codec::render_tree(&decoded.root);
-                let exchange =
-                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
+                let exchange = self.record(
+                    Direction::FromTarget,
+                    label,
+                    &wire.content_type,
+                    text,
+                    hex,
+                    &wire.headers,
+                );
                 Ok(Received {
                     decoded,
                     content_type: wire.content_type,
@@ -201,8 +208,14 @@ impl<'t> Session<'t> {
             Err(message) => {
                 let text = format!("({message})");
                 let hex = Some(codec::hex(&wire.body));
-                let exchange =
-                    self.record(Direction::FromTarget, label, &wire.content_type, text, hex);
+                let exchange = self.record(
+                    Direction::FromTarget,
+                    label,
+                    &wire.content_type,
+                    text,
+                    hex,
+                    &wire.headers,
+                );
                 Err(SessionError::Undecodable { exchange, message })
             }
         }
@@ -215,6 +228,7 @@ impl<'t> Session<'t> {
         content_type: &str,
         text: String,
         hex: Option<String>,
+        transport: &[(String, String)],
     ) -> usize {
         self.transcript.push(Exchange {
             direction,
@@ -222,6 +236,11 @@ impl<'t> Session<'t> {
             content_type: content_type.to_string(),
             text,
             hex,
+            transport: transport
+                .iter()
+                .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization"))
+                .cloned()
+                .collect(),
         });
         self.transcript.len() - 1
     }

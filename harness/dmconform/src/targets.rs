@@ -1,4 +1,5 @@
-//! Target strings (`builtin:reference`, `builtin:reference?fault=NAME,NAME`)
+//! Target strings (`builtin:reference`, `builtin:reference?fault=NAME,NAME`,
+//! `listen:ADDR?OPTIONS`)
 //! and the targets they open.
 
 use crate::builtin::Reference;
@@ -13,11 +14,11 @@ pub fn open(spec: &str, config: ClientConfig) -> Result<Box<dyn Target>, String>
             let faults = parse_faults(query)?;
             Ok(Box::new(Reference::new(config, faults)))
         }
-        k if k.starts_with("http://")
-            || k.starts_with("https://")
-            || k.starts_with("listen:")
-            || k.starts_with("exec:") =>
-        {
+        k if k.starts_with("listen:") => {
+            let opts = crate::listen::ListenOptions::parse(spec)?;
+            Ok(Box::new(crate::listen::Listen::start(opts)?))
+        }
+        k if k.starts_with("http://") || k.starts_with("https://") || k.starts_with("exec:") => {
             Err(format!(
                 "target {spec:?}: the {} transport is not part of this build; use builtin:reference, or plug an implementation of dmconform::Target into the library",
                 k.split(':').next().unwrap_or(k)

@@ -111,6 +111,8 @@ faults! {
         "answers 212 to any server credentials; the client authenticates the server's MD5 credentials (401 when wrong)";
     MaxMsgSizeIgnored = "maxmsgsize-ignored",
         "sends replies larger than the MaxMsgSize in force; a message MUST NOT exceed the recipient's MaxMsgSize";
+    IgnoreRespUri = "ignore-respuri",
+        "keeps posting to the URL it opened the session on; Windows: RespURI is the URI the recipient must use when sending a response";
 }
 
 impl fmt::Display for Fault {

@@ -1,5 +1,5 @@
 //! The named checks a case may ask for, for what a status code cannot express:
-//! the content of package 1 and the client's credentials.
+//! the content of package 1, the client's credentials, and where it posts.
 
 use crate::profile::TargetProfile;
 use crate::session::{Received, SERVER_NONCE_B64};
@@ -9,15 +9,24 @@ use base64::engine::general_purpose::STANDARD as B64;
 use md5::{Digest, Md5};
 use syncml::{CommandKind, Message};
 
-/// Runs one named check. `first` is package 1; `after_challenge` is the client's
-/// message that followed a challenge, when the case sent one.
+/// The client's messages that answered the steps a named check looks at.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Answers<'a> {
+    /// The message that followed a challenge, when the case sent one.
+    pub after_challenge: Option<&'a Received>,
+    /// The message that followed the first step carrying a RespURI.
+    pub after_respuri: Option<&'a Received>,
+}
+
+/// Runs one named check. `first` is package 1.
 pub fn run(
     name: &str,
     first: &Received,
-    after_challenge: Option<&Received>,
+    answers: Answers<'_>,
     profile: &TargetProfile,
     requirement: Option<&String>,
 ) -> Option<Finding> {
+    let after_challenge = answers.after_challenge;
     let m = &first.decoded.message;
     let problem = match name {
         "pkg1.alert-initiated" => alert_initiated(m),
@@ -46,15 +55,19 @@ pub fn run(
             None => Some(("a client message after the challenge".into(), "none".into())),
             Some(r) => after_chal(&r.decoded.message, profile),
         },
+        "transport.respuri" => match answers.after_respuri {
+            None => Some(("a client message after the RespURI".into(), "none".into())),
+            Some(r) => followed_respuri(r, profile),
+        },
         other => Some((
             format!("a known check, not {other:?}"),
             "unknown check".into(),
         )),
     };
-    let exchange = if name == "cred.after-challenge" {
-        after_challenge.map(|r| r.exchange)
-    } else {
-        Some(first.exchange)
+    let exchange = match name {
+        "cred.after-challenge" => after_challenge.map(|r| r.exchange),
+        "transport.respuri" => answers.after_respuri.map(|r| r.exchange),
+        _ => Some(first.exchange),
     };
     problem.map(|(expected, actual)| Finding {
         severity: Severity::Fail,
@@ -67,6 +80,23 @@ pub fn run(
 }
 
 type Problem = Option<(String, String)>;
+
+/// The message was posted to the path and query of the RespURI the harness gave
+/// ([`crate::placeholders::resp_uri`]); the target reports the path as `:path`.
+fn followed_respuri(r: &Received, profile: &TargetProfile) -> Problem {
+    use crate::placeholders::{path_and_query, resp_uri};
+    let uri = resp_uri(&profile.server_uri);
+    let want = path_and_query(&uri);
+    let expected = format!("the next message posted to {want} (the RespURI {uri})");
+    match r.headers.iter().find(|(n, _)| n == ":path") {
+        None => Some((
+            expected,
+            "the target reports no request path (Wire header :path)".into(),
+        )),
+        Some((_, path)) if *path == want => None,
+        Some((_, path)) => Some((expected, format!("posted to {path}"))),
+    }
+}
 
 fn alert_initiated(m: &Message) -> Problem {
     let codes: Vec<u16> = m
@@ -439,7 +469,7 @@ mod tests {
             run(
                 "hmac.client",
                 &with_header(body, header(&good)),
-                None,
+                Answers::default(),
                 &p,
                 None
             ),
@@ -450,12 +480,53 @@ mod tests {
             run(
                 "hmac.client",
                 &with_header(body, header(&wrong_body)),
-                None,
+                Answers::default(),
                 &p,
                 None
             )
             .is_some()
         );
-        assert!(run("hmac.client", &with_header(body, None), None, &p, None).is_some());
+        assert!(
+            run(
+                "hmac.client",
+                &with_header(body, None),
+                Answers::default(),
+                &p,
+                None
+            )
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn respuri_check_compares_the_posted_path() {
+        let body = b"<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD></SyncHdr><SyncBody/></SyncML>";
+        let p = TargetProfile::reference();
+        let posted = |path: Option<&str>| {
+            let mut r = with_header(body, None);
+            r.headers
+                .extend(path.map(|v| (":path".to_string(), v.to_string())));
+            r
+        };
+        let check = |r: &Received| {
+            let answers = Answers {
+                after_respuri: Some(r),
+                ..Answers::default()
+            };
+            run("transport.respuri", r, answers, &p, None)
+        };
+        assert_eq!(check(&posted(Some("/omadm?dmconform-respuri=1"))), None);
+        assert!(check(&posted(Some("/omadm"))).is_some());
+        assert!(check(&posted(None)).is_some());
+        assert!(
+            run(
+                "transport.respuri",
+                &posted(None),
+                Answers::default(),
+                &p,
+                None
+            )
+            .is_some()
+        );
     }
 }

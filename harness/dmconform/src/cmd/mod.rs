@@ -3,4 +3,5 @@
 pub mod convert;
 pub mod explain;
 pub mod run;
+pub mod serve;
 pub mod specs;

@@ -2,7 +2,7 @@
 //! (0 when every verdict is as expected, 1 otherwise, 2 on usage or harness error).
 
 use crate::report::{self, Format};
-use crate::runner::{RunOptions, run_suite_with_progress};
+use crate::runner::{RunOptions, RunReport, run_suite_with_progress};
 use crate::spec::Suite;
 use crate::target::Encoding;
 use crate::{TargetProfile, targets};
@@ -20,7 +20,7 @@ pub enum EncodingChoice {
 }
 
 impl EncodingChoice {
-    fn encodings(self) -> Vec<Encoding> {
+    pub fn encodings(self) -> Vec<Encoding> {
         match self {
             EncodingChoice::Xml => vec![Encoding::Xml],
             EncodingChoice::Wbxml => vec![Encoding::Wbxml],
@@ -42,9 +42,20 @@ Exit status: 0 when every verdict is as expected (pass, non-strict, informationa
 unsupported, or a failure the target profile lists as a deviation), 1 otherwise,
 2 on a usage or harness error.")]
 pub struct RunArgs {
-    /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…].
+    /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…],
+    /// listen:HOST:PORT[?OPTIONS] (a DM client posting over HTTP(S); see `dmconform serve`).
     #[arg(long, default_value = "builtin:reference")]
     pub target: String,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// List the fault switches of the built-in reference and the rule each breaks, then exit.
+    #[arg(long)]
+    pub list_faults: bool,
+}
+
+/// Which cases to run and how to report them: shared by `run` and `serve`.
+#[derive(Args, Debug)]
+pub struct SelectArgs {
     /// Only cases of this profile: windows or oma-dm-1.2 (default: every case).
     #[arg(long)]
     pub profile: Option<String>,
@@ -64,9 +75,72 @@ pub struct RunArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// List the fault switches of the built-in reference and the rule each breaks, then exit.
-    #[arg(long)]
-    pub list_faults: bool,
+}
+
+/// What a run needs before it starts: the suite, the target profile, the selection.
+pub struct Prepared {
+    pub suite: Suite,
+    pub profile: TargetProfile,
+    pub opts: RunOptions,
+}
+
+impl SelectArgs {
+    /// Loads the suite and the target profile and checks the selection.
+    pub fn prepare(&self) -> Result<Prepared, String> {
+        let (suite, problems) = Suite::embedded();
+        if let Some(p) = problems.first() {
+            return Err(format!("the embedded specs do not load: {p}"));
+        }
+        let profile = match &self.target_profile {
+            Some(path) => TargetProfile::load(path)?,
+            None => TargetProfile::reference(),
+        };
+        if let Some(p) = &self.profile
+            && !crate::spec::PROFILES.contains(&p.as_str())
+        {
+            return Err(format!(
+                "unknown profile {p:?} (known: {})",
+                crate::spec::PROFILES.join(", ")
+            ));
+        }
+        let filter = self
+            .filter
+            .as_deref()
+            .map(glob::Pattern::new)
+            .transpose()
+            .map_err(|e| format!("--filter: {e}"))?;
+        let opts = RunOptions {
+            encodings: self.encoding.encodings(),
+            profile: self.profile.clone(),
+            filter,
+            ..RunOptions::default()
+        };
+        if opts.select(&suite).is_empty() {
+            return Err("no case matches the selection (--filter, --profile, --encoding)".into());
+        }
+        Ok(Prepared {
+            suite,
+            profile,
+            opts,
+        })
+    }
+
+    /// Writes the report where the options say; whether every verdict is as expected.
+    pub fn write_report(&self, report: &RunReport, suite: &Suite) -> Result<bool, String> {
+        let text = report::render(self.format, report, suite);
+        match &self.output {
+            Some(path) => {
+                std::fs::write(path, &text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                eprintln!("{}", report::text::summary(report));
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(text.as_bytes());
+            }
+        }
+        Ok(report.success())
+    }
 }
 
 /// Runs `dmconform run`.
@@ -85,37 +159,11 @@ pub fn run(args: RunArgs) -> ExitCode {
 }
 
 fn execute(args: &RunArgs) -> Result<bool, String> {
-    let (suite, problems) = Suite::embedded();
-    if let Some(p) = problems.first() {
-        return Err(format!("the embedded specs do not load: {p}"));
-    }
-    let profile = match &args.target_profile {
-        Some(path) => TargetProfile::load(path)?,
-        None => TargetProfile::reference(),
-    };
-    if let Some(p) = &args.profile
-        && !crate::spec::PROFILES.contains(&p.as_str())
-    {
-        return Err(format!(
-            "unknown profile {p:?} (known: {})",
-            crate::spec::PROFILES.join(", ")
-        ));
-    }
-    let filter = args
-        .filter
-        .as_deref()
-        .map(glob::Pattern::new)
-        .transpose()
-        .map_err(|e| format!("--filter: {e}"))?;
-    let opts = RunOptions {
-        encodings: args.encoding.encodings(),
-        profile: args.profile.clone(),
-        filter,
-        ..RunOptions::default()
-    };
-    if opts.select(&suite).is_empty() {
-        return Err("no case matches the selection (--filter, --profile, --encoding)".into());
-    }
+    let Prepared {
+        suite,
+        profile,
+        opts,
+    } = args.select.prepare()?;
     let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
     let show_progress = std::io::stderr().is_terminal();
     let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
@@ -130,19 +178,7 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         }
     };
     let report = run_suite_with_progress(&suite, target.as_mut(), &profile, &opts, &mut progress);
-    let text = report::render(args.format, &report, &suite);
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("{}", report::text::summary(&report));
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-        }
-    }
-    Ok(report.success())
+    args.select.write_report(&report, &suite)
 }
 
 /// The fault switches of the reference client, one per line with the rule it breaks.
