@@ -107,7 +107,7 @@ fn execute(args: &ServeArgs) -> Result<bool, String> {
     let Prepared {
         suite,
         mut profile,
-        mut opts,
+        opts,
     } = args.select.prepare()?;
     let mut listen = Listen::start(args.listen_options()?)?;
     listen.on_note(|n| eprintln!("dmconform serve: {n}"));
@@ -122,27 +122,45 @@ fn execute(args: &ServeArgs) -> Result<bool, String> {
         "dmconform serve: waiting for the client's first session (up to {} s)",
         args.idle_timeout
     );
+    let report = run_served(&mut listen, &suite, &mut profile, opts, &mut |line| {
+        eprintln!("dmconform serve: {line}")
+    })?;
+    args.select.write_report(&report, &suite)
+}
+
+/// The work of `serve` once the target listens: waits for the client's first
+/// session, runs the selected cases in its encoding (the other encoding's runs
+/// are `unsupported`), dismisses the client, and returns the report. The
+/// profile's server URI becomes the URL the client posted to. `say` gets the
+/// progress lines.
+pub fn run_served(
+    listen: &mut Listen,
+    suite: &crate::spec::Suite,
+    profile: &mut crate::TargetProfile,
+    mut opts: crate::runner::RunOptions,
+    say: &mut dyn FnMut(&str),
+) -> Result<crate::runner::RunReport, String> {
     let encoding = listen.client_encoding().map_err(|e| e.to_string())?;
-    eprintln!("dmconform serve: the client speaks {encoding}");
+    say(&format!("the client speaks {encoding}"));
     if let Some(url) = listen.client_url() {
         profile.server_uri = url;
     }
     let asked = std::mem::take(&mut opts.encodings);
     opts.encodings = asked.iter().copied().filter(|e| *e == encoding).collect();
     let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
-        eprintln!(
-            "dmconform serve: [{done}/{total}] {} [{}] {}",
+        say(&format!(
+            "[{done}/{total}] {} [{}] {}",
             last.id, last.encoding, last.verdict
-        );
+        ));
     };
-    let mut report = run_suite_with_progress(&suite, &mut listen, &profile, &opts, &mut progress);
+    let mut report = run_suite_with_progress(suite, listen, profile, &opts, &mut progress);
     let others: Vec<_> = asked.into_iter().filter(|e| *e != encoding).collect();
     if !others.is_empty() {
         let skipped = crate::runner::RunOptions {
             encodings: others,
             ..opts.clone()
         };
-        for (case, other) in skipped.select(&suite) {
+        for (case, other) in skipped.select(suite) {
             report
                 .runs
                 .push(crate::listen::unsupported_encoding(case, other, encoding));
@@ -152,14 +170,14 @@ fn execute(args: &ServeArgs) -> Result<bool, String> {
             .sort_by(|a, b| (&a.id, a.encoding).cmp(&(&b.id, b.encoding)));
     }
     match listen.dismiss_client(&profile.server_uri) {
-        Ok(()) => eprintln!(
-            "dmconform serve: every case has run; the client's session {} was answered with no commands",
+        Ok(()) => say(&format!(
+            "every case has run; the client's session {} was answered with no commands",
             listen.sessions()
-        ),
-        Err(e) => {
-            eprintln!("dmconform serve: every case has run; the client was not dismissed: {e}")
-        }
+        )),
+        Err(e) => say(&format!(
+            "every case has run; the client was not dismissed: {e}"
+        )),
     }
     report.target = listen.describe();
-    args.select.write_report(&report, &suite)
+    Ok(report)
 }
