@@ -419,3 +419,98 @@ fn no_client_at_all_is_a_harness_error_not_a_hang() {
     assert!(result.is_err());
     assert!(start.elapsed() < Duration::from_secs(5));
 }
+
+/// A CA and a client certificate it issued, as PEM files: (ca, cert, key).
+fn client_certificate() -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyPair, KeyUsagePurpose,
+    };
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    ca.distinguished_name
+        .push(DnType::CommonName, "dmconform test CA");
+    let ca_key = KeyPair::generate().unwrap();
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let mut device = CertificateParams::new(Vec::<String>::new()).unwrap();
+    device
+        .distinguished_name
+        .push(DnType::CommonName, "device-42");
+    device.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let device_key = KeyPair::generate().unwrap();
+    let device_cert = device
+        .signed_by(&device_key, &Issuer::from_params(&ca, &ca_key))
+        .unwrap();
+    let paths = (
+        temp_file("ca.pem"),
+        temp_file("device.pem"),
+        temp_file("device.key"),
+    );
+    std::fs::write(&paths.0, ca_cert.pem()).unwrap();
+    std::fs::write(&paths.1, device_cert.pem()).unwrap();
+    std::fs::write(&paths.2, device_key.serialize_pem()).unwrap();
+    (paths.0, paths.1, paths.2)
+}
+
+#[test]
+fn client_certificates_are_required_and_their_subject_recorded() {
+    let (ca, cert, key) = client_certificate();
+    let (suite, _) = Suite::embedded();
+    for with_cert in [true, false] {
+        let spec = format!(
+            "listen:127.0.0.1:0?tls=self-signed&client-ca={}&idle=3&timeout=10&end-grace-ms=500",
+            ca.display()
+        );
+        let mut listen = Listen::start(ListenOptions::parse(&spec).unwrap()).unwrap();
+        let server_pem = temp_file("server.pem");
+        std::fs::write(&server_pem, listen.self_signed_pem().unwrap()).unwrap();
+        let mut client = Command::new(refdm_client());
+        client
+            .arg("--url")
+            .arg(listen.url())
+            .arg("--ca-cert")
+            .arg(&server_pem)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if with_cert {
+            client
+                .arg("--client-cert")
+                .arg(&cert)
+                .arg("--client-key")
+                .arg(&key);
+        }
+        let mut child = client.spawn().unwrap();
+        let result = run_served(
+            &mut listen,
+            &suite,
+            &mut TargetProfile::reference(),
+            options(Some("session.pkg1-*")),
+            &mut |_| {},
+        );
+        let status = wait_bounded(&mut child, Duration::from_secs(30));
+        let _ = std::fs::remove_file(server_pem);
+        if with_cert {
+            let report = result.expect("the run");
+            assert!(status.success() && report.success());
+            let subject = report.runs[0].transcript[0]
+                .transport
+                .iter()
+                .find(|(n, _)| n == ":client-cert-subject")
+                .map(|(_, v)| v.clone());
+            assert_eq!(subject.as_deref(), Some("CN=device-42"));
+        } else {
+            assert!(
+                result.is_err(),
+                "no session opens without a client certificate"
+            );
+            assert!(!status.success());
+        }
+    }
+    for p in [ca, cert, key] {
+        let _ = std::fs::remove_file(p);
+    }
+}
