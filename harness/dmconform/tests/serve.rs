@@ -514,3 +514,21 @@ fn client_certificates_are_required_and_their_subject_recorded() {
         let _ = std::fs::remove_file(p);
     }
 }
+
+#[test]
+fn connections_over_the_limit_get_503_and_nothing_outlives_the_server() {
+    let listen =
+        Listen::start(ListenOptions::parse("listen:127.0.0.1:0?max-connections=1").unwrap())
+            .unwrap();
+    let addr = listen
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let _first = TcpStream::connect(&addr).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let mut second = TcpStream::connect(&addr).unwrap();
+    assert_eq!(raw_answer(&mut second), 503);
+    drop(listen);
+    assert!(TcpStream::connect(&addr).is_err(), "the listener is closed");
+}
