@@ -138,7 +138,7 @@ fn http_exchanges(c: &mut Criterion) {
     for encoding in Encoding::BOTH {
         let mut opts =
             ListenOptions::parse("listen:127.0.0.1:0?end-grace-ms=1000").expect("options");
-        opts.exchange_timeout = Duration::from_secs(10);
+        opts.set_exchange_timeout(Duration::from_secs(10));
         let mut listen = Listen::start(opts).expect("listens");
         let addr = listen
             .url()

@@ -72,7 +72,7 @@ impl ListenOptions {
                 "key" => key = Some(PathBuf::from(v)),
                 "cert-out" => cert_out = Some(PathBuf::from(v)),
                 "client-ca" => client_ca = Some(PathBuf::from(v)),
-                "timeout" => o.exchange_timeout = secs()?,
+                "timeout" => o.set_exchange_timeout(secs()?),
                 "idle" => o.idle_timeout = secs()?,
                 "end-grace-ms" => o.end_grace = Duration::from_millis(number(k, v)?),
                 "max-body" => o.server.limits.max_body = number(k, v)? as usize,
@@ -106,9 +106,16 @@ impl ListenOptions {
             return Err("client-ca= needs TLS (tls=self-signed or cert=&key=)".into());
         }
         o.server.tls = setup.map(|setup| TlsOptions { setup, client_ca });
-        o.server.limits.whole_request = o.server.limits.whole_request.max(o.exchange_timeout);
-        o.server.answer_timeout = o.exchange_timeout * 4;
         Ok(o)
+    }
+
+    /// Sets the exchange timeout, and the server's bounds that follow from it: a
+    /// request may take as long to arrive, and a connection waits longer than
+    /// that for the harness's answer.
+    pub fn set_exchange_timeout(&mut self, timeout: Duration) {
+        self.exchange_timeout = timeout;
+        self.server.limits.whole_request = ServerConfig::new("").limits.whole_request.max(timeout);
+        self.server.answer_timeout = timeout * 4;
     }
 }
 

@@ -25,7 +25,7 @@ pub fn open(spec: &str, config: ClientConfig) -> Result<Box<dyn Target>, String>
             ))
         }
         _ => Err(format!(
-            "unknown target {spec:?}: expected builtin:reference or builtin:reference?fault=NAME[,NAME…] (see `dmconform run --list-faults`)"
+            "unknown target {spec:?}: expected builtin:reference, builtin:reference?fault=NAME[,NAME…] (see `dmconform run --list-faults`) or listen:HOST:PORT[?OPTIONS] (see `dmconform serve --help`)"
         )),
     }
 }

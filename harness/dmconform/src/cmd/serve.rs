@@ -67,10 +67,8 @@ impl ServeArgs {
     pub fn listen_options(&self) -> Result<ListenOptions, String> {
         let mut o = ListenOptions::new(&self.listen);
         o.idle_timeout = Duration::from_secs(self.idle_timeout);
-        o.exchange_timeout = Duration::from_secs(self.exchange_timeout);
+        o.set_exchange_timeout(Duration::from_secs(self.exchange_timeout));
         o.server.limits.max_body = self.max_body;
-        o.server.limits.whole_request = o.server.limits.whole_request.max(o.exchange_timeout);
-        o.server.answer_timeout = o.exchange_timeout * 4;
         let setup = match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => Some(TlsSetup::Files {
                 cert: cert.clone(),
