@@ -7,6 +7,8 @@
 //! adapter ([`target`]), and the replies are checked ([`checks`]) into a
 //! verdict with its transcript ([`verdict`]), which the reports render
 //! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name.
+//! A client that is not a Rust value posts over HTTP(S) to [`listen`], the
+//! harness's DM server on the small bounded server of [`http`].
 
 pub mod builtin;
 pub mod checks;
