@@ -7,7 +7,7 @@ use crate::placeholders::Bindings;
 use crate::profile::TargetProfile;
 use crate::session::{Outgoing, Received, Session, SessionError};
 use crate::spec::{Case, Role, Suite};
-use crate::target::{Encoding, Target};
+use crate::target::{Encoding, Target, TargetError};
 use crate::verdict::{CaseRun, Finding, Severity, Verdict};
 use std::time::Instant;
 use syncml::tree::Element;
@@ -169,7 +169,13 @@ pub fn run_case(
         return run;
     }
     let judged = drive(case, encoding, target, profile, opts, &mut run);
-    run.verdict = CaseRun::verdict_from(&run.findings, judged);
+    // A target that refuses the session (an encoding its client does not use) leaves a
+    // capabilities finding, as the target profile's refusals do.
+    run.verdict = if run.findings.iter().any(|f| f.check == "capabilities") {
+        Verdict::Unsupported
+    } else {
+        CaseRun::verdict_from(&run.findings, judged)
+    };
     run.micros = start.elapsed().as_micros() as u64;
     run
 }
@@ -230,6 +236,18 @@ fn drive(
     let mut facts = invariants::SessionFacts::default();
     let mut session = match Session::open(target, encoding, &profile.server_uri, "package 1") {
         Ok(s) => s,
+        Err((transcript, SessionError::Target(TargetError::Unsupported(why)))) => {
+            run.transcript = transcript;
+            run.findings.push(Finding {
+                severity: Severity::Info,
+                requirement: None,
+                check: "capabilities".into(),
+                expected: format!("encoding {encoding}"),
+                actual: why,
+                exchange: None,
+            });
+            return false;
+        }
         Err((transcript, e)) => {
             run.transcript = transcript;
             error(run, &e);

@@ -532,3 +532,43 @@ fn connections_over_the_limit_get_503_and_nothing_outlives_the_server() {
     drop(listen);
     assert!(TcpStream::connect(&addr).is_err(), "the listener is closed");
 }
+
+#[test]
+fn run_with_a_listen_target_reports_the_other_encoding_unsupported() {
+    let (suite, _) = Suite::embedded();
+    let profile = TargetProfile::reference();
+    let mut listen = Listen::start(ListenOptions::parse(PLAIN).unwrap()).unwrap();
+    let mut child = Command::new(refdm_client())
+        .arg("--url")
+        .arg(listen.url())
+        .args(["--sessions", "3"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let report = run_suite(
+        &suite,
+        &mut listen,
+        &profile,
+        &options(Some("session.pkg1-devinfo")),
+    );
+    drop(listen);
+    wait_bounded(&mut child, Duration::from_secs(30));
+    let by_encoding: Vec<(Encoding, Verdict)> = report
+        .runs
+        .iter()
+        .map(|r| (r.encoding, r.verdict))
+        .collect();
+    assert_eq!(
+        by_encoding,
+        [
+            (Encoding::Xml, Verdict::Pass),
+            (Encoding::Wbxml, Verdict::Unsupported)
+        ]
+    );
+    assert!(
+        report.runs[1].findings[0]
+            .actual
+            .contains("the client sends xml")
+    );
+}
