@@ -1,5 +1,7 @@
 //! The built-in reference DM client (`harness/refdm`) behind the adapter, as a
-//! vendor's Rust implementation would plug in: bytes in, bytes out.
+//! vendor's Rust implementation would plug in: bytes in, bytes out. Each reply
+//! carries `:path`, the path of the URL the client would post it to (its
+//! server's URI, or the RespURI the server gave), as an HTTP target reports it.
 
 use crate::codec;
 use crate::target::{Encoding, Target, TargetError, Wire};
@@ -59,7 +61,16 @@ impl Target for Reference {
             TargetError::Other(format!("the reference cannot read the server message: {e}"))
         })?;
         match self.client.handle(&decoded.message) {
-            Some(reply) => self.encode(&reply).map(Some),
+            Some(reply) => {
+                let mut wire = self.encode(&reply)?;
+                let url = self
+                    .client
+                    .resp_uri()
+                    .unwrap_or(&self.client.config().server_uri);
+                let path = crate::placeholders::path_and_query(url);
+                wire.headers.push((":path".into(), path));
+                Ok(Some(wire))
+            }
             None => Ok(None),
         }
     }

@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the conformance suite against a target and report the verdicts.
     Run(cmd::run::RunArgs),
+    /// Be the DM server a real client or device posts to over HTTP(S), run the suite, report.
+    Serve(cmd::serve::ServeArgs),
     /// Tell what a SyncML status, an HRESULT or an Intune error code means.
     Explain(cmd::explain::ExplainArgs),
     /// Convert SyncML between XML and WBXML (a file or a folder).
@@ -48,6 +50,7 @@ pub fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => cmd::run::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Explain(args) => cmd::explain::run(&args),
         Command::Convert(args) => cmd::convert::run(args),
         Command::Specs { command } => cmd::specs::run(command),

@@ -111,6 +111,7 @@ impl<'t> ClientSession<'t> {
             self.encoding.content_type(),
             codec::render_tree(&root),
             hex,
+            &[],
         );
         let sent = Sent {
             root,

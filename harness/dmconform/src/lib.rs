@@ -18,6 +18,8 @@
 //! ([`digest`]) show any later edit, replayed ([`replay`]), set beside other
 //! implementations' runs ([`compare`]), and its target profile's deviation
 //! entries kept in step with it ([`expectations`]).
+//! A client that is not a Rust value posts over HTTP(S) to [`listen`], the
+//! harness's DM server on the small bounded server of [`http`].
 
 pub mod builtin;
 pub mod bundle;
@@ -34,7 +36,9 @@ pub mod exec;
 pub mod expectations;
 pub mod generate;
 pub mod harness;
+pub mod http;
 pub mod http_server_target;
+pub mod listen;
 pub mod placeholders;
 pub mod profile;
 pub mod progress;

@@ -21,6 +21,7 @@ pub const NAMES: &[&str] = &[
     "too-long-uri",
     "devid",
     "devinfo",
+    "resp-uri",
 ];
 
 /// Placeholders of `raw` messages, filled from the session when the message is sent:
@@ -125,6 +126,7 @@ impl Bindings {
                 "too-long-uri",
                 too_long(&node, l.max_tot_len, l.max_seg_len),
             ),
+            ("resp-uri", resp_uri(&profile.server_uri)),
         ];
         let mut values = values;
         values.push(("devid", profile.device.dev_id.clone()));
@@ -182,6 +184,39 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// The RespURI the harness hands out: its own URI with a query the client must keep.
+pub fn resp_uri(server_uri: &str) -> String {
+    let sep = if server_uri.contains('?') { '&' } else { '?' };
+    format!("{server_uri}{sep}dmconform-respuri=1")
+}
+
+/// The path and query of a URL (`/omadm?s=1` of `https://host/omadm?s=1`), `/` when it has none.
+pub fn path_and_query(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    match rest.find(['/', '?']).map(|i| &rest[i..]) {
+        Some(p) if p.starts_with('/') => p.to_string(),
+        Some(query) => format!("/{query}"),
+        None => "/".into(),
+    }
+}
+
+#[cfg(test)]
+mod resp_uri_tests {
+    use super::*;
+
+    #[test]
+    fn resp_uri_keeps_the_query_and_paths_read_from_urls() {
+        assert_eq!(resp_uri("https://h/dm"), "https://h/dm?dmconform-respuri=1");
+        assert_eq!(
+            resp_uri("https://h/dm?a=1"),
+            "https://h/dm?a=1&dmconform-respuri=1"
+        );
+        assert_eq!(path_and_query("https://h:1/dm?a=1"), "/dm?a=1");
+        assert_eq!(path_and_query("http://h?a"), "/?a");
+        assert_eq!(path_and_query("http://h"), "/");
+    }
 }
 
 /// Whether a text uses a placeholder.

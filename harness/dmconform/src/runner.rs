@@ -7,8 +7,7 @@ use crate::placeholders::Bindings;
 use crate::profile::TargetProfile;
 use crate::session::{Outgoing, Received, Session, SessionError};
 use crate::spec::{Case, Role, Suite};
-use crate::target::TargetError;
-use crate::target::{Encoding, Target};
+use crate::target::{Encoding, Target, TargetError};
 use crate::verdict::{CaseRun, Direction, Exchange, Finding, Severity, Verdict};
 use std::time::Instant;
 use syncml::tree::Element;
@@ -212,6 +211,7 @@ pub fn run_case(
                 content_type: "text/plain".into(),
                 text: log,
                 hex: None,
+                transport: Vec::new(),
             });
         }
         judged
@@ -339,6 +339,7 @@ fn drive(
         &first, encoding, &mut facts,
     ));
     let mut after_challenge: Option<Received> = None;
+    let mut after_respuri: Option<Received> = None;
 
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
@@ -372,6 +373,10 @@ fn drive(
             }
         };
         let challenged = out.chal.is_some();
+        let gave_respuri = out
+            .header
+            .iter()
+            .any(|(k, v)| k == "RespURI" && !v.is_empty());
         let result = exchange_step(&mut session, out, opts, &mut facts, run);
         match result {
             Ok((sent, replies)) => {
@@ -383,6 +388,9 @@ fn drive(
                 run.statuses.extend(expect::status_records(n, &refs));
                 if challenged && after_challenge.is_none() {
                     after_challenge = replies.first().cloned();
+                }
+                if gave_respuri && after_respuri.is_none() {
+                    after_respuri = replies.first().cloned();
                 }
             }
             Err(e) => {
@@ -402,7 +410,10 @@ fn drive(
         if let Some(f) = named::run(
             check,
             &session.turns,
-            after_challenge.as_ref(),
+            named::Answers {
+                after_challenge: after_challenge.as_ref(),
+                after_respuri: after_respuri.as_ref(),
+            },
             profile,
             case.requirements.first(),
         ) {

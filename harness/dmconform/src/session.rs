@@ -236,6 +236,7 @@ impl<'t> Session<'t> {
             self.encoding.content_type(),
             text,
             hex,
+            &[],
         );
         let sent = Sent {
             root,
@@ -309,6 +310,7 @@ impl<'t> Session<'t> {
         content_type: &str,
         text: String,
         hex: Option<String>,
+        transport: &[(String, String)],
     ) -> usize {
         record(
             &mut self.transcript,
@@ -317,6 +319,7 @@ impl<'t> Session<'t> {
             content_type,
             text,
             hex,
+            transport,
         )
     }
 
@@ -396,44 +399,38 @@ pub(crate) fn receive(
     label: &str,
     wire: Wire,
 ) -> Result<Received, SessionError> {
-    match codec::decode(&wire.body, &codec::reply_limits()) {
-        Ok(decoded) => {
-            let hex = (decoded.encoding == Encoding::Wbxml)
-                .then(|| codec::hex(&codec::redact_bytes(&wire.body, &decoded.root)));
-            let text = codec::render_tree(&decoded.root);
-            let exchange = record(
-                transcript,
-                Direction::FromTarget,
-                label,
-                &wire.content_type,
-                text,
-                hex,
-            );
-            Ok(Received {
-                decoded,
-                content_type: wire.content_type,
-                headers: wire.headers,
-                body: wire.body,
-                exchange,
-            })
-        }
-        Err(message) => {
-            let text = format!("({message})");
-            let hex = Some(codec::hex(&wire.body));
-            let exchange = record(
-                transcript,
-                Direction::FromTarget,
-                label,
-                &wire.content_type,
-                text,
-                hex,
-            );
-            Err(SessionError::Undecodable { exchange, message })
-        }
+    let decoded = codec::decode(&wire.body, &codec::reply_limits());
+    let (text, hex) = match &decoded {
+        Ok(d) => (
+            codec::render_tree(&d.root),
+            (d.encoding == Encoding::Wbxml)
+                .then(|| codec::hex(&codec::redact_bytes(&wire.body, &d.root))),
+        ),
+        Err(message) => (format!("({message})"), Some(codec::hex(&wire.body))),
+    };
+    let exchange = record(
+        transcript,
+        Direction::FromTarget,
+        label,
+        &wire.content_type,
+        text,
+        hex,
+        &wire.headers,
+    );
+    match decoded {
+        Ok(decoded) => Ok(Received {
+            decoded,
+            content_type: wire.content_type,
+            headers: wire.headers,
+            body: wire.body,
+            exchange,
+        }),
+        Err(message) => Err(SessionError::Undecodable { exchange, message }),
     }
 }
 
-/// Appends one message to a transcript; its index.
+/// Appends one message to a transcript with the transport facts the target
+/// reported (never an Authorization header); its index.
 pub(crate) fn record(
     transcript: &mut Vec<Exchange>,
     direction: Direction,
@@ -441,6 +438,7 @@ pub(crate) fn record(
     content_type: &str,
     text: String,
     hex: Option<String>,
+    transport: &[(String, String)],
 ) -> usize {
     transcript.push(Exchange {
         direction,
@@ -448,6 +446,11 @@ pub(crate) fn record(
         content_type: content_type.to_string(),
         text,
         hex,
+        transport: transport
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization"))
+            .cloned()
+            .collect(),
     });
     transcript.len() - 1
 }

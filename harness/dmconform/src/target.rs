@@ -71,7 +71,9 @@ impl fmt::Display for Encoding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wire {
     pub content_type: String,
-    /// Transport headers that matter to DM (`x-syncml-hmac`), name and value.
+    /// Transport headers that matter to DM (`x-syncml-hmac`, `user-agent`), name and value,
+    /// and transport facts under names no HTTP header has: `:path` (the request path and
+    /// query the client posted to), `:peer`, `:client-cert-subject`.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }

@@ -1,6 +1,7 @@
 //! Target strings (`builtin:reference`, `builtin:reference?fault=NAME,NAME`,
-//! `exec:COMMAND`, `exec?OPTIONS:COMMAND`) and the targets they open;
-//! `builtin:reference-server[?fault=NAME]` and `http(s)://…` open a DM server.
+//! Target strings (`builtin:reference`, `builtin:reference?fault=NAME,NAME`,
+//! `exec:COMMAND`, `exec?OPTIONS:COMMAND`, `listen:ADDR?OPTIONS`) and the targets
+//! they open; `builtin:reference-server[?fault=NAME]` and `http(s)://…` open a DM server.
 
 use crate::builtin::Reference;
 use crate::server_target::{ReferenceServer, ServerTarget};
@@ -23,14 +24,15 @@ pub fn open(spec: &str, config: ClientConfig) -> Result<Box<dyn Target>, String>
             let faults = parse_faults::<Fault>(query)?;
             Ok(Box::new(Reference::new(config, faults)))
         }
-        k if k.starts_with("http://") || k.starts_with("https://") || k.starts_with("listen:") => {
-            Err(format!(
-                "target {spec:?}: the {} transport is not part of this build; use builtin:reference, or plug an implementation of dmconform::Target into the library",
-                k.split(':').next().unwrap_or(k)
-            ))
+        k if k.starts_with("listen:") => {
+            let opts = crate::listen::ListenOptions::parse(spec)?;
+            Ok(Box::new(crate::listen::Listen::start(opts)?))
         }
+        k if k.starts_with("http://") || k.starts_with("https://") => Err(format!(
+            "target {spec:?} is a DM server: `dmconform run`, `certify` and `replay` run the server cases against it; this command drives DM clients only ({k:?})"
+        )),
         _ => Err(format!(
-            "unknown target {spec:?}: expected builtin:reference, builtin:reference?fault=NAME[,NAME…] or exec:COMMAND (see `dmconform run --list-faults`)"
+            "unknown target {spec:?}: expected builtin:reference, builtin:reference?fault=NAME[,NAME…] (see `dmconform run --list-faults`), exec:COMMAND or listen:HOST:PORT[?OPTIONS] (see `dmconform serve --help`)"
         )),
     }
 }

@@ -105,6 +105,9 @@ pub struct Exchange {
     /// The raw body in hex, when it was WBXML or did not decode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hex: Option<String>,
+    /// Transport facts of a client message (`user-agent`, `:path`, `:client-cert-subject`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transport: Vec<(String, String)>,
 }
 
 /// A status code the target returned, for snapshots and reports.

@@ -140,6 +140,8 @@ fault_switches! {
         "answers an asynchronous Exec 202 but never reports its result; Windows sends Generic Alert 1226 when a CSP finishes an asynchronous action";
     MaxMsgSizeIgnored = "maxmsgsize-ignored",
         "sends replies larger than the MaxMsgSize in force; a message MUST NOT exceed the recipient's MaxMsgSize";
+    IgnoreRespUri = "ignore-respuri",
+        "keeps posting to the URL it opened the session on; Windows: RespURI is the URI the recipient must use when sending a response";
 }}
 
 /// A name that is not a fault switch.

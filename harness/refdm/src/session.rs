@@ -62,6 +62,8 @@ struct Session {
     package1_next: bool,
     /// The last message packed carried package 1.
     package1_sent: bool,
+    /// The last RespURI the server gave in this session: where the next message goes.
+    resp_uri: Option<String>,
 }
 
 /// The reference DM client.
@@ -115,6 +117,12 @@ impl Client {
         self.session.is_some()
     }
 
+    /// Where the client sends its next message: the server's last RespURI in
+    /// this session, or `None` for the URL the session was opened on.
+    pub fn resp_uri(&self) -> Option<&str> {
+        self.session.as_ref().and_then(|s| s.resp_uri.as_deref())
+    }
+
     /// Queues a Generic Alert (1226) for package 1 of the next session.
     pub fn queue_generic_alert(&mut self, alert: GenericAlert) {
         self.queued_alerts.push(alert);
@@ -155,6 +163,7 @@ impl Client {
             server_package_open: false,
             package1_next: true,
             package1_sent: false,
+            resp_uri: None,
         });
         let session = self.session.as_mut().expect("just opened");
         session.outbox.replace_all(session.package1.iter().cloned());
@@ -194,6 +203,11 @@ impl Client {
         }
         if self.read_statuses(nodes) {
             return self.restart_after_challenge(&server_msg_id);
+        }
+        if let Some(uri) = server.hdr.as_ref().and_then(|h| h.resp_uri.as_deref())
+            && !self.faults.has(Fault::IgnoreRespUri)
+        {
+            self.session.as_mut().expect("open").resp_uri = Some(uri.trim().to_string());
         }
         let (hdr_code, chal) = self.check_server(server);
         let answers = if hdr_code >= 400 {

@@ -194,8 +194,18 @@ fn async_session(faults: &Faults) -> Transcript {
     vec![Some(accepted), Some(r.client.open_session())]
 }
 
-fn all_sessions(faults: &Faults) -> Vec<Transcript> {
-    vec![
+/// Where the client would post after a server message naming a RespURI: the
+/// one fault visible only at the transport.
+fn respuri_session(faults: &Faults) -> Option<String> {
+    let mut r = Run::with(ClientConfig::default(), faults.clone());
+    let mut m = r.message(vec![BodyNode::Command(get("2", "./DevInfo/Lang"))], true);
+    m.hdr.as_mut().unwrap().resp_uri = Some("https://dm.example/next?s=1".into());
+    r.deliver(&m);
+    r.client.resp_uri().map(str::to_string)
+}
+
+fn all_sessions(faults: &Faults) -> (Vec<Transcript>, Option<String>) {
+    let transcripts = vec![
         commands_session(faults),
         package_session(faults),
         lob_session(faults),
@@ -204,7 +214,8 @@ fn all_sessions(faults: &Faults) -> Vec<Transcript> {
         auth_session(AuthScheme::Md5, faults),
         server_auth_session(faults),
         async_session(faults),
-    ]
+    ];
+    (transcripts, respuri_session(faults))
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The named checks a case may ask for, for what a status code cannot express:
-//! the content of package 1 and the client's credentials.
+//! the content of package 1, the client's credentials, and where it posts.
 
 use crate::profile::TargetProfile;
 use crate::session::{Received, SERVER_NONCE_B64, Turn};
@@ -9,17 +9,25 @@ use base64::engine::general_purpose::STANDARD as B64;
 use md5::{Digest, Md5};
 use syncml::{CommandKind, Message};
 
-/// Runs one named check. `turns` are the client's messages, package 1 first;
-/// `after_challenge` is the client's message that followed a challenge, when the
-/// case sent one.
+/// The client's messages that answered the steps a named check looks at.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Answers<'a> {
+    /// The message that followed a challenge, when the case sent one.
+    pub after_challenge: Option<&'a Received>,
+    /// The message that followed the first step carrying a RespURI.
+    pub after_respuri: Option<&'a Received>,
+}
+
+/// Runs one named check. `turns` are the client's messages, package 1 first.
 pub fn run(
     name: &str,
     turns: &[Turn],
-    after_challenge: Option<&Received>,
+    answers: Answers<'_>,
     profile: &TargetProfile,
     requirement: Option<&String>,
 ) -> Option<Finding> {
     let first = &turns.first()?.received;
+    let after_challenge = answers.after_challenge;
     let m = &first.decoded.message;
     let on_first = |p: Problem| p.map(|p| (p, Some(first.exchange)));
     let problem = match name {
@@ -37,6 +45,13 @@ pub fn run(
                 Some(r) => after_chal(&r.decoded.message, profile),
             };
             p.map(|p| (p, after_challenge.map(|r| r.exchange)))
+        }
+        "transport.respuri" => {
+            let p = match answers.after_respuri {
+                None => Some(("a client message after the RespURI".into(), "none".into())),
+                Some(r) => followed_respuri(r, profile),
+            };
+            p.map(|p| (p, answers.after_respuri.map(|r| r.exchange)))
         }
         other => Some((
             (
@@ -155,6 +170,23 @@ fn hmac_every_message(turns: &[Turn], profile: &TargetProfile) -> Located {
 }
 
 type Problem = Option<(String, String)>;
+
+/// The message was posted to the path and query of the RespURI the harness gave
+/// ([`crate::placeholders::resp_uri`]); the target reports the path as `:path`.
+fn followed_respuri(r: &Received, profile: &TargetProfile) -> Problem {
+    use crate::placeholders::{path_and_query, resp_uri};
+    let uri = resp_uri(&profile.server_uri);
+    let want = path_and_query(&uri);
+    let expected = format!("the next message posted to {want} (the RespURI {uri})");
+    match r.headers.iter().find(|(n, _)| n == ":path") {
+        None => Some((
+            expected,
+            "the target reports no request path (Wire header :path)".into(),
+        )),
+        Some((_, path)) if *path == want => None,
+        Some((_, path)) => Some((expected, format!("posted to {path}"))),
+    }
+}
 
 fn alert_initiated(m: &Message) -> Problem {
     let codes: Vec<u16> = m
@@ -528,7 +560,7 @@ mod tests {
             run(
                 "hmac.client",
                 &with_header(body, header(&good)),
-                None,
+                Answers::default(),
                 &p,
                 None
             ),
@@ -539,13 +571,56 @@ mod tests {
             run(
                 "hmac.client",
                 &with_header(body, header(&wrong_body)),
-                None,
+                Answers::default(),
                 &p,
                 None
             )
             .is_some()
         );
-        assert!(run("hmac.client", &with_header(body, None), None, &p, None).is_some());
+        assert!(
+            run(
+                "hmac.client",
+                &with_header(body, None),
+                Answers::default(),
+                &p,
+                None
+            )
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn respuri_check_compares_the_posted_path() {
+        let body = b"<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD></SyncHdr><SyncBody/></SyncML>";
+        let p = TargetProfile::reference();
+        let posted = |path: Option<&str>| {
+            let mut turns = with_header(body, None);
+            turns[0]
+                .received
+                .headers
+                .extend(path.map(|v| (":path".to_string(), v.to_string())));
+            turns
+        };
+        let check = |turns: &[Turn]| {
+            let answers = Answers {
+                after_respuri: Some(&turns[0].received),
+                ..Answers::default()
+            };
+            run("transport.respuri", turns, answers, &p, None)
+        };
+        assert_eq!(check(&posted(Some("/omadm?dmconform-respuri=1"))), None);
+        assert!(check(&posted(Some("/omadm"))).is_some());
+        assert!(check(&posted(None)).is_some());
+        assert!(
+            run(
+                "transport.respuri",
+                &posted(None),
+                Answers::default(),
+                &p,
+                None
+            )
+            .is_some()
+        );
     }
 
     #[test]
@@ -567,8 +642,11 @@ mod tests {
             turns.push(next);
             turns
         };
-        assert_eq!(run("hmac.client", &two(b"fresh"), None, &p, None), None);
-        let stale = run("hmac.client", &two(b"Nonce"), None, &p, None).unwrap();
+        assert_eq!(
+            run("hmac.client", &two(b"fresh"), Answers::default(), &p, None),
+            None
+        );
+        let stale = run("hmac.client", &two(b"Nonce"), Answers::default(), &p, None).unwrap();
         assert_eq!(stale.exchange, Some(2));
     }
 
@@ -594,8 +672,20 @@ mod tests {
             t.extend(with_header(message(second).as_bytes(), None));
             t
         };
-        assert_eq!(run("cred.basic", &turns(200, &cred), None, &p, None), None);
-        assert!(run("cred.basic", &turns(200, ""), None, &p, None).is_some());
-        assert_eq!(run("cred.basic", &turns(212, ""), None, &p, None), None);
+        assert_eq!(
+            run(
+                "cred.basic",
+                &turns(200, &cred),
+                Answers::default(),
+                &p,
+                None
+            ),
+            None
+        );
+        assert!(run("cred.basic", &turns(200, ""), Answers::default(), &p, None).is_some());
+        assert_eq!(
+            run("cred.basic", &turns(212, ""), Answers::default(), &p, None),
+            None
+        );
     }
 }

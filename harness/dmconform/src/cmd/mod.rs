@@ -8,6 +8,7 @@ pub mod explain;
 pub mod fuzz;
 pub mod replay;
 pub mod run;
+pub mod serve;
 pub mod setup;
 pub mod specs;
 pub mod verify;

@@ -1,11 +1,11 @@
 //! `dmconform run`: the suite against a target, with a report and an exit code
 //! (0 when every verdict is as expected, 1 otherwise, 2 on usage or harness error).
 
+use crate::TargetProfile;
 use crate::report::{self, Format};
-use crate::runner::RunOptions;
+use crate::runner::{RunOptions, RunReport};
 use crate::spec::{Role, Suite};
 use crate::target::Encoding;
-use crate::{TargetProfile, targets};
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ pub enum EncodingChoice {
 }
 
 impl EncodingChoice {
-    fn encodings(self) -> Vec<Encoding> {
+    pub fn encodings(self) -> Vec<Encoding> {
         match self {
             EncodingChoice::Xml => vec![Encoding::Xml],
             EncodingChoice::Wbxml => vec![Encoding::Wbxml],
@@ -44,10 +44,31 @@ unsupported, or a failure the target profile lists as a deviation), 1 otherwise,
 2 on a usage or harness error.")]
 pub struct RunArgs {
     /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…],
-    /// or exec:COMMAND / exec?first-byte=10s&timeout=30s&max-message=4M&stderr=16K:COMMAND
-    /// (a wrapper program speaking the exec protocol; see the README).
+    /// exec:COMMAND / exec?first-byte=10s&timeout=30s&max-message=4M&stderr=16K:COMMAND
+    /// (a wrapper program speaking the exec protocol; see the README),
+    /// listen:HOST:PORT[?OPTIONS] (a DM client posting over HTTP(S); see `dmconform serve`),
+    /// or a DM server: builtin:reference-server[?fault=NAME,…], http://… or https://….
     #[arg(long, default_value = "builtin:reference")]
     pub target: String,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// List the fault switches of the built-in reference and the rule each breaks, then exit.
+    #[arg(long)]
+    pub list_faults: bool,
+    /// DM servers over HTTPS: trust the CA certificates of this PEM file instead of the WebPKI roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
+    #[arg(long)]
+    pub insecure_loopback: bool,
+    /// DM servers over HTTP(S): most seconds for one exchange, reply body included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub http_timeout: u64,
+}
+
+/// Which cases to run and how to report them: shared by `run` and `serve`.
+#[derive(Args, Debug)]
+pub struct SelectArgs {
     /// Only cases of this profile: windows or oma-dm-1.2 (default: every case).
     #[arg(long)]
     pub profile: Option<String>,
@@ -67,18 +88,80 @@ pub struct RunArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// List the fault switches of the built-in reference and the rule each breaks, then exit.
-    #[arg(long)]
-    pub list_faults: bool,
-    /// DM servers over HTTPS: trust the CA certificates of this PEM file instead of the WebPKI roots.
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Option<PathBuf>,
-    /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
-    #[arg(long)]
-    pub insecure_loopback: bool,
-    /// DM servers over HTTP(S): most seconds for one exchange, reply body included.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub http_timeout: u64,
+}
+
+/// What a run needs before it starts: the suite, the target profile, the selection.
+pub struct Prepared {
+    pub suite: Suite,
+    pub profile: TargetProfile,
+    pub opts: RunOptions,
+}
+
+impl SelectArgs {
+    /// Loads the suite and the target profile and checks the selection.
+    /// The role of the cases follows the target: server cases for a DM server.
+    pub fn prepare(&self, target: &str) -> Result<Prepared, String> {
+        let (suite, problems) = Suite::embedded();
+        if let Some(p) = problems.first() {
+            return Err(format!("the embedded specs do not load: {p}"));
+        }
+        let role = super::setup::role_of(target);
+        let profile = match &self.target_profile {
+            Some(path) => TargetProfile::load(path)?,
+            None if role == Role::Server => TargetProfile::reference_server(),
+            None => TargetProfile::reference(),
+        };
+        if let Some(p) = &self.profile
+            && !crate::spec::PROFILES.contains(&p.as_str())
+        {
+            return Err(format!(
+                "unknown profile {p:?} (known: {})",
+                crate::spec::PROFILES.join(", ")
+            ));
+        }
+        let filter = self
+            .filter
+            .as_deref()
+            .map(glob::Pattern::new)
+            .transpose()
+            .map_err(|e| format!("--filter: {e}"))?;
+        let opts = RunOptions {
+            encodings: self.encoding.encodings(),
+            profile: self.profile.clone(),
+            filter,
+            role,
+            ..RunOptions::default()
+        };
+        if opts.select(&suite).is_empty() {
+            return Err(format!(
+                "no case matches the selection (--filter, --profile, --encoding) among the {} cases: target {target:?} is a DM {}",
+                role.name(),
+                role.name()
+            ));
+        }
+        Ok(Prepared {
+            suite,
+            profile,
+            opts,
+        })
+    }
+
+    /// Writes the report where the options say; whether every verdict is as expected.
+    pub fn write_report(&self, report: &RunReport, suite: &Suite) -> Result<bool, String> {
+        let text = report::render(self.format, report, suite);
+        match &self.output {
+            Some(path) => {
+                std::fs::write(path, &text)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                eprintln!("{}", report::text::summary(report));
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(text.as_bytes());
+            }
+        }
+        Ok(report.success())
+    }
 }
 
 /// Runs `dmconform run`.
@@ -97,49 +180,11 @@ pub fn run(args: RunArgs) -> ExitCode {
 }
 
 fn execute(args: &RunArgs) -> Result<bool, String> {
-    let (suite, problems) = Suite::embedded();
-    if let Some(p) = problems.first() {
-        return Err(format!("the embedded specs do not load: {p}"));
-    }
-    let server_role = targets::is_server(&args.target);
-    let profile = match &args.target_profile {
-        Some(path) => TargetProfile::load(path)?,
-        None if server_role => TargetProfile::reference_server(),
-        None => TargetProfile::reference(),
-    };
-    if let Some(p) = &args.profile
-        && !crate::spec::PROFILES.contains(&p.as_str())
-    {
-        return Err(format!(
-            "unknown profile {p:?} (known: {})",
-            crate::spec::PROFILES.join(", ")
-        ));
-    }
-    let filter = args
-        .filter
-        .as_deref()
-        .map(glob::Pattern::new)
-        .transpose()
-        .map_err(|e| format!("--filter: {e}"))?;
-    let opts = RunOptions {
-        encodings: args.encoding.encodings(),
-        profile: args.profile.clone(),
-        filter,
-        role: if server_role {
-            Role::Server
-        } else {
-            Role::Client
-        },
-        ..RunOptions::default()
-    };
-    if opts.select(&suite).is_empty() {
-        return Err(format!(
-            "no case matches the selection (--filter, --profile, --encoding) among the {} cases: target {:?} is a DM {}",
-            opts.role.name(),
-            args.target,
-            opts.role.name()
-        ));
-    }
+    let Prepared {
+        suite,
+        profile,
+        opts,
+    } = args.select.prepare(&args.target)?;
     let http = crate::http_server_target::HttpOptions {
         ca_cert: args.ca_cert.clone(),
         insecure_loopback: args.insecure_loopback,
@@ -147,19 +192,7 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         ..Default::default()
     };
     let report = super::setup::run(&args.target, &profile, &opts, &opts.select(&suite), &http)?;
-    let text = report::render(args.format, &report, &suite);
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("{}", report::text::summary(&report));
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes());
-        }
-    }
-    Ok(report.success())
+    args.select.write_report(&report, &suite)
 }
 
 /// The fault switches of the reference client, one per line with the rule it breaks.

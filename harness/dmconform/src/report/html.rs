@@ -227,6 +227,14 @@ fn exchange(b: &mut String, index: usize, x: &Exchange) {
         esc(&x.label),
         esc(&x.content_type)
     );
+    if !x.transport.is_empty() {
+        let facts: Vec<String> = x
+            .transport
+            .iter()
+            .map(|(n, v)| format!("{}={}", esc(n), esc(v)))
+            .collect();
+        let _ = writeln!(b, "<p class=\"dir\">transport: {}</p>", facts.join(" "));
+    }
     match &x.hex {
         Some(hex) => {
             let _ = writeln!(
@@ -287,6 +295,7 @@ mod tests {
                 content_type: hostile.into(),
                 text: format!("<SyncML>{hostile} http://evil.example/</SyncML>"),
                 hex: Some("03 01".into()),
+                transport: vec![("user-agent".into(), hostile.into())],
             }],
             expected_deviation: None,
             micros: 1,

@@ -119,6 +119,14 @@ fn describe(out: &mut String, r: &CaseRun, suite: &Suite) {
             && let Some(ex) = r.transcript.get(x)
         {
             let _ = writeln!(out, "    exchange: {} ({})", ex.label, ex.content_type);
+            if !ex.transport.is_empty() {
+                let facts: Vec<String> = ex
+                    .transport
+                    .iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect();
+                let _ = writeln!(out, "    transport: {}", facts.join(" "));
+            }
             let lines: Vec<&str> = ex.text.lines().collect();
             for l in lines.iter().take(EXCHANGE_LINES) {
                 let _ = writeln!(out, "      | {l}");

@@ -26,6 +26,7 @@ pub const NAMED_CHECKS: &[&str] = &[
     "pkg1.sessionid-format",
     "pkg1.source-devid",
     "hmac.client",
+    "transport.respuri",
 ];
 
 /// The capabilities a case may need and a target profile may claim.

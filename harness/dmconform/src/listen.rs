@@ -1,0 +1,510 @@
+//! The `listen:ADDR` target: a real DM client or device under test, which
+//! POSTs its packages to the harness over HTTP(S) as it would to its DM server.
+//!
+//! [`Target::open_session`] waits for a POST that starts a session (MsgID 1,
+//! or a SessionID other than the open one's) and returns it as package 1;
+//! [`Target::deliver`] answers the waiting request with the harness's message
+//! and waits for the client's next POST. The client ends a session by not
+//! posting again: the harness knows it when the next POST starts a new session,
+//! or when a message holding only Statuses and Final gets no answer within the
+//! end grace. The client picks the encoding; a case asked for in the other one
+//! is `unsupported` (the session the client opened is kept for the next case).
+//!
+//! Each client message carries its transport facts in [`Wire::headers`], under
+//! names no HTTP header has: `:path` (the request target), `:peer`,
+//! `:client-cert-subject`; and `user-agent`. The Authorization header is never
+//! kept.
+//!
+//! Options: `listen:HOST:PORT?tls=self-signed&cert-out=FILE`,
+//! `?cert=PEM&key=PEM`, `&client-ca=PEM` (client certificates required),
+//! `&timeout=SECS` (per exchange, 30), `&idle=SECS` (for a new session, 300),
+//! `&end-grace-ms=MS` (1000), `&max-body=BYTES` (16 MiB), `&max-connections=N` (16).
+
+use crate::codec;
+use crate::http::{Event, Incoming, Response, Server, ServerConfig, TlsOptions, TlsSetup};
+use crate::session::{Outgoing, Session};
+use crate::target::{Encoding, Target, TargetError, Wire};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How a listening target is set up.
+#[derive(Clone, Debug)]
+pub struct ListenOptions {
+    pub server: ServerConfig,
+    /// How long to wait for the client's next message inside a session.
+    pub exchange_timeout: Duration,
+    /// How long to wait for the client to open a session.
+    pub idle_timeout: Duration,
+    /// How long a message of only Statuses and Final waits for an answer before
+    /// the session counts as ended.
+    pub end_grace: Duration,
+}
+
+impl ListenOptions {
+    /// Plain HTTP on `addr` with the default timeouts.
+    pub fn new(addr: &str) -> ListenOptions {
+        ListenOptions {
+            server: ServerConfig::new(addr),
+            exchange_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(300),
+            end_grace: Duration::from_millis(1000),
+        }
+    }
+
+    /// Reads `listen:ADDR[?OPTIONS]`.
+    pub fn parse(spec: &str) -> Result<ListenOptions, String> {
+        let rest = spec
+            .strip_prefix("listen:")
+            .ok_or_else(|| format!("{spec:?} is not a listen: target"))?;
+        let (addr, query) = rest.split_once('?').unwrap_or((rest, ""));
+        if addr.is_empty() {
+            return Err("listen: needs an address, e.g. listen:127.0.0.1:8443".into());
+        }
+        let mut o = ListenOptions::new(addr);
+        let (mut tls, mut cert, mut key, mut cert_out, mut client_ca) =
+            (None, None, None, None, None);
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let secs = || number(k, v).map(Duration::from_secs);
+            match k {
+                "tls" => tls = Some(v.to_string()),
+                "cert" => cert = Some(PathBuf::from(v)),
+                "key" => key = Some(PathBuf::from(v)),
+                "cert-out" => cert_out = Some(PathBuf::from(v)),
+                "client-ca" => client_ca = Some(PathBuf::from(v)),
+                "timeout" => o.set_exchange_timeout(secs()?),
+                "idle" => o.idle_timeout = secs()?,
+                "end-grace-ms" => o.end_grace = Duration::from_millis(number(k, v)?),
+                "max-body" => o.server.limits.max_body = number(k, v)? as usize,
+                "max-connections" => o.server.max_connections = number(k, v)?.max(1) as usize,
+                _ => {
+                    return Err(format!(
+                        "unknown listen option {k:?} (known: tls, cert, key, cert-out, client-ca, timeout, idle, end-grace-ms, max-body, max-connections)"
+                    ));
+                }
+            }
+        }
+        let setup = match (tls.as_deref(), cert, key) {
+            (None | Some("none"), None, None) => None,
+            (Some("self-signed"), None, None) => Some(TlsSetup::SelfSigned {
+                write_cert_to: cert_out.take(),
+            }),
+            (None | Some("pem"), Some(cert), Some(key)) => Some(TlsSetup::Files { cert, key }),
+            (_, Some(_), None) | (_, None, Some(_)) => {
+                return Err("cert= and key= go together".into());
+            }
+            (Some(t), _, _) => {
+                return Err(format!(
+                    "tls={t:?}: expected tls=self-signed, or cert=PEM&key=PEM"
+                ));
+            }
+        };
+        if cert_out.is_some() {
+            return Err("cert-out= goes with tls=self-signed".into());
+        }
+        if client_ca.is_some() && setup.is_none() {
+            return Err("client-ca= needs TLS (tls=self-signed or cert=&key=)".into());
+        }
+        o.server.tls = setup.map(|setup| TlsOptions { setup, client_ca });
+        Ok(o)
+    }
+
+    /// Sets the exchange timeout, and the server's bounds that follow from it: a
+    /// request may take as long to arrive, and a connection waits longer than
+    /// that for the harness's answer.
+    pub fn set_exchange_timeout(&mut self, timeout: Duration) {
+        self.exchange_timeout = timeout;
+        self.server.limits.whole_request = ServerConfig::new("").limits.whole_request.max(timeout);
+        self.server.answer_timeout = timeout * 4;
+    }
+}
+
+fn number(key: &str, value: &str) -> Result<u64, String> {
+    value
+        .parse()
+        .map_err(|_| format!("listen option {key}={value:?}: expected a whole number"))
+}
+
+/// How many sessions in a row [`Listen::dismiss_client`] answers with no commands.
+pub const DISMISSALS: usize = 3;
+
+/// The SyncHdr facts that place a message in a session.
+struct Header {
+    session_id: String,
+    msg_id: String,
+}
+
+/// A DM client reached over HTTP(S).
+pub struct Listen {
+    server: Server,
+    opts: ListenOptions,
+    /// The client's request the harness answers next.
+    pending: Option<Incoming>,
+    /// A new session's package 1 that arrived while the last session was ending.
+    stashed: Option<Incoming>,
+    /// The SessionID of the open session.
+    session_id: Option<String>,
+    /// The client did not open a session within the idle timeout: it is not coming back.
+    gone: bool,
+    sessions: usize,
+    notes: Box<dyn FnMut(&str) + Send>,
+}
+
+impl Listen {
+    /// Starts listening.
+    pub fn start(opts: ListenOptions) -> Result<Listen, String> {
+        let server = Server::start(opts.server.clone())?;
+        Ok(Listen {
+            server,
+            opts,
+            pending: None,
+            stashed: None,
+            session_id: None,
+            gone: false,
+            sessions: 0,
+            notes: Box::new(|_| {}),
+        })
+    }
+
+    /// Where harness messages go (requests refused, stray POSTs).
+    pub fn on_note(&mut self, notes: impl FnMut(&str) + Send + 'static) {
+        self.notes = Box::new(notes);
+    }
+
+    /// The URL to point the client at.
+    pub fn url(&self) -> String {
+        self.server.url("/")
+    }
+
+    /// The PEM of the generated certificate, with `tls=self-signed`.
+    pub fn self_signed_pem(&self) -> Option<&str> {
+        self.server.self_signed_pem()
+    }
+
+    /// The URL the client posted its waiting session to, as it named the host
+    /// (`Host`); the harness's URI in its SyncHdr, and the base of its RespURI.
+    pub fn client_url(&self) -> Option<String> {
+        let r = self.stashed.as_ref().or(self.pending.as_ref())?;
+        let host = r.request.header("host")?;
+        let scheme = if self.opts.server.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let path = r.request.path.split('?').next().unwrap_or("/");
+        Some(format!("{scheme}://{host}{path}"))
+    }
+
+    /// Sessions the client opened so far.
+    pub fn sessions(&self) -> usize {
+        self.sessions
+    }
+
+    /// Waits (idle timeout) for the client to open a session and says which
+    /// encoding it uses; that session is kept for the next [`Target::open_session`].
+    pub fn client_encoding(&mut self) -> Result<Encoding, TargetError> {
+        let first = self.next_package1()?;
+        let encoding = encoding_of(
+            first.request.header("content-type").unwrap_or(""),
+            &first.request.body,
+        );
+        self.stashed = Some(first);
+        encoding.ok_or_else(|| {
+            TargetError::Other("the client's first message is neither SyncML XML nor WBXML".into())
+        })
+    }
+
+    /// Answers the client's next session with a message holding no commands
+    /// (Status for the SyncHdr and Final), so that it ends; and so each further
+    /// session that follows within the end grace (at most [`DISMISSALS`]), so a
+    /// client polling at once learns that the run is over.
+    pub fn dismiss_client(&mut self, server_uri: &str) -> Result<(), TargetError> {
+        self.answer_with_no_commands(server_uri)?;
+        for _ in 1..DISMISSALS {
+            match self.next_request(self.opts.end_grace)? {
+                Some(r) if header_of(&r.request.body).is_some_and(|h| h.msg_id == "1") => {
+                    self.stashed = Some(r);
+                    self.answer_with_no_commands(server_uri)?;
+                }
+                Some(r) => {
+                    r.answer(Response::text(409, "no session is open; start a new one\n"));
+                }
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    fn answer_with_no_commands(&mut self, server_uri: &str) -> Result<(), TargetError> {
+        let encoding = self.client_encoding()?;
+        let mut session = Session::open(self, encoding, server_uri, "end of run")
+            .map_err(|(_, e)| TargetError::Other(e.to_string()))?;
+        let root = session.build_next(&Outgoing::default());
+        drop(session);
+        let body = codec::encode(&root, encoding).map_err(TargetError::Other)?;
+        let pending = self
+            .pending
+            .take()
+            .ok_or_else(|| TargetError::Other("no request".into()))?;
+        self.session_id = None;
+        answer(pending, &Wire::new(encoding, body))
+    }
+
+    fn note(&mut self, text: String) {
+        (self.notes)(&text);
+    }
+
+    /// The next request, or `None` after `timeout`; refusals are noted, and in a
+    /// session they are the session's error.
+    fn next_request(&mut self, timeout: Duration) -> Result<Option<Incoming>, TargetError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                return Ok(None);
+            };
+            match self.server.next_event(left) {
+                None => return Ok(None),
+                Some(Event::Request(r)) => return Ok(Some(r)),
+                Some(Event::Refused {
+                    peer,
+                    status,
+                    reason,
+                }) => {
+                    let status = status.map_or("closed".to_string(), |s| s.to_string());
+                    let text = format!("refused a request from {peer} ({status}): {reason}");
+                    self.note(text.clone());
+                    if self.session_id.is_some() {
+                        return Err(TargetError::Other(text));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next request that starts a session; requests continuing no open
+    /// session are answered 409 and noted.
+    fn next_package1(&mut self) -> Result<Incoming, TargetError> {
+        if let Some(s) = self.stashed.take() {
+            return Ok(s);
+        }
+        if self.gone {
+            return Err(TargetError::Gone(
+                "the client opened no session within the idle timeout".into(),
+            ));
+        }
+        let deadline = Instant::now() + self.opts.idle_timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(r) = self.next_request(left)? else {
+                self.gone = true;
+                return Err(TargetError::Timeout(format!(
+                    "no client opened a session within {} s",
+                    self.opts.idle_timeout.as_secs()
+                )));
+            };
+            match header_of(&r.request.body) {
+                Some(h) if h.msg_id != "1" => {
+                    let text = format!(
+                        "a message of session {:?} (MsgID {}) arrived while no session was open; answered 409",
+                        h.session_id, h.msg_id
+                    );
+                    r.answer(Response::text(409, "no session is open; start a new one\n"));
+                    self.note(text);
+                }
+                _ => return Ok(r),
+            }
+        }
+    }
+
+    /// Whether a request starts a session other than the open one.
+    fn starts_session(&self, request: &Incoming) -> bool {
+        match header_of(&request.request.body) {
+            Some(h) => h.msg_id == "1" || self.session_id.as_deref() != Some(&h.session_id),
+            None => false,
+        }
+    }
+
+    /// A request the harness will not answer with a DM message: the harness gave up its session.
+    fn drop_pending(&mut self) {
+        if let Some(p) = self.pending.take() {
+            p.answer(Response::text(500, "the harness ended this session\n"));
+        }
+    }
+}
+
+impl Target for Listen {
+    fn describe(&self) -> String {
+        format!("listen:{} ({})", self.server.local_addr(), self.url())
+    }
+
+    fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError> {
+        self.drop_pending();
+        self.session_id = None;
+        let r = self.next_package1()?;
+        let content_type = r.request.header("content-type").unwrap_or("").to_string();
+        match encoding_of(&content_type, &r.request.body) {
+            Some(e) if e != encoding => {
+                self.stashed = Some(r);
+                return Err(TargetError::Unsupported(format!(
+                    "the client sends {e}; this case run is in {encoding}"
+                )));
+            }
+            _ => {}
+        }
+        self.sessions += 1;
+        self.session_id = header_of(&r.request.body).map(|h| h.session_id);
+        let wire = wire_of(&r);
+        self.pending = Some(r);
+        Ok(wire)
+    }
+
+    fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError> {
+        let pending = self.pending.take().ok_or_else(|| {
+            TargetError::Other("no client request is waiting for this message".into())
+        })?;
+        let wait = if ends_session(&message) {
+            self.opts.end_grace.min(self.opts.exchange_timeout)
+        } else {
+            self.opts.exchange_timeout
+        };
+        answer(pending, &message)?;
+        match self.next_request(wait)? {
+            None if ends_session(&message) => {
+                self.session_id = None;
+                Ok(None)
+            }
+            None => Err(TargetError::Timeout(format!(
+                "the client sent no next message within {} s",
+                wait.as_secs()
+            ))),
+            Some(r) if self.starts_session(&r) => {
+                self.session_id = None;
+                self.stashed = Some(r);
+                Ok(None)
+            }
+            Some(r) => {
+                let wire = wire_of(&r);
+                self.pending = Some(r);
+                Ok(Some(wire))
+            }
+        }
+    }
+}
+
+/// The run of a case in the encoding the client does not use: `unsupported`, saying why.
+pub fn unsupported_encoding(
+    case: &crate::spec::Case,
+    asked: Encoding,
+    client: Encoding,
+) -> crate::CaseRun {
+    crate::CaseRun {
+        id: case.id.clone(),
+        title: case.title.clone(),
+        requirements: case.requirements.clone(),
+        encoding: asked,
+        verdict: crate::verdict::Verdict::Unsupported,
+        findings: vec![crate::verdict::Finding {
+            severity: crate::verdict::Severity::Info,
+            requirement: None,
+            check: "capabilities".into(),
+            expected: format!("encoding {asked}"),
+            actual: format!(
+                "the client under test sends {client}; serve runs cases in the client's encoding"
+            ),
+            exchange: None,
+        }],
+        statuses: Vec::new(),
+        transcript: Vec::new(),
+        expected_deviation: None,
+        micros: 0,
+    }
+}
+
+fn answer(pending: Incoming, message: &Wire) -> Result<(), TargetError> {
+    let response = Response {
+        status: 200,
+        content_type: message.content_type.clone(),
+        headers: message
+            .headers
+            .iter()
+            .filter(|(n, _)| !n.starts_with(':'))
+            .cloned()
+            .collect(),
+        body: message.body.clone(),
+    };
+    if pending.answer(response) {
+        Ok(())
+    } else {
+        Err(TargetError::Gone(
+            "the client's connection closed before the answer".into(),
+        ))
+    }
+}
+
+/// A message of only Statuses (or nothing) and Final: the client owes no answer.
+fn ends_session(message: &Wire) -> bool {
+    codec::decode(&message.body, &codec::reply_limits()).is_ok_and(|d| {
+        d.message.is_final()
+            && d.message
+                .commands()
+                .all(|c| c.kind == syncml::CommandKind::Status)
+    })
+}
+
+fn encoding_of(content_type: &str, body: &[u8]) -> Option<Encoding> {
+    Encoding::from_content_type(content_type).or_else(|| codec::sniff(body))
+}
+
+fn header_of(body: &[u8]) -> Option<Header> {
+    let d = codec::decode(body, &codec::reply_limits()).ok()?;
+    let hdr = d.message.hdr.as_ref()?;
+    Some(Header {
+        session_id: hdr.session_id.clone()?.trim().to_string(),
+        msg_id: hdr.msg_id.clone()?.trim().to_string(),
+    })
+}
+
+/// The client's message with the transport facts the transcript keeps.
+fn wire_of(r: &Incoming) -> Wire {
+    let req = &r.request;
+    let mut headers = Vec::new();
+    for name in ["x-syncml-hmac", "user-agent"] {
+        if let Some(v) = req.header(name) {
+            headers.push((name.to_string(), v.to_string()));
+        }
+    }
+    headers.push((":path".into(), req.path.clone()));
+    headers.push((":peer".into(), r.peer.to_string()));
+    if let Some(s) = &r.client_subject {
+        headers.push((":client-cert-subject".into(), s.clone()));
+    }
+    Wire {
+        content_type: req.header("content-type").unwrap_or("").to_string(),
+        headers,
+        body: req.body.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse_and_bad_ones_are_refused() {
+        let o =
+            ListenOptions::parse("listen:127.0.0.1:0?tls=self-signed&timeout=5&idle=9").unwrap();
+        assert!(o.server.tls.is_some());
+        assert_eq!(o.exchange_timeout, Duration::from_secs(5));
+        assert_eq!(o.idle_timeout, Duration::from_secs(9));
+        for bad in [
+            "listen:",
+            "listen:x?tls=maybe",
+            "listen:x?cert=a",
+            "listen:x?client-ca=a",
+            "listen:x?timeout=soon",
+            "listen:x?colour=red",
+        ] {
+            assert!(ListenOptions::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
