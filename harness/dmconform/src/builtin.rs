@@ -63,12 +63,7 @@ impl Target for Reference {
         match self.client.handle(&decoded.message) {
             Some(reply) => {
                 let mut wire = self.encode(&reply)?;
-                let url = self
-                    .client
-                    .resp_uri()
-                    .unwrap_or(&self.client.config().server_uri);
-                let path = crate::placeholders::path_and_query(url);
-                wire.headers.push((":path".into(), path));
+                wire.headers.push((":path".into(), self.client.post_path()));
                 Ok(Some(wire))
             }
             None => Ok(None),

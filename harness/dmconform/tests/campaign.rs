@@ -19,6 +19,10 @@ const SEED: u64 = 1;
 /// mutation families allow.
 const UNSEEN: &[(&str, &str)] = &[
     (
+        "ignore-respuri",
+        "the generated packages carry no RespURI, and where the client posts shows only at the transport",
+    ),
+    (
         "cred-only-first-message",
         "credentials after package 1 are judged by the named checks of the auth cases, which generated packages do not carry",
     ),

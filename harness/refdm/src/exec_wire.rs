@@ -158,8 +158,13 @@ impl<R: BufRead> FrameReader<R> {
                     if headers.len() == MAX_HEADERS {
                         return Err(malformed(format!("more than {MAX_HEADERS} HDR lines")));
                     }
+                    // A name may start with ':' (`:path`, a transport fact), so the
+                    // separator is the first ':' after the name's first character.
                     let (name, value) = rest
-                        .split_once(':')
+                        .char_indices()
+                        .skip(1)
+                        .find(|&(_, c)| c == ':')
+                        .map(|(i, _)| (&rest[..i], &rest[i + 1..]))
                         .ok_or_else(|| malformed("HDR without `name: value`".into()))?;
                     headers.push((name.trim().to_string(), value.trim().to_string()));
                     continue;

@@ -123,6 +123,18 @@ impl Client {
         self.session.as_ref().and_then(|s| s.resp_uri.as_deref())
     }
 
+    /// The path and query of the URL the next message goes to (`/dm?s=1` of
+    /// `https://host/dm?s=1`): the RespURI, else the configured server URI.
+    pub fn post_path(&self) -> String {
+        let url = self.resp_uri().unwrap_or(&self.config.server_uri);
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        match rest.find(['/', '?']).map(|i| &rest[i..]) {
+            Some(p) if p.starts_with('/') => p.to_string(),
+            Some(query) => format!("/{query}"),
+            None => "/".into(),
+        }
+    }
+
     /// Queues a Generic Alert (1226) for package 1 of the next session.
     pub fn queue_generic_alert(&mut self, alert: GenericAlert) {
         self.queued_alerts.push(alert);

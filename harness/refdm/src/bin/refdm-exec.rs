@@ -156,10 +156,12 @@ fn message_frame(client: &Client, root: &Element, wbxml_session: bool) -> Frame 
             xml::write(root, &xml::WriteOptions::default()),
         )
     };
-    let headers = client
+    let mut headers: Vec<(String, String)> = client
         .hmac_header(&body)
-        .map(|mac| vec![("x-syncml-hmac".to_string(), mac)])
-        .unwrap_or_default();
+        .map(|mac| ("x-syncml-hmac".to_string(), mac))
+        .into_iter()
+        .collect();
+    headers.push((":path".to_string(), client.post_path()));
     Frame::Msg {
         content_type: content_type.into(),
         headers,
