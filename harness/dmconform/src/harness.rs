@@ -77,9 +77,11 @@ impl Harness {
         self
     }
 
-    /// Run options (encodings, profile, filter).
+    /// Run options (encodings, profile, filter). The role stays the one the
+    /// harness was made for ([`Harness::for_server`] or a client harness).
     pub fn options(mut self, options: RunOptions) -> Harness {
-        self.options = options;
+        let role = self.options.role;
+        self.options = RunOptions { role, ..options };
         self
     }
 

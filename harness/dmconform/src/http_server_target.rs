@@ -50,6 +50,8 @@ pub struct HttpServer {
     max_body: u64,
     /// Where the next message of the session goes, when the server gave a RespURI.
     resp_uri: Option<String>,
+    /// Certificates are not verified: every URL, RespURIs too, must stay on loopback.
+    insecure_loopback: bool,
 }
 
 impl HttpServer {
@@ -93,6 +95,7 @@ impl HttpServer {
             agent,
             max_body: opts.max_body,
             resp_uri: None,
+            insecure_loopback: opts.insecure_loopback,
         })
     }
 }
@@ -144,12 +147,34 @@ impl ServerTarget for HttpServer {
             .limit(self.max_body)
             .read_to_vec()
             .map_err(|e| transport_error(&url, e))?;
-        self.resp_uri = resp_uri(&body).or(self.resp_uri.take());
+        if let Some(next) = resp_uri(&body) {
+            self.check_resp_uri(&url, &next)?;
+            self.resp_uri = Some(next);
+        }
         Ok(Wire {
             content_type,
             headers,
             body,
         })
+    }
+}
+
+impl HttpServer {
+    /// A RespURI the session may follow: never from HTTPS down to plain HTTP (the
+    /// credentials would travel in clear), and only to loopback when certificates
+    /// are not verified.
+    fn check_resp_uri(&self, from: &str, next: &str) -> Result<(), TargetError> {
+        if from.starts_with("https://") && next.starts_with("http://") {
+            return Err(TargetError::Other(format!(
+                "the server's RespURI {next:?} leaves HTTPS for plain HTTP; not followed"
+            )));
+        }
+        if self.insecure_loopback && !is_loopback(next) {
+            return Err(TargetError::Other(format!(
+                "the server's RespURI {next:?} leaves loopback while --insecure-loopback is on; not followed"
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -191,6 +216,36 @@ fn is_loopback(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resp_uris_that_downgrade_or_leave_loopback_are_refused() {
+        let opts = |insecure_loopback| HttpOptions {
+            insecure_loopback,
+            ..HttpOptions::default()
+        };
+        let secure = HttpServer::new("https://dm.example/dm", &opts(false)).unwrap();
+        assert!(
+            secure
+                .check_resp_uri("https://dm.example/dm", "https://dm2.example/x")
+                .is_ok()
+        );
+        assert!(
+            secure
+                .check_resp_uri("https://dm.example/dm", "http://dm.example/x")
+                .is_err()
+        );
+        let insecure = HttpServer::new("https://127.0.0.1:1/dm", &opts(true)).unwrap();
+        assert!(
+            insecure
+                .check_resp_uri("https://127.0.0.1:1/dm", "https://127.0.0.1:1/next")
+                .is_ok()
+        );
+        assert!(
+            insecure
+                .check_resp_uri("https://127.0.0.1:1/dm", "https://dm.example/next")
+                .is_err()
+        );
+    }
 
     #[test]
     fn loopback_hosts_are_recognised() {

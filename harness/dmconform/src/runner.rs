@@ -369,6 +369,7 @@ fn drive(
             Ok(o) => o,
             Err(m) => {
                 error(run, &SessionError::BadCase(m));
+                run.transcript = std::mem::take(&mut session.transcript);
                 return judged;
             }
         };

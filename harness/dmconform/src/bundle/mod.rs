@@ -82,19 +82,31 @@ pub fn write(
 pub fn verify(dir: &Path) -> Result<Vec<String>, String> {
     let manifest: Manifest = serde_json::from_slice(&read_file(&dir.join(MANIFEST))?)
         .map_err(|e| format!("{}: not a manifest: {e}", dir.join(MANIFEST).display()))?;
+    // Only plain files directly in the bundle folder are read: a manifest naming
+    // `../x`, `/dev/stdin` or a FIFO must not make verify read outside or hang.
+    let plain_file = |name: &str| {
+        Path::new(name).file_name() == Some(std::ffi::OsStr::new(name))
+            && std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file())
+    };
     let mut found: BTreeMap<String, Result<Vec<u8>, String>> = manifest
         .files
         .keys()
-        .filter(|n| dir.join(n).exists())
+        .filter(|n| plain_file(n))
         .map(|n| (n.clone(), read_file(&dir.join(n))))
         .collect();
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !found.contains_key(&name) && name != MANIFEST {
-            found.insert(name, read_file(&entry.path()));
+        if found.contains_key(&name) || name == MANIFEST {
+            continue;
         }
+        let read = if plain_file(&name) {
+            read_file(&entry.path())
+        } else {
+            Err(format!("{name}: not a plain file"))
+        };
+        found.insert(name, read);
     }
     Ok(manifest.differences(&found))
 }

@@ -4,7 +4,6 @@
 
 use super::setup;
 use crate::bundle::{self, Provenance};
-use crate::http_server_target::HttpOptions;
 use crate::runner::RunOptions;
 use clap::Args;
 use std::path::PathBuf;
@@ -20,7 +19,8 @@ use std::process::ExitCode;
 The bundle holds report.json (the canonical record), junit.xml, summary.md,
 report.html (self-contained) and manifest.json (SHA-256 of everything).")]
 pub struct CertifyArgs {
-    /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…].
+    /// The implementation under test: a DM client (builtin:reference[?fault=…], exec:COMMAND,
+    /// listen:HOST:PORT[?…]) or a DM server (builtin:reference-server[?fault=…], http(s)://…).
     #[arg(long)]
     pub target: String,
     /// The profile to certify against: windows or oma-dm-1.2.
@@ -33,6 +33,8 @@ pub struct CertifyArgs {
     /// passwords are redacted in the bundle.
     #[arg(long, value_name = "FILE")]
     pub target_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub http: super::setup::HttpArgs,
 }
 
 /// Runs `dmconform certify`.
@@ -61,7 +63,7 @@ fn execute(args: &CertifyArgs) -> Result<bool, String> {
         &profile,
         &opts,
         &selected,
-        &HttpOptions::default(),
+        &args.http.options(),
     )?;
     let how = Provenance {
         target: args.target.clone(),

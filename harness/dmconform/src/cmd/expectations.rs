@@ -6,7 +6,6 @@
 use super::setup;
 use crate::TargetProfile;
 use crate::expectations::{diff, needed, rewrite};
-use crate::http_server_target::HttpOptions;
 use crate::runner::RunOptions;
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -47,6 +46,8 @@ pub struct UpdateArgs {
     /// Write the file (otherwise only the diff is shown).
     #[arg(long)]
     pub write: bool,
+    #[command(flatten)]
+    pub http: super::setup::HttpArgs,
 }
 
 /// Runs `dmconform expectations`.
@@ -79,12 +80,17 @@ fn update(args: &UpdateArgs) -> Result<bool, String> {
         &profile,
         &opts,
         &opts.select(&suite),
-        &HttpOptions::default(),
+        &args.http.options(),
     )?;
     let today = crate::date::today();
     let new = rewrite(&text, &needed(&profile, &report, &today));
     let name = args.target_profile.display().to_string();
-    let changes = diff(&text, &new, &name);
+    // The diff is shown with passwords redacted; only --write puts the real text back.
+    let changes = diff(
+        &crate::bundle::redact::redact_profile(&text),
+        &crate::bundle::redact::redact_profile(&new),
+        &name,
+    );
     if changes.is_empty() {
         println!("{name}: the deviation entries are as the run needs");
         return Ok(true);

@@ -21,7 +21,8 @@ Each finding is shrunk and written to --out as a case file (or, for broken WBXML
 a note). The same seed sends the same messages. Exit status: 0 without findings,
 1 with findings, 2 on a usage or harness error.")]
 pub struct FuzzArgs {
-    /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…].
+    /// The DM client under test: builtin:reference[?fault=NAME,…], exec:COMMAND or
+    /// listen:HOST:PORT[?OPTIONS] (DM servers are not fuzzed by this command).
     #[arg(long)]
     pub target: String,
     /// Stop after this many seconds (default 60 when --max-exchanges is not given).

@@ -5,7 +5,6 @@
 
 use super::setup;
 use crate::bundle::{self, redact::redact_profile};
-use crate::http_server_target::HttpOptions;
 use crate::replay::{changes, recorded};
 use crate::runner::RunOptions;
 use crate::target::Encoding;
@@ -26,6 +25,8 @@ pub struct ReplayArgs {
     /// match the recorded one; default: the built-in reference's).
     #[arg(long, value_name = "FILE")]
     pub target_profile: Option<PathBuf>,
+    #[command(flatten)]
+    pub http: super::setup::HttpArgs,
 }
 
 /// Runs `dmconform replay`.
@@ -59,12 +60,22 @@ fn execute(args: &ReplayArgs) -> Result<Vec<String>, String> {
         .iter()
         .filter_map(|r| Some((suite.case(&r.id)?, Encoding::from_name(&r.encoding)?)))
         .collect();
+    let role = setup::role_of(&args.target);
+    if let Some((case, _)) = selected.iter().find(|(c, _)| c.role != role) {
+        return Err(format!(
+            "the bundle holds {} cases ({}), but target {:?} calls for {} cases",
+            case.role.name(),
+            case.id,
+            args.target,
+            role.name()
+        ));
+    }
     let opts = RunOptions {
         profile: record
             .get("profile")
             .and_then(Value::as_str)
             .map(String::from),
-        role: setup::role_of(&args.target),
+        role,
         ..RunOptions::default()
     };
     let report = setup::run(
@@ -72,7 +83,7 @@ fn execute(args: &ReplayArgs) -> Result<Vec<String>, String> {
         &profile,
         &opts,
         &selected,
-        &HttpOptions::default(),
+        &args.http.options(),
     )?;
     let lines = changes(&before, &report);
     for l in &lines {

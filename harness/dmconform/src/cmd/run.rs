@@ -55,15 +55,8 @@ pub struct RunArgs {
     /// List the fault switches of the built-in reference and the rule each breaks, then exit.
     #[arg(long)]
     pub list_faults: bool,
-    /// DM servers over HTTPS: trust the CA certificates of this PEM file instead of the WebPKI roots.
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Option<PathBuf>,
-    /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
-    #[arg(long)]
-    pub insecure_loopback: bool,
-    /// DM servers over HTTP(S): most seconds for one exchange, reply body included.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
-    pub http_timeout: u64,
+    #[command(flatten)]
+    pub http: super::setup::HttpArgs,
 }
 
 /// Which cases to run and how to report them: shared by `run` and `serve`.
@@ -185,13 +178,13 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         profile,
         opts,
     } = args.select.prepare(&args.target)?;
-    let http = crate::http_server_target::HttpOptions {
-        ca_cert: args.ca_cert.clone(),
-        insecure_loopback: args.insecure_loopback,
-        exchange_timeout: std::time::Duration::from_secs(args.http_timeout.max(1)),
-        ..Default::default()
-    };
-    let report = super::setup::run(&args.target, &profile, &opts, &opts.select(&suite), &http)?;
+    let report = super::setup::run(
+        &args.target,
+        &profile,
+        &opts,
+        &opts.select(&suite),
+        &args.http.options(),
+    )?;
     args.select.write_report(&report, &suite)
 }
 

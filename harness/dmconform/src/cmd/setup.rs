@@ -56,6 +56,33 @@ pub fn check_profile_name(name: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// How DM servers over HTTP(S) are reached: shared by the commands that run cases.
+#[derive(clap::Args, Debug, Clone)]
+pub struct HttpArgs {
+    /// DM servers over HTTPS: trust the CA certificates of this PEM file instead of the WebPKI roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
+    #[arg(long)]
+    pub insecure_loopback: bool,
+    /// DM servers over HTTP(S): most seconds for one exchange, reply body included (1 to 86400).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub http_timeout: u64,
+}
+
+impl HttpArgs {
+    /// The transport options these arguments ask for.
+    pub fn options(&self) -> HttpOptions {
+        HttpOptions {
+            ca_cert: self.ca_cert.clone(),
+            insecure_loopback: self.insecure_loopback,
+            exchange_timeout: std::time::Duration::from_secs(self.http_timeout),
+            ..HttpOptions::default()
+        }
+    }
+}
+
 /// The role of the cases a target string calls for: server cases for a DM server.
 pub fn role_of(target: &str) -> Role {
     if targets::is_server(target) {

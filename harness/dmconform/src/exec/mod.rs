@@ -167,8 +167,11 @@ impl ExecTarget {
                 body,
             })),
             Frame::End => Ok(None),
-            Frame::Unsupported(reason) => Err(TargetError::Unsupported(reason)),
-            Frame::Error(text) => Err(TargetError::Other(format!("the wrapper reports: {text}"))),
+            Frame::Unsupported(reason) => Err(TargetError::Unsupported(self.redact(reason))),
+            Frame::Error(text) => Err(TargetError::Other(format!(
+                "the wrapper reports: {}",
+                self.redact(text)
+            ))),
             other => Err(self.fail(TargetError::Other(format!(
                 "the wrapper answered {} where MSG, END, UNSUPPORTED or ERROR was due; the process was killed",
                 name(&other)
