@@ -65,7 +65,10 @@ impl ListenOptions {
             (None, None, None, None, None);
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let secs = || number(k, v).map(Duration::from_secs);
+            let secs = || {
+                let d = Duration::from_secs(number(k, v)?);
+                crate::timeouts::bounded(&format!("listen option {k}"), d)
+            };
             match k {
                 "tls" => tls = Some(v.to_string()),
                 "cert" => cert = Some(PathBuf::from(v)),
@@ -74,7 +77,10 @@ impl ListenOptions {
                 "client-ca" => client_ca = Some(PathBuf::from(v)),
                 "timeout" => o.set_exchange_timeout(secs()?),
                 "idle" => o.idle_timeout = secs()?,
-                "end-grace-ms" => o.end_grace = Duration::from_millis(number(k, v)?),
+                "end-grace-ms" => {
+                    let d = Duration::from_millis(number(k, v)?);
+                    o.end_grace = crate::timeouts::bounded("listen option end-grace-ms", d)?;
+                }
                 "max-body" => o.server.limits.max_body = number(k, v)? as usize,
                 "max-connections" => o.server.max_connections = number(k, v)?.max(1) as usize,
                 _ => {
@@ -110,12 +116,14 @@ impl ListenOptions {
     }
 
     /// Sets the exchange timeout, and the server's bounds that follow from it: a
-    /// request may take as long to arrive, and a connection waits longer than
-    /// that for the harness's answer.
+    /// request may take as long to begin and to arrive, and a connection waits
+    /// longer than that for the harness's answer.
     pub fn set_exchange_timeout(&mut self, timeout: Duration) {
+        let defaults = ServerConfig::new("").limits;
         self.exchange_timeout = timeout;
-        self.server.limits.whole_request = ServerConfig::new("").limits.whole_request.max(timeout);
-        self.server.answer_timeout = timeout * 4;
+        self.server.limits.first_byte = defaults.first_byte.max(timeout);
+        self.server.limits.whole_request = defaults.whole_request.max(timeout);
+        self.server.answer_timeout = timeout.saturating_mul(4);
     }
 }
 
@@ -257,7 +265,7 @@ impl Listen {
     /// The next request, or `None` after `timeout`; refusals are noted, and in a
     /// session they are the session's error.
     fn next_request(&mut self, timeout: Duration) -> Result<Option<Incoming>, TargetError> {
-        let deadline = Instant::now() + timeout;
+        let deadline = crate::timeouts::deadline(timeout);
         loop {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                 return Ok(None);
@@ -292,7 +300,7 @@ impl Listen {
                 "the client opened no session within the idle timeout".into(),
             ));
         }
-        let deadline = Instant::now() + self.opts.idle_timeout;
+        let deadline = crate::timeouts::deadline(self.opts.idle_timeout);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let Some(r) = self.next_request(left)? else {
@@ -506,5 +514,26 @@ mod tests {
         ] {
             assert!(ListenOptions::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn timeouts_over_a_day_are_refused_by_name() {
+        for (spec, name) in [
+            ("listen:x?timeout=86401", "timeout"),
+            ("listen:x?idle=18446744073709551615", "idle"),
+            ("listen:x?end-grace-ms=18446744073709551615", "end-grace-ms"),
+        ] {
+            let e = ListenOptions::parse(spec).unwrap_err();
+            assert!(e.contains(name), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_long_exchange_timeout_also_lengthens_the_wait_for_a_request() {
+        let o = ListenOptions::parse("listen:x?timeout=600").unwrap();
+        assert_eq!(o.server.limits.first_byte, Duration::from_secs(600));
+        assert_eq!(o.server.limits.whole_request, Duration::from_secs(600));
+        let short = ListenOptions::parse("listen:x?timeout=5").unwrap();
+        assert_eq!(short.server.limits.first_byte, Duration::from_secs(30));
     }
 }

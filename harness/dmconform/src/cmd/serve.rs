@@ -66,8 +66,12 @@ impl ServeArgs {
     /// The listening target's options.
     pub fn listen_options(&self) -> Result<ListenOptions, String> {
         let mut o = ListenOptions::new(&self.listen);
-        o.idle_timeout = Duration::from_secs(self.idle_timeout);
-        o.set_exchange_timeout(Duration::from_secs(self.exchange_timeout));
+        use crate::timeouts::bounded;
+        o.idle_timeout = bounded("--idle-timeout", Duration::from_secs(self.idle_timeout))?;
+        o.set_exchange_timeout(bounded(
+            "--exchange-timeout",
+            Duration::from_secs(self.exchange_timeout),
+        )?);
         o.server.limits.max_body = self.max_body;
         let setup = match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => Some(TlsSetup::Files {
@@ -178,4 +182,31 @@ pub fn run_served(
     }
     report.target = listen.describe();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn options(args: &[&str]) -> Result<ListenOptions, String> {
+        let mut argv = vec!["serve", "--listen", "127.0.0.1:0"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).unwrap().serve.listen_options()
+    }
+
+    #[test]
+    fn timeouts_over_a_day_are_usage_errors_naming_the_option() {
+        assert!(options(&["--exchange-timeout", "86400"]).is_ok());
+        for option in ["--exchange-timeout", "--idle-timeout"] {
+            let e = options(&[option, "18446744073709551615"]).unwrap_err();
+            assert!(e.starts_with(option), "{e}");
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! bounded channel (so every read has a deadline), its standard error kept as a
 //! bounded tail. Dropping it kills the whole group and reaps the process.
 
+use crate::timeouts::deadline;
 use refdm::exec_wire::{Frame, FrameReader, WireError};
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read, Write};
@@ -108,14 +109,14 @@ impl ChannelReader {
 
     /// Deadlines for the next answer: its first byte, and all of it.
     pub fn set_deadlines(&mut self, first_byte: Duration, answer: Duration) {
-        let now = Instant::now();
-        self.first_byte = (self.pos == self.chunk.len()).then_some((now + first_byte, first_byte));
-        self.answer = Some((now + answer, answer));
+        self.first_byte =
+            (self.pos == self.chunk.len()).then_some((deadline(first_byte), first_byte));
+        self.answer = Some((deadline(answer), answer));
     }
 
     /// Whether the process closed its standard output, waiting up to `wait`.
     fn wait_for_end(&mut self, wait: Duration) -> bool {
-        let until = Instant::now() + wait;
+        let until = deadline(wait);
         while !self.ended {
             match self
                 .chunks

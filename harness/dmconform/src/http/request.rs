@@ -123,9 +123,9 @@ pub fn read_request<S: TimedRead>(
                 ReadError::Malformed("the connection closed inside the head".into())
             });
         }
-        deadline.get_or_insert_with(|| Instant::now() + limits.whole_request);
+        deadline.get_or_insert_with(|| crate::timeouts::deadline(limits.whole_request));
     };
-    let deadline = deadline.unwrap_or_else(|| Instant::now() + limits.whole_request);
+    let deadline = deadline.unwrap_or_else(|| crate::timeouts::deadline(limits.whole_request));
     let (method, path, headers) = parse_head(&buffered[..head_len])?;
     let length = content_length(&headers, limits)?;
     buffered.drain(..head_len);

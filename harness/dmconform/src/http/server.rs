@@ -326,7 +326,7 @@ impl Connection {
     }
 
     fn wait_answer(&self, rx: &mpsc::Receiver<Response>) -> Option<Response> {
-        let deadline = Instant::now() + self.answer_timeout;
+        let deadline = crate::timeouts::deadline(self.answer_timeout);
         while Instant::now() < deadline && !self.shared.stop.load(Ordering::SeqCst) {
             match rx.recv_timeout(POLL * 5) {
                 Ok(r) => return Some(r),
