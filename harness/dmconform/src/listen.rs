@@ -24,6 +24,7 @@ use crate::codec;
 use crate::http::{Event, Incoming, Response, Server, ServerConfig, TlsOptions, TlsSetup};
 use crate::session::{Outgoing, Session};
 use crate::target::{Encoding, Target, TargetError, Wire};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -152,6 +153,8 @@ pub struct Listen {
     stashed: Option<Incoming>,
     /// The SessionID of the open session.
     session_id: Option<String>,
+    /// The connection the open session's last message came over.
+    session_peer: Option<SocketAddr>,
     /// The client did not open a session within the idle timeout: it is not coming back.
     gone: bool,
     sessions: usize,
@@ -168,6 +171,7 @@ impl Listen {
             pending: None,
             stashed: None,
             session_id: None,
+            session_peer: None,
             gone: false,
             sessions: 0,
             notes: Box::new(|_| {}),
@@ -262,8 +266,9 @@ impl Listen {
         (self.notes)(&text);
     }
 
-    /// The next request, or `None` after `timeout`; refusals are noted, and in a
-    /// session they are the session's error.
+    /// The next request, or `None` after `timeout`; refusals are noted, and a
+    /// refused request from the open session's connection is the session's error
+    /// (other peers, and connections that sent nothing, cannot end it).
     fn next_request(&mut self, timeout: Duration) -> Result<Option<Incoming>, TargetError> {
         let deadline = crate::timeouts::deadline(timeout);
         loop {
@@ -277,11 +282,15 @@ impl Listen {
                     peer,
                     status,
                     reason,
+                    carried_request,
                 }) => {
                     let status = status.map_or("closed".to_string(), |s| s.to_string());
                     let text = format!("refused a request from {peer} ({status}): {reason}");
                     self.note(text.clone());
-                    if self.session_id.is_some() {
+                    if carried_request
+                        && self.session_id.is_some()
+                        && self.session_peer == Some(peer)
+                    {
                         return Err(TargetError::Other(text));
                     }
                 }
@@ -361,6 +370,7 @@ impl Target for Listen {
         }
         self.sessions += 1;
         self.session_id = header_of(&r.request.body).map(|h| h.session_id);
+        self.session_peer = Some(r.peer);
         let wire = wire_of(&r);
         self.pending = Some(r);
         Ok(wire)
@@ -392,6 +402,7 @@ impl Target for Listen {
             }
             Some(r) => {
                 let wire = wire_of(&r);
+                self.session_peer = Some(r.peer);
                 self.pending = Some(r);
                 Ok(Some(wire))
             }
