@@ -646,3 +646,49 @@ fn an_idle_kept_alive_connection_closes_silently() {
     let next = next.expect("the session goes on").expect("message 2");
     assert!(String::from_utf8_lossy(&next.body).contains("<MsgID>2</MsgID>"));
 }
+
+#[test]
+fn run_with_a_listen_target_hands_out_the_url_the_client_posted_to() {
+    let (suite, _) = Suite::embedded();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("listen:127.0.0.1:{port}?timeout=10&idle=20&end-grace-ms=500");
+    let opts = RunOptions {
+        encodings: vec![Encoding::Xml],
+        ..options(Some("session.respuri-followed"))
+    };
+    let selected = opts.select(&suite);
+    let profile = TargetProfile::reference();
+    let report = std::thread::scope(|scope| {
+        let run = scope.spawn(|| {
+            dmconform::cmd::setup::run(&target, &profile, &opts, &selected, &Default::default())
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let mut child = Command::new(refdm_client())
+            .arg("--url")
+            .arg(format!("http://127.0.0.1:{port}/omadm"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let report = run.join().unwrap().expect("the run");
+        wait_bounded(&mut child, Duration::from_secs(30));
+        report
+    });
+    let run = &report.runs[0];
+    assert_eq!(run.verdict, Verdict::Pass, "{:?}", run.findings);
+    let sent = run
+        .transcript
+        .iter()
+        .find(|e| e.text.contains("<SyncHdr>") && e.text.contains("<RespURI>"))
+        .expect("a harness message with a RespURI");
+    assert!(
+        sent.text
+            .contains(&format!("http://127.0.0.1:{port}/omadm")),
+        "{}",
+        sent.text
+    );
+}
