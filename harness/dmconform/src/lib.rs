@@ -52,6 +52,7 @@ pub mod snapshot;
 pub mod spec;
 pub mod target;
 pub mod targets;
+pub mod timeouts;
 pub mod verdict;
 
 pub use profile::TargetProfile;

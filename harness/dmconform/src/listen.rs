@@ -24,6 +24,7 @@ use crate::codec;
 use crate::http::{Event, Incoming, Response, Server, ServerConfig, TlsOptions, TlsSetup};
 use crate::session::{Outgoing, Session};
 use crate::target::{Encoding, Target, TargetError, Wire};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -65,7 +66,10 @@ impl ListenOptions {
             (None, None, None, None, None);
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let secs = || number(k, v).map(Duration::from_secs);
+            let secs = || {
+                let d = Duration::from_secs(number(k, v)?);
+                crate::timeouts::bounded(&format!("listen option {k}"), d)
+            };
             match k {
                 "tls" => tls = Some(v.to_string()),
                 "cert" => cert = Some(PathBuf::from(v)),
@@ -74,7 +78,10 @@ impl ListenOptions {
                 "client-ca" => client_ca = Some(PathBuf::from(v)),
                 "timeout" => o.set_exchange_timeout(secs()?),
                 "idle" => o.idle_timeout = secs()?,
-                "end-grace-ms" => o.end_grace = Duration::from_millis(number(k, v)?),
+                "end-grace-ms" => {
+                    let d = Duration::from_millis(number(k, v)?);
+                    o.end_grace = crate::timeouts::bounded("listen option end-grace-ms", d)?;
+                }
                 "max-body" => o.server.limits.max_body = number(k, v)? as usize,
                 "max-connections" => o.server.max_connections = number(k, v)?.max(1) as usize,
                 _ => {
@@ -110,12 +117,14 @@ impl ListenOptions {
     }
 
     /// Sets the exchange timeout, and the server's bounds that follow from it: a
-    /// request may take as long to arrive, and a connection waits longer than
-    /// that for the harness's answer.
+    /// request may take as long to begin and to arrive, and a connection waits
+    /// longer than that for the harness's answer.
     pub fn set_exchange_timeout(&mut self, timeout: Duration) {
+        let defaults = ServerConfig::new("").limits;
         self.exchange_timeout = timeout;
-        self.server.limits.whole_request = ServerConfig::new("").limits.whole_request.max(timeout);
-        self.server.answer_timeout = timeout * 4;
+        self.server.limits.first_byte = defaults.first_byte.max(timeout);
+        self.server.limits.whole_request = defaults.whole_request.max(timeout);
+        self.server.answer_timeout = timeout.saturating_mul(4);
     }
 }
 
@@ -144,6 +153,8 @@ pub struct Listen {
     stashed: Option<Incoming>,
     /// The SessionID of the open session.
     session_id: Option<String>,
+    /// The connection the open session's last message came over.
+    session_peer: Option<SocketAddr>,
     /// The client did not open a session within the idle timeout: it is not coming back.
     gone: bool,
     sessions: usize,
@@ -160,6 +171,7 @@ impl Listen {
             pending: None,
             stashed: None,
             session_id: None,
+            session_peer: None,
             gone: false,
             sessions: 0,
             notes: Box::new(|_| {}),
@@ -254,10 +266,11 @@ impl Listen {
         (self.notes)(&text);
     }
 
-    /// The next request, or `None` after `timeout`; refusals are noted, and in a
-    /// session they are the session's error.
+    /// The next request, or `None` after `timeout`; refusals are noted, and a
+    /// refused request from the open session's connection is the session's error
+    /// (other peers, and connections that sent nothing, cannot end it).
     fn next_request(&mut self, timeout: Duration) -> Result<Option<Incoming>, TargetError> {
-        let deadline = Instant::now() + timeout;
+        let deadline = crate::timeouts::deadline(timeout);
         loop {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                 return Ok(None);
@@ -269,11 +282,15 @@ impl Listen {
                     peer,
                     status,
                     reason,
+                    carried_request,
                 }) => {
                     let status = status.map_or("closed".to_string(), |s| s.to_string());
                     let text = format!("refused a request from {peer} ({status}): {reason}");
                     self.note(text.clone());
-                    if self.session_id.is_some() {
+                    if carried_request
+                        && self.session_id.is_some()
+                        && self.session_peer == Some(peer)
+                    {
                         return Err(TargetError::Other(text));
                     }
                 }
@@ -292,7 +309,7 @@ impl Listen {
                 "the client opened no session within the idle timeout".into(),
             ));
         }
-        let deadline = Instant::now() + self.opts.idle_timeout;
+        let deadline = crate::timeouts::deadline(self.opts.idle_timeout);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let Some(r) = self.next_request(left)? else {
@@ -353,6 +370,7 @@ impl Target for Listen {
         }
         self.sessions += 1;
         self.session_id = header_of(&r.request.body).map(|h| h.session_id);
+        self.session_peer = Some(r.peer);
         let wire = wire_of(&r);
         self.pending = Some(r);
         Ok(wire)
@@ -384,6 +402,7 @@ impl Target for Listen {
             }
             Some(r) => {
                 let wire = wire_of(&r);
+                self.session_peer = Some(r.peer);
                 self.pending = Some(r);
                 Ok(Some(wire))
             }
@@ -506,5 +525,26 @@ mod tests {
         ] {
             assert!(ListenOptions::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn timeouts_over_a_day_are_refused_by_name() {
+        for (spec, name) in [
+            ("listen:x?timeout=86401", "timeout"),
+            ("listen:x?idle=18446744073709551615", "idle"),
+            ("listen:x?end-grace-ms=18446744073709551615", "end-grace-ms"),
+        ] {
+            let e = ListenOptions::parse(spec).unwrap_err();
+            assert!(e.contains(name), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_long_exchange_timeout_also_lengthens_the_wait_for_a_request() {
+        let o = ListenOptions::parse("listen:x?timeout=600").unwrap();
+        assert_eq!(o.server.limits.first_byte, Duration::from_secs(600));
+        assert_eq!(o.server.limits.whole_request, Duration::from_secs(600));
+        let short = ListenOptions::parse("listen:x?timeout=5").unwrap();
+        assert_eq!(short.server.limits.first_byte, Duration::from_secs(30));
     }
 }

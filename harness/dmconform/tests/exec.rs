@@ -380,3 +380,22 @@ fn the_python_example_passes_its_xml_cases_and_reports_wbxml_unsupported() {
     }
     assert!(report.runs.iter().all(|r| r.verdict != Verdict::Error));
 }
+
+#[test]
+fn a_wrapper_that_never_reads_its_input_breaks_the_transport_instead_of_hanging() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let spec = format!("exec?first-byte=2s&timeout=5s:sh {}", wrapper("deaf.sh"));
+        let _ = done.send(run(&spec, None, &[Encoding::Xml, Encoding::Wbxml]));
+    });
+    let report = finished
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the run ends instead of hanging");
+    let broken = report
+        .runs
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.actual.contains("stopped reading its standard input"))
+        .count();
+    assert!(broken > 0, "{report:?}");
+}

@@ -8,7 +8,7 @@ use dmconform::cmd::serve::run_served;
 use dmconform::listen::{Listen, ListenOptions};
 use dmconform::runner::{RunOptions, RunReport, run_suite};
 use dmconform::spec::Suite;
-use dmconform::target::Encoding;
+use dmconform::target::{Encoding, Target, TargetError, Wire};
 use dmconform::verdict::Verdict;
 use dmconform::{TargetProfile, builtin};
 use std::io::{Read, Write};
@@ -570,5 +570,125 @@ fn run_with_a_listen_target_reports_the_other_encoding_unsupported() {
         report.runs[1].findings[0]
             .actual
             .contains("the client sends xml")
+    );
+}
+
+// Connections other than the session's next request, met inside a session.
+
+/// A listening target with an exchange timeout of 5 s and `first_byte` as
+/// the wait for a request on a connection; its `host:port`.
+fn listening(first_byte: Duration) -> (Listen, String) {
+    let mut opts = ListenOptions::parse("listen:127.0.0.1:0?timeout=5").unwrap();
+    opts.server.limits.first_byte = first_byte;
+    let listen = Listen::start(opts).unwrap();
+    let addr = listen
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    (listen, addr)
+}
+
+/// The client's package 1 with MsgID 2: its next message in the same session.
+fn message2() -> Vec<u8> {
+    let text = String::from_utf8(package1()).unwrap();
+    let next = text.replacen("<MsgID>1</MsgID>", "<MsgID>2</MsgID>", 1);
+    assert_ne!(text, next, "package 1 carries <MsgID>1</MsgID>");
+    next.into_bytes()
+}
+
+/// Opens the session the client started and answers it; the client's next message.
+fn next_after_package1(listen: &mut Listen) -> Result<Option<Wire>, TargetError> {
+    listen.open_session(Encoding::Xml).unwrap();
+    listen.deliver(Wire::new(Encoding::Xml, b"<SyncML/>".to_vec()))
+}
+
+#[test]
+fn a_stray_request_from_another_connection_does_not_end_the_session() {
+    let (mut listen, addr) = listening(Duration::from_secs(30));
+    let client = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        let p1 = package1();
+        raw_post(&mut s, &p1, p1.len());
+        assert_eq!(raw_answer(&mut s), 200);
+        let mut stray = TcpStream::connect(&addr).unwrap();
+        stray
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        assert_eq!(raw_answer(&mut stray), 405);
+        std::thread::sleep(Duration::from_millis(200));
+        let m2 = message2();
+        raw_post(&mut s, &m2, m2.len());
+    });
+    let next = next_after_package1(&mut listen);
+    client.join().unwrap();
+    let next = next.expect("the session goes on").expect("message 2");
+    assert!(String::from_utf8_lossy(&next.body).contains("<MsgID>2</MsgID>"));
+}
+
+#[test]
+fn an_idle_kept_alive_connection_closes_silently() {
+    let (mut listen, addr) = listening(Duration::from_millis(200));
+    let client = std::thread::spawn(move || {
+        let mut kept = TcpStream::connect(&addr).unwrap();
+        let p1 = package1();
+        raw_post(&mut kept, &p1, p1.len());
+        assert_eq!(raw_answer(&mut kept), 200);
+        // The kept-alive connection outlives the server's wait for a request.
+        std::thread::sleep(Duration::from_millis(800));
+        let mut fresh = TcpStream::connect(&addr).unwrap();
+        let m2 = message2();
+        raw_post(&mut fresh, &m2, m2.len());
+        drop(kept);
+    });
+    let next = next_after_package1(&mut listen);
+    client.join().unwrap();
+    let next = next.expect("the session goes on").expect("message 2");
+    assert!(String::from_utf8_lossy(&next.body).contains("<MsgID>2</MsgID>"));
+}
+
+#[test]
+fn run_with_a_listen_target_hands_out_the_url_the_client_posted_to() {
+    let (suite, _) = Suite::embedded();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("listen:127.0.0.1:{port}?timeout=10&idle=20&end-grace-ms=500");
+    let opts = RunOptions {
+        encodings: vec![Encoding::Xml],
+        ..options(Some("session.respuri-followed"))
+    };
+    let selected = opts.select(&suite);
+    let profile = TargetProfile::reference();
+    let report = std::thread::scope(|scope| {
+        let run = scope.spawn(|| {
+            dmconform::cmd::setup::run(&target, &profile, &opts, &selected, &Default::default())
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let mut child = Command::new(refdm_client())
+            .arg("--url")
+            .arg(format!("http://127.0.0.1:{port}/omadm"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let report = run.join().unwrap().expect("the run");
+        wait_bounded(&mut child, Duration::from_secs(30));
+        report
+    });
+    let run = &report.runs[0];
+    assert_eq!(run.verdict, Verdict::Pass, "{:?}", run.findings);
+    let sent = run
+        .transcript
+        .iter()
+        .find(|e| e.text.contains("<SyncHdr>") && e.text.contains("<RespURI>"))
+        .expect("a harness message with a RespURI");
+    assert!(
+        sent.text
+            .contains(&format!("http://127.0.0.1:{port}/omadm")),
+        "{}",
+        sent.text
     );
 }

@@ -10,7 +10,6 @@
 use super::run::{Prepared, SelectArgs};
 use crate::http::{TlsOptions, TlsSetup};
 use crate::listen::{Listen, ListenOptions};
-use crate::runner::run_suite_with_progress;
 use crate::target::Target;
 use clap::Args;
 use std::path::PathBuf;
@@ -66,8 +65,12 @@ impl ServeArgs {
     /// The listening target's options.
     pub fn listen_options(&self) -> Result<ListenOptions, String> {
         let mut o = ListenOptions::new(&self.listen);
-        o.idle_timeout = Duration::from_secs(self.idle_timeout);
-        o.set_exchange_timeout(Duration::from_secs(self.exchange_timeout));
+        use crate::timeouts::bounded;
+        o.idle_timeout = bounded("--idle-timeout", Duration::from_secs(self.idle_timeout))?;
+        o.set_exchange_timeout(bounded(
+            "--exchange-timeout",
+            Duration::from_secs(self.exchange_timeout),
+        )?);
         o.server.limits.max_body = self.max_body;
         let setup = match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => Some(TlsSetup::Files {
@@ -126,16 +129,29 @@ fn execute(args: &ServeArgs) -> Result<bool, String> {
     args.select.write_report(&report, &suite)
 }
 
-/// The work of `serve` once the target listens: waits for the client's first
-/// session, runs the selected cases in its encoding (the other encoding's runs
-/// are `unsupported`), dismisses the client, and returns the report. The
-/// profile's server URI becomes the URL the client posted to. `say` gets the
-/// progress lines.
+/// The work of `serve` once the target listens: [`run_served_selected`] with
+/// the case runs `opts` selects from `suite`.
 pub fn run_served(
     listen: &mut Listen,
     suite: &crate::spec::Suite,
     profile: &mut crate::TargetProfile,
-    mut opts: crate::runner::RunOptions,
+    opts: crate::runner::RunOptions,
+    say: &mut dyn FnMut(&str),
+) -> Result<crate::runner::RunReport, String> {
+    let selected = opts.select(suite);
+    run_served_selected(listen, &selected, profile, &opts, say)
+}
+
+/// Runs case runs against a listening target as `serve` does: waits for the
+/// client's first session, runs the given case runs in its encoding (those in
+/// the other encoding are `unsupported`), dismisses the client, and returns the
+/// report. The profile's server URI becomes the URL the client posted to.
+/// `say` gets the progress lines.
+pub fn run_served_selected(
+    listen: &mut Listen,
+    selected: &[(&crate::spec::Case, crate::target::Encoding)],
+    profile: &mut crate::TargetProfile,
+    opts: &crate::runner::RunOptions,
     say: &mut dyn FnMut(&str),
 ) -> Result<crate::runner::RunReport, String> {
     let encoding = listen.client_encoding().map_err(|e| e.to_string())?;
@@ -143,22 +159,27 @@ pub fn run_served(
     if let Some(url) = listen.client_url() {
         profile.server_uri = url;
     }
-    let asked = std::mem::take(&mut opts.encodings);
-    opts.encodings = asked.iter().copied().filter(|e| *e == encoding).collect();
+    let (spoken, others): (Vec<_>, Vec<_>) =
+        selected.iter().copied().partition(|(_, e)| *e == encoding);
+    let opts = crate::runner::RunOptions {
+        encodings: opts
+            .encodings
+            .iter()
+            .copied()
+            .filter(|e| *e == encoding)
+            .collect(),
+        ..opts.clone()
+    };
     let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
         say(&format!(
             "[{done}/{total}] {} [{}] {}",
             last.id, last.encoding, last.verdict
         ));
     };
-    let mut report = run_suite_with_progress(suite, listen, profile, &opts, &mut progress);
-    let others: Vec<_> = asked.into_iter().filter(|e| *e != encoding).collect();
+    let mut report =
+        crate::runner::run_client_cases(&spoken, listen, profile, &opts, &mut progress);
     if !others.is_empty() {
-        let skipped = crate::runner::RunOptions {
-            encodings: others,
-            ..opts.clone()
-        };
-        for (case, other) in skipped.select(suite) {
+        for (case, other) in others {
             report
                 .runs
                 .push(crate::listen::unsupported_encoding(case, other, encoding));
@@ -178,4 +199,31 @@ pub fn run_served(
     }
     report.target = listen.describe();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn options(args: &[&str]) -> Result<ListenOptions, String> {
+        let mut argv = vec!["serve", "--listen", "127.0.0.1:0"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).unwrap().serve.listen_options()
+    }
+
+    #[test]
+    fn timeouts_over_a_day_are_usage_errors_naming_the_option() {
+        assert!(options(&["--exchange-timeout", "86400"]).is_ok());
+        for option in ["--exchange-timeout", "--idle-timeout"] {
+            let e = options(&[option, "18446744073709551615"]).unwrap_err();
+            assert!(e.starts_with(option), "{e}");
+        }
+    }
 }

@@ -2,7 +2,9 @@
 //! replay, expectations): the embedded suite, the target profile with its
 //! text, and the run itself with progress on a terminal.
 
+use super::serve::run_served_selected;
 use crate::http_server_target::HttpOptions;
+use crate::listen::{Listen, ListenOptions};
 use crate::progress::Progress;
 use crate::runner::{RunOptions, RunReport, run_client_cases};
 use crate::server_runner::run_server_cases;
@@ -93,7 +95,8 @@ pub fn role_of(target: &str) -> Role {
 }
 
 /// Runs the given case runs against the target named `target` (a DM client, or a
-/// DM server reached with `http`), with a progress bar on a terminal.
+/// DM server reached with `http`), with a progress bar on a terminal; a
+/// `listen:` target runs as `serve` runs it, with progress lines on stderr.
 pub fn run(
     target: &str,
     profile: &TargetProfile,
@@ -101,6 +104,9 @@ pub fn run(
     selected: &[(&Case, Encoding)],
     http: &HttpOptions,
 ) -> Result<RunReport, String> {
+    if target.starts_with("listen:") {
+        return run_listening(target, profile, opts, selected);
+    }
     let progress = Progress::new(selected.len());
     let report = if targets::is_server(target) {
         let mut target = targets::open_server(target, profile, http)?;
@@ -122,4 +128,21 @@ pub fn run(
         )
     };
     Ok(report)
+}
+
+/// Runs the given case runs against a `listen:` target the way `serve` does
+/// (the harness's URI is the URL the client posted to), noting on stderr.
+fn run_listening(
+    target: &str,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    selected: &[(&Case, Encoding)],
+) -> Result<RunReport, String> {
+    let mut listen = Listen::start(ListenOptions::parse(target)?)?;
+    listen.on_note(|n| eprintln!("dmconform: {n}"));
+    eprintln!("dmconform: point the DM client at {}", listen.url());
+    let mut profile = profile.clone();
+    run_served_selected(&mut listen, selected, &mut profile, opts, &mut |line| {
+        eprintln!("dmconform: {line}")
+    })
 }

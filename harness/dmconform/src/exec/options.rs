@@ -40,8 +40,13 @@ pub fn parse(rest: &str) -> Result<(ExecOptions, Vec<String>), String> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
-            "first-byte" => options.first_byte = duration(value)?,
-            "timeout" => options.answer = duration(value)?,
+            "first-byte" | "timeout" => {
+                let d = crate::timeouts::bounded(&format!("exec option {key}"), duration(value)?)?;
+                match key {
+                    "first-byte" => options.first_byte = d,
+                    _ => options.answer = d,
+                }
+            }
             "max-message" => options.max_message = size(value)?,
             "stderr" => options.stderr_bytes = size(value)?,
             _ => {
@@ -106,5 +111,17 @@ mod tests {
         assert!(parse("?colour=red:x").is_err());
         assert!(parse("?timeout=2s").is_err());
         assert!(parse("?max-message=99999999999999999999M:x").is_err());
+    }
+
+    #[test]
+    fn timeouts_over_a_day_are_refused_by_name() {
+        assert!(parse("?timeout=86400s:x").is_ok());
+        for (q, name) in [
+            ("?first-byte=86401s:x", "first-byte"),
+            ("?timeout=18446744073709551615:x", "timeout"),
+        ] {
+            let e = parse(q).unwrap_err();
+            assert!(e.contains(name), "{e}");
+        }
     }
 }

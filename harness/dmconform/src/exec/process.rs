@@ -1,13 +1,16 @@
 //! One running wrapper process of an `exec:` target: started in a process group
-//! of its own, fed through a writer thread, read through a reader thread and a
+//! of its own, fed through a writer thread and a bounded queue that never makes
+//! the harness wait (a full queue means the process stopped reading, and
+//! breaks the transport), read through a reader thread and a
 //! bounded channel (so every read has a deadline), its standard error kept as a
 //! bounded tail. Dropping it kills the whole group and reaps the process.
 
+use crate::timeouts::deadline;
 use refdm::exec_wire::{Frame, FrameReader, WireError};
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -108,14 +111,14 @@ impl ChannelReader {
 
     /// Deadlines for the next answer: its first byte, and all of it.
     pub fn set_deadlines(&mut self, first_byte: Duration, answer: Duration) {
-        let now = Instant::now();
-        self.first_byte = (self.pos == self.chunk.len()).then_some((now + first_byte, first_byte));
-        self.answer = Some((now + answer, answer));
+        self.first_byte =
+            (self.pos == self.chunk.len()).then_some((deadline(first_byte), first_byte));
+        self.answer = Some((deadline(answer), answer));
     }
 
     /// Whether the process closed its standard output, waiting up to `wait`.
     fn wait_for_end(&mut self, wait: Duration) -> bool {
-        let until = Instant::now() + wait;
+        let until = deadline(wait);
         while !self.ended {
             match self
                 .chunks
@@ -183,6 +186,8 @@ impl BufRead for ChannelReader {
 pub struct Process {
     child: Child,
     to_stdin: Option<SyncSender<Vec<u8>>>,
+    /// A frame found the queue to standard input full: the process stopped reading.
+    stopped_reading: bool,
     pub frames: FrameReader<ChannelReader>,
 }
 
@@ -219,6 +224,7 @@ impl Process {
         Ok(Process {
             child,
             to_stdin: Some(to_stdin),
+            stopped_reading: false,
             frames: FrameReader::new(ChannelReader::new(chunks), max_body),
         })
     }
@@ -227,15 +233,23 @@ impl Process {
         self.child.id()
     }
 
-    /// Queues a frame for the process's standard input; a process that stopped
-    /// reading is found out by the answer's deadline.
+    /// Queues a frame for the process's standard input without waiting; when
+    /// the queue is full the process stopped reading, and the next
+    /// [`Process::answer`] says so. A process that stopped reading with room
+    /// left in the queue is found out by the answer's deadline.
     pub fn send(&mut self, frame: &Frame) {
         let mut bytes = Vec::new();
         refdm::exec_wire::write_frame(&mut bytes, frame).expect("writing to memory cannot fail");
-        if let Some(tx) = &self.to_stdin
-            && tx.send(bytes).is_err()
-        {
-            self.to_stdin = None;
+        let Some(tx) = &self.to_stdin else {
+            return;
+        };
+        match tx.try_send(bytes) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                self.stopped_reading = true;
+                self.to_stdin = None;
+            }
+            Err(TrySendError::Disconnected(_)) => self.to_stdin = None,
         }
     }
 
@@ -245,6 +259,15 @@ impl Process {
         first_byte: Duration,
         whole: Duration,
     ) -> Result<Option<Frame>, WireError> {
+        if self.stopped_reading {
+            return Err(WireError::Io {
+                offset: self.frames.offset(),
+                error: io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "the process stopped reading its standard input",
+                ),
+            });
+        }
         self.frames.get_mut().set_deadlines(first_byte, whole);
         self.frames.read_frame()
     }
@@ -348,6 +371,29 @@ fn spawn_stderr_reader(mut stderr: impl Read + Send + 'static, tail: Arc<Mutex<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_process_that_never_reads_breaks_the_transport_without_blocking() {
+        let argv = ["sh", "-c", "sleep 1000"].map(String::from);
+        let tail = Arc::new(Mutex::new(StderrTail::new(64)));
+        let mut p = Process::spawn(&argv, &[], 1024, tail).unwrap();
+        let big = Frame::Msg {
+            content_type: "application/vnd.syncml.dm+xml".into(),
+            headers: Vec::new(),
+            body: vec![b'x'; 256 << 10],
+        };
+        let start = Instant::now();
+        for _ in 0..16 {
+            p.send(&big);
+        }
+        assert!(start.elapsed() < Duration::from_secs(5));
+        let e = p
+            .answer(Duration::from_secs(5), Duration::from_secs(5))
+            .unwrap_err();
+        assert!(e.to_string().contains("stopped reading"), "{e}");
+        p.finish(&Frame::Close, Duration::from_millis(100));
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
 
     #[test]
     fn the_stderr_tail_keeps_the_last_bytes_and_counts_the_rest() {

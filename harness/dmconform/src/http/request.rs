@@ -54,6 +54,8 @@ impl Request {
 pub enum ReadError {
     /// The connection closed cleanly before a new request began.
     Closed,
+    /// No byte of a new request arrived within the first-byte limit.
+    Idle(String),
     /// Nothing arrived in time, or the request did not complete in time.
     Timeout(String),
     /// The head or the body is over its limit.
@@ -67,7 +69,7 @@ impl ReadError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ReadError::Closed => None,
-            ReadError::Timeout(_) => Some(408),
+            ReadError::Idle(_) | ReadError::Timeout(_) => Some(408),
             ReadError::TooLarge(m) if m.starts_with("head") => Some(431),
             ReadError::TooLarge(_) => Some(413),
             ReadError::Malformed(_) => Some(400),
@@ -79,6 +81,7 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Closed => f.write_str("connection closed"),
+            ReadError::Idle(m) => write!(f, "idle: {m}"),
             ReadError::Timeout(m) => write!(f, "timeout: {m}"),
             ReadError::TooLarge(m) => write!(f, "too large: {m}"),
             ReadError::Malformed(m) => write!(f, "malformed request: {m}"),
@@ -115,7 +118,10 @@ pub fn read_request<S: TimedRead>(
             None => limits.first_byte,
             Some(d) => remaining(d, "the request head")?,
         };
-        let got = fill(stream, buffered, wait, limits.max_head + 4)?;
+        let got = match fill(stream, buffered, wait, limits.max_head + 4) {
+            Err(ReadError::Timeout(m)) if buffered.is_empty() => return Err(ReadError::Idle(m)),
+            other => other?,
+        };
         if got == 0 {
             return Err(if buffered.is_empty() {
                 ReadError::Closed
@@ -123,9 +129,9 @@ pub fn read_request<S: TimedRead>(
                 ReadError::Malformed("the connection closed inside the head".into())
             });
         }
-        deadline.get_or_insert_with(|| Instant::now() + limits.whole_request);
+        deadline.get_or_insert_with(|| crate::timeouts::deadline(limits.whole_request));
     };
-    let deadline = deadline.unwrap_or_else(|| Instant::now() + limits.whole_request);
+    let deadline = deadline.unwrap_or_else(|| crate::timeouts::deadline(limits.whole_request));
     let (method, path, headers) = parse_head(&buffered[..head_len])?;
     let length = content_length(&headers, limits)?;
     buffered.drain(..head_len);
@@ -363,6 +369,29 @@ mod tests {
             assert_eq!(e.status(), Some(status), "{e}");
         }
         assert_eq!(read(b"", &small).unwrap_err(), ReadError::Closed);
+    }
+
+    /// A stream that has nothing to read: each read times out.
+    struct Silent;
+    impl Read for Silent {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::TimedOut.into())
+        }
+    }
+    impl TimedRead for Silent {
+        fn set_timeout(&mut self, _: Duration) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn silence_before_a_request_is_idle_and_inside_one_a_timeout() {
+        let limits = Limits::default();
+        let idle = read_request(&mut Silent, &mut Vec::new(), &limits).unwrap_err();
+        assert!(matches!(idle, ReadError::Idle(_)), "{idle}");
+        let mut started = b"POST / HTTP/1.1\r\n".to_vec();
+        let late = read_request(&mut Silent, &mut started, &limits).unwrap_err();
+        assert!(matches!(late, ReadError::Timeout(_)), "{late}");
     }
 
     #[test]

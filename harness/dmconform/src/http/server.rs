@@ -62,6 +62,9 @@ pub enum Event {
         peer: SocketAddr,
         status: Option<u16>,
         reason: String,
+        /// Whether bytes of a request arrived (not so for a connection that
+        /// stayed silent or was turned away on arrival).
+        carried_request: bool,
     },
 }
 
@@ -195,6 +198,7 @@ fn accept_loop(
                 peer,
                 status: Some(503),
                 reason: format!("more than {} connections at once", config.max_connections),
+                carried_request: false,
             });
             continue;
         }
@@ -282,23 +286,32 @@ impl Connection {
         subject_of: impl Fn(&S) -> Option<String>,
     ) {
         let mut buffered = Vec::new();
+        let mut used = false;
         while !self.shared.stop.load(Ordering::SeqCst) {
             let request = match request::read_request(&mut stream, &mut buffered, &self.limits) {
                 Ok(r) => r,
                 Err(ReadError::Closed) => return,
+                // A kept-alive connection the client does not use again.
+                Err(ReadError::Idle(_)) if used => return,
                 Err(e) => {
                     let status = e.status();
                     if let Some(code) = status {
                         let _ = Response::text(code, &format!("{e}\n")).write_to(&mut stream, true);
                     }
-                    self.refused(status, e.to_string());
+                    let carried_request = !matches!(e, ReadError::Idle(_));
+                    self.refused(status, e.to_string(), carried_request);
                     return;
                 }
             };
+            used = true;
             if request.method != "POST" {
                 let _ = Response::text(405, "DM clients POST their messages here\n")
                     .write_to(&mut stream, true);
-                self.refused(Some(405), format!("{} {}", request.method, request.path));
+                self.refused(
+                    Some(405),
+                    format!("{} {}", request.method, request.path),
+                    true,
+                );
                 return;
             }
             let close = request
@@ -326,7 +339,7 @@ impl Connection {
     }
 
     fn wait_answer(&self, rx: &mpsc::Receiver<Response>) -> Option<Response> {
-        let deadline = Instant::now() + self.answer_timeout;
+        let deadline = crate::timeouts::deadline(self.answer_timeout);
         while Instant::now() < deadline && !self.shared.stop.load(Ordering::SeqCst) {
             match rx.recv_timeout(POLL * 5) {
                 Ok(r) => return Some(r),
@@ -337,11 +350,12 @@ impl Connection {
         None
     }
 
-    fn refused(&self, status: Option<u16>, reason: String) {
+    fn refused(&self, status: Option<u16>, reason: String, carried_request: bool) {
         let _ = self.events.send(Event::Refused {
             peer: self.peer,
             status,
             reason,
+            carried_request,
         });
     }
 }
