@@ -93,6 +93,10 @@ fn each_server_fault_is_caught_by_its_own_rule() {
             ServerFault::GenericAlertUnacknowledged,
             "oma.alert.generic-server-status",
         ),
+        (
+            ServerFault::GenericAlertAnyType,
+            "oma.alert.generic-unsupported-415",
+        ),
         (ServerFault::StatusForResults, "oma.status.results-no-200"),
         (ServerFault::WrongContentType, "oma.syncml.mime"),
     ];
