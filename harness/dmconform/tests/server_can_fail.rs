@@ -97,6 +97,7 @@ fn each_server_fault_is_caught_by_its_own_rule() {
             ServerFault::GenericAlertAnyType,
             "oma.alert.generic-unsupported-415",
         ),
+        (ServerFault::GetInAtomic, "oma.atomic.content"),
         (ServerFault::StatusForResults, "oma.status.results-no-200"),
         (ServerFault::WrongContentType, "oma.syncml.mime"),
     ];

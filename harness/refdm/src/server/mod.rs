@@ -384,6 +384,13 @@ fn script_command(
             for (uri, data) in entries {
                 atomic = atomic.with_child(replace(take_id(), uri, data));
             }
+            if faults.has(ServerFault::GetInAtomic)
+                && let Some((uri, _)) = entries.first()
+            {
+                atomic = atomic.with_child(
+                    Command::new(CommandKind::Get, take_id()).with_item(Item::target(uri.clone())),
+                );
+            }
             atomic
         }
         ScriptCommand::Provision { uri, xml } => {
