@@ -4,7 +4,7 @@
 //! no new commands while Statuses for earlier ones are outstanding, a Chal with every
 //! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, no Status 200 for
 //! a Results, provisioning XML that is well formed, and Atomics holding only Add,
-//! Alert, Delete, Copy or Replace.
+//! Alert, Delete, Copy or Replace, and every Add naming the node type (Meta Format).
 
 use super::invariants::{describe_command, finding};
 use crate::session::{Received, Sent, flatten};
@@ -22,6 +22,7 @@ pub mod req {
     pub const ANSWERS_ALL: &str = "oma.session.server-answers-all";
     pub const RESULTS_NO_200: &str = "oma.status.results-no-200";
     pub const ATOMIC_CONTENT: &str = "oma.atomic.content";
+    pub const ADD_NODE_TYPE: &str = "oma.add.node-type";
 }
 
 /// Every requirement the server invariants check, for lint and coverage.
@@ -35,6 +36,7 @@ pub const REQUIREMENTS: &[&str] = &[
     req::ANSWERS_ALL,
     req::RESULTS_NO_200,
     req::ATOMIC_CONTENT,
+    req::ADD_NODE_TYPE,
 ];
 
 /// Checks the server's reply to one client message. `statuses_outstanding`: the client
@@ -133,6 +135,21 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
                 x,
             ));
         }
+        if c.kind == CommandKind::Add
+            && let Some(item) = c.items.iter().find(|i| format_of(c, i).is_none())
+        {
+            out.push(finding(
+                req::ADD_NODE_TYPE,
+                "an Add names the node type in its Meta",
+                "Meta Format on the Add or on each of its Items",
+                format!(
+                    "Add {} with no Format for {}",
+                    shown_id(c),
+                    item.target_uri().unwrap_or("an Item without Target")
+                ),
+                x,
+            ));
+        }
         for item in c.items.iter().filter(|i| is_xml(c, i)) {
             let data = item
                 .data
@@ -194,13 +211,19 @@ fn describe_children(c: &Command) -> String {
     names.join(", ")
 }
 
-/// Whether an Item carries XML: Meta Format `xml` on the Item or its command.
-fn is_xml(c: &Command, i: &Item) -> bool {
+/// The Meta Format of an Item, or else of its command.
+fn format_of<'a>(c: &'a Command, i: &'a Item) -> Option<&'a str> {
     i.meta
         .as_ref()
-        .or(c.meta.as_ref())
         .and_then(|m| m.format.as_deref())
-        .is_some_and(|f| f.trim() == "xml")
+        .or_else(|| c.meta.as_ref().and_then(|m| m.format.as_deref()))
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+}
+
+/// Whether an Item carries XML: Meta Format `xml` on the Item or its command.
+fn is_xml(c: &Command, i: &Item) -> bool {
+    format_of(c, i) == Some("xml")
 }
 
 fn describe_message(m: &syncml::Message) -> String {

@@ -402,11 +402,13 @@ fn script_command(
             } else {
                 xml.clone()
             };
-            Command::new(CommandKind::Add, take_id()).with_item(
-                Item::target(uri.clone())
-                    .with_meta(Meta::format("xml").with_type("text/plain"))
-                    .with_data(xml),
-            )
+            let item = Item::target(uri.clone()).with_data(xml);
+            let item = if faults.has(ServerFault::AddWithoutFormat) {
+                item
+            } else {
+                item.with_meta(Meta::format("xml").with_type("text/plain"))
+            };
+            Command::new(CommandKind::Add, take_id()).with_item(item)
         }
     }
 }
