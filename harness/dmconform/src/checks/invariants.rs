@@ -691,7 +691,11 @@ mod tests {
     }
 
     fn sent() -> Sent {
-        let root = syncml::xml::read(SENT.as_bytes(), &syncml::Limits::default())
+        sent_from(SENT)
+    }
+
+    fn sent_from(xml: &str) -> Sent {
+        let root = syncml::xml::read(xml.as_bytes(), &syncml::Limits::default())
             .unwrap()
             .root;
         let (message, _) = Message::from_element(&root);
@@ -754,6 +758,23 @@ mod tests {
         let mut b = good_body();
         b.push(status(7, "2", "SyncHdr", 200));
         assert!(broken_by(b).contains(&req::STATUS_CMD_VALUES.to_string()));
+    }
+
+    #[test]
+    fn status_cmd_may_name_an_unknown_element_or_a_command_numbered_0() {
+        let mut b = good_body();
+        b.push(status(7, "6", "Foo", 400));
+        b.push(status(8, "0", "Get", 400));
+        let r = received(&reply(&b, true), crate::target::CONTENT_TYPE_XML);
+        assert_eq!(check_status_cmd_values(&sent(), &[&r]).len(), 2);
+        let with_both = SENT.replace(
+            "<Final/>",
+            "<Foo><CmdID>6</CmdID></Foo><Get><CmdID>0</CmdID></Get><Final/>",
+        );
+        assert_eq!(
+            check_status_cmd_values(&sent_from(&with_both), &[&r]),
+            Vec::new()
+        );
     }
 
     #[test]
