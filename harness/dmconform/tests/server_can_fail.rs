@@ -93,6 +93,12 @@ fn each_server_fault_is_caught_by_its_own_rule() {
             ServerFault::GenericAlertUnacknowledged,
             "oma.alert.generic-server-status",
         ),
+        (
+            ServerFault::GenericAlertAnyType,
+            "oma.alert.generic-unsupported-415",
+        ),
+        (ServerFault::GetInAtomic, "oma.atomic.content"),
+        (ServerFault::AddWithoutFormat, "oma.add.node-type"),
         (ServerFault::StatusForResults, "oma.status.results-no-200"),
         (ServerFault::WrongContentType, "oma.syncml.mime"),
     ];

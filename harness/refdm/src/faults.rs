@@ -86,6 +86,8 @@ fault_switches! {
         "fills MsgRef with the client's own MsgID; MS-MDM: MsgRef MUST reference the MsgID of the message answered";
     WrongCmdRef = "wrong-cmdref",
         "answers each command with CmdRef one past its CmdID; CmdRef MUST hold the CmdID of the command answered";
+    StatusCmdLowercase = "status-cmd-lowercase",
+        "names the command of each Status in lower case ('add'); MS-MDM: Cmd is one of Add, Atomic, Delete, Exec, Get, Replace, Results, Status, or SyncHdr";
     StatusOrderReversed = "status-order-reversed",
         "sends the command Statuses of a message in reverse order; MS-MDM: Status order MUST match the command order";
     ResultsMissing = "results-missing",

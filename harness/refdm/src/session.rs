@@ -572,6 +572,14 @@ fn apply_status_faults(faults: &Faults, nodes: &mut [Command], msg_id: u32) {
             });
         }
     }
+    if faults.has(Fault::StatusCmdLowercase) {
+        for c in nodes
+            .iter_mut()
+            .filter(|c| is_status(c) && c.cmd.as_deref() != Some("SyncHdr"))
+        {
+            c.cmd = c.cmd.as_deref().map(str::to_lowercase);
+        }
+    }
     let statuses: Vec<usize> = (0..nodes.len()).filter(|&i| is_status(&nodes[i])).collect();
     if faults.has(Fault::StatusOrderReversed) {
         let cmd_statuses: Vec<usize> = statuses

@@ -30,6 +30,7 @@ pub mod req {
     pub const CONTENT_TYPE: &str = "oma.syncml.mime";
     pub const SESSIONID_LENGTH: &str = "msmdm.session.sessionid-length";
     pub const RESULTS_SOURCE: &str = "oma.status.results-source";
+    pub const STATUS_CMD_VALUES: &str = "msmdm.status.cmd-values";
     /// The Windows wording of rules the invariants above already check.
     pub const WIN_MSGREF: &str = "win.common.msgref";
     pub const WIN_FINAL: &str = "win.common.final";
@@ -56,6 +57,7 @@ pub const REQUIREMENTS: &[&str] = &[
     req::CONTENT_TYPE,
     req::SESSIONID_LENGTH,
     req::RESULTS_SOURCE,
+    req::STATUS_CMD_VALUES,
     req::WIN_MSGREF,
     req::WIN_FINAL,
     req::WIN_STATUS,
@@ -352,6 +354,8 @@ pub fn check_answers(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
         }
     }
 
+    out.extend(check_status_cmd_values(sent, replies));
+
     // All Statuses and Results of the replies, in order.
     let answers: Vec<(usize, &Command)> = replies
         .iter()
@@ -506,6 +510,58 @@ pub fn check_answers(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
     out
 }
 
+/// The Cmd of every Status names a DM command, or is `SyncHdr` exactly when CmdRef is 0
+/// (unless the server itself numbered a command 0, which is then answered as CmdRef 0). MS-MDM lists Add, Atomic, Delete, Exec, Get, Replace, Results, Status and SyncHdr;
+/// RepPro adds Alert, Copy and Sequence, so any DM command name is accepted. A Status
+/// answering an element that is no DM command may carry that element's name.
+fn check_status_cmd_values(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
+    let body = sent.message.body.as_ref().map_or(&[][..], |b| &b.nodes);
+    let mut unknown = Vec::new();
+    unknown_element_names(body, &mut unknown);
+    // A command the server numbered 0 is answered with CmdRef 0 and its own name.
+    let commands_numbered_0 = flatten(body)
+        .iter()
+        .any(|c| c.cmd_id.as_deref().map(str::trim) == Some("0"));
+    let mut out = Vec::new();
+    for r in replies {
+        for s in r
+            .decoded
+            .message
+            .commands()
+            .filter(|c| c.kind == CommandKind::Status)
+        {
+            let cmd = s.cmd.as_deref().map_or("", str::trim);
+            let header_ref = s.cmd_ref.as_deref().map(str::trim) == Some("0");
+            let names_command = CommandKind::from_name(cmd).is_some() || unknown.contains(&cmd);
+            let fits = if cmd == "SyncHdr" {
+                header_ref
+            } else {
+                names_command && (!header_ref || commands_numbered_0)
+            };
+            if !fits {
+                out.push(finding(
+                    req::STATUS_CMD_VALUES,
+                    "Cmd of a Status names a DM command, or SyncHdr with CmdRef 0",
+                    "Add, Alert, Atomic, Copy, Delete, Exec, Get, Replace, Results, Sequence, Status; SyncHdr exactly when CmdRef is 0",
+                    describe_command(s),
+                    r.exchange,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The names of the elements under SyncBody and inside containers that are no DM command.
+fn unknown_element_names<'a>(nodes: &'a [syncml::BodyNode], names: &mut Vec<&'a str>) {
+    for n in nodes {
+        match n {
+            syncml::BodyNode::Unknown(e) => names.push(e.local_name()),
+            syncml::BodyNode::Command(c) => unknown_element_names(&c.children, names),
+        }
+    }
+}
+
 fn answers_command(status: &Command, c: &Command) -> bool {
     status.cmd_ref.as_deref().map(str::trim) == c.cmd_id.as_deref().map(str::trim)
         && status.cmd.as_deref().map(str::trim) == Some(c.kind.name())
@@ -635,7 +691,11 @@ mod tests {
     }
 
     fn sent() -> Sent {
-        let root = syncml::xml::read(SENT.as_bytes(), &syncml::Limits::default())
+        sent_from(SENT)
+    }
+
+    fn sent_from(xml: &str) -> Sent {
+        let root = syncml::xml::read(xml.as_bytes(), &syncml::Limits::default())
             .unwrap()
             .root;
         let (message, _) = Message::from_element(&root);
@@ -685,6 +745,36 @@ mod tests {
             .map(|s| s.replacen("<MsgRef>1</MsgRef>", "<MsgRef>7</MsgRef>", 1))
             .collect();
         assert!(broken_by(b).contains(&req::MSGREF.to_string()));
+    }
+
+    #[test]
+    fn status_cmd_outside_the_command_names() {
+        let mut b = good_body();
+        b[1] = status(2, "2", "add", 200);
+        assert!(broken_by(b).contains(&req::STATUS_CMD_VALUES.to_string()));
+        let mut b = good_body();
+        b[0] = status(1, "0", "Add", 200);
+        assert!(broken_by(b).contains(&req::STATUS_CMD_VALUES.to_string()));
+        let mut b = good_body();
+        b.push(status(7, "2", "SyncHdr", 200));
+        assert!(broken_by(b).contains(&req::STATUS_CMD_VALUES.to_string()));
+    }
+
+    #[test]
+    fn status_cmd_may_name_an_unknown_element_or_a_command_numbered_0() {
+        let mut b = good_body();
+        b.push(status(7, "6", "Foo", 400));
+        b.push(status(8, "0", "Get", 400));
+        let r = received(&reply(&b, true), crate::target::CONTENT_TYPE_XML);
+        assert_eq!(check_status_cmd_values(&sent(), &[&r]).len(), 2);
+        let with_both = SENT.replace(
+            "<Final/>",
+            "<Foo><CmdID>6</CmdID></Foo><Get><CmdID>0</CmdID></Get><Final/>",
+        );
+        assert_eq!(
+            check_status_cmd_values(&sent_from(&with_both), &[&r]),
+            Vec::new()
+        );
     }
 
     #[test]

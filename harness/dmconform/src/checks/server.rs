@@ -3,7 +3,8 @@
 //! message when possible, the Next Message response to a client message without Final,
 //! no new commands while Statuses for earlier ones are outstanding, a Chal with every
 //! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, no Status 200 for
-//! a Results, and provisioning XML that is well formed.
+//! a Results, provisioning XML that is well formed, and Atomics holding only Add,
+//! Alert, Delete, Copy or Replace, and every Add naming the node type (Meta Format).
 
 use super::invariants::{describe_command, finding};
 use crate::session::{Received, Sent, flatten};
@@ -20,6 +21,8 @@ pub mod req {
     pub const PROVISIONING: &str = "win.provisioning.well-formed";
     pub const ANSWERS_ALL: &str = "oma.session.server-answers-all";
     pub const RESULTS_NO_200: &str = "oma.status.results-no-200";
+    pub const ATOMIC_CONTENT: &str = "oma.atomic.content";
+    pub const ADD_NODE_TYPE: &str = "oma.add.node-type";
 }
 
 /// Every requirement the server invariants check, for lint and coverage.
@@ -32,6 +35,8 @@ pub const REQUIREMENTS: &[&str] = &[
     req::PROVISIONING,
     req::ANSWERS_ALL,
     req::RESULTS_NO_200,
+    req::ATOMIC_CONTENT,
+    req::ADD_NODE_TYPE,
 ];
 
 /// Checks the server's reply to one client message. `statuses_outstanding`: the client
@@ -121,6 +126,30 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
         ));
     }
     for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+        if c.kind == CommandKind::Atomic && !holds_only_atomic_content(c) {
+            out.push(finding(
+                req::ATOMIC_CONTENT,
+                "an Atomic holds one or more Add, Alert, Delete, Copy or Replace",
+                "Add, Alert, Delete, Copy or Replace inside the Atomic, at least one",
+                format!("Atomic {} holding {}", shown_id(c), describe_children(c)),
+                x,
+            ));
+        }
+        if c.kind == CommandKind::Add
+            && let Some(item) = c.items.iter().find(|i| format_of(c, i).is_none())
+        {
+            out.push(finding(
+                req::ADD_NODE_TYPE,
+                "an Add names the node type in its Meta",
+                "Meta Format on the Add or on each of its Items",
+                format!(
+                    "Add {} with no Format for {}",
+                    shown_id(c),
+                    item.target_uri().unwrap_or("an Item without Target")
+                ),
+                x,
+            ));
+        }
         for item in c.items.iter().filter(|i| is_xml(c, i)) {
             let data = item
                 .data
@@ -152,13 +181,49 @@ pub fn session_not_ended(exchange: usize, messages: usize) -> Finding {
     )
 }
 
-/// Whether an Item carries XML: Meta Format `xml` on the Item or its command.
-fn is_xml(c: &Command, i: &Item) -> bool {
+/// Whether an Atomic holds at least one command and only Add, Alert, Delete, Copy
+/// or Replace (OMA RepPro 6.6.3).
+fn holds_only_atomic_content(atomic: &Command) -> bool {
+    !atomic.children.is_empty()
+        && atomic.children.iter().all(|n| {
+            n.command().is_some_and(|c| {
+                matches!(
+                    c.kind,
+                    CommandKind::Add
+                        | CommandKind::Alert
+                        | CommandKind::Delete
+                        | CommandKind::Copy
+                        | CommandKind::Replace
+                )
+            })
+        })
+}
+
+fn shown_id(c: &Command) -> &str {
+    c.cmd_id.as_deref().map_or("", str::trim)
+}
+
+fn describe_children(c: &Command) -> String {
+    if c.children.is_empty() {
+        return "nothing".into();
+    }
+    let names: Vec<&str> = c.children.iter().map(syncml::BodyNode::name).collect();
+    names.join(", ")
+}
+
+/// The Meta Format of an Item, or else of its command.
+fn format_of<'a>(c: &'a Command, i: &'a Item) -> Option<&'a str> {
     i.meta
         .as_ref()
-        .or(c.meta.as_ref())
         .and_then(|m| m.format.as_deref())
-        .is_some_and(|f| f.trim() == "xml")
+        .or_else(|| c.meta.as_ref().and_then(|m| m.format.as_deref()))
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+}
+
+/// Whether an Item carries XML: Meta Format `xml` on the Item or its command.
+fn is_xml(c: &Command, i: &Item) -> bool {
+    format_of(c, i) == Some("xml")
 }
 
 fn describe_message(m: &syncml::Message) -> String {

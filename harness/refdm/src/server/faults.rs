@@ -29,6 +29,12 @@ fault_switches! {
             "sends provisioning XML that is not well formed; Windows: provisioning XML must be well formed";
         GenericAlertUnacknowledged = "generic-alert-unacknowledged",
             "sends no Status for a Generic Alert (1226); the server MUST answer it with 200 or 202, or an error code";
+        GenericAlertAnyType = "generic-alert-any-type",
+            "acknowledges a Generic Alert (1226) of a Type and Format it does not support with 200; DM Protocol: the server MUST answer 415";
+        GetInAtomic = "get-in-atomic",
+            "puts a Get of its first node into its Atomic; RepPro: an Atomic holds only Add, Alert, Delete, Copy or Replace";
+        AddWithoutFormat = "add-without-format",
+            "sends its provisioning Add without Meta; RepPro: specifying the node type in the meta-information of an Add is REQUIRED";
         StatusForResults = "status-for-results",
             "answers the client's Results with Status 200; RepPro: Status MUST NOT be sent for Results when the code would be 200";
         WrongContentType = "wrong-content-type",

@@ -3,7 +3,8 @@
 //! a Chal, answers every client message with the Status for its SyncHdr first (CmdRef 0,
 //! MsgRef = the client's MsgID) and one Status per command in order, runs its management
 //! script one message at a time, asks for the rest of a client package with Alert 1222,
-//! acknowledges Generic Alerts (1226) with 200, and ends the session with a message of
+//! acknowledges Generic Alerts (1226) with 200 when it supports their Type and Format
+//! (415 otherwise), and ends the session with a message of
 //! Statuses and Final only. Its MsgIDs start at 1 and grow by one; it keeps the client's
 //! SessionID. Like the client it works on typed [`syncml::Message`]s; [`ServerFault`]
 //! switches make it break one rule each.
@@ -158,7 +159,7 @@ impl Server {
                 continue;
             }
             let code = if account_ok {
-                command_code(c, session)
+                command_code(c, session, &faults)
             } else {
                 hdr_code
             };
@@ -282,11 +283,37 @@ impl Server {
     }
 }
 
+/// The Generic Alert Types, with their Formats, the server supports: the Windows
+/// unenrollment request and the reference client's report of a finished Exec.
+const GENERIC_ALERT_TYPES: &[(&str, &str)] = &[
+    ("com.microsoft:mdm.unenrollment.userrequest", "int"),
+    (crate::paths::ASYNC_RESULT_TYPE, "chr"),
+];
+
+/// A Generic Alert (1226) whose every Item has a Type and Format the server supports
+/// gets 200; any other 415, as DM Protocol requires.
+fn generic_alert_code(c: &Command, faults: &ServerFaults) -> u16 {
+    let supported = |i: &Item| {
+        let meta = i.meta.as_ref();
+        let type_ = meta.and_then(|m| m.type_.as_deref()).map(str::trim);
+        let format = meta.and_then(|m| m.format.as_deref()).map(str::trim);
+        GENERIC_ALERT_TYPES
+            .iter()
+            .any(|(t, f)| type_ == Some(*t) && format == Some(*f))
+    };
+    if faults.has(ServerFault::GenericAlertAnyType) || c.items.iter().all(supported) {
+        200
+    } else {
+        415
+    }
+}
+
 /// The code for one client command.
-fn command_code(c: &Command, session: &mut Session) -> u16 {
+fn command_code(c: &Command, session: &mut Session, faults: &ServerFaults) -> u16 {
     match c.kind {
         CommandKind::Alert => match c.code() {
-            Some(1200 | 1201 | 1222 | 1224 | 1226) => 200,
+            Some(1226) => generic_alert_code(c, faults),
+            Some(1200 | 1201 | 1222 | 1224) => 200,
             _ => 406,
         },
         CommandKind::Replace => {
@@ -357,6 +384,13 @@ fn script_command(
             for (uri, data) in entries {
                 atomic = atomic.with_child(replace(take_id(), uri, data));
             }
+            if faults.has(ServerFault::GetInAtomic)
+                && let Some((uri, _)) = entries.first()
+            {
+                atomic = atomic.with_child(
+                    Command::new(CommandKind::Get, take_id()).with_item(Item::target(uri.clone())),
+                );
+            }
             atomic
         }
         ScriptCommand::Provision { uri, xml } => {
@@ -368,11 +402,13 @@ fn script_command(
             } else {
                 xml.clone()
             };
-            Command::new(CommandKind::Add, take_id()).with_item(
-                Item::target(uri.clone())
-                    .with_meta(Meta::format("xml").with_type("text/plain"))
-                    .with_data(xml),
-            )
+            let item = Item::target(uri.clone()).with_data(xml);
+            let item = if faults.has(ServerFault::AddWithoutFormat) {
+                item
+            } else {
+                item.with_meta(Meta::format("xml").with_type("text/plain"))
+            };
+            Command::new(CommandKind::Add, take_id()).with_item(item)
         }
     }
 }
