@@ -1,7 +1,7 @@
 //! HTTP exchanges per second on loopback with the harness as server: a client
 //! thread plays the reference client over a keep-alive connection, and each
 //! timed session is package 1 answered with the ten-command package of
-//! `benches/exchange.rs`, then the client's reply answered with a Status-only
+//! `benches/common`, then the client's reply answered with a Status-only
 //! end: two HTTP exchanges, each encoded, posted, decoded, answered.
 //! `cargo bench -p dmconform --bench http_exchange`
 
@@ -12,56 +12,16 @@ use dmconform::target::{Encoding, Target, Wire};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use syncml::{Command, CommandKind, Item, Message, Meta, SyncBody, SyncHdr};
+use syncml::{Command, Message};
 
-/// The ten commands of `benches/exchange.rs`, answering the client's package 1.
-fn package(session_id: &str) -> Message {
-    let base = "./Vendor/MSFT/Scratch/bench";
-    let add = |id: &str, uri: String, data: &str| {
-        Command::new(CommandKind::Add, id).with_item(
-            Item::target(uri)
-                .with_meta(Meta::format("chr"))
-                .with_data(data),
-        )
-    };
-    let get = |id: &str, uri: &str| Command::new(CommandKind::Get, id).with_item(Item::target(uri));
-    let commands = vec![
-        Command::status("1", "1", "0", "SyncHdr", 200),
-        Command::new(CommandKind::Add, "2")
-            .with_item(Item::target(base).with_meta(Meta::format("node"))),
-        add("3", format!("{base}/a"), "1"),
-        add("4", format!("{base}/b"), "2"),
-        Command::new(CommandKind::Replace, "5")
-            .with_item(Item::target(format!("{base}/a")).with_data("3")),
-        Command::new(CommandKind::Replace, "6")
-            .with_item(Item::target(format!("{base}/b")).with_data("4")),
-        get("7", "./DevDetail/SwV"),
-        get("8", "./Vendor/MSFT/Scratch/bench"),
-        Command::new(CommandKind::Atomic, "9").with_child(add("10", format!("{base}/c"), "5")),
-        get("11", "./Vendor/MSFT/Scratch/bench/c"),
-        Command::new(CommandKind::Delete, "12").with_item(Item::target(base)),
-    ];
-    header_and(session_id, 1, commands)
-}
+mod common;
 
 /// Status for the client's SyncHdr and Final: the session ends.
 fn end(session_id: &str) -> Message {
-    header_and(
+    common::server_message(
         session_id,
         2,
         vec![Command::status("1", "2", "0", "SyncHdr", 200)],
-    )
-}
-
-fn header_and(session_id: &str, msg_id: u32, commands: Vec<Command>) -> Message {
-    Message::new(
-        SyncHdr::new(
-            session_id,
-            msg_id,
-            "REFDM0000000000000000000000000001",
-            "https://bench.invalid",
-        ),
-        SyncBody::with_commands(commands),
     )
 }
 
@@ -152,8 +112,8 @@ fn http_exchanges(c: &mut Criterion) {
                 for _ in 0..iterations {
                     let pkg1 = listen.open_session(encoding).expect("package 1");
                     let sid = session_id(&pkg1);
-                    let body =
-                        codec::encode(&package(&sid).to_element(), encoding).expect("encodes");
+                    let body = codec::encode(&common::ten_commands(&sid, 1).to_element(), encoding)
+                        .expect("encodes");
                     let reply = listen
                         .deliver(Wire::new(encoding, body))
                         .expect("delivered");

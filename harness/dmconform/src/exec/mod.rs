@@ -88,7 +88,9 @@ impl ExecTarget {
                 self.options.max_message,
                 Arc::clone(&self.stderr),
             )
-            .map_err(|e| TargetError::Gone(format!("cannot start {:?}: {e}", self.argv[0])))?;
+            .map_err(|e| {
+                TargetError::Gone(format!("cannot start {:?}: {e}", self.argv.join(" ")))
+            })?;
             self.process = Some(process);
             match self.exchange(&Frame::Hello(exec_wire::VERSION.into()))? {
                 Frame::Hello(v) if v == exec_wire::VERSION => {}
@@ -230,5 +232,19 @@ impl Drop for ExecTarget {
         if let Some(process) = self.process.take() {
             process.finish(&Frame::Close, CLOSE_GRACE);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_command_is_an_error_not_a_panic() {
+        let mut target = ExecTarget::new(Vec::new(), Vec::new(), ExecOptions::default());
+        assert!(matches!(
+            target.open_session(Encoding::Xml),
+            Err(TargetError::Gone(_))
+        ));
     }
 }
