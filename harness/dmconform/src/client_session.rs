@@ -24,18 +24,31 @@ pub enum Answer {
     Error,
     /// Only the first half of the Statuses (this message has no Final).
     FirstHalf,
+    /// As `Ok`, but Results answering the server's message 1 carry no MsgRef, which
+    /// MS-MDM says the server takes as "1".
+    ResultsWithoutMsgRef,
 }
 
 impl Answer {
+    /// The names a server case's `answer` may take, in the order of [`Answer::from_name`].
+    pub const NAMES: &[&str] = &["ok", "error", "split", "results-without-msgref"];
+
     pub fn from_name(name: &str) -> Option<Answer> {
-        match name {
-            "ok" => Some(Answer::Ok),
-            "error" => Some(Answer::Error),
-            "split" => Some(Answer::FirstHalf),
-            _ => None,
-        }
+        let all = [
+            Answer::Ok,
+            Answer::Error,
+            Answer::FirstHalf,
+            Answer::ResultsWithoutMsgRef,
+        ];
+        Answer::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| all[i])
     }
 }
+
+/// The words a server case's `cred` may take (see [`credentials`] and the server runner).
+pub const CRED_WORDS: &[&str] = &["basic", "md5", "wrong", "challenged", "other-type"];
 
 /// How to build one client message.
 #[derive(Clone, Debug, Default)]
@@ -65,8 +78,14 @@ pub struct ClientSession<'t> {
     pub outstanding: BTreeSet<(String, String)>,
     /// Statuses of the server's last message held back for the next client message.
     held_back: Vec<Command>,
-    /// The server ended the session (a message of Statuses and Final only).
+    /// The server ended the session (a message of Statuses and Final only that does not
+    /// refuse the credentials).
     pub ended: bool,
+    /// The server's last message refused the credentials (401 or 407 for the SyncHdr):
+    /// the session goes on only if the client sends credentials again.
+    pub refused: bool,
+    /// How many Results the harness sent without MsgRef.
+    pub results_without_msgref: usize,
 }
 
 impl<'t> ClientSession<'t> {
@@ -89,6 +108,8 @@ impl<'t> ClientSession<'t> {
             outstanding: BTreeSet::new(),
             held_back: Vec::new(),
             ended: false,
+            refused: false,
+            results_without_msgref: 0,
         }
     }
 
@@ -135,7 +156,13 @@ impl<'t> ClientSession<'t> {
                 self.outstanding.insert((msg_id.clone(), id));
             }
         }
-        self.ended = m.is_final()
+        self.refused = m.commands().any(|c| {
+            c.kind == CommandKind::Status
+                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+                && matches!(c.code(), Some(401 | 407))
+        });
+        self.ended = !self.refused
+            && m.is_final()
             && m.commands()
                 .all(|c| matches!(c.kind, CommandKind::Status | CommandKind::Results));
         self.last_server = Some(r.clone());
@@ -179,6 +206,9 @@ impl<'t> ClientSession<'t> {
         }
         let mut body = Element::new("SyncBody");
         for mut a in answers {
+            if a.kind == CommandKind::Results && a.msg_ref.is_none() {
+                self.results_without_msgref += 1;
+            }
             if a.kind == CommandKind::Status
                 && let (Some(m), Some(r)) = (a.msg_ref.clone(), a.cmd_ref.clone())
             {
@@ -233,7 +263,8 @@ impl<'t> ClientSession<'t> {
         let mut out = vec![Command::status("", msg_ref, cmd_ref, c.kind.name(), code)];
         if let (200, Some((uri, v))) = (code, value) {
             let mut results = Command::new(CommandKind::Results, "");
-            results.msg_ref = Some(msg_ref.to_string());
+            let omit = how == Answer::ResultsWithoutMsgRef && msg_ref == "1";
+            results.msg_ref = (!omit).then(|| msg_ref.to_string());
             results.cmd_ref = Some(cmd_ref.to_string());
             results.items.push(
                 Item::source(uri)

@@ -1,7 +1,8 @@
 //! Runs server-role cases against a DM server: the harness plays the DM client, one
 //! session per case and encoding. Each step is one client message; its reply is checked
 //! (shared invariants, server invariants, then the case's expectations). After the last
-//! step the harness answers whatever the server sends until the server ends the session.
+//! step the harness answers whatever the server sends until the server ends the session,
+//! or refuses the credentials (the harness has no others to send).
 
 use crate::checks::{expect, invariants, server};
 use crate::client_session::{Answer, ClientOutgoing, ClientSession, credentials};
@@ -12,7 +13,7 @@ use crate::server_target::ServerTarget;
 use crate::session::{Received, Sent, SessionError};
 use crate::spec::{Case, Step, Suite};
 use crate::target::Encoding;
-use crate::verdict::CaseRun;
+use crate::verdict::{CaseRun, Finding, Severity};
 use base64::Engine;
 
 /// Runs the selected server cases against one server.
@@ -96,7 +97,8 @@ fn drive(
     let mut judged = false;
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
-        let out = match outgoing(step, &bindings, profile, &nonce, n) {
+        let challenged = session.last_server.as_ref().and_then(challenged_type);
+        let out = match outgoing(step, &bindings, profile, &nonce, challenged.as_deref(), n) {
             Ok(o) => o,
             Err(m) => {
                 error(run, &SessionError::BadCase(m));
@@ -132,8 +134,30 @@ fn drive(
     }
     judged |= !case.step.is_empty();
     finish(&mut session, encoding, opts, &mut facts, run);
+    if let Some(note) = not_exercised(case, &session) {
+        run.findings.push(note);
+        judged = false;
+    }
     run.transcript.splice(0..0, session.transcript);
     judged
+}
+
+/// Why the case's point was never put to the server, if it was not: a step asks for
+/// Results without MsgRef, but the server's message 1 held no Get the harness could
+/// answer with Results.
+fn not_exercised(case: &Case, session: &ClientSession<'_>) -> Option<Finding> {
+    let wanted = case
+        .step
+        .iter()
+        .any(|s| s.answer.as_deref() == Some("results-without-msgref"));
+    (wanted && session.results_without_msgref == 0).then(|| Finding {
+        severity: Severity::Info,
+        requirement: None,
+        check: "not exercised".into(),
+        expected: "a Get of a ./DevInfo node in the server's message 1, answered with Results without MsgRef".into(),
+        actual: "the server's message 1 held no such Get".into(),
+        exchange: None,
+    })
 }
 
 /// Sends one client message and checks the server's reply against the invariants.
@@ -172,7 +196,8 @@ fn finish(
 ) {
     let mut last_exchange = 0;
     for k in 0..opts.max_messages_per_step {
-        if session.ended {
+        // A client whose credentials were refused has nothing more to send.
+        if session.ended || session.refused {
             return;
         }
         let out = ClientOutgoing {
@@ -213,26 +238,66 @@ fn issued_nonce(reply: &Received) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// The authentication type (Meta Type) of the Chal in the reply, if it carries one.
+fn challenged_type(reply: &Received) -> Option<String> {
+    let chal = reply
+        .decoded
+        .message
+        .commands()
+        .find_map(|c| c.chal.as_ref())?;
+    Some(chal.meta.as_ref()?.type_.as_deref()?.trim().to_string())
+}
+
+/// The scheme for a step's `cred = "challenged"` or `"other-type"`: the one the server
+/// challenged for (the profile's when its last reply had no Chal), or another one.
+fn scheme_for(
+    word: &str,
+    challenged: Option<&str>,
+    profile_scheme: &str,
+) -> Result<&'static str, String> {
+    let challenged = match challenged {
+        Some(refdm::auth::TYPE_BASIC) => "basic",
+        Some(refdm::auth::TYPE_MD5) => "md5",
+        Some(other) if word == "challenged" => {
+            return Err(format!(
+                "the server challenged for {other:?}; the harness answers only Basic or MD5"
+            ));
+        }
+        Some(_) => "other",
+        None if profile_scheme == "md5" => "md5",
+        None => "basic",
+    };
+    Ok(match (word, challenged) {
+        ("challenged", c) => c,
+        (_, "basic") => "md5",
+        _ => "basic",
+    })
+}
+
 /// The client message of a step.
 fn outgoing(
     step: &Step,
     b: &Bindings,
     profile: &TargetProfile,
     nonce: &[u8],
+    challenged: Option<&str>,
     n: usize,
 ) -> Result<ClientOutgoing, String> {
     let answer = match step.answer.as_deref() {
         None => Answer::Ok,
         Some(a) => Answer::from_name(a).ok_or_else(|| format!("unknown answer {a:?}"))?,
     };
-    let (user, password) = profile
-        .credentials
-        .as_ref()
-        .map_or(("", ""), |c| (c.user.as_str(), c.password.as_str()));
+    let (user, password, profile_scheme) = profile.credentials.as_ref().map_or(("", "", ""), |c| {
+        (c.user.as_str(), c.password.as_str(), c.scheme.as_str())
+    });
     let cred = match step.cred.as_deref() {
         None => None,
         Some("wrong") => credentials("basic", user, "not-the-password", nonce),
         Some(scheme @ ("basic" | "md5")) => credentials(scheme, user, password, nonce),
+        Some(word @ ("challenged" | "other-type")) => {
+            let scheme = scheme_for(word, challenged, profile_scheme)?;
+            credentials(scheme, user, password, nonce)
+        }
         Some(other) => return Err(format!("unknown cred {other:?}")),
     };
     let commands = match &step.send {

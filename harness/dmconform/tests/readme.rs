@@ -1,5 +1,5 @@
-//! The README lists every fault switch of the reference, with the text
-//! `dmconform run --list-faults` prints, so the two cannot drift apart.
+//! The README lists every fault switch of the reference client and server, with the
+//! text `dmconform run --list-faults` prints, so the two cannot drift apart.
 
 #[test]
 fn readme_lists_every_fault_switch() {
@@ -7,6 +7,11 @@ fn readme_lists_every_fault_switch() {
     let missing: Vec<String> = refdm::Fault::ALL
         .iter()
         .map(|f| format!("| `{}` | {} |", f.name(), f.breaks()))
+        .chain(
+            refdm::ServerFault::ALL
+                .iter()
+                .map(|f| format!("| `{}` | {} |", f.name(), f.breaks())),
+        )
         .filter(|row| !readme.contains(row.as_str()))
         .collect();
     assert!(

@@ -100,6 +100,11 @@ fn each_server_fault_is_caught_by_its_own_rule() {
         (ServerFault::GetInAtomic, "oma.atomic.content"),
         (ServerFault::AddWithoutFormat, "oma.add.node-type"),
         (ServerFault::StatusForResults, "oma.status.results-no-200"),
+        (
+            ServerFault::ResultsMsgRefRequired,
+            "msmdm.msgref.results-default",
+        ),
+        (ServerFault::AnyAuthType, "oma.auth.other-type-terminates"),
         (ServerFault::WrongContentType, "oma.syncml.mime"),
     ];
     assert_eq!(expected.len(), ServerFault::ALL.len());
@@ -115,5 +120,25 @@ fn each_server_fault_is_caught_by_its_own_rule() {
             "fault {} is not reported under {requirement}",
             fault.name()
         );
+    }
+}
+
+#[test]
+fn results_without_msgref_is_informational_when_message_1_holds_no_get() {
+    let (suite, _) = Suite::embedded();
+    let profile = TargetProfile::reference_server();
+    let mut config = reference_server_config(&profile);
+    // The script's first entry is the Get of ./DevInfo/Mod; without it message 1 holds none.
+    config.script.remove(0);
+    let mut target = ReferenceServer::new(config, Vec::new());
+    let opts = RunOptions {
+        filter: Some(glob::Pattern::new("session.results-without-msgref").unwrap()),
+        ..server_options()
+    };
+    let report = run_server_suite(&suite, &mut target, &profile, &opts, &mut |_, _, _| {});
+    assert_eq!(report.runs.len(), 2);
+    for r in &report.runs {
+        assert_eq!(r.verdict, Verdict::Informational, "{:#?}", r.findings);
+        assert!(r.findings.iter().any(|f| f.check == "not exercised"));
     }
 }

@@ -1,7 +1,7 @@
 //! A case's own expectations: the allowed Status codes per command, the
 //! Results that must (or must not) follow, the Alerts the reply must carry
 //! (a Generic Alert with its content, see [`super::generic_alert`]),
-//! and whether the client must end the session.
+//! and whether the target must end the session.
 
 use crate::placeholders::Bindings;
 use crate::session::Received;
@@ -223,8 +223,8 @@ pub fn check(
             fail(
                 severity,
                 format!("step {step_no}: session ends"),
-                "the client ends the session".into(),
-                "the client answered".into(),
+                "the target ends the session".into(),
+                "the session went on".into(),
                 exchange,
             );
         }

@@ -4,7 +4,8 @@
 //! no new commands while Statuses for earlier ones are outstanding, a Chal with every
 //! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, no Status 200 for
 //! a Results, provisioning XML that is well formed, and Atomics holding only Add,
-//! Alert, Delete, Copy or Replace, and every Add naming the node type (Meta Format).
+//! Alert, Delete, Copy or Replace, every Add naming the node type (Meta Format), and a
+//! Results without MsgRef taken as answering message 1 (no error Status for it).
 
 use super::invariants::{describe_command, finding};
 use crate::session::{Received, Sent, flatten};
@@ -23,6 +24,7 @@ pub mod req {
     pub const RESULTS_NO_200: &str = "oma.status.results-no-200";
     pub const ATOMIC_CONTENT: &str = "oma.atomic.content";
     pub const ADD_NODE_TYPE: &str = "oma.add.node-type";
+    pub const RESULTS_MSGREF_DEFAULT: &str = "msmdm.msgref.results-default";
 }
 
 /// Every requirement the server invariants check, for lint and coverage.
@@ -37,6 +39,7 @@ pub const REQUIREMENTS: &[&str] = &[
     req::RESULTS_NO_200,
     req::ATOMIC_CONTENT,
     req::ADD_NODE_TYPE,
+    req::RESULTS_MSGREF_DEFAULT,
 ];
 
 /// Checks the server's reply to one client message. `statuses_outstanding`: the client
@@ -125,6 +128,7 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
             x,
         ));
     }
+    out.extend(results_without_msgref_refused(sent, reply));
     for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
         if c.kind == CommandKind::Atomic && !holds_only_atomic_content(c) {
             out.push(finding(
@@ -168,6 +172,38 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
         }
     }
     out
+}
+
+/// A Results the client sent without MsgRef answers the server's message 1 (MS-MDM
+/// 2.2.7.8): the server may leave it without Status, as any Results that succeeded, but
+/// refusing it with an error code shows it did not take the missing MsgRef as "1".
+fn results_without_msgref_refused(sent: &Sent, reply: &Received) -> Vec<Finding> {
+    let refused = |r: &Command| {
+        let id = r.cmd_id.as_deref().map(str::trim);
+        reply.decoded.message.commands().find(|s| {
+            s.kind == CommandKind::Status
+                && s.cmd_ref.as_deref().map(str::trim) == id
+                && s.cmd.as_deref().map(str::trim) == Some("Results")
+                && s.code().is_none_or(|code| code / 100 != 2)
+        })
+    };
+    sent.message
+        .commands()
+        .filter(|c| c.kind == CommandKind::Results && c.msg_ref.is_none())
+        .filter_map(|r| refused(r).map(|st| (r, st)))
+        .map(|(r, st)| {
+            finding(
+                req::RESULTS_MSGREF_DEFAULT,
+                "a Results without MsgRef answers the server's message 1",
+                format!(
+                    "no Status, or a success code, for Results {} (no MsgRef)",
+                    shown_id(r)
+                ),
+                describe_command(st),
+                reply.exchange,
+            )
+        })
+        .collect()
 }
 
 /// The server did not end the session within the messages the harness allows.

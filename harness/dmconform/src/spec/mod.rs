@@ -302,17 +302,19 @@ fn lint_case(
             p(format!("step {n}: chal {ch:?} is neither basic nor md5"));
         }
         if let Some(cred) = &s.cred
-            && !["basic", "md5", "wrong"].contains(&cred.as_str())
+            && !crate::client_session::CRED_WORDS.contains(&cred.as_str())
         {
             p(format!(
-                "step {n}: cred {cred:?} is none of basic, md5, wrong"
+                "step {n}: cred {cred:?} is none of {}",
+                crate::client_session::CRED_WORDS.join(", ")
             ));
         }
         if let Some(a) = &s.answer
             && crate::client_session::Answer::from_name(a).is_none()
         {
             p(format!(
-                "step {n}: answer {a:?} is none of ok, error, split"
+                "step {n}: answer {a:?} is none of {}",
+                crate::client_session::Answer::NAMES.join(", ")
             ));
         }
         if (s.cred.is_some() || s.answer.is_some()) && c.role != Role::Server {

@@ -37,6 +37,10 @@ fault_switches! {
             "sends its provisioning Add without Meta; RepPro: specifying the node type in the meta-information of an Add is REQUIRED";
         StatusForResults = "status-for-results",
             "answers the client's Results with Status 200; RepPro: Status MUST NOT be sent for Results when the code would be 200";
+        ResultsMsgRefRequired = "results-msgref-required",
+            "refuses a Results without MsgRef with 400 and drops its value; MS-MDM: a missing MsgRef in Results MUST be treated as \"1\"";
+        AnyAuthType = "any-auth-type",
+            "accepts credentials of another type than the one it challenged for; DM Security: answering a challenge with another type MUST end the session";
         WrongContentType = "wrong-content-type",
             "labels every reply text/xml; the content type names the encoding (application/vnd.syncml.dm+xml or +wbxml)";
     }

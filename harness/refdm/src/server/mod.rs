@@ -3,11 +3,15 @@
 //! a Chal, answers every client message with the Status for its SyncHdr first (CmdRef 0,
 //! MsgRef = the client's MsgID) and one Status per command in order, runs its management
 //! script one message at a time, asks for the rest of a client package with Alert 1222,
+//! records the values of the client's Results (one without MsgRef answers its message 1),
 //! acknowledges Generic Alerts (1226) with 200 when it supports their Type and Format
 //! (415 otherwise), and ends the session with a message of
 //! Statuses and Final only. Its MsgIDs start at 1 and grow by one; it keeps the client's
 //! SessionID. Like the client it works on typed [`syncml::Message`]s; [`ServerFault`]
 //! switches make it break one rule each.
+//!
+//! Credentials of another type than the one it challenged for end the session (401 with
+//! the same Chal, Statuses and Final only); unprompted, either Basic or MD5 is accepted.
 //!
 //! Choices where the sources name no code: an Alert other than 1200, 1201, 1222, 1224 or
 //! 1226 gets 406; a Replace outside ./DevInfo gets 405; any other client command gets 406.
@@ -33,6 +37,8 @@ struct Session {
     /// The MsgID of the server's last message.
     last_msg_id: u32,
     authenticated: bool,
+    /// The authentication type (Meta Type) of the last Chal sent.
+    challenged: Option<&'static str>,
     /// The next entry of the script to send.
     script_pos: usize,
     /// Commands sent whose Status has not come back, by CmdID.
@@ -100,12 +106,19 @@ impl Server {
                 ..Session::default()
             });
         }
-        let (hdr_code, chal) = self.authenticate(&hdr);
+        let Auth {
+            code: hdr_code,
+            chal,
+            terminate,
+        } = self.authenticate(&hdr);
         let faults = self.faults.clone();
         let account_ok = hdr_code == 200 || hdr_code == 212;
         let session = self.session.as_mut().expect("opened above");
         if account_ok {
             session.authenticated = true;
+        }
+        if let Some(c) = &chal {
+            session.challenged = challenge_type(c);
         }
         session.last_msg_id = if faults.has(ServerFault::MsgIdStuck) {
             1
@@ -141,6 +154,11 @@ impl Server {
                     continue;
                 }
                 CommandKind::Results => {
+                    let cmd_id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
+                    if c.msg_ref.is_none() && faults.has(ServerFault::ResultsMsgRefRequired) {
+                        statuses.push((cmd_id, c.kind.name(), 400));
+                        continue;
+                    }
                     for i in &c.items {
                         if let Some(uri) = i.source_uri() {
                             let v = i.data.as_ref().map(Data::as_text).unwrap_or_default();
@@ -148,7 +166,6 @@ impl Server {
                         }
                     }
                     if faults.has(ServerFault::StatusForResults) {
-                        let cmd_id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
                         statuses.push((cmd_id, c.kind.name(), 200));
                     }
                     continue;
@@ -219,20 +236,42 @@ impl Server {
         );
         let mut sync_body = SyncBody::with_commands(body);
         sync_body.final_ = final_;
+        if terminate {
+            // The session is over: a next message under its SessionID opens a new one.
+            self.session = None;
+        }
         Message::new(header, sync_body)
     }
 
-    /// The code for the client's SyncHdr and the challenge to go with it.
-    fn authenticate(&self, hdr: &SyncHdr) -> (u16, Option<Chal>) {
+    /// The code for the client's SyncHdr, the challenge to go with it, and whether the
+    /// session ends: credentials of another type than the one challenged for end it
+    /// (OMA DM Security 5.1.4.1), with 401 and the same challenge again.
+    fn authenticate(&self, hdr: &SyncHdr) -> Auth {
+        let accepted = |code| Auth {
+            code,
+            chal: None,
+            terminate: false,
+        };
         let session = self.session.as_ref();
         let Some(account) = &self.config.account else {
-            return (200, None);
+            return accepted(200);
         };
         if session.is_some_and(|s| s.authenticated) {
-            return (200, None);
+            return accepted(200);
         }
+        let challenged = session.and_then(|s| s.challenged);
         let verdict = match &hdr.cred {
             None => Err(407),
+            Some(cred)
+                if challenged.is_some_and(|t| Some(t) != cred_type(cred))
+                    && !self.faults.has(ServerFault::AnyAuthType) =>
+            {
+                return Auth {
+                    code: 401,
+                    chal: Some(self.challenge(account.scheme)),
+                    terminate: true,
+                };
+            }
             Some(cred) => {
                 let data = cred.data.as_ref().map(Data::as_text).unwrap_or_default();
                 let type_ = cred
@@ -264,9 +303,13 @@ impl Server {
             }
         };
         match verdict {
-            Ok(()) => (212, None),
-            Err(_) if self.faults.has(ServerFault::NoChallenge) => (212, None),
-            Err(code) => (code, Some(self.challenge(account.scheme))),
+            Ok(()) => accepted(212),
+            Err(_) if self.faults.has(ServerFault::NoChallenge) => accepted(212),
+            Err(code) => Auth {
+                code,
+                chal: Some(self.challenge(account.scheme)),
+                terminate: false,
+            },
         }
     }
 
@@ -281,6 +324,30 @@ impl Server {
         }
         Chal { meta: Some(meta) }
     }
+}
+
+/// How the server answers a client's credentials.
+struct Auth {
+    /// The Status code for the client's SyncHdr.
+    code: u16,
+    chal: Option<Chal>,
+    /// The session ends with this reply.
+    terminate: bool,
+}
+
+/// The authentication types the server challenges for.
+const CHALLENGE_TYPES: &[&str] = &[auth::TYPE_BASIC, auth::TYPE_MD5];
+
+/// The type a Chal asks for, when it is one the server challenges for.
+fn challenge_type(chal: &Chal) -> Option<&'static str> {
+    let t = chal.meta.as_ref()?.type_.as_deref()?.trim();
+    CHALLENGE_TYPES.iter().copied().find(|c| *c == t)
+}
+
+/// The type of the client's credentials, when it is one the server challenges for.
+fn cred_type(cred: &syncml::Cred) -> Option<&'static str> {
+    let t = cred.meta.as_ref()?.type_.as_deref()?.trim();
+    CHALLENGE_TYPES.iter().copied().find(|c| *c == t)
 }
 
 /// The Generic Alert Types, with their Formats, the server supports: the Windows
