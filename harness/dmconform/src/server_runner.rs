@@ -87,6 +87,7 @@ fn drive(
         session_id: Some(session_id.clone()),
         last_client_msg_id: None,
         answering_dm_112: false,
+        ..invariants::SessionFacts::default()
     };
     let mut nonce = profile
         .credentials

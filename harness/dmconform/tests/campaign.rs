@@ -84,6 +84,10 @@ const UNSEEN: &[(&str, &str)] = &[
     ),
     ("lob-no-213", "no generator sends large objects in chunks"),
     ("lob-no-1225", "no generator sends large objects in chunks"),
+    (
+        "lob-bare-chunks",
+        "the campaign sends no MaxMsgSize, so the client never has to send a value in chunks",
+    ),
     ("status-for-results", "the campaign sends no Results"),
     ("abort-answered", "the campaign sends no session abort"),
     (

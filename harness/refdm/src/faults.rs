@@ -114,6 +114,8 @@ fault_switches! {
         "commits a chunked object whose size differs from its Meta Size; DM Protocol: a size mismatch gives 424 and nothing is committed";
     LobNo213 = "lob-no-213",
         "answers non-final chunks of a large object with 200; DM Protocol: each non-final chunk is answered 213";
+    LobBareChunks = "lob-bare-chunks",
+        "sends the later chunks of a large Results without their Meta; DM Protocol: Meta and Item information SHOULD be repeated on each chunk";
     LobNo1225 = "lob-no-1225",
         "drops an interrupted large object silently; DM Protocol: the recipient MUST send Alert 1225";
     MsgIdStuck = "msgid-stuck",

@@ -49,13 +49,15 @@ impl Outbox {
 
     /// Moves commands into `body` while the message stays within `limit` bytes, keeping
     /// `reserve` bytes free; `used` is what the message takes already. CmdIDs are numbered
-    /// on from the commands already in `body`.
+    /// on from the commands already in `body`. `repeat_meta`: later chunks of a value
+    /// keep its Meta (without Size), as DM Protocol says they should.
     pub(crate) fn fill(
         &mut self,
         body: &mut Vec<Command>,
         mut used: usize,
         limit: Option<usize>,
         reserve: usize,
+        repeat_meta: bool,
     ) {
         let starting = body.len();
         while let Some(front) = self.queue.pop_front() {
@@ -70,7 +72,7 @@ impl Outbox {
             let room = limit.unwrap_or(0).saturating_sub(used + reserve);
             let alone = body.len() == starting;
             let min_chunk = if alone { 1 } else { MIN_CHUNK };
-            match split_results(&front, room, min_chunk) {
+            match split_results(&front, room, min_chunk, repeat_meta) {
                 Some((mut first, rest)) => {
                     first.cmd_id = cmd.cmd_id;
                     body.push(first);
@@ -86,7 +88,12 @@ impl Outbox {
 
 /// Splits a Results that does not fit: whole items first, else a chunk of the first item's
 /// value (MoreData, and Meta Size on the first chunk). `None` when nothing useful fits.
-fn split_results(out: &Outgoing, room: usize, min_chunk: usize) -> Option<(Command, Outgoing)> {
+fn split_results(
+    out: &Outgoing,
+    room: usize,
+    min_chunk: usize,
+    repeat_meta: bool,
+) -> Option<(Command, Outgoing)> {
     let cmd = &out.cmd;
     if cmd.kind != CommandKind::Results || cmd.items.is_empty() {
         return None;
@@ -154,6 +161,11 @@ fn split_results(out: &Outgoing, room: usize, min_chunk: usize) -> Option<(Comma
     if let Some(m) = tail.meta.as_mut() {
         m.size = None;
     }
+    let mut rest_cmd = cmd.clone();
+    if !repeat_meta {
+        tail.meta = None;
+        rest_cmd.meta = None;
+    }
     let mut rest_items = vec![tail];
     rest_items.extend(cmd.items[1..].iter().cloned());
     let first = Command {
@@ -163,7 +175,7 @@ fn split_results(out: &Outgoing, room: usize, min_chunk: usize) -> Option<(Comma
     let rest = Outgoing {
         cmd: Command {
             items: rest_items,
-            ..cmd.clone()
+            ..rest_cmd
         },
         continued: true,
     };

@@ -470,7 +470,10 @@ impl Client {
                 .iter()
                 .map(|c| element_len(&c.to_element()))
                 .sum::<usize>();
-        session.outbox.fill(&mut body_nodes, used, limit, reserve);
+        let repeat_meta = !faults.has(Fault::LobBareChunks);
+        session
+            .outbox
+            .fill(&mut body_nodes, used, limit, reserve, repeat_meta);
         if ask_next {
             body_nodes.push(Command::alert("", 1222));
         }

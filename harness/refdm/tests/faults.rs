@@ -114,6 +114,27 @@ fn lob_session(faults: &Faults) -> Transcript {
     t
 }
 
+/// A value too large for the MaxMsgSize in force, read back in chunks: the server asks
+/// for each next message with Alert 1222.
+fn upload_session(faults: &Faults) -> Transcript {
+    let mut r = Run::with(ClientConfig::default(), faults.clone());
+    let big = "0123456789".repeat(150);
+    let mut t = Vec::new();
+    let m = r.message(vec![BodyNode::Command(add("2", &at("big"), &big))], true);
+    t.push(r.deliver(&m));
+    let mut m = r.message(vec![BodyNode::Command(get("2", &at("big")))], true);
+    m.hdr.as_mut().unwrap().meta = Some(Meta {
+        max_msg_size: Some("1024".into()),
+        ..Meta::default()
+    });
+    t.push(r.deliver(&m));
+    for _ in 0..2 {
+        let m = r.message(vec![BodyNode::Command(Command::alert("2", 1222))], false);
+        t.push(r.deliver(&m));
+    }
+    t
+}
+
 fn size_session(faults: &Faults) -> Transcript {
     let mut r = Run::with(ClientConfig::default(), faults.clone());
     let gets = (2..14)
@@ -209,6 +230,7 @@ fn all_sessions(faults: &Faults) -> (Vec<Transcript>, Option<String>) {
         commands_session(faults),
         package_session(faults),
         lob_session(faults),
+        upload_session(faults),
         size_session(faults),
         auth_session(AuthScheme::Basic, faults),
         auth_session(AuthScheme::Md5, faults),

@@ -2,7 +2,9 @@
 //! the SyncHdr first, one Status per command in request order with matching
 //! MsgRef, CmdRef and Cmd, Results only after a 200 Status for a Get, the
 //! version fields, the SessionID kept, MsgIDs going up by one, Final rules,
-//! CmdID rules, the commands a client may send, and the content type.
+//! CmdID rules, Atomic and Sequence each within one message, the commands a
+//! client may send, and the content type. Chunks of a large object a client
+//! sends are followed from message to message by [`super::lob`].
 
 use crate::session::{Received, Sent, flatten};
 use crate::target::Encoding;
@@ -31,6 +33,7 @@ pub mod req {
     pub const SESSIONID_LENGTH: &str = "msmdm.session.sessionid-length";
     pub const RESULTS_SOURCE: &str = "oma.status.results-source";
     pub const STATUS_CMD_VALUES: &str = "msmdm.status.cmd-values";
+    pub const COMMAND_IN_ONE_MESSAGE: &str = "oma.multi.command-in-one-message";
     /// The Windows wording of rules the invariants above already check.
     pub const WIN_MSGREF: &str = "win.common.msgref";
     pub const WIN_FINAL: &str = "win.common.final";
@@ -58,6 +61,7 @@ pub const REQUIREMENTS: &[&str] = &[
     req::SESSIONID_LENGTH,
     req::RESULTS_SOURCE,
     req::STATUS_CMD_VALUES,
+    req::COMMAND_IN_ONE_MESSAGE,
     req::WIN_MSGREF,
     req::WIN_FINAL,
     req::WIN_STATUS,
@@ -88,6 +92,8 @@ pub struct SessionFacts {
     /// The server message being answered is a DM 1.1.2 message (namespace
     /// `SYNCML:SYNCML1.1`, VerDTD 1.1).
     pub answering_dm_112: bool,
+    /// Large objects whose chunks are still coming.
+    pub lob: super::lob::OpenObjects,
 }
 
 /// The (VerDTD, VerProto) pairs of OMA DM 1.2 and of DM 1.1.2.
@@ -171,6 +177,7 @@ pub fn check_client_message(
             ));
         }
     }
+    out.extend(facts.lob.check(m, x));
     if is_synchdr_success_only(m) {
         out.push(finding(
             req::NO_EMPTY_MESSAGE,
@@ -184,7 +191,8 @@ pub fn check_client_message(
 }
 
 /// Checks one message of the target on its own, whichever its role: content type,
-/// version fields, SessionID kept, MsgID from 1 up by one, CmdID rules.
+/// version fields, SessionID kept, MsgID from 1 up by one, CmdID rules, no large-object
+/// chunk inside an Atomic or Sequence.
 /// `facts.last_client_msg_id` holds the target's last MsgID.
 pub fn check_message(r: &Received, encoding: Encoding, facts: &mut SessionFacts) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -291,7 +299,33 @@ pub fn check_message(r: &Received, encoding: Encoding, facts: &mut SessionFacts)
             x,
         ));
     }
+    for c in m.commands().filter(|c| is_container(c)) {
+        if let Some(inner) = flatten(&c.children)
+            .into_iter()
+            .find(|i| i.items.iter().any(|item| item.more_data))
+        {
+            out.push(finding(
+                req::COMMAND_IN_ONE_MESSAGE,
+                "an Atomic or Sequence fits entirely into one message",
+                "no chunk of a large object (MoreData) inside an Atomic or Sequence",
+                format!(
+                    "{} {} holds {} with MoreData",
+                    c.kind,
+                    shown(&c.cmd_id),
+                    describe_command(inner)
+                ),
+                x,
+            ));
+        }
+    }
     out
+}
+
+/// Whether a command holds others: Atomic or Sequence, which must each fit entirely into
+/// one message (DM Protocol 8.1.1). A large object chunked inside one would carry it on
+/// into the next message.
+fn is_container(c: &Command) -> bool {
+    matches!(c.kind, CommandKind::Atomic | CommandKind::Sequence)
 }
 
 /// The client's package did not end: asked for its next message, it sent
@@ -713,6 +747,7 @@ mod tests {
             session_id: Some("1".into()),
             last_client_msg_id: Some(1),
             answering_dm_112: false,
+            ..SessionFacts::default()
         };
         let mut f = check_client_message(&r, Encoding::Xml, &mut facts);
         f.extend(check_step(&sent(), &[&r]));
@@ -928,6 +963,47 @@ mod tests {
             .filter_map(|f| f.requirement)
             .collect();
         assert_eq!(ids, vec![req::FINAL.to_string()]);
+    }
+
+    #[test]
+    fn large_object_chunk_inside_atomic_or_sequence() {
+        let chunk = "<Replace><CmdID>8</CmdID><Item><Target><LocURI>./a</LocURI></Target>\
+<Data>01</Data><MoreData/></Item></Replace>";
+        let broken_message = |commands: &str| {
+            let xml = reply(
+                &[status(1, "0", "SyncHdr", 200), commands.to_string()],
+                true,
+            );
+            let r = received(&xml, crate::target::CONTENT_TYPE_XML);
+            let mut facts = SessionFacts {
+                session_id: Some("1".into()),
+                last_client_msg_id: Some(1),
+                ..SessionFacts::default()
+            };
+            let mut ids: Vec<String> = check_message(&r, Encoding::Xml, &mut facts)
+                .into_iter()
+                .filter_map(|f| f.requirement)
+                .collect();
+            ids.dedup();
+            ids
+        };
+        let one_message = vec![req::COMMAND_IN_ONE_MESSAGE.to_string()];
+        for held in [
+            format!("<Atomic><CmdID>7</CmdID>{chunk}</Atomic>"),
+            format!("<Sequence><CmdID>7</CmdID>{chunk}</Sequence>"),
+            format!(
+                "<Sequence><CmdID>7</CmdID><Atomic><CmdID>9</CmdID>{chunk}</Atomic></Sequence>"
+            ),
+        ] {
+            assert_eq!(broken_message(&held), one_message, "{held}");
+        }
+        // Chunked on its own, the value is a large object as DM Protocol allows.
+        assert_eq!(broken_message(chunk), Vec::<String>::new());
+        let whole = chunk.replace("<MoreData/>", "");
+        assert_eq!(
+            broken_message(&format!("<Atomic><CmdID>7</CmdID>{whole}</Atomic>")),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

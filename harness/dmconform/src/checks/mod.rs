@@ -4,6 +4,7 @@
 pub mod expect;
 pub mod generic_alert;
 pub mod invariants;
+pub mod lob;
 pub mod named;
 pub mod server;
 
@@ -12,6 +13,7 @@ pub fn invariant_requirements() -> Vec<&'static str> {
     invariants::REQUIREMENTS
         .iter()
         .chain(server::REQUIREMENTS)
+        .chain(lob::REQUIREMENTS)
         .copied()
         .collect()
 }
