@@ -96,13 +96,18 @@ fn drive(
         .and_then(|n| base64::engine::general_purpose::STANDARD.decode(n).ok())
         .unwrap_or_default();
     let mut judged = false;
+    let mut not_exercised_because = None;
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
         let challenged = session.last_server.as_ref().and_then(challenged_type);
         let out = match outgoing(step, &bindings, profile, &nonce, challenged.as_deref(), n) {
             Ok(o) => o,
-            Err(m) => {
+            Err(StepError::BadCase(m)) => {
                 error(run, &SessionError::BadCase(m));
+                break;
+            }
+            Err(StepError::NotExercised(why)) => {
+                not_exercised_because = Some(why);
                 break;
             }
         };
@@ -135,8 +140,15 @@ fn drive(
     }
     judged |= !case.step.is_empty();
     finish(&mut session, encoding, opts, &mut facts, run);
-    if let Some(note) = not_exercised(case, &session) {
-        run.findings.push(note);
+    if let Some(why) = not_exercised_because.or_else(|| results_not_sent(case, &session)) {
+        run.findings.push(Finding {
+            severity: Severity::Info,
+            requirement: None,
+            check: "not exercised".into(),
+            expected: "a server that lets the case make its point".into(),
+            actual: why,
+            exchange: None,
+        });
         judged = false;
     }
     run.transcript.splice(0..0, session.transcript);
@@ -146,19 +158,22 @@ fn drive(
 /// Why the case's point was never put to the server, if it was not: a step asks for
 /// Results without MsgRef, but the server's message 1 held no Get the harness could
 /// answer with Results.
-fn not_exercised(case: &Case, session: &ClientSession<'_>) -> Option<Finding> {
+fn results_not_sent(case: &Case, session: &ClientSession<'_>) -> Option<String> {
     let wanted = case
         .step
         .iter()
         .any(|s| s.answer.as_deref() == Some("results-without-msgref"));
-    (wanted && session.results_without_msgref == 0).then(|| Finding {
-        severity: Severity::Info,
-        requirement: None,
-        check: "not exercised".into(),
-        expected: "a Get of a ./DevInfo node in the server's message 1, answered with Results without MsgRef".into(),
-        actual: "the server's message 1 held no such Get".into(),
-        exchange: None,
+    (wanted && session.results_without_msgref == 0).then(|| {
+        "the server's message 1 held no Get of a ./DevInfo node to answer with Results without MsgRef".into()
     })
+}
+
+/// Why a step's message cannot be built.
+enum StepError {
+    /// The case itself is wrong.
+    BadCase(String),
+    /// The server made an allowed choice under which the step cannot make its point.
+    NotExercised(String),
 }
 
 /// Sends one client message and checks the server's reply against the invariants.
@@ -250,29 +265,37 @@ fn challenged_type(reply: &Received) -> Option<String> {
 }
 
 /// The scheme for a step's `cred = "challenged"` or `"other-type"`: the one the server
-/// challenged for (the profile's when its last reply had no Chal), or another one.
+/// challenged for (the profile's when its last reply had no Chal), or another one. MD5
+/// needs a nonce, from the server's Chal or the profile's `client_nonce`.
 fn scheme_for(
     word: &str,
     challenged: Option<&str>,
     profile_scheme: &str,
-) -> Result<&'static str, String> {
+    nonce: &[u8],
+) -> Result<&'static str, StepError> {
     let challenged = match challenged {
         Some(refdm::auth::TYPE_BASIC) => "basic",
         Some(refdm::auth::TYPE_MD5) => "md5",
         Some(other) if word == "challenged" => {
-            return Err(format!(
+            return Err(StepError::NotExercised(format!(
                 "the server challenged for {other:?}; the harness answers only Basic or MD5"
-            ));
+            )));
         }
         Some(_) => "other",
         None if profile_scheme == "md5" => "md5",
         None => "basic",
     };
-    Ok(match (word, challenged) {
+    let scheme = match (word, challenged) {
         ("challenged", c) => c,
         (_, "basic") => "md5",
         _ => "basic",
-    })
+    };
+    if scheme == "md5" && nonce.is_empty() {
+        return Err(StepError::NotExercised(
+            "MD5 credentials need a nonce: neither the server's Chal nor the target profile's client_nonce gave one".into(),
+        ));
+    }
+    Ok(scheme)
 }
 
 /// The client message of a step.
@@ -283,10 +306,11 @@ fn outgoing(
     nonce: &[u8],
     challenged: Option<&str>,
     n: usize,
-) -> Result<ClientOutgoing, String> {
+) -> Result<ClientOutgoing, StepError> {
+    let bad = StepError::BadCase;
     let answer = match step.answer.as_deref() {
         None => Answer::Ok,
-        Some(a) => Answer::from_name(a).ok_or_else(|| format!("unknown answer {a:?}"))?,
+        Some(a) => Answer::from_name(a).ok_or_else(|| bad(format!("unknown answer {a:?}")))?,
     };
     let (user, password, profile_scheme) = profile.credentials.as_ref().map_or(("", "", ""), |c| {
         (c.user.as_str(), c.password.as_str(), c.scheme.as_str())
@@ -296,13 +320,13 @@ fn outgoing(
         Some("wrong") => credentials("basic", user, "not-the-password", nonce),
         Some(scheme @ ("basic" | "md5")) => credentials(scheme, user, password, nonce),
         Some(word @ ("challenged" | "other-type")) => {
-            let scheme = scheme_for(word, challenged, profile_scheme)?;
+            let scheme = scheme_for(word, challenged, profile_scheme, nonce)?;
             credentials(scheme, user, password, nonce)
         }
-        Some(other) => return Err(format!("unknown cred {other:?}")),
+        Some(other) => return Err(bad(format!("unknown cred {other:?}"))),
     };
     let commands = match &step.send {
-        Some(send) => crate::codec::parse_fragment(&b.apply(send))?,
+        Some(send) => crate::codec::parse_fragment(&b.apply(send)).map_err(bad)?,
         None => Vec::new(),
     };
     Ok(ClientOutgoing {

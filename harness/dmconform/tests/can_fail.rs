@@ -211,3 +211,34 @@ fn every_fault_switch_changes_some_verdict() {
         "faults no case sees, against the documented list"
     );
 }
+
+/// The non-strict chunk rule shows as its own requirement, in the case that makes the
+/// client send chunks, and only under the fault that breaks it.
+#[test]
+fn chunks_without_their_meta_are_reported_under_repeat_meta() {
+    let (suite, _) = Suite::embedded();
+    let profile = TargetProfile::reference();
+    let opts = RunOptions {
+        filter: Some(glob::Pattern::new("lob.client-upload").expect("a valid glob")),
+        ..RunOptions::default()
+    };
+    let run = |faults: Vec<refdm::Fault>| {
+        let mut target = Reference::new(client_config(&profile), faults);
+        run_suite(&suite, &mut target, &profile, &opts)
+    };
+    for r in &run(Vec::new()).runs {
+        assert_eq!(r.verdict, Verdict::Pass, "{:#?}", r.findings);
+    }
+    let bent = run(vec![refdm::Fault::LobBareChunks]);
+    assert_eq!(bent.runs.len(), 2);
+    for r in &bent.runs {
+        assert_eq!(r.verdict, Verdict::NonStrict, "{:#?}", r.findings);
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| f.requirement.as_deref() == Some("oma.lob.repeat-meta")),
+            "{:#?}",
+            r.findings
+        );
+    }
+}

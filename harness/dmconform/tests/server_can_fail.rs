@@ -142,3 +142,29 @@ fn results_without_msgref_is_informational_when_message_1_holds_no_get() {
         assert!(r.findings.iter().any(|f| f.check == "not exercised"));
     }
 }
+
+#[test]
+fn other_auth_type_is_informational_when_md5_has_no_nonce() {
+    let (suite, _) = Suite::embedded();
+    let mut profile = TargetProfile::reference_server();
+    if let Some(c) = profile.credentials.as_mut() {
+        c.client_nonce = None;
+    }
+    let mut target = ReferenceServer::new(reference_server_config(&profile), Vec::new());
+    let opts = RunOptions {
+        filter: Some(glob::Pattern::new("package1.other-auth-type").unwrap()),
+        ..server_options()
+    };
+    let report = run_server_suite(&suite, &mut target, &profile, &opts, &mut |_, _, _| {});
+    assert_eq!(report.runs.len(), 2);
+    for r in &report.runs {
+        assert_eq!(r.verdict, Verdict::Informational, "{:#?}", r.findings);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.check == "not exercised" && f.actual.contains("nonce")),
+            "{:#?}",
+            r.findings
+        );
+    }
+}

@@ -980,11 +980,10 @@ mod tests {
                 last_client_msg_id: Some(1),
                 ..SessionFacts::default()
             };
-            let mut ids: Vec<String> = check_message(&r, Encoding::Xml, &mut facts)
+            let ids: Vec<String> = check_message(&r, Encoding::Xml, &mut facts)
                 .into_iter()
                 .filter_map(|f| f.requirement)
                 .collect();
-            ids.dedup();
             ids
         };
         let one_message = vec![req::COMMAND_IN_ONE_MESSAGE.to_string()];

@@ -39,31 +39,41 @@ impl Described {
         }
     }
 
-    /// What the first chunk named and this one leaves out or changes.
+    /// What the first chunk named and this one leaves out or changes. A Source left out
+    /// is not counted: every Item of a Results MUST name its Source, which the
+    /// invariants check on their own.
     fn missing_in(&self, later: &Described) -> Vec<String> {
-        let fields = [
-            ("Source", &self.source, &later.source),
+        let source = match (&self.source, &later.source) {
+            (Some(f), Some(n)) if f != n => Some(format!("Source {n:?} instead of {f:?}")),
+            _ => None,
+        };
+        let meta = [
             ("Meta Type", &self.type_, &later.type_),
             ("Meta Format", &self.format, &later.format),
         ];
-        fields
+        source
             .into_iter()
-            .filter_map(|(name, first, now)| match (first, now) {
-                (Some(f), n) if n.as_ref() != Some(f) => Some(match n {
-                    Some(n) => format!("{name} {n:?} instead of {f:?}"),
-                    None => format!("no {name} (the first chunk had {f:?})"),
-                }),
-                _ => None,
-            })
+            .chain(
+                meta.into_iter()
+                    .filter_map(|(name, first, now)| match (first, now) {
+                        (Some(f), n) if n.as_ref() != Some(f) => Some(match n {
+                            Some(n) => format!("{name} {n:?} instead of {f:?}"),
+                            None => format!("no {name} (the first chunk had {f:?})"),
+                        }),
+                        _ => None,
+                    }),
+            )
             .collect()
     }
 }
 
-/// The Results values of a session still coming in chunks, by the MsgRef and CmdRef of
-/// their Results.
+/// The Results values of a session still coming in chunks, by the CmdRef of their
+/// Results. A later chunk may carry the MsgRef of the message that asked for it rather
+/// than that of the Get, so MsgRef is not part of the key; one object is in transit at
+/// a time (DM Protocol 8.2), so CmdRef alone does not mix two up.
 #[derive(Clone, Debug, Default)]
 pub struct OpenObjects {
-    open: BTreeMap<(String, String), Described>,
+    open: BTreeMap<String, Described>,
 }
 
 impl OpenObjects {
@@ -72,10 +82,7 @@ impl OpenObjects {
     pub fn check(&mut self, m: &Message, exchange: usize) -> Vec<Finding> {
         let mut out = Vec::new();
         for c in m.commands().filter(|c| c.kind == CommandKind::Results) {
-            let key = (
-                c.msg_ref.as_deref().unwrap_or("").trim().to_string(),
-                c.cmd_ref.as_deref().unwrap_or("").trim().to_string(),
-            );
+            let key = c.cmd_ref.as_deref().unwrap_or("").trim().to_string();
             let mut items = c.items.iter();
             // A Results answering a Get whose value is open continues it with its first Item.
             if let Some(first) = self.open.remove(&key)
@@ -88,8 +95,7 @@ impl OpenObjects {
                         requirement: Some(REPEAT_META.into()),
                         check: "invariant: each chunk of a large object repeats its Meta and Item information".into(),
                         expected: format!(
-                            "the Source, Meta Type and Format of the first chunk in the later chunk of the Results for CmdRef {}",
-                            key.1
+                            "the Source, Meta Type and Format of the first chunk in the later chunk of the Results for CmdRef {key}"
                         ),
                         actual: missing.join("; "),
                         exchange: Some(exchange),
@@ -126,6 +132,10 @@ mod tests {
     const META: &str = "<Meta><Format xmlns='syncml:metinf'>chr</Format><Type xmlns='syncml:metinf'>text/plain</Type></Meta>";
 
     fn chunk(id: u32, meta: &str, source: &str, more: bool) -> Message {
+        chunk_answering("3", id, meta, source, more)
+    }
+
+    fn chunk_answering(msg_ref: &str, id: u32, meta: &str, source: &str, more: bool) -> Message {
         let source = if source.is_empty() {
             String::new()
         } else {
@@ -133,7 +143,7 @@ mod tests {
         };
         let more = if more { "<MoreData/>" } else { "" };
         message(&format!(
-            "<Results><CmdID>{id}</CmdID><MsgRef>3</MsgRef><CmdRef>12</CmdRef>\
+            "<Results><CmdID>{id}</CmdID><MsgRef>{msg_ref}</MsgRef><CmdRef>12</CmdRef>\
 <Item>{source}{meta}<Data>0123</Data>{more}</Item></Results>"
         ))
     }
@@ -186,10 +196,25 @@ mod tests {
         let f = findings(&[
             chunk(2, META, "./a/big", true),
             chunk(2, META, "./a/big", true),
-            chunk(2, "", "", false),
+            chunk(2, "", "./a/big", false),
         ]);
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].exchange, Some(2));
+    }
+
+    #[test]
+    fn a_later_chunk_answering_another_message_is_still_followed() {
+        let f = findings(&[
+            chunk_answering("3", 2, META, "./a/big", true),
+            chunk_answering("4", 2, "", "./a/big", false),
+        ]);
+        assert_eq!(f.len(), 1, "{f:#?}");
+    }
+
+    #[test]
+    fn a_later_chunk_without_source_is_left_to_the_results_source_invariant() {
+        let f = findings(&[chunk(2, META, "./a/big", true), chunk(2, META, "", false)]);
+        assert!(f.is_empty(), "{f:#?}");
     }
 
     #[test]

@@ -178,10 +178,12 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
 /// 2.2.7.8): the server may leave it without Status, as any Results that succeeded, but
 /// refusing it with an error code shows it did not take the missing MsgRef as "1".
 fn results_without_msgref_refused(sent: &Sent, reply: &Received) -> Vec<Finding> {
+    let msg_id = sent.message.msg_id().map(str::trim);
     let refused = |r: &Command| {
         let id = r.cmd_id.as_deref().map(str::trim);
         reply.decoded.message.commands().find(|s| {
             s.kind == CommandKind::Status
+                && s.msg_ref.as_deref().map(str::trim) == msg_id
                 && s.cmd_ref.as_deref().map(str::trim) == id
                 && s.cmd.as_deref().map(str::trim) == Some("Results")
                 && s.code().is_none_or(|code| code / 100 != 2)
