@@ -264,3 +264,125 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
         peer.join().unwrap();
     }
 }
+
+/// The reference server behind the harness's own HTTPS listener (a self-signed
+/// certificate), naming `/omadm/next?s=SESSIONID` as RespURI in every reply; the paths
+/// the client posted to, in order.
+struct HttpsReference {
+    url: String,
+    cert: PathBuf,
+    paths: Arc<std::sync::Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl HttpsReference {
+    fn start() -> HttpsReference {
+        use dmconform::http::{Event, Server, ServerConfig};
+        use dmconform::http::{TlsOptions, TlsSetup};
+        let cert =
+            std::env::temp_dir().join(format!("dmconform-server-https-{}.pem", std::process::id()));
+        let listener = Server::start(ServerConfig {
+            tls: Some(TlsOptions {
+                setup: TlsSetup::SelfSigned {
+                    write_cert_to: Some(cert.clone()),
+                },
+                client_ca: None,
+            }),
+            ..ServerConfig::new("127.0.0.1:0")
+        })
+        .expect("the listener starts");
+        let config = refdm::server::ServerConfig {
+            resp_uri: Some(listener.url("/omadm/next")),
+            ..dmconform::targets::reference_server_config(&TargetProfile::reference_server())
+        };
+        let url = listener.url("/omadm");
+        let paths = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (paths, stop) = (paths.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut server = refdm::server::Server::new(config, Default::default());
+                while !stop.load(Ordering::SeqCst) {
+                    let Some(Event::Request(incoming)) =
+                        listener.next_event(Duration::from_millis(20))
+                    else {
+                        continue;
+                    };
+                    paths.lock().unwrap().push(incoming.request.path.clone());
+                    let response =
+                        match refdm::server::wire::answer(&mut server, &incoming.request.body) {
+                            Ok((body, content_type)) => dmconform::http::Response {
+                                status: 200,
+                                content_type: content_type.into(),
+                                headers: Vec::new(),
+                                body,
+                            },
+                            Err((code, reason)) => dmconform::http::Response::text(code, &reason),
+                        };
+                    incoming.answer(response);
+                }
+            })
+        };
+        HttpsReference {
+            url,
+            cert,
+            paths,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for HttpsReference {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let _ = std::fs::remove_file(&self.cert);
+    }
+}
+
+#[test]
+fn over_https_the_suite_passes_and_follows_the_servers_resp_uri() {
+    let server = HttpsReference::start();
+    let http = HttpOptions {
+        ca_cert: Some(server.cert.clone()),
+        ..HttpOptions::default()
+    };
+    let report = run_against(&server.url, &http, Some("session.*"));
+    assert!(report.runs.len() >= 10, "{} runs", report.runs.len());
+    for r in &report.runs {
+        assert_eq!(
+            r.verdict,
+            Verdict::Pass,
+            "{} [{}]: {:#?}",
+            r.id,
+            r.encoding,
+            r.findings
+        );
+    }
+    // Package 1 of every session goes to the URL given; every later message to the
+    // RespURI of the reply before it.
+    let paths = server.paths.lock().unwrap().clone();
+    let opened = paths.iter().filter(|p| *p == "/omadm").count();
+    assert_eq!(opened, report.runs.len(), "{paths:#?}");
+    let followed = paths
+        .iter()
+        .filter(|p| p.starts_with("/omadm/next?s="))
+        .count();
+    assert_eq!(opened + followed, paths.len(), "{paths:#?}");
+    assert!(followed >= opened, "{paths:#?}");
+}
+
+#[test]
+fn over_https_an_unknown_certificate_is_an_error_not_a_pass() {
+    let server = HttpsReference::start();
+    let report = run_against(&server.url, &HttpOptions::default(), Some("package1.md5"));
+    assert!(!report.runs.is_empty());
+    for r in &report.runs {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+    }
+    assert!(server.paths.lock().unwrap().is_empty());
+}

@@ -1,34 +1,36 @@
-//! `refdm-server --listen ADDR [--fault NAME[,NAME…]] [--max-requests N]`: the reference DM
-//! server behind a small HTTP server, so that the server-role suite runs over real HTTP.
-//! Each POST carries one client message (XML or WBXML); the reply is the server's message
-//! in the same encoding. Requests larger than 4 MiB get 413. The address printed on the
-//! first line of standard output (`listening on http://ADDR/`) is the one bound, which
-//! matters with port 0.
+//! `refdm-server --listen ADDR [--fault NAME[,NAME…]] [--max-requests N] [--resp-uri URL]`:
+//! the reference DM server behind a small HTTP server, so that the server-role suite runs
+//! over real HTTP. Each POST carries one client message (XML or WBXML); the reply is the
+//! server's message in the same encoding. Requests larger than 4 MiB get 413. With
+//! `--resp-uri`, every reply names URL`?s=SESSIONID` as RespURI (any path is served). The
+//! address printed on the first line of standard output (`listening on http://ADDR/`) is
+//! the one bound, which matters with port 0.
 
+use refdm::server::wire::answer;
 use refdm::server::{Server, ServerConfig, ServerFault, ServerFaults};
 use std::io::Read;
-use syncml::{Limits, Message, wbxml, xml};
 
-const CT_XML: &str = "application/vnd.syncml.dm+xml";
-const CT_WBXML: &str = "application/vnd.syncml.dm+wbxml";
 const MAX_REQUEST: u64 = 4 << 20;
 
 struct Args {
     listen: String,
     faults: ServerFaults,
     max_requests: Option<u64>,
+    resp_uri: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut listen = None;
     let mut faults = ServerFaults::none();
     let mut max_requests = None;
+    let mut resp_uri = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
         match a.as_str() {
             "--listen" => listen = Some(value()?),
             "--fault" => faults = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--resp-uri" => resp_uri = Some(value()?),
             "--max-requests" => {
                 max_requests = Some(
                     value()?
@@ -49,33 +51,12 @@ fn parse_args() -> Result<Args, String> {
         listen: listen.ok_or("--listen ADDR is required")?,
         faults,
         max_requests,
+        resp_uri,
     })
 }
 
 /// The server's reply to a request body: the body and its content type, or an HTTP
 /// status and a reason.
-fn answer(server: &mut Server, body: &[u8]) -> Result<(Vec<u8>, &'static str), (u16, String)> {
-    let limits = Limits::default();
-    let wbxml_body = matches!(body.first(), Some(0x01..=0x03));
-    let root = if wbxml_body {
-        wbxml::decode(body, &limits).map(|d| d.root)
-    } else {
-        xml::read(body, &limits).map(|d| d.root)
-    }
-    .map_err(|e| (400, format!("undecodable message: {e}")))?;
-    let (message, _) = Message::from_element(&root);
-    let reply = server.handle(&message).to_element();
-    let wrong_type = server.faults().has(ServerFault::WrongContentType);
-    if wbxml_body {
-        let bytes = wbxml::encode(&reply, &wbxml::EncodeOptions::default())
-            .map_err(|e| (500, e.to_string()))?;
-        Ok((bytes, if wrong_type { "text/xml" } else { CT_WBXML }))
-    } else {
-        let bytes = xml::write(&reply, &xml::WriteOptions::default());
-        Ok((bytes, if wrong_type { "text/xml" } else { CT_XML }))
-    }
-}
-
 fn main() {
     let args = match parse_args() {
         Ok(a) => a,
@@ -95,7 +76,11 @@ fn main() {
         Some(addr) => println!("listening on http://{addr}/"),
         None => println!("listening on {}", args.listen),
     }
-    let mut server = Server::new(ServerConfig::default(), args.faults);
+    let config = ServerConfig {
+        resp_uri: args.resp_uri,
+        ..ServerConfig::default()
+    };
+    let mut server = Server::new(config, args.faults);
     for (served, mut request) in (1u64..).zip(http.incoming_requests()) {
         let mut body = Vec::new();
         let read = request

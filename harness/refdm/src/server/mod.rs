@@ -7,8 +7,9 @@
 //! acknowledges Generic Alerts (1226) with 200 when it supports their Type and Format
 //! (415 otherwise), and ends the session with a message of
 //! Statuses and Final only. Its MsgIDs start at 1 and grow by one; it keeps the client's
-//! SessionID. Like the client it works on typed [`syncml::Message`]s; [`ServerFault`]
-//! switches make it break one rule each.
+//! SessionID, and names a RespURI when its configuration gives one. Like the client it
+//! works on typed [`syncml::Message`]s ([`wire`] turns HTTP bodies into them and back);
+//! [`ServerFault`] switches make it break one rule each.
 //!
 //! Credentials of another type than the one it challenged for end the session (401 with
 //! the same Chal, Statuses and Final only); unprompted, either Basic or MD5 is accepted.
@@ -18,6 +19,7 @@
 
 mod faults;
 mod script;
+pub mod wire;
 
 pub use faults::{ServerFault, ServerFaults};
 pub use script::{Account, PROVISIONING_XML, ScriptCommand, ServerConfig};
@@ -228,12 +230,20 @@ impl Server {
         if faults.has(ServerFault::NoFinal) {
             final_ = false;
         }
-        let header = SyncHdr::new(
+        let mut header = SyncHdr::new(
             &session.id,
             msg_id,
             &session.device,
             &self.config.server_uri,
         );
+        header.resp_uri = self.config.resp_uri.as_ref().map(|base| {
+            let id: String = session
+                .id
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            format!("{base}?s={id}")
+        });
         let mut sync_body = SyncBody::with_commands(body);
         sync_body.final_ = final_;
         if terminate {

@@ -42,6 +42,9 @@ pub struct ServerConfig {
     pub nonce: Vec<u8>,
     /// The server's messages after package 1, one list of commands each.
     pub script: Vec<Vec<ScriptCommand>>,
+    /// When set, every reply gives this URL, with `?s=` and the SessionID added, as
+    /// RespURI: where the client posts the session's next message.
+    pub resp_uri: Option<String>,
 }
 
 /// A provisioning document in the form Windows documents (`wap-provisioningdoc`).
@@ -59,6 +62,7 @@ impl Default for ServerConfig {
                 password: "reference".into(),
             }),
             nonce: b"refdm-server-nonce".to_vec(),
+            resp_uri: None,
             script: vec![
                 vec![ScriptCommand::Get("./DevInfo/Mod".into())],
                 vec![
