@@ -7,9 +7,9 @@
 use crate::codec;
 use crate::profile::Device;
 use crate::server_target::ServerTarget;
-use crate::session::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record};
+use crate::session::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record_sent};
 use crate::target::{Encoding, Wire};
-use crate::verdict::{Direction, Exchange};
+use crate::verdict::Exchange;
 use std::collections::BTreeSet;
 use syncml::tree::Element;
 use syncml::{Command, CommandKind, Cred, Data, Item, Meta};
@@ -122,23 +122,7 @@ impl<'t> ClientSession<'t> {
         let root = self.build(&out);
         self.next_msg_id += 1;
         let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
-        let (message, _) = syncml::Message::from_element(&root);
-        let hex = (self.encoding == Encoding::Wbxml)
-            .then(|| codec::hex(&codec::redact_bytes(&body, &root)));
-        let exchange = record(
-            &mut self.transcript,
-            Direction::ToTarget,
-            &out.label,
-            self.encoding.content_type(),
-            codec::render_tree(&root),
-            hex,
-            &[],
-        );
-        let sent = Sent {
-            root,
-            message,
-            exchange,
-        };
+        let sent = record_sent(&mut self.transcript, &out.label, self.encoding, root, &body);
         let reply = self
             .target
             .send(Wire::new(self.encoding, body))

@@ -225,24 +225,8 @@ impl<'t> Session<'t> {
         root: Element,
         body: Vec<u8>,
     ) -> Result<(Sent, Option<Received>), SessionError> {
-        let (message, _) = syncml::Message::from_element(&root);
-        self.note_answer(&message);
-        let hex = (self.encoding == Encoding::Wbxml)
-            .then(|| codec::hex(&codec::redact_bytes(&body, &root)));
-        let text = codec::render_tree(&root);
-        let exchange = self.record(
-            Direction::ToTarget,
-            label,
-            self.encoding.content_type(),
-            text,
-            hex,
-            &[],
-        );
-        let sent = Sent {
-            root,
-            message,
-            exchange,
-        };
+        let sent = record_sent(&mut self.transcript, label, self.encoding, root, &body);
+        self.note_answer(&sent.message);
         let wire = Wire::new(self.encoding, body);
         match self.target.deliver(wire) {
             Ok(Some(reply)) => {
@@ -301,26 +285,6 @@ impl<'t> Session<'t> {
             answer: None,
         });
         Ok(received)
-    }
-
-    fn record(
-        &mut self,
-        direction: Direction,
-        label: &str,
-        content_type: &str,
-        text: String,
-        hex: Option<String>,
-        transport: &[(String, String)],
-    ) -> usize {
-        record(
-            &mut self.transcript,
-            direction,
-            label,
-            content_type,
-            text,
-            hex,
-            transport,
-        )
     }
 
     /// The server message for `out`, answering the client's last message.
@@ -426,6 +390,33 @@ pub(crate) fn receive(
             exchange,
         }),
         Err(message) => Err(SessionError::Undecodable { exchange, message }),
+    }
+}
+
+/// Records a message the harness sends in `encoding` as `body` (its tree rendered, and
+/// for WBXML the bytes in hex with credentials blotted out) and returns it as [`Sent`].
+pub(crate) fn record_sent(
+    transcript: &mut Vec<Exchange>,
+    label: &str,
+    encoding: Encoding,
+    root: Element,
+    body: &[u8],
+) -> Sent {
+    let (message, _) = syncml::Message::from_element(&root);
+    let hex = (encoding == Encoding::Wbxml).then(|| codec::hex(&codec::redact_bytes(body, &root)));
+    let exchange = record(
+        transcript,
+        Direction::ToTarget,
+        label,
+        encoding.content_type(),
+        codec::render_tree(&root),
+        hex,
+        &[],
+    );
+    Sent {
+        root,
+        message,
+        exchange,
     }
 }
 

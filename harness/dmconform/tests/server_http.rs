@@ -4,6 +4,8 @@
 //! body, a reset connection, HTTP 500, a redirect) each give `error` verdicts with transcripts,
 //! while the run goes on and nothing hangs.
 
+mod common;
+
 use dmconform::http_server_target::{HttpOptions, HttpServer};
 use dmconform::runner::RunOptions;
 use dmconform::server_runner::run_server_suite;
@@ -92,16 +94,7 @@ fn the_reference_server_binary_passes_over_http_in_both_encodings() {
     for e in Encoding::BOTH {
         assert!(report.runs.iter().any(|r| r.encoding == e));
     }
-    for r in &report.runs {
-        assert_eq!(
-            r.verdict,
-            Verdict::Pass,
-            "{} [{}]: {:#?}",
-            r.id,
-            r.encoding,
-            r.findings
-        );
-    }
+    common::assert_every_run_passes(&report);
 }
 
 #[test]
@@ -353,16 +346,7 @@ fn over_https_the_suite_passes_and_follows_the_servers_resp_uri() {
     };
     let report = run_against(&server.url, &http, Some("session.*"));
     assert!(report.runs.len() >= 10, "{} runs", report.runs.len());
-    for r in &report.runs {
-        assert_eq!(
-            r.verdict,
-            Verdict::Pass,
-            "{} [{}]: {:#?}",
-            r.id,
-            r.encoding,
-            r.findings
-        );
-    }
+    common::assert_every_run_passes(&report);
     // Package 1 of every session goes to the URL given; every later message to the
     // RespURI of the reply before it.
     let paths = server.paths.lock().unwrap().clone();

@@ -2,6 +2,9 @@
 //! and the retry, Next Message for a client package without Final, Generic Alerts,
 //! the script run one message at a time, and the end of the session.
 
+mod common;
+
+use common::statuses;
 use refdm::auth;
 use refdm::server::{Server, ServerConfig, ServerFault, ServerFaults};
 use syncml::{Command, CommandKind, Cred, Data, Item, Message, Meta, SyncBody, SyncHdr};
@@ -27,20 +30,6 @@ fn package1() -> Vec<Command> {
         Command::new(CommandKind::Replace, "2")
             .with_item(Item::source("./DevInfo/Mod").with_data("model")),
     ]
-}
-
-/// (CmdRef, Cmd, code) of every Status, in order.
-fn statuses(m: &Message) -> Vec<(String, String, u16)> {
-    m.commands()
-        .filter(|c| c.kind == CommandKind::Status)
-        .map(|c| {
-            (
-                c.cmd_ref.clone().unwrap_or_default(),
-                c.cmd.clone().unwrap_or_default(),
-                c.code().unwrap_or(0),
-            )
-        })
-        .collect()
 }
 
 fn new_commands(m: &Message) -> Vec<CommandKind> {

@@ -178,13 +178,13 @@ fn followed_respuri(r: &Received, profile: &TargetProfile) -> Problem {
     let uri = resp_uri(&profile.server_uri);
     let want = path_and_query(&uri);
     let expected = format!("the next message posted to {want} (the RespURI {uri})");
-    match r.headers.iter().find(|(n, _)| n == ":path") {
+    match crate::target::find_header(&r.headers, ":path") {
         None => Some((
             expected,
             "the target reports no request path (Wire header :path)".into(),
         )),
-        Some((_, path)) if *path == want => None,
-        Some((_, path)) => Some((expected, format!("posted to {path}"))),
+        Some(path) if path == want => None,
+        Some(path) => Some((expected, format!("posted to {path}"))),
     }
 }
 
@@ -360,12 +360,7 @@ fn hmac_client(message: &Received, profile: &TargetProfile, nonces: &[String]) -
     {
         return Some(("no Cred in the SyncHdr under HMAC".into(), "a Cred".into()));
     }
-    let Some(value) = message
-        .headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("x-syncml-hmac"))
-        .map(|(_, v)| v)
-    else {
+    let Some(value) = crate::target::find_header(&message.headers, "x-syncml-hmac") else {
         return Some(("an x-syncml-hmac header".into(), "none".into()));
     };
     let fields = hmac_fields(value);

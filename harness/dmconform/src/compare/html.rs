@@ -24,13 +24,7 @@ pub fn render(m: &Matrix) -> String {
         }
     }
     b.push_str("</ul>\n");
-    let rows: Vec<_> = lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Differs(r) => Some(*r),
-            Line::Folded { .. } => None,
-        })
-        .collect();
+    let rows = super::differing(&lines);
     let _ = writeln!(
         b,
         "<h2>Differing ({})</h2>\n<table class=\"matrix\">\n<tr><th>Case run</th>",

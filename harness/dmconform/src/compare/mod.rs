@@ -32,6 +32,17 @@ pub enum Line<'a> {
     Differs(&'a Row),
 }
 
+/// The rows that differ, in order.
+pub fn differing<'a>(lines: &[Line<'a>]) -> Vec<&'a Row> {
+    lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Differs(r) => Some(*r),
+            Line::Folded { .. } => None,
+        })
+        .collect()
+}
+
 /// A cell: the verdict, marked when a deviation entry excuses it.
 fn cell(case: &Value) -> String {
     let verdict = case.get("verdict").and_then(Value::as_str).unwrap_or("?");
@@ -149,14 +160,8 @@ mod tests {
                 count: 2
             }
         );
-        let differing: Vec<&str> = lines
-            .iter()
-            .filter_map(|l| match l {
-                Line::Differs(r) => Some(r.key.as_str()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(differing, ["w [xml]", "z [xml]"]);
+        let keys: Vec<&str> = differing(&lines).iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["w [xml]", "z [xml]"]);
         assert_eq!(m.rows[0].cells, [Some("pass".into()), None]);
     }
 

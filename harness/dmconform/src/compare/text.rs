@@ -16,13 +16,7 @@ pub fn render(m: &Matrix) -> String {
             let _ = writeln!(out, "{count} case runs: {verdict} everywhere");
         }
     }
-    let rows: Vec<_> = lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Differs(r) => Some(*r),
-            Line::Folded { .. } => None,
-        })
-        .collect();
+    let rows = super::differing(&lines);
     if rows.is_empty() {
         return out;
     }

@@ -42,10 +42,7 @@ pub struct Request {
 impl Request {
     /// The value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::target::find_header(&self.headers, name)
     }
 }
 
