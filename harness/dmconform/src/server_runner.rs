@@ -95,7 +95,9 @@ fn drive(
         .and_then(|c| c.client_nonce.as_deref())
         .and_then(|n| base64::engine::general_purpose::STANDARD.decode(n).ok())
         .unwrap_or_default();
-    let mut judged = false;
+    // Every server reply is judged by the invariants, so a case with steps is judged
+    // even when no step has expectations of its own.
+    let mut judged = !case.step.is_empty();
     let mut not_exercised_because = None;
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
@@ -121,7 +123,6 @@ fn drive(
                     session.ended,
                     &bindings,
                 );
-                judged |= o.judged;
                 run.findings.extend(o.findings);
                 run.statuses.extend(expect::status_records(n, &[&reply]));
                 if let Some(next) = issued_nonce(&reply) {
@@ -138,7 +139,6 @@ fn drive(
             break;
         }
     }
-    judged |= !case.step.is_empty();
     finish(&mut session, encoding, opts, &mut facts, run);
     if let Some(why) = not_exercised_because.or_else(|| results_not_sent(case, &session)) {
         run.findings.push(Finding {

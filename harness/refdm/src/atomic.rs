@@ -50,6 +50,7 @@ impl Executor<'_> {
 
     pub(crate) fn run_atomic(&mut self, id: &str, c: &Command) -> bool {
         let snapshot = self.tree.clone();
+        let async_before = self.accepted_async.len();
         let own = self.answers.len();
         self.status(Some(id), "Atomic", 200);
         let first = self.answers.len();
@@ -77,6 +78,8 @@ impl Executor<'_> {
             return false;
         }
         *self.tree = snapshot;
+        // An asynchronous Exec rolled back reports nothing in a later session.
+        self.accepted_async.truncate(async_before);
         let mut kept = Vec::with_capacity(self.answers.len() - first);
         for (i, a) in (first..).zip(self.answers.drain(first..)) {
             match a {

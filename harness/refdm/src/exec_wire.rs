@@ -250,7 +250,8 @@ impl<R: BufRead> FrameReader<R> {
                 announced,
                 limit: self.max_body,
             })?;
-        let mut body = Vec::with_capacity(length);
+        // Grown as the bytes arrive, not reserved on the sender's word.
+        let mut body = Vec::with_capacity(length.min(64 << 10));
         while body.len() < length {
             let available = self.fill()?;
             if available.is_empty() {

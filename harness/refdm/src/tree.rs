@@ -219,7 +219,10 @@ impl Tree {
     pub fn node(&self, path: &NodePath) -> Option<&Node> {
         let mut n = self.root(path.scope);
         for name in &path.names {
-            n = n.children().find(|(k, _)| *k == name)?.1;
+            n = match &n.content {
+                Content::Interior(m) => m.get(name)?,
+                Content::Leaf(_) => return None,
+            };
         }
         Some(n)
     }

@@ -162,6 +162,7 @@ fn decode(seg: &str) -> Result<String, UriError> {
         if bytes[i] == b'%' {
             let hex = bytes
                 .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or(UriError::Invalid("bad percent escape"))?;
@@ -233,6 +234,7 @@ mod tests {
         assert_eq!(err("./a?list=Struct"), 406);
         assert_eq!(err("./a%2Fb"), 400);
         assert_eq!(err("./a%zz"), 400);
+        assert_eq!(err("./a%+A"), 400);
         assert_eq!(ok("./a*b").names, ["a*b"]);
     }
 

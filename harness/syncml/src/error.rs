@@ -12,7 +12,7 @@ pub struct Limits {
     pub max_input: usize,
     /// Deepest element nesting accepted.
     pub max_depth: usize,
-    /// Most elements accepted in one document.
+    /// Most elements accepted in one document (in WBXML, literal attributes count too).
     pub max_elements: usize,
     /// Longest single text, CDATA, opaque or string-table entry, in bytes.
     pub max_text: usize,

@@ -474,7 +474,8 @@ impl Reader {
     /// children), reporting out-of-order, repeated (for `once` names) and stray text.
     fn check_order(&mut self, e: &Element, order: &[&str], repeatable: &[&str]) {
         let mut last: Option<(usize, &str)> = None;
-        let mut seen: Vec<&str> = Vec::new();
+        // Which of the known names (by position in `order`) have been seen.
+        let mut seen = vec![false; order.len()];
         for n in &e.children {
             match n {
                 Node::Element(c) => {
@@ -490,10 +491,10 @@ impl Reader {
                             after: lname.to_string(),
                         });
                     }
-                    if seen.contains(&name) && !repeatable.contains(&name) {
+                    if seen[pos] && !repeatable.contains(&name) {
                         self.defect(DefectKind::Repeated(name.to_string()));
                     }
-                    seen.push(name);
+                    seen[pos] = true;
                     if last.is_none_or(|(lpos, _)| pos >= lpos) {
                         last = Some((pos, name));
                     }

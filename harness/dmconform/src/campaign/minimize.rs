@@ -12,10 +12,13 @@ use syncml::tree::{Element, Node};
 /// Most trials one minimisation may run, so that a flaky target cannot keep it going.
 const MAX_ATTEMPTS: usize = 200;
 
-/// The smallest trial found that still fails, and its failure.
+/// The smallest trial found that still fails the same way (same `signature`), and its
+/// failure. A smaller trial failing another way is not kept: dropping a command can
+/// itself cause a failure unrelated to the one found.
 pub fn minimize(
     trial: &Trial,
     failure: String,
+    signature: &str,
     target: &mut dyn Target,
     profile: &TargetProfile,
 ) -> (Trial, String) {
@@ -27,7 +30,8 @@ pub fn minimize(
         for candidate in smaller(best.0.package()) {
             attempts += 1;
             let next = best.0.with_package(candidate);
-            if let Some(why) = next.run(target, profile).failure {
+            let outcome = next.run(target, profile);
+            if let Some(why) = outcome.failure.filter(|_| outcome.signature == signature) {
                 best = (next, why);
                 shrunk = true;
                 break;

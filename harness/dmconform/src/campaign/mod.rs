@@ -161,9 +161,10 @@ pub fn run(
         let outcome = trial.run(target, profile);
         now.exchanges += outcome.exchanges.max(1);
         if let Some(why) = outcome.failure
-            && seen.insert(outcome.signature)
+            && seen.insert(outcome.signature.clone())
         {
-            let (trial, failure) = minimize::minimize(&trial, why, target, profile);
+            let (trial, failure) =
+                minimize::minimize(&trial, why, &outcome.signature, target, profile);
             findings.push(Finding {
                 trial_number: now.trials,
                 trial,

@@ -165,17 +165,18 @@ pub fn check(
                             }
                         }
                         if let Some(want) = format {
-                            let got = item
+                            let given = item
                                 .and_then(|i| i.meta.as_ref())
                                 .and_then(|m| m.format.clone())
-                                .or_else(|| r.meta.as_ref().and_then(|m| m.format.clone()))
-                                .unwrap_or_else(|| "chr (default)".into());
-                            if got.trim() != want {
+                                .or_else(|| r.meta.as_ref().and_then(|m| m.format.clone()));
+                            // Without a Format the value is chr (the MetInf default).
+                            let got = given.as_deref().map_or("chr", str::trim);
+                            if got != want.trim() {
                                 fail(
                                     severity,
                                     format!("{what}: Results Meta Format"),
                                     want.clone(),
-                                    got,
+                                    given.unwrap_or_else(|| "no Format (chr)".into()),
                                     Some(*x),
                                 );
                             }

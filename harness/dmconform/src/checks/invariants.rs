@@ -258,17 +258,20 @@ pub fn check_message(r: &Received, encoding: Encoding, facts: &mut SessionFacts)
         .msg_id
         .as_deref()
         .and_then(|s| s.trim().parse::<u64>().ok());
-    let expected_id = facts.last_client_msg_id.map_or(1, |p| p + 1);
-    if msg_id != Some(expected_id) {
+    // After the largest MsgID there is no next one: any MsgID is then a finding.
+    let expected_id = facts
+        .last_client_msg_id
+        .map_or(Some(1), |p| p.checked_add(1));
+    if msg_id.is_none() || msg_id != expected_id {
         out.push(finding(
             req::MSGID,
             "MsgID starts at 1 and goes up by one",
-            expected_id.to_string(),
+            expected_id.map_or("none after the largest MsgID".into(), |id| id.to_string()),
             shown(&hdr.msg_id),
             x,
         ));
     }
-    facts.last_client_msg_id = msg_id.or(Some(expected_id));
+    facts.last_client_msg_id = msg_id.or(expected_id);
 
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
@@ -902,6 +905,25 @@ mod tests {
         assert_eq!(
             broken(&good, "text/xml"),
             vec![req::CONTENT_TYPE.to_string()]
+        );
+    }
+
+    #[test]
+    fn no_msgid_follows_the_largest() {
+        let r = received(
+            &reply(&good_body(), true).replace("<MsgID>2", "<MsgID>18446744073709551615"),
+            crate::target::CONTENT_TYPE_XML,
+        );
+        let mut facts = SessionFacts {
+            session_id: Some("1".into()),
+            last_client_msg_id: Some(u64::MAX),
+            ..SessionFacts::default()
+        };
+        let f = check_message(&r, Encoding::Xml, &mut facts);
+        assert!(
+            f.iter()
+                .any(|f| f.requirement.as_deref() == Some(req::MSGID)),
+            "{f:#?}"
         );
     }
 

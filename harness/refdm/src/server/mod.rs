@@ -190,7 +190,7 @@ impl Server {
             }
             let cmd_id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
             let cmd_ref = match cmd_id.parse::<u64>() {
-                Ok(n) if faults.has(ServerFault::WrongCmdRef) => (n + 1).to_string(),
+                Ok(n) if faults.has(ServerFault::WrongCmdRef) => n.wrapping_add(1).to_string(),
                 _ => cmd_id,
             };
             statuses.push((cmd_ref, c.kind.name(), code));

@@ -568,6 +568,17 @@ impl<'a> Reader<'a> {
             match token {
                 global::END => break,
                 global::LITERAL => {
+                    // An attribute can cost two bytes of input: it counts toward the
+                    // element limit so that memory stays bounded.
+                    if self.elements >= self.limits.max_elements {
+                        return Err(self.error(
+                            at,
+                            DecodeErrorKind::TooManyElements {
+                                limit: self.limits.max_elements,
+                            },
+                        ));
+                    }
+                    self.elements += 1;
                     let index = self.mb_u_int32("literal attribute name")?;
                     let name = self.table_entry(at, index)?.into();
                     if let Some(done) = current.replace(Attribute {

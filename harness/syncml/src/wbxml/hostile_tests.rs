@@ -352,3 +352,25 @@ fn merged_text_is_bounded_too() {
     );
     assert_eq!(e.offset, 10);
 }
+
+#[test]
+fn attributes_count_toward_the_element_limit() {
+    // A string table holding "a", then SyncML with five attributes named by it.
+    let mut bytes = vec![0x02, 0xA4, 0x01, 0x6A, 0x02, b'a', 0x00, 0xED];
+    for _ in 0..5 {
+        bytes.extend_from_slice(&[0x04, 0x00]);
+    }
+    bytes.extend_from_slice(&[0x01, 0x01]);
+    let limits = Limits {
+        max_elements: 4,
+        ..Limits::default()
+    };
+    let e = err_with(&bytes, &limits);
+    assert_eq!(e.kind, DecodeErrorKind::TooManyElements { limit: 4 });
+    let roomy = Limits {
+        max_elements: 6,
+        ..Limits::default()
+    };
+    let d = decode(&bytes, &roomy).unwrap();
+    assert_eq!(d.root.attrs.iter().filter(|a| a.name == "a").count(), 5);
+}
