@@ -338,7 +338,6 @@ fn drive(
     run.findings.extend(invariants::check_client_message(
         &first, encoding, &mut facts,
     ));
-    let mut after_challenge: Option<Received> = None;
     let mut after_respuri: Option<Received> = None;
 
     for (i, step) in case.step.iter().enumerate() {
@@ -373,7 +372,6 @@ fn drive(
                 return judged;
             }
         };
-        let challenged = out.chal.is_some();
         let gave_respuri = out
             .header
             .iter()
@@ -387,9 +385,6 @@ fn drive(
                 judged |= o.judged;
                 run.findings.extend(o.findings);
                 run.statuses.extend(expect::status_records(n, &refs));
-                if challenged && after_challenge.is_none() {
-                    after_challenge = replies.first().cloned();
-                }
                 if gave_respuri && after_respuri.is_none() {
                     after_respuri = replies.first().cloned();
                 }
@@ -412,7 +407,6 @@ fn drive(
             check,
             &session.turns,
             named::Answers {
-                after_challenge: after_challenge.as_ref(),
                 after_respuri: after_respuri.as_ref(),
             },
             profile,

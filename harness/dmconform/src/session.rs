@@ -57,6 +57,8 @@ pub struct Turn {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HdrAnswer {
     pub code: u16,
+    /// The authentication type (Meta Type) its Chal asked for.
+    pub chal_type: Option<String>,
     /// The NextNonce of its Chal, as sent (Base64).
     pub next_nonce: Option<String>,
 }
@@ -87,9 +89,6 @@ pub struct Outgoing {
     /// placeholders ([`crate::placeholders::SESSION_NAMES`]) still to fill.
     pub raw: Option<String>,
 }
-
-/// The nonce the harness hands out in MD5 challenges, as Base64 of its bytes.
-pub const SERVER_NONCE_B64: &str = "ZG1jb25mb3JtLW5vbmNl";
 
 /// One management session with the target.
 pub struct Session<'t> {
@@ -268,8 +267,15 @@ impl<'t> Session<'t> {
                         base64::engine::general_purpose::STANDARD.encode(b)
                     }
                 });
+            let chal_type = st
+                .chal
+                .as_ref()
+                .and_then(|c| c.meta.as_ref())
+                .and_then(|m| m.type_.as_deref())
+                .map(|t| t.trim().to_string());
             turn.answer = Some(HdrAnswer {
                 code: st.code().unwrap_or(0),
+                chal_type,
                 next_nonce,
             });
         }
@@ -329,7 +335,9 @@ impl<'t> Session<'t> {
             st.chal = if hmac {
                 Some(mac_challenge(self.next_msg_id))
             } else {
-                out.chal.as_deref().map(challenge)
+                out.chal
+                    .as_deref()
+                    .map(|scheme| challenge(scheme, self.next_msg_id))
             };
             body.push(st.to_element());
             for c in client.commands() {
@@ -468,13 +476,20 @@ fn redact_mac(value: &str) -> String {
         .join(",")
 }
 
-/// A `<Chal>` of the given scheme.
-fn challenge(scheme: &str) -> Chal {
+/// A `<Chal>` of the given scheme, in server message `msg_id`.
+fn challenge(scheme: &str, msg_id: u32) -> Chal {
     let mut meta = Meta::format("b64").with_type(format!("syncml:auth-{scheme}"));
     if scheme == "md5" {
-        meta.next_nonce = Some(MetaValue::Text(SERVER_NONCE_B64.into()));
+        meta.next_nonce = Some(MetaValue::Text(md5_nonce(msg_id)));
     }
     Chal { meta: Some(meta) }
+}
+
+/// The NextNonce (Base64) of an MD5 challenge in server message `msg_id`: a new one in
+/// every challenge, so that a client hashing an older nonce is seen.
+pub fn md5_nonce(msg_id: u32) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("dmconform-md5-{msg_id}"))
 }
 
 /// The NextNonce (Base64) the harness gives with server message `msg_id` under HMAC.

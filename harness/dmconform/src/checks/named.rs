@@ -2,7 +2,7 @@
 //! the content of package 1, the client's credentials, and where it posts.
 
 use crate::profile::TargetProfile;
-use crate::session::{Received, SERVER_NONCE_B64, Turn};
+use crate::session::{Received, Turn};
 use crate::verdict::{Finding, Severity};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -12,8 +12,6 @@ use syncml::{CommandKind, Message};
 /// The client's messages that answered the steps a named check looks at.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Answers<'a> {
-    /// The message that followed a challenge, when the case sent one.
-    pub after_challenge: Option<&'a Received>,
     /// The message that followed the first step carrying a RespURI.
     pub after_respuri: Option<&'a Received>,
 }
@@ -27,7 +25,6 @@ pub fn run(
     requirement: Option<&String>,
 ) -> Option<Finding> {
     let first = &turns.first()?.received;
-    let after_challenge = answers.after_challenge;
     let m = &first.decoded.message;
     let on_first = |p: Problem| p.map(|p| (p, Some(first.exchange)));
     let problem = match name {
@@ -39,13 +36,7 @@ pub fn run(
         "pkg1.source-devid" => on_first(source_devid(m)),
         "cred.basic" => creds_every_message(turns, profile, Scheme::Basic),
         "cred.md5" => creds_every_message(turns, profile, Scheme::Md5),
-        "cred.after-challenge" => {
-            let p = match after_challenge {
-                None => Some(("a client message after the challenge".into(), "none".into())),
-                Some(r) => after_chal(&r.decoded.message, profile),
-            };
-            p.map(|p| (p, after_challenge.map(|r| r.exchange)))
-        }
+        "cred.after-challenge" => after_challenges(turns, profile),
         "transport.respuri" => {
             let p = match answers.after_respuri {
                 None => Some(("a client message after the RespURI".into(), "none".into())),
@@ -74,15 +65,21 @@ pub fn run(
 /// A problem and the exchange of the client message it was found in.
 type Located = Option<((String, String), Option<usize>)>;
 
-/// The nonces a first MD5 digest or MAC may use: the profile's, or the one the
-/// harness hands out in its challenges (a later session's first message).
-fn first_nonces(profile: &TargetProfile) -> Vec<String> {
+/// Server MsgIDs whose MD5 or HMAC nonce a case's first message may use: the client
+/// keeps the last nonce of an earlier case, which the harness gave in one of them.
+const EARLIER_NONCES: u32 = 256;
+
+/// The nonces a first MD5 digest or MAC may use: the profile's, or one the harness
+/// handed out (with `nonce_of` a server MsgID) in an earlier case.
+fn first_nonces(profile: &TargetProfile, nonce_of: fn(u32) -> String) -> Vec<String> {
     let profile_nonce = profile
         .credentials
         .as_ref()
         .and_then(|c| c.client_nonce.clone())
         .unwrap_or_default();
-    vec![profile_nonce, SERVER_NONCE_B64.to_string()]
+    std::iter::once(profile_nonce)
+        .chain((1..=EARLIER_NONCES).map(nonce_of))
+        .collect()
 }
 
 /// Package 1 carries the right credentials of `scheme`; and every client message
@@ -94,7 +91,7 @@ fn creds_every_message(turns: &[Turn], profile: &TargetProfile, scheme: Scheme) 
     let pkg1 = &first.decoded.message;
     let pkg1_problem = match scheme {
         Scheme::Basic => check_cred(pkg1, profile, scheme, None),
-        Scheme::Md5 => first_nonces(profile)
+        Scheme::Md5 => first_nonces(profile, crate::session::md5_nonce)
             .iter()
             .map(|n| check_cred(pkg1, profile, scheme, Some(n)))
             .reduce(Option::and)
@@ -148,16 +145,11 @@ fn same_cred(before: &syncml::Cred, next: &Message) -> Problem {
     }
 }
 
-/// Server MsgIDs whose HMAC nonce a case's first message may use: the client keeps
-/// the last nonce of an earlier case, which the harness gave in one of them.
-const EARLIER_MAC_NONCES: u32 = 256;
-
 /// Every client message carries a right `x-syncml-hmac` header and no Cred
 /// (DM Security 5.1.4); the MAC uses the latest NextNonce the harness gave, a
 /// new one in every answer.
 fn hmac_every_message(turns: &[Turn], profile: &TargetProfile) -> Located {
-    let mut nonces = first_nonces(profile);
-    nonces.extend((1..=EARLIER_MAC_NONCES).map(crate::session::mac_nonce));
+    let mut nonces = first_nonces(profile, crate::session::mac_nonce);
     for t in turns {
         if let Some(p) = hmac_client(&t.received, profile, &nonces) {
             return Some((p, Some(t.received.exchange)));
@@ -466,27 +458,70 @@ fn check_cred(
     })
 }
 
-fn after_chal(m: &Message, profile: &TargetProfile) -> Problem {
+/// Every client message that follows a challenge (401 or 407 with Chal for its
+/// SyncHdr) begins with the Status for the harness's SyncHdr and carries Cred of the
+/// challenged type: Basic from the profile, or MD5 over the NextNonce of that very
+/// challenge (DM Protocol 9.1, DM Security 5.1.3). A case that challenges no message
+/// that was answered fails.
+fn after_challenges(turns: &[Turn], profile: &TargetProfile) -> Located {
+    let mut seen_one = false;
+    for pair in turns.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        let Some(answer) = before.answer.as_ref() else {
+            continue;
+        };
+        let Some(chal_type) = answer.chal_type.as_deref() else {
+            continue;
+        };
+        if before.session != after.session || !matches!(answer.code, 401 | 407) {
+            continue;
+        }
+        seen_one = true;
+        let m = &after.received.decoded.message;
+        if let Some(p) = answer_to_challenge(m, profile, chal_type, answer.next_nonce.as_deref()) {
+            return Some((p, Some(after.received.exchange)));
+        }
+    }
+    (!seen_one).then(|| {
+        (
+            ("a client message after the challenge".into(), "none".into()),
+            None,
+        )
+    })
+}
+
+fn answer_to_challenge(
+    m: &Message,
+    profile: &TargetProfile,
+    chal_type: &str,
+    nonce: Option<&str>,
+) -> Problem {
     let has_hdr_status = m.commands().next().is_some_and(|c| {
         c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0")
     });
     if !has_hdr_status {
         return Some(("a Status for the SyncHdr".into(), "none first".into()));
     }
-    let Some(cred) = m.hdr.as_ref().and_then(|h| h.cred.as_ref()) else {
+    let Some(cred) = hdr_cred(m) else {
         return Some(("Cred after the challenge".into(), "no Cred".into()));
     };
     let t = cred
         .meta
         .as_ref()
-        .and_then(|m| m.type_.clone())
-        .unwrap_or_default();
-    match t.trim() {
-        "syncml:auth-md5" => check_cred(m, profile, Scheme::Md5, Some(SERVER_NONCE_B64)),
+        .and_then(|m| m.type_.as_deref())
+        .unwrap_or("");
+    if t.trim() != chal_type {
+        return Some((
+            format!("Cred of the challenged type {chal_type:?}"),
+            format!("Type {:?}", t.trim()),
+        ));
+    }
+    match chal_type {
+        "syncml:auth-md5" => check_cred(m, profile, Scheme::Md5, Some(nonce.unwrap_or(""))),
         "syncml:auth-basic" => check_cred(m, profile, Scheme::Basic, None),
         other => Some((
-            "Cred of the challenged type".into(),
-            format!("Type {other:?}"),
+            "a challenge type the harness checks (Basic or MD5)".into(),
+            format!("{other:?}"),
         )),
     }
 }
@@ -599,7 +634,6 @@ mod tests {
         let check = |turns: &[Turn]| {
             let answers = Answers {
                 after_respuri: Some(&turns[0].received),
-                ..Answers::default()
             };
             run("transport.respuri", turns, answers, &p, None)
         };
@@ -630,6 +664,7 @@ mod tests {
             let mut turns = with_header(body, header(b"Nonce"));
             turns[0].answer = Some(crate::session::HdrAnswer {
                 code: 200,
+                chal_type: None,
                 next_nonce: Some(B64.encode("fresh")),
             });
             let mut next = with_header(body, header(second_nonce)).remove(0);
@@ -643,6 +678,63 @@ mod tests {
         );
         let stale = run("hmac.client", &two(b"Nonce"), Answers::default(), &p, None).unwrap();
         assert_eq!(stale.exchange, Some(2));
+    }
+
+    #[test]
+    fn an_answer_to_a_challenge_uses_its_type_and_its_nonce() {
+        let p = TargetProfile::reference();
+        let creds = p.credentials.as_ref().unwrap();
+        let message = |type_: &str, data: &str| {
+            format!(
+                "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD><Cred><Meta>\
+<Format xmlns='syncml:metinf'>b64</Format><Type xmlns='syncml:metinf'>{type_}</Type></Meta>\
+<Data>{data}</Data></Cred></SyncHdr><SyncBody><Status><CmdID>1</CmdID><MsgRef>1</MsgRef>\
+<CmdRef>0</CmdRef><Cmd>SyncHdr</Cmd><Data>401</Data></Status></SyncBody></SyncML>"
+            )
+        };
+        let md5_over = |nonce: &str| {
+            let nonce = B64.decode(nonce).unwrap();
+            message(
+                "syncml:auth-md5",
+                &md5_credential(&creds.user, &creds.password, &nonce),
+            )
+        };
+        let challenged_then = |second: String| {
+            let mut t = with_header(md5_over(&crate::session::md5_nonce(1)).as_bytes(), None);
+            t[0].answer = Some(crate::session::HdrAnswer {
+                code: 401,
+                chal_type: Some("syncml:auth-md5".into()),
+                next_nonce: Some(crate::session::md5_nonce(2)),
+            });
+            let mut next = with_header(second.as_bytes(), None).remove(0);
+            next.received.exchange = 2;
+            t.push(next);
+            run("cred.after-challenge", &t, Answers::default(), &p, None)
+        };
+        let basic = message(
+            "syncml:auth-basic",
+            &basic_credential(&creds.user, &creds.password),
+        );
+        assert_eq!(
+            challenged_then(md5_over(&crate::session::md5_nonce(2))),
+            None
+        );
+        let stale = challenged_then(md5_over(&crate::session::md5_nonce(1))).unwrap();
+        assert_eq!(stale.exchange, Some(2));
+        let other_type = challenged_then(basic.clone()).unwrap();
+        assert!(other_type.actual.contains("auth-basic"), "{other_type:?}");
+        // Without any challenge answered, the check has nothing to see.
+        let unchallenged = with_header(basic.as_bytes(), None);
+        assert!(
+            run(
+                "cred.after-challenge",
+                &unchallenged,
+                Answers::default(),
+                &p,
+                None
+            )
+            .is_some()
+        );
     }
 
     #[test]
@@ -662,6 +754,7 @@ mod tests {
             let mut t = with_header(message(&cred).as_bytes(), None);
             t[0].answer = Some(crate::session::HdrAnswer {
                 code,
+                chal_type: None,
                 next_nonce: None,
             });
             t.extend(with_header(message(second).as_bytes(), None));
