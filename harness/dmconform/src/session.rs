@@ -378,7 +378,10 @@ pub(crate) fn receive(
             (d.encoding == Encoding::Wbxml)
                 .then(|| codec::hex(&codec::redact_bytes(&wire.body, &d.root))),
         ),
-        Err(message) => (format!("({message})"), Some(codec::hex(&wire.body))),
+        Err(message) => (
+            format!("({message})"),
+            Some(codec::hex(&codec::redact_undecodable(&wire.body))),
+        ),
     };
     let exchange = record(
         transcript,

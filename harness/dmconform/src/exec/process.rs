@@ -62,8 +62,19 @@ impl StderrTail {
     pub fn render(&self, most: usize) -> String {
         let skip = self.bytes.len().saturating_sub(most);
         let kept: Vec<u8> = self.bytes.iter().skip(skip).copied().collect();
-        let earlier = self.dropped + skip as u64;
-        let text = String::from_utf8_lossy(&kept);
+        let mut earlier = self.dropped + skip as u64;
+        let mut kept = &kept[..];
+        if earlier > 0 {
+            // The first line is cut: leave it out, so that no part of a secret the
+            // wrapper wrote across the cut shows (secrets are blotted out whole only).
+            let rest = kept
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(kept.len(), |i| i + 1);
+            earlier += rest as u64;
+            kept = &kept[rest..];
+        }
+        let text = String::from_utf8_lossy(kept);
         if earlier > 0 {
             format!("[{earlier} earlier bytes not kept]\n{text}")
         } else {
@@ -398,10 +409,14 @@ mod tests {
     #[test]
     fn the_stderr_tail_keeps_the_last_bytes_and_counts_the_rest() {
         let mut t = StderrTail::new(8);
-        t.push(b"0123456789");
-        t.push(b"ab");
-        assert_eq!(t.render(4), "[8 earlier bytes not kept]\n89ab");
-        assert_eq!(t.take().unwrap(), "[4 earlier bytes not kept]\n456789ab");
+        t.push(b"0123\nab");
+        t.push(b"c\nxyz");
+        // Kept: "\nabc\nxyz"; a line cut at the front is left out and counted.
+        assert_eq!(t.render(6), "[9 earlier bytes not kept]\nxyz");
+        assert_eq!(t.take().unwrap(), "[5 earlier bytes not kept]\nabc\nxyz");
         assert_eq!(t.take(), None);
+        let mut one_line = StderrTail::new(4);
+        one_line.push(b"password=hunter2");
+        assert_eq!(one_line.take().unwrap(), "[16 earlier bytes not kept]\n");
     }
 }
