@@ -163,11 +163,6 @@ impl<'t> Session<'t> {
         Ok(r)
     }
 
-    /// The client's last message.
-    pub fn last_client(&self) -> Option<&Received> {
-        self.last_client.as_ref()
-    }
-
     /// Builds, sends and records a server message; returns it with the client's
     /// reply (`None` when the client ended the session).
     pub fn send(&mut self, out: Outgoing) -> Result<(Sent, Option<Received>), SessionError> {

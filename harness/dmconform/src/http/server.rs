@@ -142,11 +142,6 @@ impl Server {
     pub fn next_event(&self, timeout: Duration) -> Option<Event> {
         self.events.recv_timeout(timeout).ok()
     }
-
-    /// Connections open now.
-    pub fn active_connections(&self) -> usize {
-        self.shared.active.load(Ordering::SeqCst)
-    }
 }
 
 impl Drop for Server {
