@@ -5,9 +5,9 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dmconform::TargetProfile;
-use dmconform::builtin::{Reference, client_config};
+use dmconform::client::reference::{Reference, client_config};
 use dmconform::codec;
-use dmconform::target::{Encoding, Target, Wire};
+use dmconform::{Encoding, Target, Wire};
 
 mod common;
 

@@ -6,9 +6,9 @@
 //! `cargo bench -p dmconform --bench http_exchange`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use dmconform::client::listen::{Listen, ListenOptions};
 use dmconform::codec;
-use dmconform::listen::{Listen, ListenOptions};
-use dmconform::target::{Encoding, Target, Wire};
+use dmconform::{Encoding, Target, Wire};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -35,7 +35,7 @@ fn client(addr: String, encoding: Encoding) {
     let mut writer = stream;
     let profile = dmconform::TargetProfile::reference();
     let mut dm = refdm::Client::new(
-        dmconform::builtin::client_config(&profile),
+        dmconform::client::reference::client_config(&profile),
         refdm::Faults::none(),
     );
     loop {

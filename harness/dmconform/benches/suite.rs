@@ -3,7 +3,7 @@
 //! `cargo bench -p dmconform --bench suite`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dmconform::builtin::{Reference, client_config};
+use dmconform::client::reference::{Reference, client_config};
 use dmconform::{RunOptions, Suite, TargetProfile, run_suite};
 
 fn whole_suite(c: &mut Criterion) {

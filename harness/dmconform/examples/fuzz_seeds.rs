@@ -11,10 +11,10 @@
 //! `refdm_client` reads its input through `arbitrary`, not as a message, so
 //! its seeds are a few fixed byte patterns that decode to varied inputs.
 
-use dmconform::builtin::{Reference, client_config};
+use dmconform::client::reference::{Reference, client_config};
+use dmconform::client::session::{Outgoing, Session};
 use dmconform::codec;
 use dmconform::placeholders::Bindings;
-use dmconform::session::{Outgoing, Session};
 use dmconform::spec::{Role, Suite};
 use dmconform::{Encoding, TargetProfile};
 use std::collections::BTreeSet;

@@ -2,7 +2,7 @@
 //! whatever a target sends (sniffing the encoding when the content type is
 //! wrong), and rendering messages for transcripts with credentials redacted.
 
-use crate::target::Encoding;
+use crate::wire::Encoding;
 use std::fmt::Write;
 use syncml::tree::{Element, Node};
 use syncml::{Defect, Limits, Message, wbxml, xml};

@@ -1,64 +1,64 @@
 //! `dmconform`: a conformance test harness for OMA DM 1.2 (SyncML DM)
 //! implementations, Windows MDM first.
 //!
-//! Data flows from a spec case to a verdict: the case ([`spec`]) is rendered
-//! into server messages ([`session`]) with the target profile's paths
-//! ([`placeholders`], [`profile`]), encoded ([`codec`]), sent through the
-//! adapter ([`target`]), and the replies are checked ([`checks`]) into a
-//! verdict with its transcript ([`verdict`]), which the reports render
-//! ([`report`]). [`runner`] ties it together; [`targets`] opens targets by name;
-//! [`exec`] runs a client behind a wrapper program (`exec:COMMAND`).
+//! The two roles are two rooms:
+//! - [`client`]: the target is a DM client and the harness plays its DM server
+//!   (the [`Target`] adapter, the reference client in process, `exec:` and `listen:`
+//!   transports, the harness's server-side session, the client runner);
+//! - [`server`]: the target is a DM server and the harness plays a DM client
+//!   (the [`ServerTarget`] adapter, the reference server in process, the HTTP(S)
+//!   transport, the harness's client-side session, the server runner).
 //!
-//! Against DM servers the roles turn: the harness plays the DM client
-//! ([`client_session`]) through [`server_target`] (in process) or
-//! [`http_server_target`] (HTTP/HTTPS), [`server_runner`] runs the server cases, and
-//! `checks::server` adds the invariants only a server's replies must keep.
+//! Both use the shared rooms. Data flows from a spec case to a verdict: the
+//! case ([`spec`]) gets the target profile's paths ([`placeholders`],
+//! [`profile`]), becomes messages in a role's session, is encoded ([`codec`])
+//! and sent in the wire types of [`wire`]; every message is recorded
+//! ([`transcript`]); the replies are judged ([`checks`]); [`run`] runs the
+//! selected cases and decides each verdict ([`verdict`]), which the reports
+//! render ([`report`]). [`target_spec`] parses a target string once into the
+//! kind of target it names, which knows its role and opens itself.
 //!
-//! For certification, a run is kept as a bundle ([`bundle`]) whose digests
-//! ([`digest`]) show any later edit, replayed ([`replay`]), set beside other
-//! implementations' runs ([`compare`]), and its target profile's deviation
-//! entries kept in step with it ([`expectations`]).
-//! A client that is not a Rust value posts over HTTP(S) to [`listen`], the
-//! harness's DM server on the small bounded server of [`http`].
+//! Around the run: [`libtest`] makes every case a `cargo test` trial; the
+//! fuzzing campaign ([`campaign`], messages from [`generate`]); certification
+//! bundles ([`bundle`], digests of [`digest`]) replayed ([`replay`]) and set
+//! beside other runs ([`compare`]); a target profile's deviation entries kept
+//! in step with a run ([`deviations`]); the command line ([`cli`], [`cmd`]).
 
-pub mod builtin;
 pub mod bundle;
 pub mod campaign;
 pub mod checks;
 pub mod cli;
-pub mod client_session;
+pub mod client;
 pub mod cmd;
 pub mod codec;
 pub mod compare;
 pub mod date;
+pub mod deviations;
 pub mod digest;
-pub mod exec;
-pub mod expectations;
 pub mod generate;
-pub mod harness;
-pub mod http;
-pub mod http_server_target;
-pub mod listen;
+pub mod libtest;
 pub mod placeholders;
 pub mod profile;
 pub mod progress;
 pub mod replay;
 pub mod report;
-pub mod runner;
-pub mod server_runner;
-pub mod server_target;
-pub mod session;
+pub mod run;
+pub mod server;
 pub mod snapshot;
 pub mod spec;
-pub mod target;
-pub mod targets;
+pub mod target_spec;
 pub mod timeouts;
+pub mod transcript;
 pub mod verdict;
+pub mod wire;
 
+pub use client::Target;
+pub use client::runner::run_suite;
+pub use libtest::Harness;
 pub use profile::TargetProfile;
-pub use runner::{RunOptions, RunReport, run_suite};
-pub use server_runner::run_server_suite;
-pub use server_target::ServerTarget;
+pub use run::{RunOptions, RunReport};
+pub use server::ServerTarget;
+pub use server::runner::run_server_suite;
 pub use spec::Suite;
-pub use target::{Encoding, Target, TargetError, Wire};
 pub use verdict::{CaseRun, Verdict};
+pub use wire::{Encoding, TargetError, Wire};

@@ -141,7 +141,7 @@ pub struct Deviation {
 
 impl Deviation {
     /// Whether the entry covers a case run (its id glob, and its encoding if it names one).
-    pub fn matches(&self, case_id: &str, encoding: crate::target::Encoding) -> bool {
+    pub fn matches(&self, case_id: &str, encoding: crate::wire::Encoding) -> bool {
         glob::Pattern::new(&self.case).is_ok_and(|p| p.matches(case_id))
             && self
                 .encoding
@@ -158,7 +158,7 @@ impl Deviation {
 
 impl TargetProfile {
     /// The first unexpired deviation entry covering a case run today, by index.
-    pub fn deviation_for(&self, case_id: &str, encoding: crate::target::Encoding) -> Option<usize> {
+    pub fn deviation_for(&self, case_id: &str, encoding: crate::wire::Encoding) -> Option<usize> {
         self.deviation_on(case_id, encoding, &crate::date::today())
     }
 
@@ -166,7 +166,7 @@ impl TargetProfile {
     pub fn deviation_on(
         &self,
         case_id: &str,
-        encoding: crate::target::Encoding,
+        encoding: crate::wire::Encoding,
         today: &str,
     ) -> Option<usize> {
         self.deviation
@@ -226,7 +226,7 @@ impl TargetProfile {
 
     fn validate(&self) -> Result<(), String> {
         for e in &self.encodings {
-            if crate::target::Encoding::from_name(e).is_none() {
+            if crate::wire::Encoding::from_name(e).is_none() {
                 return Err(format!("unknown encoding {e:?} (xml or wbxml)"));
             }
         }
@@ -270,7 +270,7 @@ impl TargetProfile {
     }
 
     /// Whether the profile claims an encoding.
-    pub fn speaks(&self, encoding: crate::target::Encoding) -> bool {
+    pub fn speaks(&self, encoding: crate::wire::Encoding) -> bool {
         self.encodings.iter().any(|e| e == encoding.name())
     }
 }
@@ -283,7 +283,7 @@ mod tests {
     fn reference_profile_parses() {
         let p = TargetProfile::reference();
         assert!(p.profiles.iter().any(|x| x == "windows"));
-        assert!(p.speaks(crate::target::Encoding::Wbxml));
+        assert!(p.speaks(crate::wire::Encoding::Wbxml));
     }
 
     #[test]
@@ -291,7 +291,7 @@ mod tests {
         let mut p = TargetProfile::reference();
         p.deviation[0].expires = Some("2026-01-31".into());
         let case = p.deviation[0].case.clone();
-        let xml = crate::target::Encoding::Xml;
+        let xml = crate::wire::Encoding::Xml;
         assert_eq!(p.deviation_on(&case, xml, "2026-01-31"), Some(0));
         assert_eq!(p.deviation_on(&case, xml, "2026-02-01"), None);
         let problems = p.deviation_problems("2026-02-01");

@@ -33,7 +33,7 @@ impl Progress {
             .set_message(format!("{} [{}] {}", last.id, last.encoding, last.verdict));
     }
 
-    /// A callback for [`crate::runner::run_suite_with_progress`].
+    /// A callback for [`crate::client::runner::run_suite_with_progress`].
     pub fn callback(&self) -> impl FnMut(usize, usize, &CaseRun) + '_ {
         move |done, _, last| self.update(done, last)
     }

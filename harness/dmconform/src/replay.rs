@@ -1,7 +1,7 @@
 //! Replaying a recorded run: the case runs of a JSON record run again, and what
 //! changed per case run (verdict, status codes) between the record and now.
 
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::verdict::CaseRun;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! Verdicts, findings and transcripts: what a case run produces.
 
-use crate::target::Encoding;
+use crate::wire::Encoding;
 use serde::Serialize;
 use std::fmt;
 

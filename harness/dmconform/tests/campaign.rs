@@ -3,9 +3,9 @@
 //! listed in [`UNSEEN`] with the reason no oracle of the campaign can see
 //! them. The list is kept honest: a listed fault that is found fails the test.
 
-use dmconform::builtin::client_config;
+use dmconform::TargetProfile;
 use dmconform::campaign::{self, CampaignOptions, Summary};
-use dmconform::{TargetProfile, targets};
+use dmconform::target_spec::TargetSpec;
 use refdm::Fault;
 use std::process::Command;
 
@@ -108,7 +108,10 @@ const UNSEEN: &[(&str, &str)] = &[
 
 fn campaign(target: &str, max_findings: Option<usize>) -> Summary {
     let profile = TargetProfile::reference();
-    let mut t = targets::open(target, client_config(&profile)).expect("the target opens");
+    let mut t = target
+        .parse::<TargetSpec>()
+        .and_then(|t| t.open_client(&profile))
+        .expect("the target opens");
     let opts = CampaignOptions {
         seed: SEED,
         duration: None,

@@ -6,12 +6,13 @@
 //! - each fault switch of the reference, under which some verdict changes
 //!   (except the few no case can see, listed with the reason).
 
-use dmconform::builtin::{Reference, client_config};
+use dmconform::client::reference::{Reference, client_config};
+use dmconform::client::runner::{run_case, run_suite};
 use dmconform::codec;
-use dmconform::runner::{RunOptions, run_case, run_suite};
+use dmconform::run::RunOptions;
 use dmconform::spec::Suite;
-use dmconform::target::{Target, TargetError, Wire};
 use dmconform::{Encoding, TargetProfile, Verdict};
+use dmconform::{Target, TargetError, Wire};
 use syncml::tree::{Element, Node};
 
 /// The reference, with every message it sends corrupted.

@@ -3,10 +3,11 @@
 //! each give `error` verdicts that say what happened, the run goes on, and no
 //! process is left behind.
 
-use dmconform::builtin::client_config;
-use dmconform::exec::{ExecOptions, ExecTarget};
-use dmconform::runner::{RunOptions, RunReport, run_suite};
-use dmconform::{Encoding, Suite, Target, TargetProfile, Verdict, targets};
+use dmconform::client::exec::{ExecOptions, ExecTarget};
+use dmconform::run::{RunOptions, RunReport};
+use dmconform::run_suite;
+use dmconform::target_spec::TargetSpec;
+use dmconform::{Encoding, Suite, Target, TargetProfile, Verdict};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -51,7 +52,10 @@ fn run_with(
         filter: filter.map(|f| glob::Pattern::new(f).expect("a valid glob")),
         ..RunOptions::default()
     };
-    let mut target = targets::open(spec, client_config(profile)).expect("the target opens");
+    let mut target = spec
+        .parse::<TargetSpec>()
+        .and_then(|t| t.open_client(profile))
+        .expect("the target opens");
     run_suite(&suite, target.as_mut(), profile, &opts)
 }
 
@@ -318,11 +322,13 @@ fn no_process_outlives_the_target_nor_a_timeout() {
 
 #[test]
 fn bad_exec_strings_are_refused_up_front() {
-    let config = client_config(&TargetProfile::reference());
     for spec in ["exec:", "exec?timeout=soon:x", "exec?colour=red:x"] {
-        assert!(targets::open(spec, config.clone()).is_err(), "{spec}");
+        assert!(spec.parse::<TargetSpec>().is_err(), "{spec}");
     }
-    let mut missing = targets::open("exec:/nonexistent/wrapper", config).expect("opens lazily");
+    let mut missing = "exec:/nonexistent/wrapper"
+        .parse::<TargetSpec>()
+        .and_then(|t| t.open_client(&TargetProfile::reference()))
+        .expect("opens lazily");
     let err = missing.open_session(Encoding::Xml).unwrap_err();
     assert!(err.to_string().contains("cannot start"), "{err}");
 }

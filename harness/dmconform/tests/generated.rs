@@ -13,14 +13,16 @@
 //!   most two commands, and the case written from it names the rule and
 //!   reproduces the failure.
 
-use dmconform::builtin::{Reference, client_config};
+use dmconform::client::reference::{Reference, client_config};
+use dmconform::client::runner::run_case;
+use dmconform::client::session::{Outgoing, Session};
 use dmconform::codec;
 use dmconform::generate::wbxml::{WbxmlMutation, refused};
 use dmconform::generate::{Mutation, Package, regression, strategy};
 use dmconform::placeholders::Bindings;
-use dmconform::runner::{RunOptions, run_case};
-use dmconform::session::{Outgoing, Session, SessionError};
+use dmconform::run::RunOptions;
 use dmconform::spec::{Case, Suite};
+use dmconform::transcript::SessionError;
 use dmconform::{CaseRun, Encoding, TargetProfile};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

@@ -2,8 +2,9 @@
 //! supports, and the scheme's own cases really run (they are not left
 //! unsupported). The Basic profile is the suite test's.
 
-use dmconform::builtin::{Reference, client_config};
-use dmconform::runner::{RunOptions, run_suite};
+use dmconform::client::reference::{Reference, client_config};
+use dmconform::run::RunOptions;
+use dmconform::run_suite;
 use dmconform::{Encoding, Suite, TargetProfile, Verdict};
 
 fn profile(scheme: &str) -> TargetProfile {

@@ -6,12 +6,13 @@
 //! their MD5 digests, as text and as the hex of a WBXML dump.
 
 use base64::Engine;
-use dmconform::builtin::{Reference, client_config};
 use dmconform::checks::named::{basic_credential, md5_credential};
-use dmconform::exec::{ExecOptions, ExecTarget};
+use dmconform::client::exec::{ExecOptions, ExecTarget};
+use dmconform::client::reference::{Reference, client_config};
+use dmconform::client::session::md5_nonce;
 use dmconform::report::{self, Format};
-use dmconform::runner::{RunOptions, RunReport, run_suite};
-use dmconform::session::md5_nonce;
+use dmconform::run::{RunOptions, RunReport};
+use dmconform::run_suite;
 use dmconform::{Encoding, Suite, Target, TargetProfile, Verdict, snapshot};
 
 const USER: &str = "secret-test-user";
@@ -127,7 +128,7 @@ fn a_wrong_password_fails_without_showing_itself() {
 #[test]
 fn a_wrapper_that_logs_its_password_has_it_blotted_out() {
     let profile = profile("basic");
-    let env = dmconform::exec::environment(&client_config(&profile));
+    let env = dmconform::client::exec::environment(&client_config(&profile));
     let script = format!("{}/tests/wrappers/leaky.sh", env!("CARGO_MANIFEST_DIR"));
     let mut target = ExecTarget::new(vec!["sh".into(), script], env, ExecOptions::default());
     let report = run(&mut target, &profile);

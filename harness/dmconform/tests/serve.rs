@@ -4,13 +4,15 @@
 //! misbehaving clients written by hand on raw sockets, each of which must end
 //! in an `error` verdict or a note while the run goes on and nothing hangs.
 
-use dmconform::cmd::serve::run_served;
-use dmconform::listen::{Listen, ListenOptions};
-use dmconform::runner::{RunOptions, RunReport, run_suite};
+use dmconform::TargetProfile;
+use dmconform::client::listen::{Listen, ListenOptions};
+use dmconform::client::reference as builtin;
+use dmconform::client::served::run_served;
+use dmconform::run::{RunOptions, RunReport};
+use dmconform::run_suite;
 use dmconform::spec::Suite;
-use dmconform::target::{Encoding, Target, TargetError, Wire};
 use dmconform::verdict::Verdict;
-use dmconform::{TargetProfile, builtin};
+use dmconform::{Encoding, Target, TargetError, Wire};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -655,7 +657,10 @@ fn run_with_a_listen_target_hands_out_the_url_the_client_posted_to() {
         .local_addr()
         .unwrap()
         .port();
-    let target = format!("listen:127.0.0.1:{port}?timeout=10&idle=20&end-grace-ms=500");
+    let target: dmconform::target_spec::TargetSpec =
+        format!("listen:127.0.0.1:{port}?timeout=10&idle=20&end-grace-ms=500")
+            .parse()
+            .unwrap();
     let opts = RunOptions {
         encodings: vec![Encoding::Xml],
         ..options(Some("session.respuri-followed"))

@@ -3,11 +3,11 @@
 
 mod common;
 
-use dmconform::runner::RunOptions;
-use dmconform::server_runner::run_server_suite;
-use dmconform::server_target::ReferenceServer;
+use dmconform::run::RunOptions;
+use dmconform::server::reference::ReferenceServer;
+use dmconform::server::reference::reference_server_config;
+use dmconform::server::runner::run_server_suite;
 use dmconform::spec::{Role, Suite};
-use dmconform::targets::reference_server_config;
 use dmconform::{TargetProfile, Verdict};
 use refdm::ServerFault;
 

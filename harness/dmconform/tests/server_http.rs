@@ -6,9 +6,9 @@
 
 mod common;
 
-use dmconform::http_server_target::{HttpOptions, HttpServer};
-use dmconform::runner::RunOptions;
-use dmconform::server_runner::run_server_suite;
+use dmconform::run::RunOptions;
+use dmconform::server::http::{HttpOptions, HttpServer};
+use dmconform::server::runner::run_server_suite;
 use dmconform::spec::{Role, Suite};
 use dmconform::{Encoding, RunReport, TargetProfile, Verdict};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -271,8 +271,8 @@ struct HttpsReference {
 
 impl HttpsReference {
     fn start() -> HttpsReference {
-        use dmconform::http::{Event, Server, ServerConfig};
-        use dmconform::http::{TlsOptions, TlsSetup};
+        use dmconform::client::http::{Event, Server, ServerConfig};
+        use dmconform::client::http::{TlsOptions, TlsSetup};
         let cert =
             std::env::temp_dir().join(format!("dmconform-server-https-{}.pem", std::process::id()));
         let listener = Server::start(ServerConfig {
@@ -287,7 +287,9 @@ impl HttpsReference {
         .expect("the listener starts");
         let config = refdm::server::ServerConfig {
             resp_uri: Some(listener.url("/omadm/next")),
-            ..dmconform::targets::reference_server_config(&TargetProfile::reference_server())
+            ..dmconform::server::reference::reference_server_config(
+                &TargetProfile::reference_server(),
+            )
         };
         let url = listener.url("/omadm");
         let paths = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -305,13 +307,15 @@ impl HttpsReference {
                     paths.lock().unwrap().push(incoming.request.path.clone());
                     let response =
                         match refdm::server::wire::answer(&mut server, &incoming.request.body) {
-                            Ok((body, content_type)) => dmconform::http::Response {
+                            Ok((body, content_type)) => dmconform::client::http::Response {
                                 status: 200,
                                 content_type: content_type.into(),
                                 headers: Vec::new(),
                                 body,
                             },
-                            Err((code, reason)) => dmconform::http::Response::text(code, &reason),
+                            Err((code, reason)) => {
+                                dmconform::client::http::Response::text(code, &reason)
+                            }
                         };
                     incoming.answer(response);
                 }

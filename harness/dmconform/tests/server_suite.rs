@@ -2,9 +2,9 @@
 //! named trial per case and encoding, with status snapshots in `snapshots/reference-server/`.
 
 use dmconform::TargetProfile;
-use dmconform::harness::Harness;
-use dmconform::server_target::ReferenceServer;
-use dmconform::targets::reference_server_config;
+use dmconform::libtest::Harness;
+use dmconform::server::reference::ReferenceServer;
+use dmconform::server::reference::reference_server_config;
 
 fn main() {
     let snapshots = concat!(

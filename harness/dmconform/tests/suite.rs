@@ -3,8 +3,8 @@
 //! with status snapshots in `snapshots/reference/`.
 
 use dmconform::TargetProfile;
-use dmconform::builtin::{Reference, client_config};
-use dmconform::harness::Harness;
+use dmconform::client::reference::{Reference, client_config};
+use dmconform::libtest::Harness;
 
 fn main() {
     let snapshots = concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/reference");

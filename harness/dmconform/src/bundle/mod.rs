@@ -5,7 +5,7 @@
 pub mod manifest;
 pub mod redact;
 
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::Suite;
 use manifest::Manifest;
 use serde_json::{Value, json};

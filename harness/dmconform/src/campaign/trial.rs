@@ -14,14 +14,17 @@
 
 use super::rng::Rng;
 use crate::TargetProfile;
+use crate::client::Target;
+use crate::client::runner::run_case;
+use crate::client::session::{Outgoing, Session};
 use crate::codec;
 use crate::generate::package::{Op, container, leaf};
 use crate::generate::wbxml::{WbxmlMutation, refused};
 use crate::generate::{Mutation, Package, regression};
 use crate::placeholders::Bindings;
-use crate::runner::{RunOptions, run_case};
-use crate::session::{Outgoing, Session, SessionError};
-use crate::target::{Encoding, Target};
+use crate::run::RunOptions;
+use crate::transcript::SessionError;
+use crate::wire::Encoding;
 use syncml::tree::Element;
 
 /// What a trial sends.

@@ -6,9 +6,9 @@
 //! client may send, and the content type. Chunks of a large object a client
 //! sends are followed from message to message by [`super::lob`].
 
-use crate::session::{Received, Sent, flatten};
-use crate::target::Encoding;
+use crate::transcript::{Received, Sent, flatten};
 use crate::verdict::{Finding, Severity};
+use crate::wire::Encoding;
 use std::collections::BTreeMap;
 use syncml::{Command, CommandKind, Message};
 
@@ -198,7 +198,7 @@ pub fn check_message(r: &Received, encoding: Encoding, facts: &mut SessionFacts)
     let mut out = Vec::new();
     let x = r.exchange;
     let m = &r.decoded.message;
-    match crate::target::Encoding::from_content_type(&r.content_type) {
+    match crate::wire::Encoding::from_content_type(&r.content_type) {
         Some(e) if e == r.decoded.encoding && e == encoding => {}
         _ => out.push(finding(
             req::CONTENT_TYPE,
@@ -673,7 +673,7 @@ mod tests {
     //! Each invariant shown failing on a hand-made bad reply.
     use super::*;
     use crate::codec;
-    use crate::session::{Received, Sent};
+    use crate::transcript::{Received, Sent};
 
     const SENT: &str = "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto>\
 <SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>dev</LocURI></Target><Source><LocURI>srv</LocURI></Source></SyncHdr>\
@@ -761,7 +761,7 @@ mod tests {
     }
 
     fn broken_by(body: Vec<String>) -> Vec<String> {
-        broken(&reply(&body, true), crate::target::CONTENT_TYPE_XML)
+        broken(&reply(&body, true), crate::wire::CONTENT_TYPE_XML)
     }
 
     #[test]
@@ -803,7 +803,7 @@ mod tests {
         let mut b = good_body();
         b.push(status(7, "6", "Foo", 400));
         b.push(status(8, "0", "Get", 400));
-        let r = received(&reply(&b, true), crate::target::CONTENT_TYPE_XML);
+        let r = received(&reply(&b, true), crate::wire::CONTENT_TYPE_XML);
         assert_eq!(check_status_cmd_values(&sent(), &[&r]).len(), 2);
         let with_both = SENT.replace(
             "<Final/>",
@@ -854,7 +854,7 @@ mod tests {
                 answering_dm_112,
                 ..SessionFacts::default()
             };
-            let r = received(xml, crate::target::CONTENT_TYPE_XML);
+            let r = received(xml, crate::wire::CONTENT_TYPE_XML);
             let mut ids: Vec<String> = check_client_message(&r, Encoding::Xml, &mut facts)
                 .into_iter()
                 .filter_map(|f| f.requirement)
@@ -885,7 +885,7 @@ mod tests {
     #[test]
     fn header_fields() {
         let good = reply(&good_body(), true);
-        let ct = crate::target::CONTENT_TYPE_XML;
+        let ct = crate::wire::CONTENT_TYPE_XML;
         assert_eq!(
             broken(&good.replace("<VerDTD>1.2", "<VerDTD>1.1"), ct),
             vec![req::VERDTD.to_string()]
@@ -912,7 +912,7 @@ mod tests {
     fn no_msgid_follows_the_largest() {
         let r = received(
             &reply(&good_body(), true).replace("<MsgID>2", "<MsgID>18446744073709551615"),
-            crate::target::CONTENT_TYPE_XML,
+            crate::wire::CONTENT_TYPE_XML,
         );
         let mut facts = SessionFacts {
             session_id: Some("1".into()),
@@ -930,7 +930,7 @@ mod tests {
     #[test]
     fn long_sessionid_and_results_without_source() {
         let good = reply(&good_body(), true);
-        let ct = crate::target::CONTENT_TYPE_XML;
+        let ct = crate::wire::CONTENT_TYPE_XML;
         let long = good.replace("<SessionID>1", "<SessionID>123456");
         let ids = broken(&long, ct);
         assert!(ids.contains(&req::SESSIONID_LENGTH.to_string()), "{ids:?}");
@@ -979,7 +979,7 @@ mod tests {
     fn final_before_the_server_is_done() {
         let mut s = sent();
         s.message.body.as_mut().unwrap().final_ = false;
-        let r = received(&reply(&good_body(), true), crate::target::CONTENT_TYPE_XML);
+        let r = received(&reply(&good_body(), true), crate::wire::CONTENT_TYPE_XML);
         let ids: Vec<_> = check_step(&s, &[&r])
             .into_iter()
             .filter_map(|f| f.requirement)
@@ -996,7 +996,7 @@ mod tests {
                 &[status(1, "0", "SyncHdr", 200), commands.to_string()],
                 true,
             );
-            let r = received(&xml, crate::target::CONTENT_TYPE_XML);
+            let r = received(&xml, crate::wire::CONTENT_TYPE_XML);
             let mut facts = SessionFacts {
                 session_id: Some("1".into()),
                 last_client_msg_id: Some(1),
@@ -1031,7 +1031,7 @@ mod tests {
     fn synchdr_status_only_message() {
         let r = received(
             &reply(&[status(1, "0", "SyncHdr", 200)], true),
-            crate::target::CONTENT_TYPE_XML,
+            crate::wire::CONTENT_TYPE_XML,
         );
         let mut facts = SessionFacts {
             last_client_msg_id: Some(1),

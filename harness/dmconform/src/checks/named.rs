@@ -1,8 +1,9 @@
 //! The named checks a case may ask for, for what a status code cannot express:
 //! the content of package 1, the client's credentials, and where it posts.
 
+use crate::client::session::Turn;
 use crate::profile::TargetProfile;
-use crate::session::{Received, Turn};
+use crate::transcript::Received;
 use crate::verdict::{Finding, Severity};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -91,7 +92,7 @@ fn creds_every_message(turns: &[Turn], profile: &TargetProfile, scheme: Scheme) 
     let pkg1 = &first.decoded.message;
     let pkg1_problem = match scheme {
         Scheme::Basic => check_cred(pkg1, profile, scheme, None),
-        Scheme::Md5 => first_nonces(profile, crate::session::md5_nonce)
+        Scheme::Md5 => first_nonces(profile, crate::client::session::md5_nonce)
             .iter()
             .map(|n| check_cred(pkg1, profile, scheme, Some(n)))
             .reduce(Option::and)
@@ -149,7 +150,7 @@ fn same_cred(before: &syncml::Cred, next: &Message) -> Problem {
 /// (DM Security 5.1.4); the MAC uses the latest NextNonce the harness gave, a
 /// new one in every answer.
 fn hmac_every_message(turns: &[Turn], profile: &TargetProfile) -> Located {
-    let mut nonces = first_nonces(profile, crate::session::mac_nonce);
+    let mut nonces = first_nonces(profile, crate::client::session::mac_nonce);
     for t in turns {
         if let Some(p) = hmac_client(&t.received, profile, &nonces) {
             return Some((p, Some(t.received.exchange)));
@@ -170,7 +171,7 @@ fn followed_respuri(r: &Received, profile: &TargetProfile) -> Problem {
     let uri = resp_uri(&profile.server_uri);
     let want = path_and_query(&uri);
     let expected = format!("the next message posted to {want} (the RespURI {uri})");
-    match crate::target::find_header(&r.headers, ":path") {
+    match crate::wire::find_header(&r.headers, ":path") {
         None => Some((
             expected,
             "the target reports no request path (Wire header :path)".into(),
@@ -352,7 +353,7 @@ fn hmac_client(message: &Received, profile: &TargetProfile, nonces: &[String]) -
     {
         return Some(("no Cred in the SyncHdr under HMAC".into(), "a Cred".into()));
     }
-    let Some(value) = crate::target::find_header(&message.headers, "x-syncml-hmac") else {
+    let Some(value) = crate::wire::find_header(&message.headers, "x-syncml-hmac") else {
         return Some(("an x-syncml-hmac header".into(), "none".into()));
     };
     let fields = hmac_fields(value);
@@ -565,7 +566,7 @@ mod tests {
     fn with_header(body: &[u8], header: Option<String>) -> Vec<Turn> {
         let received = Received {
             decoded: crate::codec::decode(body, &crate::codec::reply_limits()).unwrap(),
-            content_type: crate::target::CONTENT_TYPE_XML.into(),
+            content_type: crate::wire::CONTENT_TYPE_XML.into(),
             headers: header
                 .map(|h| ("x-syncml-hmac".to_string(), h))
                 .into_iter()
@@ -662,7 +663,7 @@ mod tests {
         };
         let two = |second_nonce: &[u8]| {
             let mut turns = with_header(body, header(b"Nonce"));
-            turns[0].answer = Some(crate::session::HdrAnswer {
+            turns[0].answer = Some(crate::client::session::HdrAnswer {
                 code: 200,
                 chal_type: None,
                 next_nonce: Some(B64.encode("fresh")),
@@ -700,11 +701,14 @@ mod tests {
             )
         };
         let challenged_then = |second: String| {
-            let mut t = with_header(md5_over(&crate::session::md5_nonce(1)).as_bytes(), None);
-            t[0].answer = Some(crate::session::HdrAnswer {
+            let mut t = with_header(
+                md5_over(&crate::client::session::md5_nonce(1)).as_bytes(),
+                None,
+            );
+            t[0].answer = Some(crate::client::session::HdrAnswer {
                 code: 401,
                 chal_type: Some("syncml:auth-md5".into()),
-                next_nonce: Some(crate::session::md5_nonce(2)),
+                next_nonce: Some(crate::client::session::md5_nonce(2)),
             });
             let mut next = with_header(second.as_bytes(), None).remove(0);
             next.received.exchange = 2;
@@ -716,10 +720,10 @@ mod tests {
             &basic_credential(&creds.user, &creds.password),
         );
         assert_eq!(
-            challenged_then(md5_over(&crate::session::md5_nonce(2))),
+            challenged_then(md5_over(&crate::client::session::md5_nonce(2))),
             None
         );
-        let stale = challenged_then(md5_over(&crate::session::md5_nonce(1))).unwrap();
+        let stale = challenged_then(md5_over(&crate::client::session::md5_nonce(1))).unwrap();
         assert_eq!(stale.exchange, Some(2));
         let other_type = challenged_then(basic.clone()).unwrap();
         assert!(other_type.actual.contains("auth-basic"), "{other_type:?}");
@@ -752,7 +756,7 @@ mod tests {
         };
         let turns = |code: u16, second: &str| {
             let mut t = with_header(message(&cred).as_bytes(), None);
-            t[0].answer = Some(crate::session::HdrAnswer {
+            t[0].answer = Some(crate::client::session::HdrAnswer {
                 code,
                 chal_type: None,
                 next_nonce: None,

@@ -8,7 +8,7 @@
 //! Results without MsgRef taken as answering message 1 (no error Status for it).
 
 use super::invariants::{describe_command, finding};
-use crate::session::{Received, Sent, flatten};
+use crate::transcript::{Received, Sent, flatten};
 use crate::verdict::Finding;
 use syncml::{Command, CommandKind, Item, Limits};
 

@@ -4,7 +4,7 @@
 
 use super::setup;
 use crate::bundle::{self, Provenance};
-use crate::runner::RunOptions;
+use crate::run::RunOptions;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +22,7 @@ pub struct CertifyArgs {
     /// The implementation under test: a DM client (builtin:reference[?fault=…], exec:COMMAND,
     /// listen:HOST:PORT[?…]) or a DM server (builtin:reference-server[?fault=…], http(s)://…).
     #[arg(long)]
-    pub target: String,
+    pub target: crate::target_spec::TargetSpec,
     /// The profile to certify against: windows or oma-dm-1.2.
     #[arg(long)]
     pub profile: String,
@@ -54,7 +54,7 @@ fn execute(args: &CertifyArgs) -> Result<bool, String> {
     let (profile, text) = setup::target_profile(args.target_profile.as_deref(), &args.target)?;
     let opts = RunOptions {
         profile: Some(args.profile.clone()),
-        role: setup::role_of(&args.target),
+        role: args.target.role(),
         ..RunOptions::default()
     };
     let selected = opts.select(&suite);
@@ -66,7 +66,7 @@ fn execute(args: &CertifyArgs) -> Result<bool, String> {
         &args.http.options(),
     )?;
     let how = Provenance {
-        target: args.target.clone(),
+        target: args.target.text.clone(),
         target_profile_file: args
             .target_profile
             .as_ref()

@@ -3,7 +3,7 @@
 //! `--to`, else from the output's extension, else it is the other encoding.
 
 use crate::codec;
-use crate::target::Encoding;
+use crate::wire::Encoding;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

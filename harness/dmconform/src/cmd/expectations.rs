@@ -5,8 +5,8 @@
 
 use super::setup;
 use crate::TargetProfile;
-use crate::expectations::{diff, needed, rewrite};
-use crate::runner::RunOptions;
+use crate::deviations::{diff, needed, rewrite};
+use crate::run::RunOptions;
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ nothing are dropped. Exit status: 0 when the file is (now) as the run needs,
 pub struct UpdateArgs {
     /// The implementation under test.
     #[arg(long)]
-    pub target: String,
+    pub target: crate::target_spec::TargetSpec,
     /// The target profile file to update.
     #[arg(long, value_name = "FILE")]
     pub target_profile: PathBuf,
@@ -72,7 +72,7 @@ fn update(args: &UpdateArgs) -> Result<bool, String> {
     let (profile, text) = setup::target_profile(Some(&args.target_profile), &args.target)?;
     let opts = RunOptions {
         profile: args.profile.clone(),
-        role: setup::role_of(&args.target),
+        role: args.target.role(),
         ..RunOptions::default()
     };
     let report = setup::run(

@@ -2,8 +2,8 @@
 //! ([`crate::campaign`]), with progress on a terminal, the findings written as
 //! case files, and an exit code (0 without findings, 1 with, 2 on usage error).
 
+use crate::TargetProfile;
 use crate::campaign::{self, CampaignOptions, Progress};
-use crate::{TargetProfile, targets};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -24,7 +24,7 @@ pub struct FuzzArgs {
     /// The DM client under test: builtin:reference[?fault=NAME,…], exec:COMMAND or
     /// listen:HOST:PORT[?OPTIONS] (DM servers are not fuzzed by this command).
     #[arg(long)]
-    pub target: String,
+    pub target: crate::target_spec::TargetSpec,
     /// Stop after this many seconds (default 60 when --max-exchanges is not given).
     #[arg(long, value_name = "SECONDS")]
     pub duration: Option<u64>,
@@ -59,7 +59,7 @@ fn execute(args: &FuzzArgs) -> Result<bool, String> {
         Some(path) => TargetProfile::load(path)?,
         None => TargetProfile::reference(),
     };
-    let mut target = targets::open(&args.target, crate::builtin::client_config(&profile))?;
+    let mut target = args.target.open_client(&profile)?;
     let duration = match (args.duration, args.max_exchanges) {
         (None, None) => Some(60),
         (d, _) => d,

@@ -6,8 +6,8 @@
 use super::setup;
 use crate::bundle::{self, redact::redact_profile};
 use crate::replay::{changes, recorded};
-use crate::runner::RunOptions;
-use crate::target::Encoding;
+use crate::run::RunOptions;
+use crate::wire::Encoding;
 use clap::Args;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ pub struct ReplayArgs {
     pub dir: PathBuf,
     /// The implementation to run the cases against.
     #[arg(long)]
-    pub target: String,
+    pub target: crate::target_spec::TargetSpec,
     /// The target profile file the bundle was made with (its redacted text must
     /// match the recorded one; default: the built-in reference's).
     #[arg(long, value_name = "FILE")]
@@ -60,13 +60,13 @@ fn execute(args: &ReplayArgs) -> Result<Vec<String>, String> {
         .iter()
         .filter_map(|r| Some((suite.case(&r.id)?, Encoding::from_name(&r.encoding)?)))
         .collect();
-    let role = setup::role_of(&args.target);
+    let role = args.target.role();
     if let Some((case, _)) = selected.iter().find(|(c, _)| c.role != role) {
         return Err(format!(
             "the bundle holds {} cases ({}), but target {:?} calls for {} cases",
             case.role.name(),
             case.id,
-            args.target,
+            args.target.text,
             role.name()
         ));
     }

@@ -3,9 +3,10 @@
 
 use crate::TargetProfile;
 use crate::report::{self, Format};
-use crate::runner::{RunOptions, RunReport};
-use crate::spec::{Role, Suite};
-use crate::target::Encoding;
+use crate::run::{RunOptions, RunReport};
+use crate::spec::Suite;
+use crate::target_spec::TargetSpec;
+use crate::wire::Encoding;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,7 +50,7 @@ pub struct RunArgs {
     /// listen:HOST:PORT[?OPTIONS] (a DM client posting over HTTP(S); see `dmconform serve`),
     /// or a DM server: builtin:reference-server[?fault=NAME,…], http://… or https://….
     #[arg(long, default_value = "builtin:reference")]
-    pub target: String,
+    pub target: crate::target_spec::TargetSpec,
     #[command(flatten)]
     pub select: SelectArgs,
     /// List the fault switches of the built-in reference and the rule each breaks, then exit.
@@ -93,16 +94,15 @@ pub struct Prepared {
 impl SelectArgs {
     /// Loads the suite and the target profile and checks the selection.
     /// The role of the cases follows the target: server cases for a DM server.
-    pub fn prepare(&self, target: &str) -> Result<Prepared, String> {
+    pub fn prepare(&self, target: &TargetSpec) -> Result<Prepared, String> {
         let (suite, problems) = Suite::embedded();
         if let Some(p) = problems.first() {
             return Err(format!("the embedded specs do not load: {p}"));
         }
-        let role = super::setup::role_of(target);
+        let role = target.role();
         let profile = match &self.target_profile {
             Some(path) => TargetProfile::load(path)?,
-            None if role == Role::Server => TargetProfile::reference_server(),
-            None => TargetProfile::reference(),
+            None => target.default_profile().0,
         };
         if let Some(p) = &self.profile
             && !crate::spec::PROFILES.contains(&p.as_str())
@@ -127,8 +127,9 @@ impl SelectArgs {
         };
         if opts.select(&suite).is_empty() {
             return Err(format!(
-                "no case matches the selection (--filter, --profile, --encoding) among the {} cases: target {target:?} is a DM {}",
+                "no case matches the selection (--filter, --profile, --encoding) among the {} cases: target {:?} is a DM {}",
                 role.name(),
+                target.text,
                 role.name()
             ));
         }
@@ -160,7 +161,7 @@ impl SelectArgs {
 /// Runs `dmconform run`.
 pub fn run(args: RunArgs) -> ExitCode {
     if args.list_faults {
-        print!("{}", list_faults());
+        print!("{}", crate::target_spec::fault_switches());
         return ExitCode::SUCCESS;
     }
     match execute(&args) {
@@ -186,26 +187,4 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         &args.http.options(),
     )?;
     args.select.write_report(&report, &suite)
-}
-
-/// The fault switches of the reference client, one per line with the rule it breaks.
-pub fn list_faults() -> String {
-    let width = refdm::Fault::ALL
-        .iter()
-        .map(|f| f.name().len())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::from(
-        "Fault switches of builtin:reference (combine with builtin:reference?fault=A,B):\n",
-    );
-    for f in refdm::Fault::ALL {
-        out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
-    }
-    out.push_str(
-        "\nFault switches of builtin:reference-server (combine with builtin:reference-server?fault=A,B):\n",
-    );
-    for f in refdm::ServerFault::ALL {
-        out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
-    }
-    out
 }

@@ -8,9 +8,10 @@
 //! RespURI it hands out) is the URL the client first posted to.
 
 use super::run::{Prepared, SelectArgs};
-use crate::http::{TlsOptions, TlsSetup};
-use crate::listen::{Listen, ListenOptions};
-use crate::target::Target;
+use crate::client::http::{TlsOptions, TlsSetup};
+use crate::client::listen::{Listen, ListenOptions};
+use crate::client::served::run_served;
+use crate::target_spec::{TargetKind, TargetSpec};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -109,7 +110,10 @@ fn execute(args: &ServeArgs) -> Result<bool, String> {
         suite,
         mut profile,
         opts,
-    } = args.select.prepare("listen:")?;
+    } = args.select.prepare(&TargetSpec {
+        text: format!("listen:{}", args.listen),
+        kind: TargetKind::Listen(Box::new(args.listen_options()?)),
+    })?;
     let mut listen = Listen::start(args.listen_options()?)?;
     listen.on_note(|n| eprintln!("dmconform serve: {n}"));
     eprintln!("dmconform serve: point the DM client at {}", listen.url());
@@ -127,78 +131,6 @@ fn execute(args: &ServeArgs) -> Result<bool, String> {
         eprintln!("dmconform serve: {line}")
     })?;
     args.select.write_report(&report, &suite)
-}
-
-/// The work of `serve` once the target listens: [`run_served_selected`] with
-/// the case runs `opts` selects from `suite`.
-pub fn run_served(
-    listen: &mut Listen,
-    suite: &crate::spec::Suite,
-    profile: &mut crate::TargetProfile,
-    opts: crate::runner::RunOptions,
-    say: &mut dyn FnMut(&str),
-) -> Result<crate::runner::RunReport, String> {
-    let selected = opts.select(suite);
-    run_served_selected(listen, &selected, profile, &opts, say)
-}
-
-/// Runs case runs against a listening target as `serve` does: waits for the
-/// client's first session, runs the given case runs in its encoding (those in
-/// the other encoding are `unsupported`), dismisses the client, and returns the
-/// report. The profile's server URI becomes the URL the client posted to.
-/// `say` gets the progress lines.
-pub fn run_served_selected(
-    listen: &mut Listen,
-    selected: &[(&crate::spec::Case, crate::target::Encoding)],
-    profile: &mut crate::TargetProfile,
-    opts: &crate::runner::RunOptions,
-    say: &mut dyn FnMut(&str),
-) -> Result<crate::runner::RunReport, String> {
-    let encoding = listen.client_encoding().map_err(|e| e.to_string())?;
-    say(&format!("the client speaks {encoding}"));
-    if let Some(url) = listen.client_url() {
-        profile.server_uri = url;
-    }
-    let (spoken, others): (Vec<_>, Vec<_>) =
-        selected.iter().copied().partition(|(_, e)| *e == encoding);
-    let opts = crate::runner::RunOptions {
-        encodings: opts
-            .encodings
-            .iter()
-            .copied()
-            .filter(|e| *e == encoding)
-            .collect(),
-        ..opts.clone()
-    };
-    let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
-        say(&format!(
-            "[{done}/{total}] {} [{}] {}",
-            last.id, last.encoding, last.verdict
-        ));
-    };
-    let mut report =
-        crate::runner::run_client_cases(&spoken, listen, profile, &opts, &mut progress);
-    if !others.is_empty() {
-        for (case, other) in others {
-            report
-                .runs
-                .push(crate::listen::unsupported_encoding(case, other, encoding));
-        }
-        report
-            .runs
-            .sort_by(|a, b| (&a.id, a.encoding).cmp(&(&b.id, b.encoding)));
-    }
-    match listen.dismiss_client(&profile.server_uri) {
-        Ok(()) => say(&format!(
-            "every case has run; the client's session {} was answered with no commands",
-            listen.sessions()
-        )),
-        Err(e) => say(&format!(
-            "every case has run; the client was not dismissed: {e}"
-        )),
-    }
-    report.target = listen.describe();
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -2,15 +2,17 @@
 //! replay, expectations): the embedded suite, the target profile with its
 //! text, and the run itself with progress on a terminal.
 
-use super::serve::run_served_selected;
-use crate::http_server_target::HttpOptions;
-use crate::listen::{Listen, ListenOptions};
+use crate::TargetProfile;
+use crate::client::listen::{Listen, ListenOptions};
+use crate::client::runner::run_client_cases;
+use crate::client::served::run_served_selected;
 use crate::progress::Progress;
-use crate::runner::{RunOptions, RunReport, run_client_cases};
-use crate::server_runner::run_server_cases;
+use crate::run::{RunOptions, RunReport};
+use crate::server::http::HttpOptions;
+use crate::server::runner::run_server_cases;
 use crate::spec::{Case, Role, Suite};
-use crate::target::Encoding;
-use crate::{TargetProfile, targets};
+use crate::target_spec::{TargetKind, TargetSpec};
+use crate::wire::Encoding;
 use std::path::Path;
 
 /// The specs embedded in this build, or why they do not load.
@@ -22,11 +24,11 @@ pub fn suite() -> Result<Suite, String> {
     }
 }
 
-/// The target profile from a file, or else the built-in reference client's (the
-/// reference server's for a server `target`), with its text.
+/// The target profile from a file, or else the one the target runs with by
+/// default (the built-in reference client's, or the reference server's), with its text.
 pub fn target_profile(
     path: Option<&Path>,
-    target: &str,
+    target: &TargetSpec,
 ) -> Result<(TargetProfile, String), String> {
     match path {
         Some(path) => {
@@ -36,14 +38,10 @@ pub fn target_profile(
                 TargetProfile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
             Ok((profile, text))
         }
-        None if targets::is_server(target) => Ok((
-            TargetProfile::reference_server(),
-            crate::profile::REFERENCE_SERVER.to_string(),
-        )),
-        None => Ok((
-            TargetProfile::reference(),
-            crate::profile::REFERENCE.to_string(),
-        )),
+        None => {
+            let (profile, text) = target.default_profile();
+            Ok((profile, text.to_string()))
+        }
     }
 }
 
@@ -85,43 +83,34 @@ impl HttpArgs {
     }
 }
 
-/// The role of the cases a target string calls for: server cases for a DM server.
-pub fn role_of(target: &str) -> Role {
-    if targets::is_server(target) {
-        Role::Server
-    } else {
-        Role::Client
-    }
-}
-
-/// Runs the given case runs against the target named `target` (a DM client, or a
-/// DM server reached with `http`), with a progress bar on a terminal; a
-/// `listen:` target runs as `serve` runs it, with progress lines on stderr.
+/// Runs the given case runs against `target` (a DM client, or a DM server
+/// reached with `http`), with a progress bar on a terminal; a `listen:` target
+/// runs as `serve` runs it, with progress lines on stderr.
 pub fn run(
-    target: &str,
+    target: &TargetSpec,
     profile: &TargetProfile,
     opts: &RunOptions,
     selected: &[(&Case, Encoding)],
     http: &HttpOptions,
 ) -> Result<RunReport, String> {
-    if target.starts_with("listen:") {
-        return run_listening(target, profile, opts, selected);
+    if let TargetKind::Listen(options) = &target.kind {
+        return run_listening(options, profile, opts, selected);
     }
     let progress = Progress::new(selected.len());
-    let report = if targets::is_server(target) {
-        let mut target = targets::open_server(target, profile, http)?;
+    let report = if target.role() == Role::Server {
+        let mut server = target.open_server(profile, http)?;
         run_server_cases(
             selected,
-            target.as_mut(),
+            server.as_mut(),
             profile,
             opts,
             &mut progress.callback(),
         )
     } else {
-        let mut target = targets::open(target, crate::builtin::client_config(profile))?;
+        let mut client = target.open_client(profile)?;
         run_client_cases(
             selected,
-            target.as_mut(),
+            client.as_mut(),
             profile,
             opts,
             &mut progress.callback(),
@@ -133,12 +122,12 @@ pub fn run(
 /// Runs the given case runs against a `listen:` target the way `serve` does
 /// (the harness's URI is the URL the client posted to), noting on stderr.
 fn run_listening(
-    target: &str,
+    options: &ListenOptions,
     profile: &TargetProfile,
     opts: &RunOptions,
     selected: &[(&Case, Encoding)],
 ) -> Result<RunReport, String> {
-    let mut listen = Listen::start(ListenOptions::parse(target)?)?;
+    let mut listen = Listen::start((*options).clone())?;
     listen.on_note(|n| eprintln!("dmconform: {n}"));
     eprintln!("dmconform: point the DM client at {}", listen.url());
     let mut profile = profile.clone();

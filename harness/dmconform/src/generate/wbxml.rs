@@ -6,7 +6,7 @@
 //!
 //! The case format sends every message through the harness's own encoder, so
 //! these families have no case-file form; they are exercised with
-//! [`crate::session::Session::send_encoded`].
+//! [`crate::client::session::Session::send_encoded`].
 
 use syncml::tree::Element;
 use syncml::wbxml::{EncodeOptions, Fault};

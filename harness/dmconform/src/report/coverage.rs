@@ -2,7 +2,7 @@
 //! the case runs that judged it and what they add up to (passed, failed,
 //! waived by a deviation entry, or untested), and the verdicts per requirement.
 
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::{Requirement, Suite};
 use crate::verdict::{CaseRun, Severity, Verdict};
 use std::collections::BTreeMap;
@@ -123,7 +123,7 @@ fn outcome(runs: &[&CaseRun], id: &str) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::Encoding;
+    use crate::wire::Encoding;
 
     fn run(requirement: &str, verdict: Verdict, deviation: bool) -> CaseRun {
         CaseRun {

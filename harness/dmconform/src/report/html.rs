@@ -6,7 +6,7 @@
 
 use super::coverage::{RequirementCoverage, coverage, outcome_counts};
 use super::page::{class, esc, page};
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::Suite;
 use crate::verdict::{CaseRun, Direction, Exchange, Severity, StatusRecord, Verdict};
 use std::fmt::Write;
@@ -262,9 +262,9 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::RunReport;
-    use crate::target::Encoding;
+    use crate::run::RunReport;
     use crate::verdict::Finding;
+    use crate::wire::Encoding;
 
     #[test]
     fn what_the_target_sent_is_escaped() {

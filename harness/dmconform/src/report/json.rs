@@ -4,7 +4,7 @@
 //! deviation entry), findings, statuses (with the HRESULT each maps to) and
 //! transcript.
 
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::Suite;
 use serde_json::{Map, Value, json};
 

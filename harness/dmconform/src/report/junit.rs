@@ -2,7 +2,7 @@
 //! fail, `error` for error, `skipped` for unsupported, written with the
 //! project's own XML writer.
 
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::Suite;
 use crate::verdict::{CaseRun, Severity, Verdict};
 use syncml::tree::Element;

@@ -4,7 +4,7 @@
 //! coverage figures.
 
 use super::coverage::{coverage, outcome_counts};
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::Suite;
 use std::fmt::Write;
 

@@ -10,7 +10,7 @@ pub mod markdown;
 pub mod page;
 pub mod text;
 
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::Suite;
 
 /// The output formats of `dmconform run`.

@@ -1,7 +1,7 @@
 //! The text report: a summary line, then the failures first, each with the
 //! requirement's text, what was expected, what came, and the exchange.
 
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use crate::spec::Suite;
 use crate::verdict::{CaseRun, Verdict};
 use std::fmt::Write;

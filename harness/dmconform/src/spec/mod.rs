@@ -240,7 +240,7 @@ fn lint_case(
         }
     }
     for e in &c.encodings {
-        if crate::target::Encoding::from_name(e).is_none() {
+        if crate::wire::Encoding::from_name(e).is_none() {
             p(format!("unknown encoding {e:?} (xml or wbxml)"));
         }
     }
@@ -302,19 +302,19 @@ fn lint_case(
             p(format!("step {n}: chal {ch:?} is neither basic nor md5"));
         }
         if let Some(cred) = &s.cred
-            && !crate::client_session::CRED_WORDS.contains(&cred.as_str())
+            && !crate::server::session::CRED_WORDS.contains(&cred.as_str())
         {
             p(format!(
                 "step {n}: cred {cred:?} is none of {}",
-                crate::client_session::CRED_WORDS.join(", ")
+                crate::server::session::CRED_WORDS.join(", ")
             ));
         }
         if let Some(a) = &s.answer
-            && crate::client_session::Answer::from_name(a).is_none()
+            && crate::server::session::Answer::from_name(a).is_none()
         {
             p(format!(
                 "step {n}: answer {a:?} is none of {}",
-                crate::client_session::Answer::NAMES.join(", ")
+                crate::server::session::Answer::NAMES.join(", ")
             ));
         }
         if (s.cred.is_some() || s.answer.is_some()) && c.role != Role::Server {

@@ -3,7 +3,7 @@
 //! status snapshots in `snapshots/`.
 
 use dmconform::TargetProfile;
-use dmconform::harness::Harness;
+use dmconform::libtest::Harness;
 use tinydm::{Device, TinyClient};
 
 fn main() {

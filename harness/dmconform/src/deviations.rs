@@ -4,7 +4,7 @@
 //! and the profile text with its entries replaced.
 
 use crate::profile::{Deviation, PLACEHOLDER_REASON, TargetProfile};
-use crate::runner::RunReport;
+use crate::run::RunReport;
 use std::collections::BTreeMap;
 
 /// The deviation entries a run needs, in this order: the existing entries
@@ -118,8 +118,8 @@ fn quoted(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target::Encoding;
     use crate::verdict::{CaseRun, Verdict};
+    use crate::wire::Encoding;
 
     fn run(id: &str, encoding: Encoding, verdict: Verdict) -> CaseRun {
         CaseRun {

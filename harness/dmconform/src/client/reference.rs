@@ -3,8 +3,9 @@
 //! carries `:path`, the path of the URL the client would post it to (its
 //! server's URI, or the RespURI the server gave), as an HTTP target reports it.
 
+use crate::client::Target;
 use crate::codec;
-use crate::target::{Encoding, Target, TargetError, Wire};
+use crate::wire::{Encoding, TargetError, Wire};
 use refdm::{Client, ClientConfig, Fault, Faults};
 
 /// The reference client as a target.

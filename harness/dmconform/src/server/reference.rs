@@ -1,37 +1,10 @@
-//! The adapter for DM servers under test: the harness plays the DM client.
-//!
-//! A DM server under test is anything that implements [`ServerTarget`]: the harness
-//! starts a session, posts each client message (bytes and a content type, as over HTTP)
-//! and reads the server's reply. The in-process reference server ([`ReferenceServer`])
-//! and the HTTP transport (`crate::http_server_target`) implement it.
+//! The reference DM server (`harness/refdm`) in process, behind the server
+//! adapter: bytes in, bytes out, as a vendor's server would plug in.
 
 use crate::codec;
-use crate::target::{Encoding, TargetError, Wire};
+use crate::server::target::ServerTarget;
+use crate::wire::{Encoding, TargetError, Wire};
 use refdm::{Server, ServerConfig, ServerFault, ServerFaults};
-
-/// A DM server under test.
-pub trait ServerTarget {
-    /// A one-line description for reports.
-    fn describe(&self) -> String;
-
-    /// Forgets any session state of the transport (cookies, RespURI) before a new session.
-    fn start_session(&mut self) -> Result<(), TargetError>;
-
-    /// Posts a client message; the server's reply.
-    fn send(&mut self, message: Wire) -> Result<Wire, TargetError>;
-}
-
-impl<T: ServerTarget + ?Sized> ServerTarget for Box<T> {
-    fn describe(&self) -> String {
-        (**self).describe()
-    }
-    fn start_session(&mut self) -> Result<(), TargetError> {
-        (**self).start_session()
-    }
-    fn send(&mut self, message: Wire) -> Result<Wire, TargetError> {
-        (**self).send(message)
-    }
-}
 
 /// The reference DM server (`harness/refdm`) in process.
 pub struct ReferenceServer {
@@ -85,4 +58,22 @@ impl ServerTarget for ReferenceServer {
         }
         reference_reply(&mut self.server, &message.body).map_err(TargetError::Other)
     }
+}
+
+/// The reference server set up with the account of the target profile.
+pub fn reference_server_config(profile: &crate::TargetProfile) -> ServerConfig {
+    let mut config = ServerConfig::default();
+    if let Some(c) = &profile.credentials {
+        if let Some(a) = config.account.as_mut() {
+            a.user = c.user.clone();
+            a.password = c.password.clone();
+        }
+        if let Some(n) = c.client_nonce.as_deref().and_then(|n| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.decode(n).ok()
+        }) {
+            config.nonce = n;
+        }
+    }
+    config
 }

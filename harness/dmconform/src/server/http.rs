@@ -7,8 +7,8 @@
 //! `--insecure-loopback` turns verification off, for servers on a loopback address only.
 
 use crate::codec;
-use crate::server_target::ServerTarget;
-use crate::target::{TargetError, Wire};
+use crate::server::target::ServerTarget;
+use crate::wire::{TargetError, Wire};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,13 +1,6 @@
-//! The adapter: how the harness meets an implementation under test.
-//!
-//! A DM client under test is anything that implements [`Target`]: it opens a
-//! management session by sending package 1, then answers each server message
-//! the harness delivers, until it ends the session. The exchange is in bytes
-//! with a content type, exactly as it would travel over HTTP, so the codecs of
-//! the implementation are under test too.
-//!
-//! A vendor's Rust implementation plugs in with an `impl Target`; other
-//! transports (HTTP, a subprocess: [`crate::exec`]) are implementations of the same trait.
+//! The wire types both roles share: the two encodings and their content types,
+//! one message as it travels (content type, transport headers, body), and how
+//! a target failed to take part in an exchange.
 
 use std::fmt;
 
@@ -129,46 +122,6 @@ impl fmt::Display for TargetError {
 }
 
 impl std::error::Error for TargetError {}
-
-/// A DM client under test.
-///
-/// The harness plays the DM server. For each case it calls [`Target::open_session`]
-/// once, then [`Target::deliver`] with each server message, until the client
-/// answers `Ok(None)` (it ended the session) or the case is over.
-pub trait Target {
-    /// A one-line description for reports (`reference DM client (faults: none)`).
-    fn describe(&self) -> String;
-
-    /// The client opens a management session and sends package 1 in the given
-    /// encoding. A target that cannot use that encoding answers
-    /// [`TargetError::Unsupported`].
-    fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError>;
-
-    /// Delivers a server message; the client's next message, or `None` when the
-    /// client ends the session.
-    fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError>;
-
-    /// What the target wrote beside the exchange since the last call (a
-    /// subprocess's standard error), for the transcript; `None` when nothing.
-    fn take_log(&mut self) -> Option<String> {
-        None
-    }
-}
-
-impl<T: Target + ?Sized> Target for Box<T> {
-    fn describe(&self) -> String {
-        (**self).describe()
-    }
-    fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError> {
-        (**self).open_session(encoding)
-    }
-    fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError> {
-        (**self).deliver(message)
-    }
-    fn take_log(&mut self) -> Option<String> {
-        (**self).take_log()
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -4,8 +4,8 @@
 //! and whether the target must end the session.
 
 use crate::placeholders::Bindings;
-use crate::session::Received;
 use crate::spec::{Allowed, Expectation, Level, ResultsSpec, Step};
+use crate::transcript::Received;
 use crate::verdict::{Finding, Severity, StatusRecord};
 use syncml::{Command, CommandKind};
 

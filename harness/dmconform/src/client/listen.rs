@@ -20,10 +20,11 @@
 //! `&timeout=SECS` (per exchange, 30), `&idle=SECS` (for a new session, 300),
 //! `&end-grace-ms=MS` (1000), `&max-body=BYTES` (16 MiB), `&max-connections=N` (16).
 
+use crate::client::Target;
+use crate::client::http::{Event, Incoming, Response, Server, ServerConfig, TlsOptions, TlsSetup};
+use crate::client::session::{Outgoing, Session};
 use crate::codec;
-use crate::http::{Event, Incoming, Response, Server, ServerConfig, TlsOptions, TlsSetup};
-use crate::session::{Outgoing, Session};
-use crate::target::{Encoding, Target, TargetError, Wire};
+use crate::wire::{Encoding, TargetError, Wire};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

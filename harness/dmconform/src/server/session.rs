@@ -6,10 +6,10 @@
 
 use crate::codec;
 use crate::profile::Device;
-use crate::server_target::ServerTarget;
-use crate::session::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record_sent};
-use crate::target::{Encoding, Wire};
+use crate::server::target::ServerTarget;
+use crate::transcript::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record_sent};
 use crate::verdict::Exchange;
+use crate::wire::{Encoding, Wire};
 use std::collections::BTreeSet;
 use syncml::tree::Element;
 use syncml::{Command, CommandKind, Cred, Data, Item, Meta};

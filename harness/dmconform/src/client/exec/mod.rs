@@ -37,7 +37,8 @@ pub use environment::environment;
 pub use options::{ExecOptions, parse};
 pub use process::StderrTail;
 
-use crate::target::{Encoding, Target, TargetError, Wire};
+use crate::client::Target;
+use crate::wire::{Encoding, TargetError, Wire};
 use process::Process;
 use refdm::exec_wire::{self, Frame, WireError};
 use std::sync::{Arc, Mutex};

@@ -42,7 +42,7 @@ pub struct Request {
 impl Request {
     /// The value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        crate::target::find_header(&self.headers, name)
+        crate::wire::find_header(&self.headers, name)
     }
 }
 

@@ -4,16 +4,16 @@
 //! step the harness answers whatever the server sends until the server ends the session,
 //! or refuses the credentials (the harness has no others to send).
 
-use crate::checks::{expect, invariants, server};
-use crate::client_session::{Answer, ClientOutgoing, ClientSession, credentials};
+use crate::checks::{invariants, server, step_expectations as expect};
 use crate::placeholders::Bindings;
 use crate::profile::TargetProfile;
-use crate::runner::{RunOptions, RunReport, error, judge_case, run_selected};
-use crate::server_target::ServerTarget;
-use crate::session::{Received, Sent, SessionError};
+use crate::run::{RunOptions, RunReport, error, judge_case, run_selected};
+use crate::server::session::{Answer, ClientOutgoing, ClientSession, credentials};
+use crate::server::target::ServerTarget;
 use crate::spec::{Case, Step, Suite};
-use crate::target::Encoding;
+use crate::transcript::{Received, Sent, SessionError};
 use crate::verdict::{CaseRun, Finding, Severity};
+use crate::wire::Encoding;
 use base64::Engine;
 
 /// Runs the selected server cases against one server.

@@ -4,11 +4,11 @@
 //! ```no_run
 //! // tests/conformance.rs, with `harness = false` in Cargo.toml
 //! fn main() {
-//!     dmconform::harness::Harness::new(|| Box::new(my_dm_client::Adapter::new()))
+//!     dmconform::libtest::Harness::new(|| Box::new(my_dm_client::Adapter::new()))
 //!         .snapshots(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"))
 //!         .main();
 //! }
-//! # mod my_dm_client { pub struct Adapter; impl Adapter { pub fn new() -> dmconform::builtin::Reference { unimplemented!() } } }
+//! # mod my_dm_client { pub struct Adapter; impl Adapter { pub fn new() -> dmconform::client::reference::Reference { unimplemented!() } } }
 //! ```
 //!
 //! A trial fails when its verdict is not as the target profile leads one to
@@ -17,12 +17,13 @@
 //! entries that match no case run, the other on expired entries, malformed
 //! expiry dates and reasons still to be written.
 
+use crate::client::Target;
+use crate::client::runner::run_case;
 use crate::profile::TargetProfile;
-use crate::runner::{RunOptions, run_case};
-use crate::server_runner::run_server_case;
-use crate::server_target::ServerTarget;
+use crate::run::RunOptions;
+use crate::server::runner::run_server_case;
+use crate::server::target::ServerTarget;
 use crate::spec::{Role, Suite};
-use crate::target::Target;
 use crate::verdict::CaseRun;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::PathBuf;
@@ -166,7 +167,7 @@ impl Harness {
 /// Deviation entries of a profile that match none of the selected case runs.
 pub fn stale_deviations(
     profile: &TargetProfile,
-    selected: &[(&crate::spec::Case, crate::target::Encoding)],
+    selected: &[(&crate::spec::Case, crate::wire::Encoding)],
 ) -> Vec<String> {
     profile
         .deviation
@@ -185,7 +186,7 @@ fn check_snapshot(dir: &std::path::Path, name: &str, run: &CaseRun) {
 }
 
 fn failure_text(suite: &Suite, run: &CaseRun) -> String {
-    let report = crate::runner::RunReport {
+    let report = crate::run::RunReport {
         target: "target".into(),
         profile: None,
         runs: vec![run.clone()],

@@ -1,0 +1,81 @@
+//! Running the suite against a client that posts to the harness (`listen:`),
+//! as `dmconform serve` does: the client's first session decides the encoding,
+//! the harness's URI is the URL the client posted to, and once every case has
+//! run the client's next session is answered with no commands.
+
+use crate::client::listen::Listen;
+use crate::client::target::Target;
+
+/// The work of `serve` once the target listens: [`run_served_selected`] with
+/// the case runs `opts` selects from `suite`.
+pub fn run_served(
+    listen: &mut Listen,
+    suite: &crate::spec::Suite,
+    profile: &mut crate::TargetProfile,
+    opts: crate::run::RunOptions,
+    say: &mut dyn FnMut(&str),
+) -> Result<crate::run::RunReport, String> {
+    let selected = opts.select(suite);
+    run_served_selected(listen, &selected, profile, &opts, say)
+}
+
+/// Runs case runs against a listening target as `serve` does: waits for the
+/// client's first session, runs the given case runs in its encoding (those in
+/// the other encoding are `unsupported`), dismisses the client, and returns the
+/// report. The profile's server URI becomes the URL the client posted to.
+/// `say` gets the progress lines.
+pub fn run_served_selected(
+    listen: &mut Listen,
+    selected: &[(&crate::spec::Case, crate::wire::Encoding)],
+    profile: &mut crate::TargetProfile,
+    opts: &crate::run::RunOptions,
+    say: &mut dyn FnMut(&str),
+) -> Result<crate::run::RunReport, String> {
+    let encoding = listen.client_encoding().map_err(|e| e.to_string())?;
+    say(&format!("the client speaks {encoding}"));
+    if let Some(url) = listen.client_url() {
+        profile.server_uri = url;
+    }
+    let (spoken, others): (Vec<_>, Vec<_>) =
+        selected.iter().copied().partition(|(_, e)| *e == encoding);
+    let opts = crate::run::RunOptions {
+        encodings: opts
+            .encodings
+            .iter()
+            .copied()
+            .filter(|e| *e == encoding)
+            .collect(),
+        ..opts.clone()
+    };
+    let mut progress = |done: usize, total: usize, last: &crate::CaseRun| {
+        say(&format!(
+            "[{done}/{total}] {} [{}] {}",
+            last.id, last.encoding, last.verdict
+        ));
+    };
+    let mut report =
+        crate::client::runner::run_client_cases(&spoken, listen, profile, &opts, &mut progress);
+    if !others.is_empty() {
+        for (case, other) in others {
+            report
+                .runs
+                .push(crate::client::listen::unsupported_encoding(
+                    case, other, encoding,
+                ));
+        }
+        report
+            .runs
+            .sort_by(|a, b| (&a.id, a.encoding).cmp(&(&b.id, b.encoding)));
+    }
+    match listen.dismiss_client(&profile.server_uri) {
+        Ok(()) => say(&format!(
+            "every case has run; the client's session {} was answered with no commands",
+            listen.sessions()
+        )),
+        Err(e) => say(&format!(
+            "every case has run; the client was not dismissed: {e}"
+        )),
+    }
+    report.target = listen.describe();
+    Ok(report)
+}
