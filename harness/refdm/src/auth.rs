@@ -12,11 +12,15 @@ use crate::faults::{Fault, Faults};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use md5::{Digest, Md5};
+use syncml::protocol::{AUTH_BASIC, AUTH_MAC, AUTH_MD5};
 use syncml::{Chal, Cred, Data, Meta, MetaValue};
 
-pub const TYPE_BASIC: &str = "syncml:auth-basic";
-pub const TYPE_MD5: &str = "syncml:auth-md5";
-pub const TYPE_MAC: &str = "syncml:auth-MAC";
+/// The Meta Type of Basic credentials, [`syncml::protocol::AUTH_BASIC`].
+pub use syncml::protocol::AUTH_BASIC as TYPE_BASIC;
+/// The Meta Type of HMAC authentication, [`syncml::protocol::AUTH_MAC`].
+pub use syncml::protocol::AUTH_MAC as TYPE_MAC;
+/// The Meta Type of MD5 digest credentials, [`syncml::protocol::AUTH_MD5`].
+pub use syncml::protocol::AUTH_MD5 as TYPE_MD5;
 
 fn md5(parts: &[&[u8]]) -> [u8; 16] {
     let mut h = Md5::new();
@@ -66,15 +70,15 @@ pub(crate) fn client_cred(
     let (type_, data) = match scheme {
         AuthScheme::None | AuthScheme::Hmac => return None,
         AuthScheme::Basic if faults.has(Fault::BasicWrong) => {
-            (TYPE_BASIC, format!("{user}:{password}"))
+            (AUTH_BASIC, format!("{user}:{password}"))
         }
-        AuthScheme::Basic => (TYPE_BASIC, basic(user, password)),
+        AuthScheme::Basic => (AUTH_BASIC, basic(user, password)),
         AuthScheme::Md5 if faults.has(Fault::Md5Wrong) => {
             let mut text = format!("{user}:{password}:").into_bytes();
             text.extend_from_slice(nonce);
-            (TYPE_MD5, B64.encode(md5(&[&text])))
+            (AUTH_MD5, B64.encode(md5(&[&text])))
         }
-        AuthScheme::Md5 => (TYPE_MD5, md5_digest(user, password, nonce)),
+        AuthScheme::Md5 => (AUTH_MD5, md5_digest(user, password, nonce)),
     };
     Some(Cred {
         meta: Some(Meta::format("b64").with_type(type_)),
@@ -85,9 +89,9 @@ pub(crate) fn client_cred(
 /// The scheme a Chal asks for, by its Meta Type.
 pub(crate) fn challenged_scheme(chal: &Chal) -> Option<AuthScheme> {
     match chal.meta.as_ref()?.type_.as_deref()?.trim() {
-        TYPE_BASIC => Some(AuthScheme::Basic),
-        TYPE_MD5 => Some(AuthScheme::Md5),
-        TYPE_MAC => Some(AuthScheme::Hmac),
+        AUTH_BASIC => Some(AuthScheme::Basic),
+        AUTH_MD5 => Some(AuthScheme::Md5),
+        AUTH_MAC => Some(AuthScheme::Hmac),
         _ => None,
     }
 }
@@ -111,7 +115,7 @@ pub(crate) fn challenged_nonce(chal: &Chal, faults: &Faults) -> Option<Vec<u8>> 
 
 /// A challenge for the server: MD5 with a new nonce, Base64 on the wire.
 pub(crate) fn challenge(nonce: &[u8]) -> Chal {
-    let mut meta = Meta::format("b64").with_type(TYPE_MD5);
+    let mut meta = Meta::format("b64").with_type(AUTH_MD5);
     meta.next_nonce = Some(MetaValue::Text(B64.encode(nonce)));
     Chal { meta: Some(meta) }
 }
@@ -139,7 +143,7 @@ pub(crate) fn check_server(
         .meta
         .as_ref()
         .and_then(|m| m.type_.as_deref())
-        .is_some_and(|t| t.trim() == TYPE_MD5);
+        .is_some_and(|t| t.trim() == AUTH_MD5);
     let data = cred.data.as_ref().map(Data::as_text).unwrap_or_default();
     if type_ok && data.trim() == md5_digest(server_id, password, nonce) {
         212

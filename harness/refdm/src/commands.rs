@@ -21,6 +21,7 @@ use crate::lob::PendingObject;
 use crate::paths;
 use crate::tree::{Access, Node, Tree};
 use crate::uri::{self, NodePath};
+use syncml::protocol::alert;
 use syncml::{BodyNode, Command, CommandKind, Data, Element, Item, Meta, Node as XmlNode};
 
 /// Deepest nesting of Atomic and Sequence run; deeper containers fail with 500.
@@ -215,7 +216,11 @@ impl Executor<'_> {
                 false
             }
             CommandKind::Alert => {
-                let code = if c.code() == Some(1222) { 200 } else { 406 };
+                let code = if c.code() == Some(alert::NEXT_MESSAGE) {
+                    200
+                } else {
+                    406
+                };
                 self.status(Some(id), name, code);
                 code == 200
             }

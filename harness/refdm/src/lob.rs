@@ -8,6 +8,7 @@
 
 use crate::commands::{Executor, Write, data_bytes};
 use crate::faults::Fault;
+use syncml::protocol::alert;
 use syncml::{Command, CommandKind, Item};
 
 /// An object whose chunks are still arriving.
@@ -54,9 +55,9 @@ impl Executor<'_> {
             return;
         };
         if !self.faults.has(Fault::LobNo1225) {
-            let alert = Command::alert("", 1225).with_item(Item::source(p.uri()));
+            let no_end = Command::alert("", alert::NO_END_OF_DATA).with_item(Item::source(p.uri()));
             self.answers
-                .push(crate::commands::Answer::Alert(Box::new(alert)));
+                .push(crate::commands::Answer::Alert(Box::new(no_end)));
         }
     }
 

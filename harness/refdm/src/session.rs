@@ -23,6 +23,7 @@ use crate::outbox::Outbox;
 use crate::paths;
 use crate::tree::{Node, Tree};
 use crate::wire_size::{element_len, message_len};
+use syncml::protocol::alert;
 use syncml::tree::NS_MSFT;
 use syncml::{
     Attribute, BodyNode, Chal, Command, CommandKind, Data, Item, Message, Meta, SyncBody, SyncHdr,
@@ -199,7 +200,7 @@ impl Client {
         let aborted = nodes
             .iter()
             .filter_map(BodyNode::command)
-            .find(|c| c.kind == CommandKind::Alert && c.code() == Some(1223));
+            .find(|c| c.kind == CommandKind::Alert && c.code() == Some(alert::SESSION_ABORT));
         if let Some(abort) = aborted {
             let answered = self.faults.has(Fault::AbortAnswered).then(|| {
                 let status = status_cmd(&server_msg_id, "0", "SyncHdr", 200);
@@ -234,7 +235,7 @@ impl Client {
         let next_message_request = nodes
             .iter()
             .filter_map(BodyNode::command)
-            .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
+            .any(|c| c.kind == CommandKind::Alert && c.code() == Some(alert::NEXT_MESSAGE));
         let ask_next = !server.is_final() && !next_message_request;
         session.server_package_open = ask_next;
         let nothing_to_say =
@@ -344,13 +345,13 @@ impl Client {
     }
 
     fn package1(&mut self) -> Vec<Command> {
-        let mut cmds = vec![Command::alert("", 1201)];
+        let mut cmds = vec![Command::alert("", alert::CLIENT_INITIATED_MGMT)];
         let login = Item {
             meta: Some(Meta::format("chr").with_type("com.microsoft/MDM/LoginStatus")),
             data: Some(Data::text(self.config.login_status.clone())),
             ..Item::default()
         };
-        cmds.push(Command::alert("", 1224).with_item(login));
+        cmds.push(Command::alert("", alert::CLIENT_EVENT).with_item(login));
         for a in self.queued_alerts.drain(..) {
             let mut meta = Meta::format(a.format).with_type(a.type_);
             meta.mark = a.mark;
@@ -360,7 +361,7 @@ impl Client {
                 data: Some(Data::text(a.data)),
                 ..Item::default()
             };
-            cmds.push(Command::alert("", 1226).with_item(item));
+            cmds.push(Command::alert("", alert::GENERIC).with_item(item));
         }
         let mut replace = Command::new(CommandKind::Replace, "");
         for uri in paths::DEVINFO_LEAVES {
@@ -459,7 +460,7 @@ impl Client {
             c.cmd_id = Some((i + 1).to_string());
         }
         let reserve = if ask_next {
-            element_len(&Command::alert("9999", 1222).to_element())
+            element_len(&Command::alert("9999", alert::NEXT_MESSAGE).to_element())
         } else {
             0
         };
@@ -475,7 +476,7 @@ impl Client {
             .outbox
             .fill(&mut body_nodes, used, limit, reserve, repeat_meta);
         if ask_next {
-            body_nodes.push(Command::alert("", 1222));
+            body_nodes.push(Command::alert("", alert::NEXT_MESSAGE));
         }
         for (i, c) in body_nodes.iter_mut().enumerate() {
             c.cmd_id = Some((i + 1).to_string());

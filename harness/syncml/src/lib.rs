@@ -7,7 +7,8 @@
 //! - [`wbxml`]: the WBXML codec between bytes and the tree.
 //!
 //! Beside them, [`catalog`] holds the status and error-code catalog and
-//! `explain`, which tells what a status or error code means.
+//! `explain`, which tells what a status or error code means, and [`protocol`]
+//! the protocol constants: content types, authentication types, alert codes.
 //!
 //! The crate does no I/O and has no CLI or network dependencies, so that it
 //! stays quick to build, to fuzz and to reuse.
@@ -15,6 +16,7 @@
 pub mod catalog;
 pub mod error;
 pub mod model;
+pub mod protocol;
 pub mod tree;
 pub mod wbxml;
 pub mod xml;

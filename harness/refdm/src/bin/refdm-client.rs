@@ -15,11 +15,10 @@ use refdm::{AuthScheme, Client, ClientConfig, Fault, Faults};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+use syncml::protocol::{CONTENT_TYPE_WBXML, CONTENT_TYPE_XML};
 use syncml::tree::Element;
 use syncml::{CommandKind, Limits, Message, wbxml, xml};
 
-const CONTENT_TYPE_XML: &str = "application/vnd.syncml.dm+xml";
-const CONTENT_TYPE_WBXML: &str = "application/vnd.syncml.dm+wbxml";
 /// Sessions in a row without a server command after which the client stops.
 const IDLE_SESSIONS_TO_STOP: usize = 2;
 /// The largest server answer read.

@@ -11,11 +11,10 @@ use refdm::exec_wire::{self, Frame, FrameReader, env};
 use refdm::{AuthScheme, Client, ClientConfig, Fault, Faults};
 use std::io::{self, BufWriter};
 use std::process::ExitCode;
+use syncml::protocol::{CONTENT_TYPE_WBXML, CONTENT_TYPE_XML};
 use syncml::tree::Element;
 use syncml::{Limits, wbxml, xml};
 
-const CONTENT_TYPE_XML: &str = "application/vnd.syncml.dm+xml";
-const CONTENT_TYPE_WBXML: &str = "application/vnd.syncml.dm+wbxml";
 /// Largest server message read.
 const MAX_MESSAGE: usize = 4 << 20;
 

@@ -29,6 +29,7 @@ use crate::config::AuthScheme;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use std::collections::BTreeMap;
+use syncml::protocol::{AUTH_BASIC, AUTH_MD5, alert};
 use syncml::{Chal, Command, CommandKind, Data, Item, Message, Meta, MetaValue, SyncBody, SyncHdr};
 
 /// The state of one management session.
@@ -93,9 +94,13 @@ impl Server {
     pub fn handle(&mut self, client: &Message) -> Message {
         let hdr = client.hdr.clone().unwrap_or_default();
         let session_id = hdr.session_id.clone().unwrap_or_default();
-        let opens = client
-            .commands()
-            .any(|c| c.kind == CommandKind::Alert && matches!(c.code(), Some(1200 | 1201)));
+        let opens = client.commands().any(|c| {
+            c.kind == CommandKind::Alert
+                && matches!(
+                    c.code(),
+                    Some(alert::SERVER_INITIATED_MGMT | alert::CLIENT_INITIATED_MGMT)
+                )
+        });
         let known = self.session.as_ref().is_some_and(|s| s.id == session_id);
         if !known || (opens && self.session.as_ref().is_some_and(|s| s.script_pos > 0)) {
             self.session = Some(Session {
@@ -183,7 +188,7 @@ impl Server {
                 hdr_code
             };
             if c.kind == CommandKind::Alert
-                && c.code() == Some(1226)
+                && c.code() == Some(alert::GENERIC)
                 && faults.has(ServerFault::GenericAlertUnacknowledged)
             {
                 continue;
@@ -212,13 +217,13 @@ impl Server {
         // with Alert 1222 for the rest of the server's package.
         let asks_more = client
             .commands()
-            .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
+            .any(|c| c.kind == CommandKind::Alert && c.code() == Some(alert::NEXT_MESSAGE));
         let client_final = client.is_final() || asks_more;
         let mut final_ = true;
         if !account_ok {
             // A refused message gets Statuses only; the client sends package 1 again.
         } else if !client_final && !faults.has(ServerFault::Ignore1222) {
-            body.push(Command::alert(take_id(), 1222));
+            body.push(Command::alert(take_id(), alert::NEXT_MESSAGE));
             final_ = false;
             if faults.has(ServerFault::CommandsBeforeStatuses) && !session.outstanding.is_empty() {
                 push_script(&self.config, &faults, session, &mut body, &mut take_id);
@@ -297,12 +302,12 @@ impl Server {
                     .unwrap_or(&account.user);
                 // Either scheme is accepted for the account; MD5 against the server's nonce.
                 let expected = match type_ {
-                    auth::TYPE_MD5 if user == account.user => Some(auth::md5_digest(
+                    AUTH_MD5 if user == account.user => Some(auth::md5_digest(
                         &account.user,
                         &account.password,
                         &self.config.nonce,
                     )),
-                    auth::TYPE_BASIC => Some(auth::basic(&account.user, &account.password)),
+                    AUTH_BASIC => Some(auth::basic(&account.user, &account.password)),
                     _ => None,
                 };
                 if expected.is_some_and(|e| data.trim() == e) {
@@ -327,10 +332,10 @@ impl Server {
         let mut meta = Meta::format("b64");
         match scheme {
             AuthScheme::Md5 => {
-                meta = meta.with_type(auth::TYPE_MD5);
+                meta = meta.with_type(AUTH_MD5);
                 meta.next_nonce = Some(MetaValue::Text(B64.encode(&self.config.nonce)));
             }
-            _ => meta = meta.with_type(auth::TYPE_BASIC),
+            _ => meta = meta.with_type(AUTH_BASIC),
         }
         Chal { meta: Some(meta) }
     }
@@ -346,7 +351,7 @@ struct Auth {
 }
 
 /// The authentication types the server challenges for.
-const CHALLENGE_TYPES: &[&str] = &[auth::TYPE_BASIC, auth::TYPE_MD5];
+const CHALLENGE_TYPES: &[&str] = &[AUTH_BASIC, AUTH_MD5];
 
 /// The type a Chal asks for, when it is one the server challenges for.
 fn challenge_type(chal: &Chal) -> Option<&'static str> {
@@ -389,8 +394,13 @@ fn generic_alert_code(c: &Command, faults: &ServerFaults) -> u16 {
 fn command_code(c: &Command, session: &mut Session, faults: &ServerFaults) -> u16 {
     match c.kind {
         CommandKind::Alert => match c.code() {
-            Some(1226) => generic_alert_code(c, faults),
-            Some(1200 | 1201 | 1222 | 1224) => 200,
+            Some(alert::GENERIC) => generic_alert_code(c, faults),
+            Some(
+                alert::SERVER_INITIATED_MGMT
+                | alert::CLIENT_INITIATED_MGMT
+                | alert::NEXT_MESSAGE
+                | alert::CLIENT_EVENT,
+            ) => 200,
             _ => 406,
         },
         CommandKind::Replace => {

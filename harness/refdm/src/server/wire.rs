@@ -5,10 +5,7 @@
 use super::{Server, ServerFault};
 use syncml::{Limits, Message, wbxml, xml};
 
-/// The content type of SyncML DM in XML.
-pub const CONTENT_TYPE_XML: &str = "application/vnd.syncml.dm+xml";
-/// The content type of SyncML DM in WBXML.
-pub const CONTENT_TYPE_WBXML: &str = "application/vnd.syncml.dm+wbxml";
+pub use syncml::protocol::{CONTENT_TYPE_WBXML, CONTENT_TYPE_XML};
 
 /// The reply body and its content type, or the HTTP status and reason to refuse the
 /// request with (400 for a body that does not decode).
