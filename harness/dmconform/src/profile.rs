@@ -2,6 +2,8 @@
 //! encodings, capabilities), the node paths the suite may use on it, its
 //! credentials, and the deviations its vendor expects, each with a reason.
 
+use crate::spec::Capability;
+use crate::spec::words::words;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -21,9 +23,9 @@ pub struct TargetProfile {
     pub profiles: Vec<String>,
     /// `xml`, `wbxml`.
     pub encodings: Vec<String>,
-    /// Capabilities claimed (see `spec::CAPABILITIES`).
+    /// Capabilities claimed.
     #[serde(default)]
-    pub capabilities: Vec<String>,
+    pub capabilities: Vec<Capability>,
     /// The URI the harness gives itself as the DM server.
     #[serde(default = "default_server_uri")]
     pub server_uri: String,
@@ -113,13 +115,26 @@ impl Device {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
-    /// `none`, `basic`, `md5`, `hmac` (the `x-syncml-hmac` transport header).
-    pub scheme: String,
+    pub scheme: AuthScheme,
     pub user: String,
     pub password: String,
     /// The nonce the client must use in its first MD5 digest, as Base64.
     #[serde(default)]
     pub client_nonce: Option<String>,
+}
+
+words! {
+    /// How a DM client authenticates at the application layer.
+    pub enum AuthScheme {
+        /// No SyncML credentials.
+        None = "none",
+        /// `syncml:auth-basic`.
+        Basic = "basic",
+        /// `syncml:auth-md5`.
+        Md5 = "md5",
+        /// HMAC-MD5 in the `x-syncml-hmac` transport header.
+        Hmac = "hmac",
+    }
 }
 
 /// The reason `dmconform expectations update` gives a new deviation entry; the
@@ -230,14 +245,6 @@ impl TargetProfile {
                 return Err(format!("unknown encoding {e:?} (xml or wbxml)"));
             }
         }
-        for c in &self.capabilities {
-            if !crate::spec::CAPABILITIES.contains(&c.as_str()) {
-                return Err(format!(
-                    "unknown capability {c:?} (known: {})",
-                    crate::spec::CAPABILITIES.join(", ")
-                ));
-            }
-        }
         for p in &self.profiles {
             if !crate::spec::PROFILES.contains(&p.as_str()) {
                 return Err(format!("unknown profile {p:?}"));
@@ -253,20 +260,19 @@ impl TargetProfile {
                 ));
             }
         }
-        if let Some(c) = &self.credentials
-            && !["none", "basic", "md5", "hmac"].contains(&c.scheme.as_str())
-        {
-            return Err(format!(
-                "unknown credential scheme {:?} (none, basic, md5, hmac)",
-                c.scheme
-            ));
-        }
         Ok(())
     }
 
     /// Whether the profile claims a capability.
-    pub fn has(&self, capability: &str) -> bool {
-        self.capabilities.iter().any(|c| c == capability)
+    pub fn has(&self, capability: Capability) -> bool {
+        self.capabilities.contains(&capability)
+    }
+
+    /// The application-layer scheme the client authenticates with.
+    pub fn auth_scheme(&self) -> AuthScheme {
+        self.credentials
+            .as_ref()
+            .map_or(AuthScheme::None, |c| c.scheme)
     }
 
     /// Whether the profile claims an encoding.

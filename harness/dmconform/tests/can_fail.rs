@@ -125,7 +125,7 @@ fn md5_profile() -> TargetProfile {
         .credentials
         .as_mut()
         .expect("the reference profile has credentials");
-    creds.scheme = "md5".into();
+    creds.scheme = dmconform::profile::AuthScheme::Md5;
     creds.client_nonce = Some("Tm9uY2U=".into());
     p
 }
@@ -137,7 +137,7 @@ fn hmac_profile() -> TargetProfile {
     p.credentials
         .as_mut()
         .expect("the reference profile has credentials")
-        .scheme = "hmac".into();
+        .scheme = dmconform::profile::AuthScheme::Hmac;
     p
 }
 

@@ -109,7 +109,7 @@ fn the_hmac_header_and_md5_credentials_cross_the_wrapper() {
     for scheme in ["hmac", "md5"] {
         let mut profile = TargetProfile::reference();
         let creds = profile.credentials.as_mut().expect("credentials");
-        creds.scheme = scheme.into();
+        creds.scheme = scheme.parse().expect("a scheme");
         creds.client_nonce = Some("Tm9uY2U=".into());
         let exec = run_with(
             &profile,

@@ -13,7 +13,7 @@ fn profile(scheme: &str) -> TargetProfile {
         .credentials
         .as_mut()
         .expect("the reference profile has credentials");
-    creds.scheme = scheme.into();
+    creds.scheme = scheme.parse().expect("a scheme");
     creds.client_nonce = Some("Tm9uY2U=".into());
     p
 }
@@ -40,7 +40,7 @@ fn passes_with(scheme: &str, need: &str) {
         .filter(|r| {
             suite
                 .case(&r.id)
-                .is_some_and(|c| c.needs.iter().any(|n| n == need))
+                .is_some_and(|c| c.needs.iter().any(|n| n.name() == need))
         })
         .filter(|r| r.verdict != Verdict::Unsupported)
         .count();

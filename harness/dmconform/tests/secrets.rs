@@ -26,7 +26,7 @@ fn profile(scheme: &str) -> TargetProfile {
         .credentials
         .as_mut()
         .expect("the reference profile has credentials");
-    creds.scheme = scheme.into();
+    creds.scheme = scheme.parse().expect("a scheme");
     creds.user = USER.into();
     creds.password = PASSWORD.into();
     creds.client_nonce = Some(CLIENT_NONCE_B64.into());

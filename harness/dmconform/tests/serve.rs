@@ -61,7 +61,7 @@ struct Setup<'a> {
 
 fn md5_profile() -> TargetProfile {
     let mut p = TargetProfile::reference();
-    p.credentials.as_mut().expect("credentials").scheme = "md5".into();
+    p.credentials.as_mut().expect("credentials").scheme = dmconform::profile::AuthScheme::Md5;
     p
 }
 

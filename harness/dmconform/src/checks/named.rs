@@ -556,7 +556,7 @@ mod tests {
     fn hmac_profile() -> TargetProfile {
         let mut p = TargetProfile::reference();
         let c = p.credentials.as_mut().unwrap();
-        c.scheme = "hmac".into();
+        c.scheme = crate::profile::AuthScheme::Hmac;
         c.user = "Bruce2".into();
         c.password = "OhBehave".into();
         c.client_nonce = Some("Tm9uY2U=".into());

@@ -5,6 +5,7 @@
 
 use crate::client::Target;
 use crate::codec;
+use crate::profile::AuthScheme;
 use crate::wire::{Encoding, TargetError, Wire};
 use refdm::{Client, ClientConfig, Fault, Faults};
 
@@ -83,11 +84,11 @@ pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
         ..ClientConfig::default()
     };
     if let Some(creds) = &profile.credentials {
-        c.auth_scheme = match creds.scheme.as_str() {
-            "basic" => refdm::AuthScheme::Basic,
-            "md5" => refdm::AuthScheme::Md5,
-            "hmac" => refdm::AuthScheme::Hmac,
-            _ => refdm::AuthScheme::None,
+        c.auth_scheme = match creds.scheme {
+            AuthScheme::Basic => refdm::AuthScheme::Basic,
+            AuthScheme::Md5 => refdm::AuthScheme::Md5,
+            AuthScheme::Hmac => refdm::AuthScheme::Hmac,
+            AuthScheme::None => refdm::AuthScheme::None,
         };
         c.user = creds.user.clone();
         c.password = creds.password.clone();

@@ -103,7 +103,7 @@ fn drive(
     session.hmac_nonces = profile
         .credentials
         .as_ref()
-        .is_some_and(|c| c.scheme == "hmac");
+        .is_some_and(|c| c.scheme == crate::profile::AuthScheme::Hmac);
     let first = session
         .first
         .clone()
@@ -330,7 +330,7 @@ fn outgoing(step: &crate::spec::Step, b: &Bindings, n: usize) -> Result<Outgoing
             .map(|(k, v)| (k.clone(), b.apply(v)))
             .collect(),
         hdr_status: step.hdr_status,
-        chal: step.chal.clone(),
+        chal: step.chal,
         ..Outgoing::default()
     };
     if let Some(send) = &step.send {

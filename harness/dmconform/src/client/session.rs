@@ -5,9 +5,11 @@
 
 use crate::client::Target;
 use crate::codec;
+use crate::spec::Challenge;
 use crate::transcript::{Received, Sent, SessionError, all_cmd_ids, receive, record_sent};
 use crate::verdict::Exchange;
 use crate::wire::{Encoding, Wire};
+use syncml::protocol;
 use syncml::tree::{Element, Node};
 use syncml::{Chal, Command, CommandKind, Meta, MetaValue};
 
@@ -43,8 +45,8 @@ pub struct Outgoing {
     pub header: Vec<(String, String)>,
     /// The Status for the client's SyncHdr (default 212 after credentials, else 200).
     pub hdr_status: Option<u16>,
-    /// A challenge to put in that Status: `basic` or `md5`.
-    pub chal: Option<String>,
+    /// A challenge to put in that Status.
+    pub chal: Option<Challenge>,
     /// A whole message as XML instead of the built one, with the session's
     /// placeholders ([`crate::placeholders::SESSION_NAMES`]) still to fill.
     pub raw: Option<String>,
@@ -290,9 +292,7 @@ impl<'t> Session<'t> {
             st.chal = if hmac {
                 Some(mac_challenge(self.next_msg_id))
             } else {
-                out.chal
-                    .as_deref()
-                    .map(|scheme| challenge(scheme, self.next_msg_id))
+                out.chal.map(|scheme| challenge(scheme, self.next_msg_id))
             };
             body.push(st.to_element());
             for c in client.commands() {
@@ -320,11 +320,15 @@ impl<'t> Session<'t> {
 }
 
 /// A `<Chal>` of the given scheme, in server message `msg_id`.
-fn challenge(scheme: &str, msg_id: u32) -> Chal {
-    let mut meta = Meta::format("b64").with_type(format!("syncml:auth-{scheme}"));
-    if scheme == "md5" {
-        meta.next_nonce = Some(MetaValue::Text(md5_nonce(msg_id)));
-    }
+fn challenge(scheme: Challenge, msg_id: u32) -> Chal {
+    let meta = match scheme {
+        Challenge::Basic => Meta::format("b64").with_type(protocol::AUTH_BASIC),
+        Challenge::Md5 => {
+            let mut meta = Meta::format("b64").with_type(protocol::AUTH_MD5);
+            meta.next_nonce = Some(MetaValue::Text(md5_nonce(msg_id)));
+            meta
+        }
+    };
     Chal { meta: Some(meta) }
 }
 
@@ -343,7 +347,7 @@ pub fn mac_nonce(msg_id: u32) -> String {
 
 /// A `syncml:auth-MAC` Chal with the NextNonce of server message `msg_id`.
 fn mac_challenge(msg_id: u32) -> Chal {
-    let mut meta = Meta::format("b64").with_type("syncml:auth-MAC");
+    let mut meta = Meta::format("b64").with_type(protocol::AUTH_MAC);
     meta.next_nonce = Some(MetaValue::Text(mac_nonce(msg_id)));
     Chal { meta: Some(meta) }
 }

@@ -3,8 +3,8 @@
 //! expectations), the scratch node cleaned up, and a verdict with its transcript.
 
 use crate::placeholders::Bindings;
-use crate::profile::TargetProfile;
-use crate::spec::{Case, Role, Suite};
+use crate::profile::{AuthScheme, TargetProfile};
+use crate::spec::{Capability, Case, Role, Suite};
 use crate::transcript::SessionError;
 use crate::verdict::{CaseRun, Finding, Severity, Verdict};
 use crate::wire::{Encoding, TargetError};
@@ -206,8 +206,10 @@ pub(crate) fn unsupported(
     let missing: Vec<&str> = case
         .needs
         .iter()
-        .map(String::as_str)
-        .filter(|n| !profile.has(n) || (case.role == Role::Client && !scheme_matches(n, profile)))
+        .filter(|n| {
+            !profile.has(**n) || (case.role == Role::Client && !scheme_matches(**n, profile))
+        })
+        .map(|n| n.name())
         .collect();
     for (name, limit) in crate::placeholders::NEED_LIMITS {
         let used = case
@@ -227,15 +229,12 @@ pub(crate) fn unsupported(
 
 /// A client case that needs an authentication scheme runs only when the target is
 /// configured for it. (In server cases the harness, as client, picks the scheme per step.)
-fn scheme_matches(need: &str, profile: &TargetProfile) -> bool {
-    let scheme = profile
-        .credentials
-        .as_ref()
-        .map_or("none", |c| c.scheme.as_str());
+fn scheme_matches(need: Capability, profile: &TargetProfile) -> bool {
+    let scheme = profile.auth_scheme();
     match need {
-        "auth-basic" => scheme == "basic",
-        "auth-md5" => scheme == "md5",
-        "hmac" => scheme == "hmac",
+        Capability::AuthBasic => scheme == AuthScheme::Basic,
+        Capability::AuthMd5 => scheme == AuthScheme::Md5,
+        Capability::Hmac => scheme == AuthScheme::Hmac,
         _ => true,
     }
 }

@@ -6,15 +6,18 @@
 
 use crate::checks::{invariants, server, step_expectations as expect};
 use crate::placeholders::Bindings;
+use crate::profile::AuthScheme;
 use crate::profile::TargetProfile;
 use crate::run::{RunOptions, RunReport, error, judge_case, run_selected};
-use crate::server::session::{Answer, ClientOutgoing, ClientSession, credentials};
+use crate::server::session::{ClientOutgoing, ClientSession, CredScheme, credentials};
 use crate::server::target::ServerTarget;
+use crate::spec::{Answer, CredWord};
 use crate::spec::{Case, Step, Suite};
 use crate::transcript::{Received, Sent, SessionError};
 use crate::verdict::{CaseRun, Finding, Severity};
 use crate::wire::Encoding;
 use base64::Engine;
+use syncml::protocol;
 
 /// Runs the selected server cases against one server.
 pub fn run_server_suite(
@@ -162,7 +165,7 @@ fn results_not_sent(case: &Case, session: &ClientSession<'_>) -> Option<String> 
     let wanted = case
         .step
         .iter()
-        .any(|s| s.answer.as_deref() == Some("results-without-msgref"));
+        .any(|s| s.answer == Some(Answer::ResultsWithoutMsgRef));
     (wanted && session.results_without_msgref == 0).then(|| {
         "the server's message 1 held no Get of a ./DevInfo node to answer with Results without MsgRef".into()
     })
@@ -268,29 +271,29 @@ fn challenged_type(reply: &Received) -> Option<String> {
 /// challenged for (the profile's when its last reply had no Chal), or another one. MD5
 /// needs a nonce, from the server's Chal or the profile's `client_nonce`.
 fn scheme_for(
-    word: &str,
+    word: CredWord,
     challenged: Option<&str>,
-    profile_scheme: &str,
+    profile_scheme: AuthScheme,
     nonce: &[u8],
-) -> Result<&'static str, StepError> {
+) -> Result<CredScheme, StepError> {
     let challenged = match challenged {
-        Some(refdm::auth::TYPE_BASIC) => "basic",
-        Some(refdm::auth::TYPE_MD5) => "md5",
-        Some(other) if word == "challenged" => {
+        Some(protocol::AUTH_BASIC) => Some(CredScheme::Basic),
+        Some(protocol::AUTH_MD5) => Some(CredScheme::Md5),
+        Some(other) if word == CredWord::Challenged => {
             return Err(StepError::NotExercised(format!(
                 "the server challenged for {other:?}; the harness answers only Basic or MD5"
             )));
         }
-        Some(_) => "other",
-        None if profile_scheme == "md5" => "md5",
-        None => "basic",
+        Some(_) => None,
+        None if profile_scheme == AuthScheme::Md5 => Some(CredScheme::Md5),
+        None => Some(CredScheme::Basic),
     };
     let scheme = match (word, challenged) {
-        ("challenged", c) => c,
-        (_, "basic") => "md5",
-        _ => "basic",
+        (CredWord::Challenged, Some(c)) => c,
+        (_, Some(CredScheme::Basic)) => CredScheme::Md5,
+        _ => CredScheme::Basic,
     };
-    if scheme == "md5" && nonce.is_empty() {
+    if scheme == CredScheme::Md5 && nonce.is_empty() {
         return Err(StepError::NotExercised(
             "MD5 credentials need a nonce: neither the server's Chal nor the target profile's client_nonce gave one".into(),
         ));
@@ -308,22 +311,25 @@ fn outgoing(
     n: usize,
 ) -> Result<ClientOutgoing, StepError> {
     let bad = StepError::BadCase;
-    let answer = match step.answer.as_deref() {
-        None => Answer::Ok,
-        Some(a) => Answer::from_name(a).ok_or_else(|| bad(format!("unknown answer {a:?}")))?,
-    };
-    let (user, password, profile_scheme) = profile.credentials.as_ref().map_or(("", "", ""), |c| {
-        (c.user.as_str(), c.password.as_str(), c.scheme.as_str())
-    });
-    let cred = match step.cred.as_deref() {
+    let answer = step.answer.unwrap_or_default();
+    let (user, password) = profile
+        .credentials
+        .as_ref()
+        .map_or(("", ""), |c| (c.user.as_str(), c.password.as_str()));
+    let cred = match step.cred {
         None => None,
-        Some("wrong") => credentials("basic", user, "not-the-password", nonce),
-        Some(scheme @ ("basic" | "md5")) => credentials(scheme, user, password, nonce),
-        Some(word @ ("challenged" | "other-type")) => {
-            let scheme = scheme_for(word, challenged, profile_scheme, nonce)?;
-            credentials(scheme, user, password, nonce)
+        Some(CredWord::Wrong) => Some(credentials(
+            CredScheme::Basic,
+            user,
+            "not-the-password",
+            nonce,
+        )),
+        Some(CredWord::Basic) => Some(credentials(CredScheme::Basic, user, password, nonce)),
+        Some(CredWord::Md5) => Some(credentials(CredScheme::Md5, user, password, nonce)),
+        Some(word @ (CredWord::Challenged | CredWord::OtherType)) => {
+            let scheme = scheme_for(word, challenged, profile.auth_scheme(), nonce)?;
+            Some(credentials(scheme, user, password, nonce))
         }
-        Some(other) => return Err(bad(format!("unknown cred {other:?}"))),
     };
     let commands = match &step.send {
         Some(send) => crate::codec::parse_fragment(&b.apply(send)).map_err(bad)?,

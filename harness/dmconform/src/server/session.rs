@@ -7,48 +7,14 @@
 use crate::codec;
 use crate::profile::Device;
 use crate::server::target::ServerTarget;
+use crate::spec::Answer;
 use crate::transcript::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record_sent};
 use crate::verdict::Exchange;
 use crate::wire::{Encoding, Wire};
 use std::collections::BTreeSet;
+use syncml::protocol;
 use syncml::tree::Element;
 use syncml::{Command, CommandKind, Cred, Data, Item, Meta};
-
-/// How the harness answers the commands of the server's last message.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Answer {
-    /// 200 for each command, Results for a Get of a ./DevInfo node (404 for others).
-    #[default]
-    Ok,
-    /// 500 for each command.
-    Error,
-    /// Only the first half of the Statuses (this message has no Final).
-    FirstHalf,
-    /// As `Ok`, but Results answering the server's message 1 carry no MsgRef, which
-    /// MS-MDM says the server takes as "1".
-    ResultsWithoutMsgRef,
-}
-
-impl Answer {
-    /// The names a server case's `answer` may take, in the order of [`Answer::from_name`].
-    pub const NAMES: &[&str] = &["ok", "error", "split", "results-without-msgref"];
-
-    pub fn from_name(name: &str) -> Option<Answer> {
-        let all = [
-            Answer::Ok,
-            Answer::Error,
-            Answer::FirstHalf,
-            Answer::ResultsWithoutMsgRef,
-        ];
-        Answer::NAMES
-            .iter()
-            .position(|n| *n == name)
-            .map(|i| all[i])
-    }
-}
-
-/// The words a server case's `cred` may take (see [`credentials`] and the server runner).
-pub const CRED_WORDS: &[&str] = &["basic", "md5", "wrong", "challenged", "other-type"];
 
 /// How to build one client message.
 #[derive(Clone, Debug, Default)]
@@ -261,22 +227,27 @@ impl<'t> ClientSession<'t> {
     }
 }
 
-/// SyncHdr credentials for the device: `basic` or `md5` (with the nonce), from a user
-/// and password.
-pub fn credentials(scheme: &str, user: &str, password: &str, nonce: &[u8]) -> Option<Cred> {
+/// SyncHdr credentials for the device, from a user and password (and the nonce, for MD5).
+pub fn credentials(scheme: CredScheme, user: &str, password: &str, nonce: &[u8]) -> Cred {
     let (type_, data) = match scheme {
-        "basic" => (
-            refdm::auth::TYPE_BASIC,
+        CredScheme::Basic => (
+            protocol::AUTH_BASIC,
             crate::checks::named::basic_credential(user, password),
         ),
-        "md5" => (
-            refdm::auth::TYPE_MD5,
+        CredScheme::Md5 => (
+            protocol::AUTH_MD5,
             crate::checks::named::md5_credential(user, password, nonce),
         ),
-        _ => return None,
     };
-    Some(Cred {
+    Cred {
         meta: Some(Meta::format("b64").with_type(type_)),
         data: Some(Data::text(data)),
-    })
+    }
+}
+
+/// The two credential schemes the harness, as DM client, can put in a SyncHdr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredScheme {
+    Basic,
+    Md5,
 }

@@ -1,6 +1,7 @@
 //! The data model of `specs/`: requirements, sources and cases, as read from TOML.
 //! The format is described in `specs/README.md`.
 
+use super::words::{Answer, Capability, Challenge, CredWord};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -103,7 +104,7 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub encodings: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub needs: Vec<String>,
+    pub needs: Vec<Capability>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -144,14 +145,13 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hdr_status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chal: Option<String>,
-    /// Server cases: the credentials of this client message, `basic`, `md5` or `wrong`.
+    pub chal: Option<Challenge>,
+    /// Server cases: the credentials of this client message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cred: Option<String>,
-    /// Server cases: how the harness answers the server's last commands, `ok`
-    /// (default), `error` (500 each) or `split` (half the Statuses, no Final).
+    pub cred: Option<CredWord>,
+    /// Server cases: how the harness answers the server's last commands (default `ok`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<String>,
+    pub answer: Option<Answer>,
 }
 
 fn yes() -> bool {
