@@ -35,17 +35,52 @@ pub fn sniff(body: &[u8]) -> Option<Encoding> {
     }
 }
 
+/// Why a body is not a message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Undecodable {
+    /// Nothing came.
+    Empty,
+    /// The first byte starts neither XML nor WBXML.
+    NeitherEncoding { first_byte: u8 },
+    /// The codec of the encoding the bytes look like refused them.
+    Codec {
+        encoding: Encoding,
+        error: syncml::DecodeError,
+    },
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Undecodable::Empty => f.write_str("empty body"),
+            Undecodable::NeitherEncoding { first_byte } => write!(
+                f,
+                "the body starts with byte 0x{first_byte:02X}: neither XML nor WBXML"
+            ),
+            Undecodable::Codec { encoding, error } => write!(f, "undecodable {encoding}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for Undecodable {}
+
+impl From<Undecodable> for String {
+    fn from(e: Undecodable) -> String {
+        e.to_string()
+    }
+}
+
 /// Decodes a message in the encoding its bytes are in.
-pub fn decode(body: &[u8], limits: &Limits) -> Result<Decoded, String> {
-    let encoding = sniff(body).ok_or_else(|| match body.first() {
-        None => "empty body".to_string(),
-        Some(b) => format!("the body starts with byte 0x{b:02X}: neither XML nor WBXML"),
+pub fn decode(body: &[u8], limits: &Limits) -> Result<Decoded, Undecodable> {
+    let encoding = sniff(body).ok_or(match body.first() {
+        None => Undecodable::Empty,
+        Some(&first_byte) => Undecodable::NeitherEncoding { first_byte },
     })?;
     let root = match encoding {
         Encoding::Xml => xml::read(body, limits).map(|d| d.root),
         Encoding::Wbxml => wbxml::decode(body, limits).map(|d| d.root),
     }
-    .map_err(|e| format!("undecodable {encoding}: {e}"))?;
+    .map_err(|error| Undecodable::Codec { encoding, error })?;
     let (message, defects) = Message::from_element(&root);
     Ok(Decoded {
         encoding,
@@ -219,9 +254,32 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(decode(b"\x02\xff\xff\xff\xff\xff", &reply_limits()).is_err());
-        assert!(decode(b"<SyncML><SyncHdr>", &reply_limits()).is_err());
-        assert!(decode(b"", &reply_limits()).unwrap_err().contains("empty"));
+        let wbxml = decode(b"\x02\xff\xff\xff\xff\xff", &reply_limits()).unwrap_err();
+        assert!(matches!(
+            wbxml,
+            Undecodable::Codec {
+                encoding: Encoding::Wbxml,
+                ..
+            }
+        ));
+        let xml = decode(b"<SyncML><SyncHdr>", &reply_limits()).unwrap_err();
+        assert!(matches!(
+            xml,
+            Undecodable::Codec {
+                encoding: Encoding::Xml,
+                ..
+            }
+        ));
+        assert_eq!(
+            decode(b"", &reply_limits()).unwrap_err(),
+            Undecodable::Empty
+        );
+        let html = decode(b"HTTP", &reply_limits()).unwrap_err();
+        assert_eq!(html, Undecodable::NeitherEncoding { first_byte: b'H' });
+        assert_eq!(
+            html.to_string(),
+            "the body starts with byte 0x48: neither XML nor WBXML"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub enum SessionError {
     /// The target failed (timeout, crash, refusal).
     Target(TargetError),
     /// The target's message could not be read; the index of its exchange.
-    Undecodable { exchange: usize, message: String },
+    Undecodable {
+        exchange: usize,
+        cause: codec::Undecodable,
+    },
     /// The case's own message could not be built (a defect of the case).
     BadCase(String),
 }
@@ -23,7 +26,7 @@ impl std::fmt::Display for SessionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SessionError::Target(e) => write!(f, "{e}"),
-            SessionError::Undecodable { message, .. } => f.write_str(message),
+            SessionError::Undecodable { cause, .. } => write!(f, "{cause}"),
             SessionError::BadCase(m) => write!(f, "the case's message cannot be built: {m}"),
         }
     }
@@ -86,7 +89,7 @@ pub(crate) fn receive(
             body: wire.body,
             exchange,
         }),
-        Err(message) => Err(SessionError::Undecodable { exchange, message }),
+        Err(cause) => Err(SessionError::Undecodable { exchange, cause }),
     }
 }
 
