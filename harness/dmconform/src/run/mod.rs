@@ -1,7 +1,7 @@
 //! The run loop both roles share: which cases and encodings run ([`RunOptions`]),
-//! each case run judged into its verdict ([`judge_case`]: `unsupported` when the
+//! each case run judged into its verdict (`judge_case`: `unsupported` when the
 //! target profile does not claim what the case needs, else what its findings add
-//! up to), the target profile's deviation entries applied ([`run_selected`]), and
+//! up to), the target profile's deviation entries applied (`run_selected`), and
 //! the results of a run ([`RunReport`]). How one case is played is the business
 //! of each role's runner (`crate::client::runner`, `crate::server::runner`).
 
