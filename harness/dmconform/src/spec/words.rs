@@ -1,5 +1,5 @@
 //! The closed word lists of the spec files and target profiles, as enums.
-//! Each list is written once, in a [`words!`] table that gives the enum, the
+//! Each list is written once, in a `words!` table that gives the enum, the
 //! spelling of each word in the files (serde reads and writes it, so an unknown
 //! word is refused when the file loads, naming the known ones), `ALL` and `name()`.
 
