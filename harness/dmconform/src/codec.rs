@@ -90,6 +90,24 @@ pub fn decode(body: &[u8], limits: &Limits) -> Result<Decoded, Undecodable> {
     })
 }
 
+/// Removes the layout of a pretty-printed case file: text of only white space
+/// (space, tab, CR, LF) beside elements, which DM servers do not send and a
+/// client may refuse in WBXML, where it becomes an inline string. The content of
+/// `Data` stays exact, and so does text that is not only white space.
+pub fn strip_layout(nodes: &mut Vec<Node>) {
+    let is_layout = |n: &Node| matches!(n, Node::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')));
+    if nodes.iter().any(|n| matches!(n, Node::Element(_))) {
+        nodes.retain(|n| !is_layout(n));
+    }
+    for n in nodes {
+        if let Node::Element(e) = n
+            && e.local_name() != "Data"
+        {
+            strip_layout(&mut e.children);
+        }
+    }
+}
+
 /// Encodes a message tree.
 pub fn encode(root: &Element, encoding: Encoding) -> Result<Vec<u8>, String> {
     match encoding {
@@ -100,10 +118,12 @@ pub fn encode(root: &Element, encoding: Encoding) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Reads the XML of a case step (a SyncBody fragment) into elements.
+/// Reads the XML of a case step (a SyncBody fragment) into elements, without
+/// the layout of the case file (see [`strip_layout`]).
 pub fn parse_fragment(text: &str) -> Result<Vec<Element>, String> {
-    let nodes =
+    let mut nodes =
         xml::read_fragment(text.as_bytes(), &Limits::default()).map_err(|e| e.to_string())?;
+    strip_layout(&mut nodes);
     Ok(nodes
         .into_iter()
         .filter_map(|n| match n {

@@ -167,8 +167,9 @@ impl<'t> Session<'t> {
             ("source-uri", self.server_uri.clone()),
         ];
         let filled = crate::placeholders::substitute(text, &values);
-        let doc = syncml::xml::read(filled.as_bytes(), &syncml::Limits::default())
+        let mut doc = syncml::xml::read(filled.as_bytes(), &syncml::Limits::default())
             .map_err(|e| SessionError::BadCase(e.to_string()))?;
+        codec::strip_layout(&mut doc.root.children);
         self.next_msg_id += 1;
         Ok(doc.root)
     }
