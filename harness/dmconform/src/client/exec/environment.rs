@@ -2,7 +2,7 @@
 //! sets the client up with), and the secrets in it that must not reach a
 //! transcript.
 
-use refdm::exec_wire::{VERSION, env};
+use dmconform_exec_wire::{VERSION, env};
 
 /// The password of the environment and its Basic form (`B64(user:password)`),
 /// longest first so a longer secret is blotted out before a part of it.
