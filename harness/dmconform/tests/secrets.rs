@@ -128,7 +128,7 @@ fn a_wrong_password_fails_without_showing_itself() {
 #[test]
 fn a_wrapper_that_logs_its_password_has_it_blotted_out() {
     let profile = profile("basic");
-    let env = dmconform::client::exec::environment(&client_config(&profile));
+    let env = dmconform::client::exec::environment(&profile);
     let script = format!("{}/tests/wrappers/leaky.sh", env!("CARGO_MANIFEST_DIR"));
     let mut target = ExecTarget::new(vec!["sh".into(), script], env, ExecOptions::default());
     let report = run(&mut target, &profile);

@@ -97,8 +97,12 @@ fn parse_faults(args: impl Iterator<Item = String>) -> Result<Faults, String> {
 /// The client's settings: the defaults, with what the harness's environment says.
 fn config_from_env() -> ClientConfig {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let number =
-        |name: &str, default: u16| var(name).and_then(|v| v.parse().ok()).unwrap_or(default);
+    // A limit the client cannot hold (over u16) is held as the largest it can.
+    let number = |name: &str, default: u16| {
+        var(name)
+            .and_then(|v| v.parse::<u32>().ok())
+            .map_or(default, |n| u16::try_from(n).unwrap_or(u16::MAX))
+    };
     let mut c = ClientConfig::default();
     if let Some(uri) = var(env::SERVER_URI) {
         c.server_uri = uri;
