@@ -1,31 +1,21 @@
 //! The environment an `exec:` wrapper starts with (what the target profile
 //! sets the client up with), and the secrets in it that must not reach a
-//! transcript.
+//! transcript (blotted out by [`crate::redact`]).
 
 use crate::profile::TargetProfile;
+use crate::redact::Secrets;
 use dmconform_exec_wire::{VERSION, env};
 
-/// The password of the environment and its Basic form (`B64(user:password)`),
-/// longest first so a longer secret is blotted out before a part of it.
-pub(super) fn secrets_of(vars: &[(String, String)]) -> Vec<String> {
-    use base64::Engine;
+/// The secrets of an environment: its password, in the forms
+/// [`Secrets::of_password`] lists.
+pub(super) fn secrets_of(vars: &[(String, String)]) -> Secrets {
     let get = |name: &str| {
         vars.iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .unwrap_or_default()
     };
-    let password = get(env::PASSWORD);
-    if password.is_empty() {
-        return Vec::new();
-    }
-    let user = get(env::USER);
-    let mut secrets = vec![
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")),
-        password.to_string(),
-    ];
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    secrets
+    Secrets::of_password(get(env::USER), get(env::PASSWORD))
 }
 
 /// The environment a wrapper gets: what the target profile sets the client up

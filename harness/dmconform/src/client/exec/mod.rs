@@ -38,6 +38,7 @@ pub use options::{ExecOptions, parse};
 pub use process::StderrTail;
 
 use crate::client::Target;
+use crate::redact::Secrets;
 use crate::wire::{Encoding, TargetError, Wire};
 use dmconform_exec_wire::{Frame, VERSION, WireError};
 use process::Process;
@@ -57,7 +58,7 @@ pub struct ExecTarget {
     process: Option<Process>,
     stderr: Arc<Mutex<StderrTail>>,
     /// Values from the environment that must not reach a transcript.
-    secrets: Vec<String>,
+    secrets: Secrets,
 }
 
 impl ExecTarget {
@@ -150,11 +151,8 @@ impl ExecTarget {
     }
 
     /// Text from the wrapper with the secrets it was given blotted out.
-    fn redact(&self, mut text: String) -> String {
-        for secret in &self.secrets {
-            text = text.replace(secret.as_str(), "[redacted]");
-        }
-        text
+    fn redact(&self, text: String) -> String {
+        self.secrets.blot(text)
     }
 
     /// The answer to `OPEN` or `MSG`, as the [`Target`] methods return it.
