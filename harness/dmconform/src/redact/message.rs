@@ -114,6 +114,18 @@ mod tests {
     }
 
     #[test]
+    fn credentials_are_blotted_out_of_wbxml_bytes() {
+        let root = Element::new("SyncML").with_child(Element::new("SyncHdr").with_child(
+            Element::new("Cred").with_child(Element::text("Data", "QnJ1Y2UyOk9oQmVoYXZl")),
+        ));
+        let body = crate::codec::encode(&root, crate::wire::Encoding::Wbxml).unwrap();
+        let redacted = message_bytes(&body, &root);
+        assert_eq!(redacted.len(), body.len());
+        assert!(memchr::memmem::find(&redacted, b"QnJ1Y2UyOk9oQmVoYXZl").is_none());
+        assert!(memchr::memmem::find(&redacted, b"********************").is_some());
+    }
+
+    #[test]
     fn cred_data_becomes_the_marker_and_nothing_else_changes() {
         let mut root = Element::new("SyncML").with_child(
             Element::new("SyncHdr")
