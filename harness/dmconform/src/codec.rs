@@ -2,6 +2,7 @@
 //! whatever a target sends (sniffing the encoding when the content type is
 //! wrong), and rendering messages for transcripts with credentials redacted.
 
+use crate::redact;
 use crate::wire::Encoding;
 use std::fmt::Write;
 use syncml::tree::{Element, Node};
@@ -137,10 +138,10 @@ pub fn parse_fragment(text: &str) -> Result<Vec<Element>, String> {
 pub const HEX_LIMIT: usize = 64 << 10;
 
 /// A message tree as indented XML for a transcript, credentials redacted
-/// (the Data of every Cred becomes `[redacted]`).
+/// (the Data of every Cred becomes [`redact::MARKER`]).
 pub fn render_tree(root: &Element) -> String {
     let mut root = root.clone();
-    redact(&mut root);
+    redact::cred_data(&mut root);
     let opts = xml::WriteOptions {
         declaration: false,
         indent: Some(2),
@@ -170,71 +171,6 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// The bytes of a message with the Data of every `<Cred>` in its tree
-/// overwritten by `*`, wherever those bytes occur (a WBXML inline string or
-/// string table entry), so a hex dump shows no credential. Lengths and offsets
-/// are kept.
-pub fn redact_bytes(body: &[u8], root: &Element) -> Vec<u8> {
-    let mut secrets: Vec<Vec<u8>> = Vec::new();
-    root.walk(&mut |_, e| {
-        if e.local_name() == "Cred" {
-            for d in e.elements().filter(|c| c.local_name() == "Data") {
-                // Each piece as it stands in the bytes: a WBXML value may be split
-                // between an inline string and a string-table entry, or be opaque.
-                for n in &d.children {
-                    let piece: &[u8] = match n {
-                        Node::Text(t) | Node::CData(t) => t.trim().as_bytes(),
-                        Node::Opaque(b) => b,
-                        _ => continue,
-                    };
-                    if !piece.is_empty() {
-                        secrets.push(piece.to_vec());
-                    }
-                }
-            }
-        }
-    });
-    let mut out = body.to_vec();
-    for secret in &secrets {
-        let mut from = 0;
-        while let Some(at) = memchr::memmem::find(&out[from..], secret) {
-            let start = from + at;
-            out[start..start + secret.len()].fill(b'*');
-            from = start + secret.len();
-        }
-    }
-    out
-}
-
-/// The bytes of a message that did not decode, with everything from each `<Cred` to
-/// its `</Cred>` (or to the end) overwritten by `*`, so a hex dump of a broken XML
-/// message shows no credential. A broken WBXML message cannot be read this way and is
-/// shown as it came.
-pub fn redact_undecodable(body: &[u8]) -> Vec<u8> {
-    let mut out = body.to_vec();
-    let mut from = 0;
-    while let Some(at) = memchr::memmem::find(&out[from..], b"<Cred") {
-        let start = from + at;
-        let end = memchr::memmem::find(&out[start..], b"</Cred>")
-            .map_or(out.len(), |e| start + e + b"</Cred>".len());
-        out[start..end].fill(b'*');
-        from = end;
-    }
-    out
-}
-
-/// Replaces the Data of every `<Cred>` with `[redacted]`.
-pub fn redact(e: &mut Element) {
-    if e.local_name() == "Cred" {
-        for d in e.elements_mut().filter(|c| c.local_name() == "Data") {
-            d.children = vec![Node::Text("[redacted]".into())];
-        }
-    }
-    for c in e.elements_mut() {
-        redact(c);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,31 +181,6 @@ mod tests {
         assert_eq!(sniff(&[0x02, 0xA4, 0x01]), Some(Encoding::Wbxml));
         assert_eq!(sniff(b"HTTP/1.1 500"), None);
         assert_eq!(sniff(b""), None);
-    }
-
-    #[test]
-    fn a_broken_message_shows_no_credential() {
-        let body = b"<SyncML><SyncHdr><Cred><Data>ZG1jb25mb3JtOnNlY3JldA==</Data></Cred><MsgID>1";
-        let out = redact_undecodable(body);
-        assert_eq!(out.len(), body.len());
-        assert!(!String::from_utf8_lossy(&out).contains("ZG1jb25m"));
-        assert!(out.starts_with(b"<SyncML><SyncHdr>*"));
-        assert!(out.ends_with(b"*<MsgID>1"));
-        let cut = b"<SyncML><SyncHdr><Cred><Data>ZG1jb25m";
-        assert!(redact_undecodable(cut)[17..].iter().all(|b| *b == b'*'));
-    }
-
-    #[test]
-    fn binary_and_split_cred_data_are_blotted_piece_by_piece() {
-        let mut data = Element::new("Data");
-        data.children = vec![
-            Node::Text("abc".into()),
-            Node::Opaque(vec![0xFF, 0x00, 0xFE]),
-        ];
-        let root = Element::new("SyncML").with_child(Element::new("Cred").with_child(data));
-        let body = [b"..abc..".as_slice(), &[0xFF, 0x00, 0xFE], b".."].concat();
-        let out = redact_bytes(&body, &root);
-        assert_eq!(out, b"..***..***..");
     }
 
     #[test]
@@ -308,18 +219,6 @@ mod tests {
         let h = hex(&body);
         assert!(h.len() < HEX_LIMIT * 3, "{}", h.len());
         assert!(h.ends_with(&format!("{} more bytes not shown", HEX_LIMIT * 3)));
-    }
-
-    #[test]
-    fn credentials_are_blotted_out_of_wbxml_bytes() {
-        let root = Element::new("SyncML").with_child(Element::new("SyncHdr").with_child(
-            Element::new("Cred").with_child(Element::text("Data", "QnJ1Y2UyOk9oQmVoYXZl")),
-        ));
-        let body = encode(&root, Encoding::Wbxml).unwrap();
-        let redacted = redact_bytes(&body, &root);
-        assert_eq!(redacted.len(), body.len());
-        assert!(memchr::memmem::find(&redacted, b"QnJ1Y2UyOk9oQmVoYXZl").is_none());
-        assert!(memchr::memmem::find(&redacted, b"********************").is_some());
     }
 
     #[test]

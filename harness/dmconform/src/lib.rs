@@ -13,7 +13,7 @@
 //! case ([`spec`]) gets the target profile's paths ([`placeholders`],
 //! [`profile`]), becomes messages in a role's session, is encoded ([`codec`])
 //! and sent in the wire types of [`wire`]; every message is recorded
-//! ([`transcript`]); the replies are judged ([`checks`]); [`run`] runs the
+//! ([`transcript`]) with its secrets blotted out ([`redact`]); the replies are judged ([`checks`]); [`run`] runs the
 //! selected cases and decides each verdict ([`verdict`]), which the reports
 //! render ([`report`]). [`target_spec`] parses a target string once into the
 //! kind of target it names, which knows its role and opens itself.
@@ -40,6 +40,7 @@ pub mod libtest;
 pub mod placeholders;
 pub mod profile;
 pub mod progress;
+pub mod redact;
 pub mod replay;
 pub mod report;
 pub mod run;

@@ -137,6 +137,16 @@ words! {
     }
 }
 
+impl Credentials {
+    /// The client nonce decoded from its Base64 text, if the profile gives one.
+    pub fn client_nonce_bytes(&self) -> Option<Result<Vec<u8>, base64::DecodeError>> {
+        use base64::Engine;
+        self.client_nonce
+            .as_deref()
+            .map(|n| base64::engine::general_purpose::STANDARD.decode(n))
+    }
+}
+
 /// The reason `dmconform expectations update` gives a new deviation entry; the
 /// target profile's checks report it as a reason still to be written.
 pub const PLACEHOLDER_REASON: &str = "TODO: say why this deviation is expected";
@@ -260,6 +270,11 @@ impl TargetProfile {
                 ));
             }
         }
+        if let Some(c) = &self.credentials
+            && let Some(Err(e)) = c.client_nonce_bytes()
+        {
+            return Err(format!("credentials.client_nonce is not valid Base64: {e}"));
+        }
         Ok(())
     }
 
@@ -316,6 +331,23 @@ mod tests {
         assert!(p.deviation_problems("2026-01-01")[0].contains("reason is missing"));
         let bad = text.replace("case = \"x.*\"", "case = \"x.*\"\nexpires = \"soon\"");
         assert!(TargetProfile::parse(&bad).unwrap_err().contains("\"soon\""));
+    }
+
+    #[test]
+    fn a_client_nonce_that_is_not_base64_is_refused() {
+        let text = REFERENCE.replace(
+            "[credentials]\n",
+            "[credentials]\nclient_nonce = \"not base64!\"\n",
+        );
+        let err = TargetProfile::parse(&text).unwrap_err();
+        assert!(
+            err.contains("credentials.client_nonce") && err.contains("not valid Base64"),
+            "{err}"
+        );
+        let good = text.replace("not base64!", "Tm9uY2U=");
+        let p = TargetProfile::parse(&good).unwrap();
+        let creds = p.credentials.unwrap();
+        assert_eq!(creds.client_nonce_bytes().unwrap().unwrap(), b"Nonce");
     }
 
     #[test]

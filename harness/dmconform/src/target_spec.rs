@@ -119,7 +119,7 @@ impl TargetSpec {
                 faults.clone(),
             ))),
             TargetKind::Exec { options, argv } => {
-                let env = crate::client::exec::environment(&client_config(profile));
+                let env = crate::client::exec::environment(profile);
                 Ok(Box::new(ExecTarget::new(
                     argv.clone(),
                     env,

@@ -3,6 +3,7 @@
 //! credentials blotted out, and why a session could not go on.
 
 use crate::codec::{self, Decoded};
+use crate::redact;
 use crate::verdict::{Direction, Exchange};
 use crate::wire::{Encoding, TargetError, Wire};
 use syncml::tree::Element;
@@ -65,11 +66,11 @@ pub(crate) fn receive(
         Ok(d) => (
             codec::render_tree(&d.root),
             (d.encoding == Encoding::Wbxml)
-                .then(|| codec::hex(&codec::redact_bytes(&wire.body, &d.root))),
+                .then(|| codec::hex(&redact::message_bytes(&wire.body, &d.root))),
         ),
         Err(message) => (
             format!("({message})"),
-            Some(codec::hex(&codec::redact_undecodable(&wire.body))),
+            Some(codec::hex(&redact::undecodable_bytes(&wire.body))),
         ),
     };
     let exchange = record(
@@ -103,7 +104,8 @@ pub(crate) fn record_sent(
     body: &[u8],
 ) -> Sent {
     let (message, _) = syncml::Message::from_element(&root);
-    let hex = (encoding == Encoding::Wbxml).then(|| codec::hex(&codec::redact_bytes(body, &root)));
+    let hex =
+        (encoding == Encoding::Wbxml).then(|| codec::hex(&redact::message_bytes(body, &root)));
     let exchange = record(
         transcript,
         Direction::ToTarget,
@@ -142,7 +144,7 @@ pub(crate) fn record(
             .filter(|(n, _)| !n.eq_ignore_ascii_case("authorization"))
             .map(|(n, v)| {
                 let v = if n.eq_ignore_ascii_case("x-syncml-hmac") {
-                    redact_mac(v)
+                    redact::hmac_header(v)
                 } else {
                     v.clone()
                 };
@@ -151,21 +153,6 @@ pub(crate) fn record(
             .collect(),
     });
     transcript.len() - 1
-}
-
-/// An `x-syncml-hmac` value with its `mac=` parameter blotted out: the MAC
-/// would let a reader guess the password offline, as an MD5 digest would.
-fn redact_mac(value: &str) -> String {
-    value
-        .split(',')
-        .map(|part| match part.split_once('=') {
-            Some((name, _)) if name.trim().eq_ignore_ascii_case("mac") => {
-                format!("{name}=[redacted]")
-            }
-            _ => part.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Every numeric CmdID in an element and its descendants.

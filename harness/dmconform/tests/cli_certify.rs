@@ -157,7 +157,7 @@ fn the_html_report_is_self_contained_and_the_profile_copy_has_no_password() {
         !record.contains(&format!("password = \\\"{password}\\\"")),
         "the password is in the record"
     );
-    assert!(record.contains("password = \\\"<redacted>\\\""));
+    assert!(record.contains("password = \\\"[redacted]\\\""));
     let v: serde_json::Value = serde_json::from_str(&record).unwrap();
     assert_eq!(
         v["specs_sha256"].as_str().unwrap(),

@@ -12,8 +12,8 @@
 //! objects arriving in chunks), `outbox` (packing replies under MaxMsgSize), [`session`] (the session and the [`Client`]), [`auth`]
 //! (credentials, challenges, HMAC), [`wire_size`] (message sizes, for MaxMsgSize),
 //! [`faults`] (the switches), [`server`] (the reference DM server, for the
-//! server-role suite), [`exec_wire`] (the framing of the exec protocol that
-//! `refdm-exec` and the harness's `exec:` targets speak).
+//! server-role suite). The `refdm-exec` binary puts the client behind the
+//! harness's exec protocol (the `dmconform-exec-wire` crate).
 //!
 //! # Choices where the sources name no code
 //!
@@ -46,7 +46,6 @@ mod atomic;
 pub mod auth;
 mod commands;
 pub mod config;
-pub mod exec_wire;
 pub mod faults;
 mod lob;
 mod outbox;

@@ -3,7 +3,6 @@
 //! `dmconform certify`, checked by `dmconform verify`, re-run by `dmconform replay`.
 
 pub mod manifest;
-pub mod redact;
 
 use crate::run::RunReport;
 use crate::spec::Suite;
@@ -35,7 +34,7 @@ pub fn record(report: &RunReport, suite: &Suite, how: &Provenance) -> Value {
     v["target_spec"] = json!(how.target);
     v["target_profile"] = json!({
         "file": how.target_profile_file,
-        "toml": redact::redact_profile(&how.target_profile_text),
+        "toml": crate::redact::profile_text(&how.target_profile_text),
     });
     v
 }

@@ -74,7 +74,10 @@ impl Target for Reference {
 }
 
 /// The reference client set up as the target profile describes it: its
-/// credentials and the URI limits it publishes.
+/// credentials and the URI limits it publishes (clamped to what the client
+/// holds, `u16`). The client nonce is Base64 in any profile that
+/// [`TargetProfile::parse`](crate::TargetProfile::parse) read; one built in
+/// code with a nonce that is not Base64 panics here.
 pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
     let mut c = ClientConfig {
         server_uri: profile.server_uri.clone(),
@@ -92,11 +95,9 @@ pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
         };
         c.user = creds.user.clone();
         c.password = creds.password.clone();
-        if let Some(nonce) = &creds.client_nonce {
-            use base64::Engine;
-            c.client_nonce = base64::engine::general_purpose::STANDARD
-                .decode(nonce)
-                .unwrap_or_default();
+        if let Some(nonce) = creds.client_nonce_bytes() {
+            c.client_nonce =
+                nonce.expect("TargetProfile::parse refuses a client nonce that is not Base64");
         }
     }
     c

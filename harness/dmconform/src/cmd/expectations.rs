@@ -87,8 +87,8 @@ fn update(args: &UpdateArgs) -> Result<bool, String> {
     let name = args.target_profile.display().to_string();
     // The diff is shown with passwords redacted; only --write puts the real text back.
     let changes = diff(
-        &crate::bundle::redact::redact_profile(&text),
-        &crate::bundle::redact::redact_profile(&new),
+        &crate::redact::profile_text(&text),
+        &crate::redact::profile_text(&new),
         &name,
     );
     if changes.is_empty() {

@@ -4,7 +4,8 @@
 //! harness error.
 
 use super::setup;
-use crate::bundle::{self, redact::redact_profile};
+use crate::bundle;
+use crate::redact;
 use crate::replay::{changes, recorded};
 use crate::run::RunOptions;
 use crate::wire::Encoding;
@@ -49,7 +50,7 @@ fn execute(args: &ReplayArgs) -> Result<Vec<String>, String> {
         .pointer("/target_profile/toml")
         .and_then(Value::as_str)
         .unwrap_or("");
-    if redact_profile(&text) != recorded_profile {
+    if redact::profile_text(&text) != recorded_profile {
         return Err(
             "the target profile differs from the one recorded in the bundle; pass the file it was made with (--target-profile)"
                 .into(),

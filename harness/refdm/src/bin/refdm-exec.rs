@@ -1,13 +1,13 @@
 //! `refdm-exec`: the reference DM client behind the exec protocol, as a vendor's
 //! wrapper program would put its own client behind it. The harness starts it
 //! with `dmconform run --target exec:path/to/refdm-exec`; it reads frames on
-//! standard input and answers on standard output (see `refdm::exec_wire`).
+//! standard input and answers on standard output (see the `dmconform-exec-wire` crate).
 //!
 //! Usage: `refdm-exec [--fault NAME[,NAME…]]…`. The client's settings come from
 //! the `DMCONFORM_*` environment the harness sets from the target profile.
 
 use base64::Engine;
-use refdm::exec_wire::{self, Frame, FrameReader, env};
+use dmconform_exec_wire::{Frame, FrameReader, VERSION, env, write_frame};
 use refdm::{AuthScheme, Client, ClientConfig, Fault, Faults};
 use std::io::{self, BufWriter};
 use std::process::ExitCode;
@@ -41,11 +41,10 @@ fn main() -> ExitCode {
             }
         };
         let answer = match frame {
-            Frame::Hello(v) if v == exec_wire::VERSION => Frame::Hello(v),
-            Frame::Hello(v) => Frame::Error(format!(
-                "protocol {v:?} not spoken; this is {}",
-                exec_wire::VERSION
-            )),
+            Frame::Hello(v) if v == VERSION => Frame::Hello(v),
+            Frame::Hello(v) => {
+                Frame::Error(format!("protocol {v:?} not spoken; this is {}", VERSION))
+            }
             Frame::Open(encoding) => match encoding.as_str() {
                 "xml" | "wbxml" => {
                     wbxml_session = encoding == "wbxml";
@@ -66,7 +65,7 @@ fn main() -> ExitCode {
             },
             other => Frame::Error(format!("unexpected frame {other:?}")),
         };
-        if let Err(e) = exec_wire::write_frame(&mut out, &answer) {
+        if let Err(e) = write_frame(&mut out, &answer) {
             eprintln!("refdm-exec: cannot write: {e}");
             return ExitCode::FAILURE;
         }
@@ -98,8 +97,12 @@ fn parse_faults(args: impl Iterator<Item = String>) -> Result<Faults, String> {
 /// The client's settings: the defaults, with what the harness's environment says.
 fn config_from_env() -> ClientConfig {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let number =
-        |name: &str, default: u16| var(name).and_then(|v| v.parse().ok()).unwrap_or(default);
+    // A limit the client cannot hold (over u16) is held as the largest it can.
+    let number = |name: &str, default: u16| {
+        var(name)
+            .and_then(|v| v.parse::<u32>().ok())
+            .map_or(default, |n| u16::try_from(n).unwrap_or(u16::MAX))
+    };
     let mut c = ClientConfig::default();
     if let Some(uri) = var(env::SERVER_URI) {
         c.server_uri = uri;

@@ -6,12 +6,12 @@
 //!
 //! - **Process.** The harness splits COMMAND at white space (no shell) and starts
 //!   it once per run, in a process group of its own, with the `DMCONFORM_*`
-//!   environment of [`refdm::exec_wire::env`] (server URI, credentials, URI limits
+//!   environment of [`dmconform_exec_wire::env`] (server URI, credentials, URI limits
 //!   from the target profile). One process serves every case, each case being one
 //!   session opened by `OPEN`: this spares a start-up per case. When the process
 //!   crashes, hangs or breaks the framing, that case gets an `error` verdict,
 //!   the process group is killed and reaped, and the next case starts a fresh one.
-//! - **Framing** ([`refdm::exec_wire`]). Lines end in `\n`. A message is
+//! - **Framing** ([`dmconform_exec_wire`]). Lines end in `\n`. A message is
 //!   `MSG <content-type> <length>\n` and exactly `length` body bytes (binary-safe
 //!   for WBXML), preceded by zero or more `HDR <name>: <value>\n` transport headers
 //!   (`x-syncml-hmac`).
@@ -38,9 +38,10 @@ pub use options::{ExecOptions, parse};
 pub use process::StderrTail;
 
 use crate::client::Target;
+use crate::redact::Secrets;
 use crate::wire::{Encoding, TargetError, Wire};
+use dmconform_exec_wire::{Frame, VERSION, WireError};
 use process::Process;
-use refdm::exec_wire::{self, Frame, WireError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -57,7 +58,7 @@ pub struct ExecTarget {
     process: Option<Process>,
     stderr: Arc<Mutex<StderrTail>>,
     /// Values from the environment that must not reach a transcript.
-    secrets: Vec<String>,
+    secrets: Secrets,
 }
 
 impl ExecTarget {
@@ -93,13 +94,13 @@ impl ExecTarget {
                 TargetError::Gone(format!("cannot start {:?}: {e}", self.argv.join(" ")))
             })?;
             self.process = Some(process);
-            match self.exchange(&Frame::Hello(exec_wire::VERSION.into()))? {
-                Frame::Hello(v) if v == exec_wire::VERSION => {}
+            match self.exchange(&Frame::Hello(VERSION.into()))? {
+                Frame::Hello(v) if v == VERSION => {}
                 other => {
                     return Err(self.fail(TargetError::Other(format!(
                         "the wrapper answered {} to HELLO {}",
                         name(&other),
-                        exec_wire::VERSION
+                        VERSION
                     ))));
                 }
             }
@@ -150,11 +151,8 @@ impl ExecTarget {
     }
 
     /// Text from the wrapper with the secrets it was given blotted out.
-    fn redact(&self, mut text: String) -> String {
-        for secret in &self.secrets {
-            text = text.replace(secret.as_str(), "[redacted]");
-        }
-        text
+    fn redact(&self, text: String) -> String {
+        self.secrets.blot(text)
     }
 
     /// The answer to `OPEN` or `MSG`, as the [`Target`] methods return it.

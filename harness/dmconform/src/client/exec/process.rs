@@ -6,7 +6,7 @@
 //! bounded tail. Dropping it kills the whole group and reaps the process.
 
 use crate::timeouts::deadline;
-use refdm::exec_wire::{Frame, FrameReader, WireError};
+use dmconform_exec_wire::{Frame, FrameReader, WireError};
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -250,7 +250,7 @@ impl Process {
     /// left in the queue is found out by the answer's deadline.
     pub fn send(&mut self, frame: &Frame) {
         let mut bytes = Vec::new();
-        refdm::exec_wire::write_frame(&mut bytes, frame).expect("writing to memory cannot fail");
+        dmconform_exec_wire::write_frame(&mut bytes, frame).expect("writing to memory cannot fail");
         let Some(tx) = &self.to_stdin else {
             return;
         };

@@ -1,19 +1,19 @@
-//! The target profile as a bundle records it: the file's text with every
-//! `password` value replaced, so a published bundle carries no secret.
+//! The passwords of a target profile's TOML text, replaced where the text is
+//! shown or kept (a certification bundle's record, the diff of
+//! `dmconform expectations update`), so a published bundle carries no secret.
 
-/// What a redacted value reads.
-pub const REDACTED: &str = "<redacted>";
+use super::MARKER;
 
-/// The profile text with its passwords redacted. Lines of the form
+/// The profile text with every `password` value replaced by [`MARKER`]. Lines of the form
 /// `password = …` keep their place and comments; a file that hides a password
 /// elsewhere (an inline table, a dotted key) is re-serialized without comments.
-pub fn redact_profile(text: &str) -> String {
+pub fn profile_text(text: &str) -> String {
     let by_line: String = text
         .lines()
         .map(|line| match line.split_once('=') {
             Some((key, _)) if key.trim() == "password" => {
                 let indent = &line[..line.len() - line.trim_start().len()];
-                format!("{indent}password = \"{REDACTED}\"\n")
+                format!("{indent}password = \"{MARKER}\"\n")
             }
             _ => format!("{line}\n"),
         })
@@ -35,7 +35,7 @@ fn no_password_left(text: &str) -> bool {
         match v {
             toml::Value::Table(t) => t
                 .iter()
-                .all(|(k, v)| (k != "password" || v.as_str() == Some(REDACTED)) && clean(v)),
+                .all(|(k, v)| (k != "password" || v.as_str() == Some(MARKER)) && clean(v)),
             toml::Value::Array(a) => a.iter().all(clean),
             _ => true,
         }
@@ -52,7 +52,7 @@ fn redact_table(table: &mut toml::Table) {
                     redact_table(t)
                 }
             }),
-            _ if k == "password" => *v = toml::Value::String(REDACTED.into()),
+            _ if k == "password" => *v = toml::Value::String(MARKER.into()),
             _ => {}
         }
     }
@@ -65,22 +65,22 @@ mod tests {
     #[test]
     fn passwords_go_and_comments_stay() {
         let text = "# mine\n[credentials]\nscheme = \"basic\"\nuser = \"u\"\n  password = \"s3cret\" # x\n";
-        let r = redact_profile(text);
+        let r = profile_text(text);
         assert!(!r.contains("s3cret"));
-        assert!(r.contains("# mine") && r.contains("password = \"<redacted>\""));
+        assert!(r.contains("# mine") && r.contains("password = \"[redacted]\""));
     }
 
     #[test]
     fn an_inline_table_is_redacted_too() {
         let text = "credentials = { scheme = \"basic\", user = \"u\", password = \"s3cret\" }\n";
-        let r = redact_profile(text);
+        let r = profile_text(text);
         assert!(!r.contains("s3cret"), "{r}");
-        assert!(r.contains(REDACTED));
+        assert!(r.contains(MARKER));
     }
 
     #[test]
     fn a_multi_line_password_does_not_survive() {
         let text = "[credentials]\npassword = \"\"\"\ns3cret\"\"\"\n";
-        assert!(!redact_profile(text).contains("s3cret"));
+        assert!(!profile_text(text).contains("s3cret"));
     }
 }

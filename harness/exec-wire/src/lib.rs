@@ -1,12 +1,22 @@
-//! The framing of the `dmconform` exec protocol, spoken over a subprocess's
-//! standard input and output by `exec:COMMAND` targets: both sides use it, the
-//! harness and a wrapper such as `refdm-exec`.
+//! `dmconform-exec-wire`: the framing of the exec protocol (`dmconform-exec/1`)
+//! that the `dmconform` harness speaks with an `exec:COMMAND` target, a wrapper
+//! program around a DM client, over the wrapper's standard input and output.
+//! Both sides use this crate: the harness and a wrapper written in Rust such as
+//! `refdm-exec`. The protocol as a whole (the process, the environment of
+//! [`env`](mod@env), the verbs, the bounds) is described in the top-level README's
+//! section "Clients in other languages: `exec:` targets".
+//!
+//! In short: the harness sends `HELLO dmconform-exec/1` and the wrapper answers
+//! with the same line; the harness then sends `OPEN xml|wbxml` to start a
+//! session, `MSG` frames carrying server messages, and `CLOSE` at the end; the
+//! wrapper answers each `OPEN` and `MSG` with `MSG`, `END`,
+//! `UNSUPPORTED <reason>` or `ERROR <text>`.
 //!
 //! A frame is one header line of ASCII words ending in `\n`; a `MSG` frame is
 //! preceded by zero or more `HDR name: value` lines (transport headers such as
 //! `x-syncml-hmac`) and followed by exactly `length` bytes of body, so WBXML
-//! passes unchanged. Every read is bounded: a line longer than [`MAX_LINE`] or a
-//! length over the reader's limit is refused before anything is allocated for
+//! passes unchanged. Every read is bounded: a line longer than [`MAX_LINE`] or
+//! a length over the reader's limit is refused before anything is allocated for
 //! it, and every error names the byte offset in the stream where it occurred.
 
 use std::fmt;
