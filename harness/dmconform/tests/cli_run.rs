@@ -151,3 +151,39 @@ fn list_faults_names_the_server_switches() {
     assert!(out.contains("builtin:reference-server"), "{out}");
     assert!(out.contains("commands-before-statuses"), "{out}");
 }
+
+#[test]
+fn one_run_writes_several_formats() {
+    let dir = std::env::temp_dir().join(format!("dmconform-reports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("run.json");
+    let junit = dir.join("run.xml");
+    let html = dir.join("run.html");
+    let (code, out, err) = run(&[
+        "--filter",
+        "atomic.*",
+        "--report",
+        &format!("json={}", json.display()),
+        "--report",
+        &format!("junit={}", junit.display()),
+        "--report",
+        &format!("html={}", html.display()),
+    ]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("case runs against builtin:reference"), "{out}");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cases = record["cases"].as_array().unwrap().len();
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(junit.matches("<testcase ").count(), cases, "{junit}");
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+
+    let (code, _, err) = run(&["--report", "pdf=out.pdf"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("not a report format"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -2,7 +2,7 @@
 //! (0 when every verdict is as expected, 1 otherwise, 2 on usage or harness error).
 
 use crate::TargetProfile;
-use crate::report::{self, Format};
+use crate::report::{self, Format, ReportFile};
 use crate::run::{RunOptions, RunReport};
 use crate::spec::Suite;
 use crate::target_spec::TargetSpec;
@@ -37,6 +37,7 @@ impl EncodingChoice {
   dmconform run --filter 'atomic.*' --encoding wbxml
   dmconform run --target 'builtin:reference?fault=nested-atomic-ok'   see a check fail
   dmconform run --format junit -o report.xml      for CI
+  dmconform run --report json=run.json --report junit=run.xml   text on the terminal, two files besides
   dmconform run --list-faults                     the reference's fault switches
   dmconform run --target exec:target/debug/refdm-exec   a client behind a wrapper program
 
@@ -82,6 +83,10 @@ pub struct SelectArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the report of the same run in FORMAT (text, json, junit, markdown, html)
+    /// to FILE; repeat for more files. Files are written before the run's exit status is known.
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    pub reports: Vec<ReportFile>,
 }
 
 /// What a run needs before it starts: the suite, the target profile, the selection.
@@ -142,6 +147,11 @@ impl SelectArgs {
 
     /// Writes the report where the options say; whether every verdict is as expected.
     pub fn write_report(&self, report: &RunReport, suite: &Suite) -> Result<bool, String> {
+        for extra in &self.reports {
+            let text = report::render(extra.format, report, suite);
+            std::fs::write(&extra.path, text)
+                .map_err(|e| format!("cannot write {}: {e}", extra.path.display()))?;
+        }
         let text = report::render(self.format, report, suite);
         match &self.output {
             Some(path) => {

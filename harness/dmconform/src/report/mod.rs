@@ -19,6 +19,10 @@ pub enum Format {
     Text,
     Json,
     Junit,
+    /// The Markdown summary of a certification bundle.
+    Markdown,
+    /// The self-contained HTML page of a certification bundle.
+    Html,
 }
 
 /// Renders a report in a format.
@@ -27,5 +31,35 @@ pub fn render(format: Format, report: &RunReport, suite: &Suite) -> String {
         Format::Text => text::render(report, suite),
         Format::Json => json::render(report, suite),
         Format::Junit => junit::render(report, suite),
+        Format::Markdown => markdown::render(report, suite),
+        Format::Html => html::render(report, suite),
+    }
+}
+
+/// One more report of the same run, written to a file: `FORMAT=FILE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportFile {
+    pub format: Format,
+    pub path: std::path::PathBuf,
+}
+
+impl std::str::FromStr for ReportFile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ReportFile, String> {
+        use clap::ValueEnum;
+        let (format, path) = s
+            .split_once('=')
+            .ok_or_else(|| format!("{s:?}: expected FORMAT=FILE, e.g. junit=report.xml"))?;
+        let format = Format::from_str(format, true).map_err(|_| {
+            format!("{format:?} is not a report format (text, json, junit, markdown, html)")
+        })?;
+        if path.is_empty() {
+            return Err(format!("{s:?}: the file name is missing"));
+        }
+        Ok(ReportFile {
+            format,
+            path: path.into(),
+        })
     }
 }
