@@ -187,3 +187,56 @@ fn one_run_writes_several_formats() {
     assert!(err.contains("not a report format"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_finding_on_every_message_is_shown_once_with_a_count() {
+    let (code, out, _) = run(&[
+        "--target",
+        "builtin:reference?fault=sessionid-changed",
+        "--filter",
+        "atomic.add-then-replace",
+        "--encoding",
+        "xml",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(
+        out.matches("invariant: SessionID kept for the whole session")
+            .count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("… and 2 more times in this case run: step 2 (reply), cleanup (reply)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bytes_that_do_not_decode_are_shown_in_the_text_report() {
+    let wrapper = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/wrappers/sign-in-page.sh"
+    );
+    let (code, out, _) = run(&[
+        "--target",
+        &format!("exec:sh {wrapper}"),
+        "--filter",
+        "commands.get-leaf",
+        "--encoding",
+        "xml",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.starts_with("1 case runs") && out.contains("ERROR commands.get-leaf"),
+        "{out}"
+    );
+    assert!(out.contains("neither XML nor WBXML"), "{out}");
+    assert!(
+        out.contains("bytes that came (hex, credentials blotted):"),
+        "{out}"
+    );
+    assert!(
+        out.contains("5369676e20696e"),
+        "the first bytes, 'Sign in': {out}"
+    );
+}

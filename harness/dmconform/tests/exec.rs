@@ -141,10 +141,20 @@ fn the_hmac_header_and_md5_credentials_cross_the_wrapper() {
 /// Runs three cases against a misbehaving wrapper with short deadlines; each
 /// must be an `error` whose finding contains `says`.
 fn misbehaves(script: &str, says: &str) -> RunReport {
+    misbehaves_within(script, says, "first-byte=10s&timeout=20s")
+}
+
+/// [`misbehaves`] with the bounds of a wrapper that is expected to time out:
+/// wide enough for a process to start on a busy machine, short enough for a test.
+fn times_out(script: &str, says: &str) -> RunReport {
+    misbehaves_within(script, says, "first-byte=2s&timeout=3s")
+}
+
+fn misbehaves_within(script: &str, says: &str, bounds: &str) -> RunReport {
     let start = Instant::now();
     let report = run(
         &format!(
-            "exec?first-byte=300ms&timeout=1s&max-message=1M&stderr=4K:sh {}",
+            "exec?{bounds}&max-message=1M&stderr=4K:sh {}",
             wrapper(script)
         ),
         Some("commands.get-*"),
@@ -171,7 +181,7 @@ fn misbehaves(script: &str, says: &str) -> RunReport {
         );
     }
     assert!(
-        start.elapsed() < Duration::from_secs(5 * report.runs.len() as u64),
+        start.elapsed() < Duration::from_secs(25 * report.runs.len() as u64),
         "{script} took {:?}",
         start.elapsed()
     );
@@ -203,7 +213,7 @@ fn a_wrapper_that_crashes_mid_session_is_gone_and_restarted_for_each_case() {
 
 #[test]
 fn a_hung_wrapper_times_out() {
-    misbehaves("hang.sh", "timeout: no answer began within 300ms");
+    times_out("hang.sh", "timeout: no answer began within 2s");
 }
 
 #[test]
@@ -229,7 +239,7 @@ fn a_wrapper_that_closes_its_output_and_keeps_running_is_killed() {
 
 #[test]
 fn endless_stderr_is_kept_bounded() {
-    let report = misbehaves("stderr-flood.sh", "timeout");
+    let report = times_out("stderr-flood.sh", "timeout");
     for r in &report.runs {
         let log = r
             .transcript
@@ -249,10 +259,10 @@ fn alive(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
-/// Whether a process is gone within a second: a killed grandchild exits when
+/// Whether a process is gone within ten seconds: a killed grandchild exits when
 /// the kernel next schedules it, which on a loaded machine takes a moment.
 fn dies_soon(pid: u32) -> bool {
-    let until = Instant::now() + Duration::from_secs(1);
+    let until = Instant::now() + Duration::from_secs(10);
     while alive(pid) {
         if Instant::now() > until {
             return false;
@@ -272,8 +282,8 @@ fn pids_in(file: &Path) -> Vec<u32> {
 
 fn target_with_pidfile(script: &str, pidfile: &Path) -> ExecTarget {
     let options = ExecOptions {
-        first_byte: Duration::from_millis(300),
-        answer: Duration::from_secs(1),
+        first_byte: Duration::from_secs(2),
+        answer: Duration::from_secs(3),
         ..ExecOptions::default()
     };
     ExecTarget::new(

@@ -1,13 +1,20 @@
 //! The text report: a summary line, then the failures first, each with the
-//! requirement's text, what was expected, what came, and the exchange.
+//! requirement's text, what was expected, what came, and the exchange. A finding
+//! that repeats within a case run (the same rule and check, message after
+//! message) is shown once, with a count and the exchanges it recurs in; the
+//! bytes of a message that did not decode are shown in hex (redacted, capped).
 
 use crate::run::RunReport;
 use crate::spec::Suite;
-use crate::verdict::{CaseRun, Verdict};
+use crate::verdict::{CaseRun, Exchange, Finding, Severity, Verdict};
 use std::fmt::Write;
 
 /// Lines of an exchange shown under a failure before it is cut.
 const EXCHANGE_LINES: usize = 60;
+/// Lines of hex shown for a message that did not decode (32 bytes a line).
+const HEX_LINES: usize = 16;
+/// Exchanges named for a finding that recurs.
+const RECURRENCES_NAMED: usize = 5;
 
 /// The summary line: counts per verdict and the time taken.
 pub fn summary(report: &RunReport) -> String {
@@ -87,29 +94,12 @@ fn describe(out: &mut String, r: &CaseRun, suite: &Suite) {
     }
     let mut shown_exchange = std::collections::BTreeSet::new();
     let mut last_requirement = None;
-    for f in r
-        .findings
-        .iter()
-        .filter(|f| f.severity != crate::verdict::Severity::Info)
-    {
+    for group in repeated(&r.findings) {
+        let f = group[0];
         if let Some(id) = &f.requirement
             && last_requirement.replace(id) != Some(id)
         {
-            match suite.requirement(id) {
-                Some(req) => {
-                    let level = format!("{:?}", req.level).to_lowercase();
-                    let _ = writeln!(
-                        out,
-                        "  requirement {id} ({level}, {} {}): {}",
-                        req.source,
-                        req.section,
-                        one_line(&req.text)
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "  requirement {id}");
-                }
-            }
+            requirement_line(out, id, suite);
         }
         let _ = writeln!(out, "  {}", f.check);
         let _ = writeln!(out, "    expected: {}", f.expected);
@@ -118,26 +108,101 @@ fn describe(out: &mut String, r: &CaseRun, suite: &Suite) {
             && shown_exchange.insert(x)
             && let Some(ex) = r.transcript.get(x)
         {
-            let _ = writeln!(out, "    exchange: {} ({})", ex.label, ex.content_type);
-            if !ex.transport.is_empty() {
-                let facts: Vec<String> = ex
-                    .transport
-                    .iter()
-                    .map(|(n, v)| format!("{n}={v}"))
-                    .collect();
-                let _ = writeln!(out, "    transport: {}", facts.join(" "));
-            }
-            let lines: Vec<&str> = ex.text.lines().collect();
-            for l in lines.iter().take(EXCHANGE_LINES) {
-                let _ = writeln!(out, "      | {l}");
-            }
-            if lines.len() > EXCHANGE_LINES {
-                let _ = writeln!(
-                    out,
-                    "      | … {} more lines (--format json has the whole transcript)",
-                    lines.len() - EXCHANGE_LINES
-                );
-            }
+            exchange_lines(out, ex);
+        }
+        if group.len() > 1 {
+            let labels: Vec<&str> = group[1..]
+                .iter()
+                .filter_map(|f| r.transcript.get(f.exchange?))
+                .map(|ex| ex.label.as_str())
+                .take(RECURRENCES_NAMED)
+                .collect();
+            let more = match labels.len() {
+                0 => String::new(),
+                n if n < group.len() - 1 => format!(": {}, …", labels.join(", ")),
+                _ => format!(": {}", labels.join(", ")),
+            };
+            let _ = writeln!(
+                out,
+                "    … and {} more times in this case run{more}",
+                group.len() - 1
+            );
+        }
+    }
+}
+
+/// The findings that are not informational, grouped by rule, check and
+/// expectation, in the order each first occurs.
+fn repeated(findings: &[Finding]) -> Vec<Vec<&Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    for f in findings.iter().filter(|f| f.severity != Severity::Info) {
+        match groups.iter_mut().find(|g| {
+            let first = g[0];
+            first.requirement == f.requirement
+                && first.check == f.check
+                && first.expected == f.expected
+        }) {
+            Some(g) => g.push(f),
+            None => groups.push(vec![f]),
+        }
+    }
+    groups
+}
+
+fn requirement_line(out: &mut String, id: &str, suite: &Suite) {
+    match suite.requirement(id) {
+        Some(req) => {
+            let level = format!("{:?}", req.level).to_lowercase();
+            let _ = writeln!(
+                out,
+                "  requirement {id} ({level}, {} {}): {}",
+                req.source,
+                req.section,
+                one_line(&req.text)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  requirement {id}");
+        }
+    }
+}
+
+/// An exchange under a finding: its label, transport facts, its text (cut), and
+/// for a message that did not decode, the first bytes that came.
+fn exchange_lines(out: &mut String, ex: &Exchange) {
+    let _ = writeln!(out, "    exchange: {} ({})", ex.label, ex.content_type);
+    if !ex.transport.is_empty() {
+        let facts: Vec<String> = ex
+            .transport
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        let _ = writeln!(out, "    transport: {}", facts.join(" "));
+    }
+    let lines: Vec<&str> = ex.text.lines().collect();
+    for l in lines.iter().take(EXCHANGE_LINES) {
+        let _ = writeln!(out, "      | {l}");
+    }
+    if lines.len() > EXCHANGE_LINES {
+        let _ = writeln!(
+            out,
+            "      | … {} more lines (--format json has the whole transcript)",
+            lines.len() - EXCHANGE_LINES
+        );
+    }
+    let undecoded = ex.text.starts_with('(');
+    if let Some(hex) = ex.hex.as_deref().filter(|_| undecoded) {
+        let hex_lines: Vec<&str> = hex.lines().collect();
+        let _ = writeln!(out, "    bytes that came (hex, credentials blotted):");
+        for l in hex_lines.iter().take(HEX_LINES) {
+            let _ = writeln!(out, "      | {l}");
+        }
+        if hex_lines.len() > HEX_LINES {
+            let _ = writeln!(
+                out,
+                "      | … {} more lines (--format json has them all)",
+                hex_lines.len() - HEX_LINES
+            );
         }
     }
 }
