@@ -1,6 +1,7 @@
 //! The data model of `specs/`: requirements, sources and cases, as read from TOML.
 //! The format is described in `specs/README.md`.
 
+use crate::checks::named::NamedCheck;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -104,8 +105,9 @@ pub struct Case {
     pub encodings: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
+    /// The named checks the case asks for; an unknown name fails the file's loading.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<String>,
+    pub checks: Vec<NamedCheck>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub step: Vec<Step>,
     /// The file the case came from, relative to `specs/` (set by the loader).

@@ -1,8 +1,10 @@
 //! The named checks a case may ask for (`checks = [...]`), for what a status
-//! code cannot express: the content of package 1 (`package1`), the client's
-//! Basic and MD5 credentials (`cred`) or HMAC (`hmac`), and where it posts
-//! (`transport`). The credential formulas they compute are in `credentials`.
+//! code cannot express: [`run`] runs one [`NamedCheck`]. The checks are on the
+//! content of package 1 (`package1`), the client's Basic and MD5 credentials
+//! (`cred`) or HMAC (`hmac`), and where it posts (`transport`); the credential
+//! formulas they compute are in `credentials`.
 
+mod check;
 mod cred;
 mod credentials;
 mod hmac;
@@ -10,6 +12,7 @@ mod nonces;
 mod package1;
 mod transport;
 
+pub use check::NamedCheck;
 pub use credentials::{basic_credential, hmac_mac, md5_credential};
 
 use crate::client::session::Turn;
@@ -33,7 +36,7 @@ type Located = Option<((String, String), Option<usize>)>;
 
 /// Runs one named check. `turns` are the client's messages, package 1 first.
 pub fn run(
-    name: &str,
+    check: NamedCheck,
     turns: &[Turn],
     answers: Answers<'_>,
     profile: &TargetProfile,
@@ -42,29 +45,22 @@ pub fn run(
     let first = &turns.first()?.received;
     let m = &first.decoded.message;
     let on_first = |p: Problem| p.map(|p| (p, Some(first.exchange)));
-    let problem = match name {
-        "pkg1.alert-initiated" => on_first(package1::alert_initiated(m)),
-        "pkg1.devinfo" => on_first(package1::devinfo(m)),
-        "pkg1.login-status" => on_first(package1::login_status(m)),
-        "pkg1.sessionid-format" => on_first(package1::sessionid_format(m)),
-        "hmac.client" => hmac::hmac_every_message(turns, profile),
-        "pkg1.source-devid" => on_first(package1::source_devid(m)),
-        "cred.basic" => cred::creds_every_message(turns, profile, Scheme::Basic),
-        "cred.md5" => cred::creds_every_message(turns, profile, Scheme::Md5),
-        "cred.after-challenge" => cred::after_challenges(turns, profile),
-        "transport.respuri" => transport::respuri_followed(answers.after_respuri, profile),
-        other => Some((
-            (
-                format!("a known check, not {other:?}"),
-                "unknown check".into(),
-            ),
-            None,
-        )),
+    let problem = match check {
+        NamedCheck::AlertInitiated => on_first(package1::alert_initiated(m)),
+        NamedCheck::DevInfo => on_first(package1::devinfo(m)),
+        NamedCheck::LoginStatus => on_first(package1::login_status(m)),
+        NamedCheck::SessionIdFormat => on_first(package1::sessionid_format(m)),
+        NamedCheck::SourceDevId => on_first(package1::source_devid(m)),
+        NamedCheck::HmacClient => hmac::hmac_every_message(turns, profile),
+        NamedCheck::CredBasic => cred::creds_every_message(turns, profile, Scheme::Basic),
+        NamedCheck::CredMd5 => cred::creds_every_message(turns, profile, Scheme::Md5),
+        NamedCheck::CredAfterChallenge => cred::after_challenges(turns, profile),
+        NamedCheck::RespUri => transport::respuri_followed(answers.after_respuri, profile),
     };
     problem.map(|((expected, actual), exchange)| Finding {
         severity: Severity::Fail,
         requirement: requirement.cloned(),
-        check: format!("check {name}"),
+        check: format!("check {check}"),
         expected,
         actual,
         exchange,

@@ -61,7 +61,7 @@ fn hmac_check_accepts_the_right_mac_only() {
     let header = |mac: &str| Some(format!("algorithm=MD5, username=\"Bruce2\", mac={mac}"));
     assert_eq!(
         run(
-            "hmac.client",
+            NamedCheck::HmacClient,
             &with_header(body, header(&good)),
             Answers::default(),
             &p,
@@ -72,7 +72,7 @@ fn hmac_check_accepts_the_right_mac_only() {
     let wrong_body = hmac_mac("Bruce2", "OhBehave", b"Nonce", b"<SyncML/>");
     assert!(
         run(
-            "hmac.client",
+            NamedCheck::HmacClient,
             &with_header(body, header(&wrong_body)),
             Answers::default(),
             &p,
@@ -82,7 +82,7 @@ fn hmac_check_accepts_the_right_mac_only() {
     );
     assert!(
         run(
-            "hmac.client",
+            NamedCheck::HmacClient,
             &with_header(body, None),
             Answers::default(),
             &p,
@@ -108,14 +108,14 @@ fn respuri_check_compares_the_posted_path() {
         let answers = Answers {
             after_respuri: Some(&turns[0].received),
         };
-        run("transport.respuri", turns, answers, &p, None)
+        run(NamedCheck::RespUri, turns, answers, &p, None)
     };
     assert_eq!(check(&posted(Some("/omadm?dmconform-respuri=1"))), None);
     assert!(check(&posted(Some("/omadm"))).is_some());
     assert!(check(&posted(None)).is_some());
     assert!(
         run(
-            "transport.respuri",
+            NamedCheck::RespUri,
             &posted(None),
             Answers::default(),
             &p,
@@ -146,10 +146,23 @@ fn hmac_check_wants_the_latest_nonce_in_every_message() {
         turns
     };
     assert_eq!(
-        run("hmac.client", &two(b"fresh"), Answers::default(), &p, None),
+        run(
+            NamedCheck::HmacClient,
+            &two(b"fresh"),
+            Answers::default(),
+            &p,
+            None
+        ),
         None
     );
-    let stale = run("hmac.client", &two(b"Nonce"), Answers::default(), &p, None).unwrap();
+    let stale = run(
+        NamedCheck::HmacClient,
+        &two(b"Nonce"),
+        Answers::default(),
+        &p,
+        None,
+    )
+    .unwrap();
     assert_eq!(stale.exchange, Some(2));
 }
 
@@ -185,7 +198,13 @@ fn an_answer_to_a_challenge_uses_its_type_and_its_nonce() {
         let mut next = with_header(second.as_bytes(), None).remove(0);
         next.received.exchange = 2;
         t.push(next);
-        run("cred.after-challenge", &t, Answers::default(), &p, None)
+        run(
+            NamedCheck::CredAfterChallenge,
+            &t,
+            Answers::default(),
+            &p,
+            None,
+        )
     };
     let basic = message(
         "syncml:auth-basic",
@@ -203,7 +222,7 @@ fn an_answer_to_a_challenge_uses_its_type_and_its_nonce() {
     let unchallenged = with_header(basic.as_bytes(), None);
     assert!(
         run(
-            "cred.after-challenge",
+            NamedCheck::CredAfterChallenge,
             &unchallenged,
             Answers::default(),
             &p,
@@ -238,7 +257,7 @@ fn credentials_answered_200_come_again() {
     };
     assert_eq!(
         run(
-            "cred.basic",
+            NamedCheck::CredBasic,
             &turns(200, &cred),
             Answers::default(),
             &p,
@@ -246,9 +265,24 @@ fn credentials_answered_200_come_again() {
         ),
         None
     );
-    assert!(run("cred.basic", &turns(200, ""), Answers::default(), &p, None).is_some());
+    assert!(
+        run(
+            NamedCheck::CredBasic,
+            &turns(200, ""),
+            Answers::default(),
+            &p,
+            None
+        )
+        .is_some()
+    );
     assert_eq!(
-        run("cred.basic", &turns(212, ""), Answers::default(), &p, None),
+        run(
+            NamedCheck::CredBasic,
+            &turns(212, ""),
+            Answers::default(),
+            &p,
+            None
+        ),
         None
     );
 }
