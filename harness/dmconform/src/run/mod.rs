@@ -6,7 +6,7 @@ use crate::placeholders::Bindings;
 use crate::profile::TargetProfile;
 use crate::spec::{Case, Role, Suite};
 use crate::transcript::SessionError;
-use crate::verdict::{CaseRun, Finding, Severity, Verdict};
+use crate::verdict::{CaseRun, Finding, FindingKind, Severity, Verdict};
 use crate::wire::{Encoding, TargetError};
 use std::time::Instant;
 
@@ -175,6 +175,7 @@ pub(crate) fn judge_case(
     if let Some(missing) = unsupported(case, encoding, profile) {
         run.findings.push(Finding {
             severity: Severity::Info,
+            kind: FindingKind::Capability,
             requirement: None,
             check: "capabilities".into(),
             expected: missing,
@@ -185,7 +186,11 @@ pub(crate) fn judge_case(
         return run;
     }
     let judged = drive(&mut run);
-    run.verdict = if run.findings.iter().any(|f| f.check == REFUSED_BY_TARGET) {
+    run.verdict = if run
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::RefusedByTarget)
+    {
         Verdict::Unsupported
     } else {
         CaseRun::verdict_from(&run.findings, judged)
@@ -247,6 +252,7 @@ pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
     if let SessionError::Target(TargetError::Unsupported(reason)) = e {
         run.findings.push(Finding {
             severity: Severity::Info,
+            kind: FindingKind::RefusedByTarget,
             requirement: None,
             check: REFUSED_BY_TARGET.into(),
             expected: "the case's session".into(),
@@ -261,6 +267,7 @@ pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
     };
     run.findings.push(Finding {
         severity: Severity::Error,
+        kind: FindingKind::Exchange,
         requirement: None,
         check: "exchange".into(),
         expected: "a decodable reply".into(),

@@ -1,7 +1,7 @@
 //! How an invariant reports what it found: a failing [`Finding`] that cites its
 //! requirement, with commands and values shown the same way in every one.
 
-use crate::verdict::{Finding, Severity};
+use crate::verdict::{Finding, FindingKind, Severity};
 use syncml::{Command, CommandKind};
 
 /// A broken invariant: `invariant: {check}`, against requirement `req`, in reply `exchange`.
@@ -14,6 +14,7 @@ pub(crate) fn finding(
 ) -> Finding {
     Finding {
         severity: Severity::Fail,
+        kind: FindingKind::Invariant,
         requirement: Some(req.to_string()),
         check: format!("invariant: {check}"),
         expected: expected.into(),

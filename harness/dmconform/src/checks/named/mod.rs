@@ -18,7 +18,7 @@ pub use credentials::{basic_credential, hmac_mac, md5_credential};
 use crate::client::session::Turn;
 use crate::profile::TargetProfile;
 use crate::transcript::Received;
-use crate::verdict::{Finding, Severity};
+use crate::verdict::{Finding, FindingKind, Severity};
 use cred::Scheme;
 
 /// The client's messages that answered the steps a named check looks at.
@@ -59,6 +59,7 @@ pub fn run(
     };
     problem.map(|((expected, actual), exchange)| Finding {
         severity: Severity::Fail,
+        kind: FindingKind::NamedCheck,
         requirement: requirement.cloned(),
         check: format!("check {check}"),
         expected,
