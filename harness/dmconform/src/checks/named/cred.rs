@@ -112,19 +112,7 @@ fn check_cred(
         return Some(("Cred in the SyncHdr".into(), "no Cred".into()));
     };
     let meta = cred.meta.clone().unwrap_or_default();
-    let (want_type, want) = match scheme {
-        Scheme::Basic => (
-            "syncml:auth-basic",
-            basic_credential(&creds.user, &creds.password),
-        ),
-        Scheme::Md5 => {
-            let nonce = B64.decode(nonce_b64.unwrap_or("")).unwrap_or_default();
-            (
-                "syncml:auth-md5",
-                md5_credential(&creds.user, &creds.password, &nonce),
-            )
-        }
-    };
+    let (want_type, want) = expected_cred(scheme, creds, nonce_b64);
     let got_type = meta.type_.as_deref().unwrap_or("").trim();
     if got_type != want_type {
         return Some((
@@ -147,6 +135,28 @@ fn check_cred(
             "a different value".into(),
         )
     })
+}
+
+/// The Meta Type and the value of the Cred of `scheme` for the profile's
+/// credentials (over `nonce_b64` for MD5).
+fn expected_cred(
+    scheme: Scheme,
+    creds: &crate::profile::Credentials,
+    nonce_b64: Option<&str>,
+) -> (&'static str, String) {
+    match scheme {
+        Scheme::Basic => (
+            "syncml:auth-basic",
+            basic_credential(&creds.user, &creds.password),
+        ),
+        Scheme::Md5 => {
+            let nonce = B64.decode(nonce_b64.unwrap_or("")).unwrap_or_default();
+            (
+                "syncml:auth-md5",
+                md5_credential(&creds.user, &creds.password, &nonce),
+            )
+        }
+    }
 }
 
 /// Every client message that follows a challenge (401 or 407 with Chal for its
