@@ -275,3 +275,39 @@ pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
         exchange,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case() -> Case {
+        let text =
+            "[[case]]\nid = \"c\"\ntitle = \"t\"\nrequirements = [\"r\"]\nrole = \"client\"\n";
+        let (suite, problems) = Suite::from_files([("cases/client/c.toml".into(), text.into())]);
+        assert!(problems.is_empty(), "{problems:?}");
+        suite.cases[0].clone()
+    }
+
+    #[test]
+    fn the_targets_own_refusal_makes_the_case_unsupported() {
+        let profile = TargetProfile::reference();
+        let refused = judge_case(&case(), Encoding::Xml, &profile, |run| {
+            error(
+                run,
+                &SessionError::Target(TargetError::Unsupported("no WBXML".into())),
+            );
+            true
+        });
+        assert_eq!(refused.verdict, Verdict::Unsupported);
+        assert_eq!(refused.findings[0].kind, FindingKind::RefusedByTarget);
+        let failed = judge_case(&case(), Encoding::Xml, &profile, |run| {
+            error(
+                run,
+                &SessionError::Target(TargetError::Other("gone".into())),
+            );
+            true
+        });
+        assert_eq!(failed.verdict, Verdict::Error);
+        assert_eq!(failed.findings[0].kind, FindingKind::Exchange);
+    }
+}
