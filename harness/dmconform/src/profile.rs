@@ -125,7 +125,7 @@ pub struct Credentials {
 
 words! {
     /// How a DM client authenticates at the application layer.
-    pub enum AuthScheme {
+    pub enum AuthScheme("credential scheme") {
         /// No SyncML credentials.
         None = "none",
         /// `syncml:auth-basic`.

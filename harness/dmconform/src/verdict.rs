@@ -69,10 +69,37 @@ pub enum Severity {
     Error,
 }
 
+/// What made a finding. The harness decides on the kind, never on a finding's
+/// text: a target's refusal makes a case `unsupported` ([`crate::run`]), and a
+/// campaign names a failure by its invariant or by the rest of the check.
+/// The kind is set where the finding is made, beside the words of `check`
+/// that say the same to a reader; it is not serialised, so reports carry only
+/// those words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FindingKind {
+    /// An invariant that holds on every exchange (`invariant: …`), either role.
+    Invariant,
+    /// An expectation of a case's step (`step 1, CmdRef "3"`, `step 2: Alert 1222`).
+    Expectation,
+    /// A named check the case asked for (`check cred.md5`).
+    NamedCheck,
+    /// The target profile does not claim what the case needs (`capabilities`).
+    Capability,
+    /// The target itself answered that it does not support the case (`target: unsupported`).
+    RefusedByTarget,
+    /// The exchange failed: a timeout, a crash, an undecodable reply (`exchange`).
+    Exchange,
+    /// A server case could not make its point with this server (`not exercised`).
+    NotExercised,
+}
+
 /// One thing a check found, with what was expected and what came.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
+    /// What made the finding, for decisions; not in reports.
+    #[serde(skip)]
+    pub kind: FindingKind,
     /// The requirement broken, when the check belongs to one.
     pub requirement: Option<String>,
     /// Which check or expectation (`invariant: Status for SyncHdr first`, `step 1, CmdRef 3`).
@@ -178,6 +205,7 @@ mod tests {
     fn finding(severity: Severity) -> Finding {
         Finding {
             severity,
+            kind: FindingKind::Expectation,
             requirement: None,
             check: String::new(),
             expected: String::new(),

@@ -7,6 +7,7 @@ use dmconform::client::exec::{ExecOptions, ExecTarget};
 use dmconform::run::{RunOptions, RunReport};
 use dmconform::run_suite;
 use dmconform::target_spec::TargetSpec;
+use dmconform::verdict::FindingKind;
 use dmconform::{Encoding, Suite, Target, TargetProfile, Verdict};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -172,7 +173,7 @@ fn misbehaves_within(script: &str, says: &str, bounds: &str) -> RunReport {
         let finding = r
             .findings
             .iter()
-            .find(|f| f.check == "exchange")
+            .find(|f| f.kind == FindingKind::Exchange)
             .expect("an exchange error");
         assert!(
             finding.actual.contains(says),

@@ -20,3 +20,17 @@ fn readme_lists_every_fault_switch() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn specs_readme_lists_every_named_check() {
+    let readme = include_str!("../../../specs/README.md");
+    let missing: Vec<&str> = dmconform::checks::named::NamedCheck::ALL
+        .iter()
+        .map(|c| c.name())
+        .filter(|name| !readme.contains(&format!("| `{name}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "named checks missing from the table of specs/README.md: {missing:?}"
+    );
+}

@@ -8,6 +8,7 @@ use dmconform::server::reference::ReferenceServer;
 use dmconform::server::reference::reference_server_config;
 use dmconform::server::runner::run_server_suite;
 use dmconform::spec::{Role, Suite};
+use dmconform::verdict::FindingKind;
 use dmconform::{TargetProfile, Verdict};
 use refdm::ServerFault;
 
@@ -132,7 +133,11 @@ fn results_without_msgref_is_informational_when_message_1_holds_no_get() {
     assert_eq!(report.runs.len(), 2);
     for r in &report.runs {
         assert_eq!(r.verdict, Verdict::Informational, "{:#?}", r.findings);
-        assert!(r.findings.iter().any(|f| f.check == "not exercised"));
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::NotExercised)
+        );
     }
 }
 
@@ -155,7 +160,7 @@ fn other_auth_type_is_informational_when_md5_has_no_nonce() {
         assert!(
             r.findings
                 .iter()
-                .any(|f| f.check == "not exercised" && f.actual.contains("nonce")),
+                .any(|f| f.kind == FindingKind::NotExercised && f.actual.contains("nonce")),
             "{:#?}",
             r.findings
         );

@@ -24,6 +24,7 @@ use crate::generate::{Mutation, Package, regression};
 use crate::placeholders::Bindings;
 use crate::run::RunOptions;
 use crate::transcript::SessionError;
+use crate::verdict::FindingKind;
 use crate::wire::Encoding;
 use syncml::tree::Element;
 
@@ -219,7 +220,7 @@ fn run_as_case(
         .findings
         .iter()
         .map(|f| {
-            if f.check.starts_with("invariant") {
+            if f.kind == FindingKind::Invariant {
                 f.check.clone()
             } else {
                 without_numbers(&format!("{}: {}", f.check, f.expected))

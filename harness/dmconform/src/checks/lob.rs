@@ -4,7 +4,7 @@
 //! information SHOULD be repeated on each subsequent message). A SHOULD, so a chunk that
 //! leaves them out is a non-strict finding.
 
-use crate::verdict::{Finding, Severity};
+use crate::verdict::{Finding, FindingKind, Severity};
 use std::collections::BTreeMap;
 use syncml::{Command, CommandKind, Item, Message};
 
@@ -92,6 +92,7 @@ impl OpenObjects {
                 if !missing.is_empty() {
                     out.push(Finding {
                         severity: Severity::NonStrict,
+                        kind: FindingKind::Invariant,
                         requirement: Some(REPEAT_META.into()),
                         check: "invariant: each chunk of a large object repeats its Meta and Item information".into(),
                         expected: format!(

@@ -6,7 +6,7 @@
 use crate::placeholders::Bindings;
 use crate::spec::{Allowed, Expectation, Level, ResultsSpec, Step};
 use crate::transcript::Received;
-use crate::verdict::{Finding, Severity, StatusRecord};
+use crate::verdict::{Finding, FindingKind, Severity, StatusRecord};
 use syncml::{Command, CommandKind};
 
 /// What the expectations of one step found, and whether any was judged.
@@ -41,6 +41,7 @@ pub fn check(
                     exchange: Option<usize>| {
         out.findings.push(Finding {
             severity,
+            kind: FindingKind::Expectation,
             requirement: req.clone(),
             check,
             expected,

@@ -425,6 +425,7 @@ pub fn unsupported_encoding(
         verdict: crate::verdict::Verdict::Unsupported,
         findings: vec![crate::verdict::Finding {
             severity: crate::verdict::Severity::Info,
+            kind: crate::verdict::FindingKind::Capability,
             requirement: None,
             check: "capabilities".into(),
             expected: format!("encoding {asked}"),

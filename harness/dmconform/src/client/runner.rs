@@ -177,7 +177,7 @@ fn drive(
     for check in &case.checks {
         judged = true;
         if let Some(f) = named::run(
-            check,
+            *check,
             &session.turns,
             named::Answers {
                 after_respuri: after_respuri.as_ref(),

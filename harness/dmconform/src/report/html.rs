@@ -277,6 +277,7 @@ mod tests {
             verdict: Verdict::Fail,
             findings: vec![Finding {
                 severity: Severity::Fail,
+                kind: crate::verdict::FindingKind::Expectation,
                 requirement: None,
                 check: "c".into(),
                 expected: "e".into(),

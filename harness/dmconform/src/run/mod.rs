@@ -9,7 +9,7 @@ use crate::placeholders::Bindings;
 use crate::profile::{AuthScheme, TargetProfile};
 use crate::spec::{Capability, Case, Role, Suite};
 use crate::transcript::SessionError;
-use crate::verdict::{CaseRun, Finding, Severity, Verdict};
+use crate::verdict::{CaseRun, Finding, FindingKind, Severity, Verdict};
 use crate::wire::{Encoding, TargetError};
 use std::time::Instant;
 
@@ -178,6 +178,7 @@ pub(crate) fn judge_case(
     if let Some(missing) = unsupported(case, encoding, profile) {
         run.findings.push(Finding {
             severity: Severity::Info,
+            kind: FindingKind::Capability,
             requirement: None,
             check: "capabilities".into(),
             expected: missing,
@@ -188,7 +189,11 @@ pub(crate) fn judge_case(
         return run;
     }
     let judged = drive(&mut run);
-    run.verdict = if run.findings.iter().any(|f| f.check == REFUSED_BY_TARGET) {
+    run.verdict = if run
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::RefusedByTarget)
+    {
         Verdict::Unsupported
     } else {
         CaseRun::verdict_from(&run.findings, judged)
@@ -249,6 +254,7 @@ pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
     if let SessionError::Target(TargetError::Unsupported(reason)) = e {
         run.findings.push(Finding {
             severity: Severity::Info,
+            kind: FindingKind::RefusedByTarget,
             requirement: None,
             check: REFUSED_BY_TARGET.into(),
             expected: "the case's session".into(),
@@ -263,10 +269,47 @@ pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
     };
     run.findings.push(Finding {
         severity: Severity::Error,
+        kind: FindingKind::Exchange,
         requirement: None,
         check: "exchange".into(),
         expected: "a decodable reply".into(),
         actual: e.to_string(),
         exchange,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case() -> Case {
+        let text =
+            "[[case]]\nid = \"c\"\ntitle = \"t\"\nrequirements = [\"r\"]\nrole = \"client\"\n";
+        let (suite, problems) = Suite::from_files([("cases/client/c.toml".into(), text.into())]);
+        assert!(problems.is_empty(), "{problems:?}");
+        suite.cases[0].clone()
+    }
+
+    #[test]
+    fn the_targets_own_refusal_makes_the_case_unsupported() {
+        let profile = TargetProfile::reference();
+        let refused = judge_case(&case(), Encoding::Xml, &profile, |run| {
+            error(
+                run,
+                &SessionError::Target(TargetError::Unsupported("no WBXML".into())),
+            );
+            true
+        });
+        assert_eq!(refused.verdict, Verdict::Unsupported);
+        assert_eq!(refused.findings[0].kind, FindingKind::RefusedByTarget);
+        let failed = judge_case(&case(), Encoding::Xml, &profile, |run| {
+            error(
+                run,
+                &SessionError::Target(TargetError::Other("gone".into())),
+            );
+            true
+        });
+        assert_eq!(failed.verdict, Verdict::Error);
+        assert_eq!(failed.findings[0].kind, FindingKind::Exchange);
+    }
 }

@@ -14,7 +14,7 @@ use crate::server::target::ServerTarget;
 use crate::spec::{Answer, CredWord};
 use crate::spec::{Case, Step, Suite};
 use crate::transcript::{Received, Sent, SessionError};
-use crate::verdict::{CaseRun, Finding, Severity};
+use crate::verdict::{CaseRun, Finding, FindingKind, Severity};
 use crate::wire::Encoding;
 use base64::Engine;
 use syncml::protocol;
@@ -146,6 +146,7 @@ fn drive(
     if let Some(why) = not_exercised_because.or_else(|| results_not_sent(case, &session)) {
         run.findings.push(Finding {
             severity: Severity::Info,
+            kind: FindingKind::NotExercised,
             requirement: None,
             check: "not exercised".into(),
             expected: "a server that lets the case make its point".into(),

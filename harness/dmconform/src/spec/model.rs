@@ -2,6 +2,7 @@
 //! The format is described in `specs/README.md`.
 
 use super::words::{Answer, Capability, Challenge, CredWord};
+use crate::checks::named::NamedCheck;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -105,8 +106,9 @@ pub struct Case {
     pub encodings: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<Capability>,
+    /// The named checks the case asks for; an unknown name fails the file's loading.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<String>,
+    pub checks: Vec<NamedCheck>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub step: Vec<Step>,
     /// The file the case came from, relative to `specs/` (set by the loader).

@@ -3,13 +3,14 @@
 //! spelling of each word in the files (serde reads and writes it, so an unknown
 //! word is refused when the file loads, naming the known ones), `ALL` and `name()`.
 
-/// Declares an enum of words: `Variant = "spelling",` per line.
+/// Declares an enum of words: `pub enum Name("noun") { Variant = "spelling", … }`;
+/// the noun names the kind of word in messages (`unknown check "x" (known: …)`).
 macro_rules! words {
-    ($(#[$m:meta])* pub enum $enum:ident { $( $(#[$vm:meta])* $variant:ident = $name:literal, )+ }) => {
+    ($(#[$m:meta])* pub enum $enum:ident ($what:literal) { $( $(#[$vm:meta])* $variant:ident = $name:literal, )+ }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $enum {
-            $( $(#[$vm])* #[serde(rename = $name)] $variant, )+
+            $( $(#[$vm])* $variant, )+
         }
 
         impl $enum {
@@ -43,7 +44,20 @@ macro_rules! words {
                     .iter()
                     .copied()
                     .find(|w| w.name() == s)
-                    .ok_or_else(|| format!("{s:?} is none of {}", Self::names()))
+                    .ok_or_else(|| format!("unknown {} {s:?} (known: {})", $what, Self::names()))
+            }
+        }
+
+        impl serde::Serialize for $enum {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $enum {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let word = String::deserialize(d)?;
+                word.parse().map_err(serde::de::Error::custom)
             }
         }
     };
@@ -52,7 +66,7 @@ pub(crate) use words;
 
 words! {
     /// What a target claims to support, and what a case needs of it.
-    pub enum Capability {
+    pub enum Capability("capability") {
         /// Large objects, sent and received (MoreData, 213, 424, 1225).
         Lob = "lob",
         /// SyncML Basic authentication.
@@ -76,7 +90,7 @@ words! {
 
 words! {
     /// The challenge a client case's step puts in the Status for the client's SyncHdr.
-    pub enum Challenge {
+    pub enum Challenge("challenge") {
         Basic = "basic",
         Md5 = "md5",
     }
@@ -84,7 +98,7 @@ words! {
 
 words! {
     /// The credentials of a server case's client message.
-    pub enum CredWord {
+    pub enum CredWord("cred word") {
         /// Basic with the profile's user and password.
         Basic = "basic",
         /// MD5 with the profile's user and password, over the current nonce.
@@ -101,7 +115,7 @@ words! {
 words! {
     /// How the harness, as DM client, answers the commands of the server's last message.
     #[derive(Default)]
-    pub enum Answer {
+    pub enum Answer("answer") {
         /// 200 for each command, Results for a Get of a ./DevInfo node (404 for others).
         #[default]
         Ok = "ok",
