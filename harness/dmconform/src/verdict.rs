@@ -164,34 +164,6 @@ pub struct CaseRun {
     pub micros: u64,
 }
 
-impl CaseRun {
-    /// Whether the outcome is what the target profile leads one to expect:
-    /// no problem verdict, or a problem the profile lists as a deviation.
-    pub fn as_expected(&self) -> bool {
-        match (&self.expected_deviation, self.verdict.is_problem()) {
-            (None, problem) => !problem,
-            (Some(_), problem) => problem,
-        }
-    }
-
-    /// The verdict the findings add up to.
-    pub fn verdict_from(findings: &[Finding], judged_anything: bool) -> Verdict {
-        let worst = findings.iter().map(|f| f.severity).min_by_key(|s| match s {
-            Severity::Error => 0,
-            Severity::Fail => 1,
-            Severity::NonStrict => 2,
-            Severity::Info => 3,
-        });
-        match worst {
-            Some(Severity::Error) => Verdict::Error,
-            Some(Severity::Fail) => Verdict::Fail,
-            Some(Severity::NonStrict) => Verdict::NonStrict,
-            _ if judged_anything => Verdict::Pass,
-            _ => Verdict::Informational,
-        }
-    }
-}
-
 impl serde::Serialize for Encoding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())

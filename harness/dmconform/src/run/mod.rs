@@ -1,13 +1,15 @@
 //! The run loop both roles share: which cases and encodings run ([`RunOptions`]),
-//! each case run judged into its verdict (`judge_case`: `unsupported` when the
-//! target profile does not claim what the case needs, else what its findings add
-//! up to), the target profile's deviation entries applied (`run_selected`), and
-//! the results of a run ([`RunReport`]). How one case is played is the business
+//! each case run judged into its verdict (in `verdict`, the one place a verdict
+//! is decided), the target profile's deviation entries applied (`run_selected`),
+//! and the results of a run ([`RunReport`]). How one case is played is the business
 //! of each role's runner (`crate::client::runner`, `crate::server::runner`).
 
-use crate::placeholders::Bindings;
-use crate::profile::{AuthScheme, TargetProfile};
-use crate::spec::{Capability, Case, Role, Suite};
+mod verdict;
+
+pub(crate) use verdict::judge_case;
+
+use crate::profile::TargetProfile;
+use crate::spec::{Case, Role, Suite};
 use crate::transcript::SessionError;
 use crate::verdict::{CaseRun, Finding, FindingKind, Severity, Verdict};
 use crate::wire::{Encoding, TargetError};
@@ -151,99 +153,6 @@ pub(crate) fn run_selected(
         unused_deviations,
         expired_deviations,
         micros: start.elapsed().as_micros() as u64,
-    }
-}
-
-/// A case run: `unsupported` when the target profile does not claim what the case
-/// needs, else what the findings of `drive` (which says whether it judged anything) add up to.
-pub(crate) fn judge_case(
-    case: &Case,
-    encoding: Encoding,
-    profile: &TargetProfile,
-    drive: impl FnOnce(&mut CaseRun) -> bool,
-) -> CaseRun {
-    let start = Instant::now();
-    let mut run = CaseRun {
-        id: case.id.clone(),
-        title: case.title.clone(),
-        requirements: case.requirements.clone(),
-        encoding,
-        verdict: Verdict::Unsupported,
-        findings: Vec::new(),
-        statuses: Vec::new(),
-        transcript: Vec::new(),
-        expected_deviation: None,
-        micros: 0,
-    };
-    if let Some(missing) = unsupported(case, encoding, profile) {
-        run.findings.push(Finding {
-            severity: Severity::Info,
-            kind: FindingKind::Capability,
-            requirement: None,
-            check: "capabilities".into(),
-            expected: missing,
-            actual: format!("not claimed by target profile {:?}", profile.name),
-            exchange: None,
-        });
-        run.micros = start.elapsed().as_micros() as u64;
-        return run;
-    }
-    let judged = drive(&mut run);
-    run.verdict = if run
-        .findings
-        .iter()
-        .any(|f| f.kind == FindingKind::RefusedByTarget)
-    {
-        Verdict::Unsupported
-    } else {
-        CaseRun::verdict_from(&run.findings, judged)
-    };
-    run.micros = start.elapsed().as_micros() as u64;
-    run
-}
-
-/// Why the case cannot run on this target, if it cannot.
-pub(crate) fn unsupported(
-    case: &Case,
-    encoding: Encoding,
-    profile: &TargetProfile,
-) -> Option<String> {
-    if !profile.speaks(encoding) {
-        return Some(format!("encoding {encoding}"));
-    }
-    let missing: Vec<&str> = case
-        .needs
-        .iter()
-        .filter(|n| {
-            !profile.has(**n) || (case.role == Role::Client && !scheme_matches(**n, profile))
-        })
-        .map(|n| n.name())
-        .collect();
-    for (name, limit) in crate::placeholders::NEED_LIMITS {
-        let used = case
-            .step
-            .iter()
-            .flat_map(|s| s.send.iter().chain(s.raw.iter()))
-            .any(|t| crate::placeholders::uses(t, name));
-        if used && !Bindings::usable(profile, name) {
-            return Some(format!("a URI limit ({limit} is 0: unlimited)"));
-        }
-    }
-    if !case.profiles.is_empty() && !case.profiles.iter().any(|p| profile.profiles.contains(p)) {
-        return Some(format!("profile {}", case.profiles.join(" or ")));
-    }
-    (!missing.is_empty()).then(|| format!("capabilities {}", missing.join(", ")))
-}
-
-/// A client case that needs an authentication scheme runs only when the target is
-/// configured for it. (In server cases the harness, as client, picks the scheme per step.)
-fn scheme_matches(need: Capability, profile: &TargetProfile) -> bool {
-    let scheme = profile.auth_scheme();
-    match need {
-        Capability::AuthBasic => scheme == AuthScheme::Basic,
-        Capability::AuthMd5 => scheme == AuthScheme::Md5,
-        Capability::Hmac => scheme == AuthScheme::Hmac,
-        _ => true,
     }
 }
 
