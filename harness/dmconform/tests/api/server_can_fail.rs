@@ -1,7 +1,7 @@
 //! The server-role suite passes against the reference DM server in both encodings,
 //! and every fault switch of the reference server makes some server case fail.
 
-mod common;
+use crate::common;
 
 use dmconform::run::RunOptions;
 use dmconform::server::reference::ReferenceServer;

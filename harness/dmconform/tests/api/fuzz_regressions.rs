@@ -3,7 +3,7 @@
 //! and `corpus/fuzz/<target>/` (the seeds) goes through the very function the
 //! fuzz target calls, compiled here from `fuzz/src/`.
 
-#[path = "../../../fuzz/src/lib.rs"]
+#[path = "../../../../fuzz/src/lib.rs"]
 mod fuzz_bodies;
 
 use std::path::{Path, PathBuf};

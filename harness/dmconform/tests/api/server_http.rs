@@ -4,7 +4,7 @@
 //! body, a reset connection, HTTP 500, a redirect) each give `error` verdicts with transcripts,
 //! while the run goes on and nothing hangs.
 
-mod common;
+use crate::common;
 
 use dmconform::run::RunOptions;
 use dmconform::server::http::{HttpOptions, HttpServer};

@@ -3,7 +3,7 @@
 
 #[test]
 fn readme_lists_every_fault_switch() {
-    let readme = include_str!("../../../README.md");
+    let readme = include_str!("../../../../README.md");
     let missing: Vec<String> = refdm::Fault::ALL
         .iter()
         .map(|f| format!("| `{}` | {} |", f.name(), f.breaks()))
@@ -23,7 +23,7 @@ fn readme_lists_every_fault_switch() {
 
 #[test]
 fn specs_readme_lists_every_named_check() {
-    let readme = include_str!("../../../specs/README.md");
+    let readme = include_str!("../../../../specs/README.md");
     let missing: Vec<&str> = dmconform::checks::named::NamedCheck::ALL
         .iter()
         .map(|c| c.name())
