@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Catalog;
-use super::hresult::{format_hex, hresult_for_status, signed, status_for_hresult};
+use super::hresult::{format_hex, offset_above_base, signed};
 use super::query::{QueryError, Reading, read_query};
 use super::tables::{AppInstallState, EnrollmentError, HresultRow, PortalError, StatusInfo, Table};
 
@@ -33,19 +33,30 @@ pub struct Findings {
     pub readings: Vec<Reading>,
     /// The SyncML status ↔ HRESULT mappings that apply.
     pub mappings: Vec<StatusMapping>,
+    /// Readings that look like a status or its HRESULT but have no mapping, and why.
+    pub no_mappings: Vec<NoMapping>,
     /// Every row that matched, from every table.
     pub matches: Vec<Match>,
     /// What was searched, table by table.
     pub searched: Vec<Search>,
 }
 
-/// A SyncML status and its HRESULT under the rule `0x87D10000 + status`.
+/// A SyncML status and its HRESULT under the rule `0x87D10000 + status`
+/// ([`Catalog::hresult_for_status`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StatusMapping {
     pub status: u16,
     pub hresult: u32,
-    /// Whether the status is an assigned SyncML status.
-    pub assigned: bool,
+}
+
+/// Why a reading of the query has no SyncML status ↔ HRESULT mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoMapping {
+    /// The number is not a SyncML status code, so the rule gives it no HRESULT.
+    NotAStatus(u16),
+    /// The HRESULT is `0x87D10000 + offset`, but `offset` is not a SyncML
+    /// status code and no table has the HRESULT.
+    OffsetNotAStatus { hresult: u32, offset: u16 },
 }
 
 impl StatusMapping {
@@ -122,6 +133,7 @@ impl Catalog {
                     }
                 }
                 let mut findings = finder.findings;
+                findings.no_mappings = no_mappings(self, &readings, &findings);
                 findings.readings = readings;
                 if findings.matches.is_empty() {
                     Outcome::NotKnown(findings)
@@ -150,8 +162,7 @@ impl Finder<'_> {
         if let Some(status) = catalog.syncml_status(number) {
             self.found(status_match(status, Origin::Table));
         }
-        let hresult = hresult_for_status(number);
-        if status_for_hresult(hresult) == Some(number) {
+        if let Some(hresult) = catalog.hresult_for_status(number) {
             self.map(number, hresult);
             self.hresult_rows(hresult, Origin::Rule);
         }
@@ -190,7 +201,7 @@ impl Finder<'_> {
                 self.found(enrollment_match(error));
             }
         }
-        if let Some(number) = status_for_hresult(code) {
+        if let Some(number) = catalog.status_for_hresult(code) {
             self.map(number, code);
             self.searched(Table::SyncmlStatus, format!("SyncML status {number}"));
             if let Some(status) = catalog.syncml_status(number) {
@@ -240,11 +251,7 @@ impl Finder<'_> {
     }
 
     fn map(&mut self, status: u16, hresult: u32) {
-        let mapping = StatusMapping {
-            status,
-            hresult,
-            assigned: self.catalog.syncml_status(status).is_some(),
-        };
+        let mapping = StatusMapping { status, hresult };
         if !self.findings.mappings.contains(&mapping) {
             self.findings.mappings.push(mapping);
         }
@@ -267,6 +274,37 @@ impl Finder<'_> {
             self.findings.matches.push(found);
         }
     }
+}
+
+/// The readings worth a word on why they have no mapping: a number of the
+/// status classes 1xx–5xx that is no status, a number nothing knows, and an
+/// HRESULT `0x87D10000 + n` that no table has and whose `n` is no status.
+fn no_mappings(catalog: &Catalog, readings: &[Reading], findings: &Findings) -> Vec<NoMapping> {
+    let mapped = |status: u16| findings.mappings.iter().any(|m| m.status == status);
+    let mut found = Vec::new();
+    for &reading in readings {
+        match reading {
+            Reading::Number(number) => {
+                let looks_like_a_status = (100..=599).contains(&number);
+                if !mapped(number) && (looks_like_a_status || findings.matches.is_empty()) {
+                    found.push(NoMapping::NotAStatus(number));
+                }
+            }
+            Reading::Hresult(hresult) => {
+                let in_a_table = catalog
+                    .hresult_rows()
+                    .iter()
+                    .any(|row| row.hresult() == hresult || row.printed_hex() == Some(hresult));
+                match offset_above_base(hresult) {
+                    Some(offset) if !mapped(offset) && !in_a_table => {
+                        found.push(NoMapping::OffsetNotAStatus { hresult, offset });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    found
 }
 
 fn non_empty(text: &str) -> Option<String> {
@@ -372,6 +410,9 @@ impl fmt::Display for Explanation {
         for mapping in &findings.mappings {
             writeln!(f, "  {mapping}")?;
         }
+        for no_mapping in &findings.no_mappings {
+            writeln!(f, "  {no_mapping}")?;
+        }
         if known {
             for found in &findings.matches {
                 write!(f, "{found}")?;
@@ -394,11 +435,25 @@ impl fmt::Display for StatusMapping {
             self.status,
             format_hex(self.hresult),
             self.signed()
-        )?;
-        if !self.assigned {
-            write!(f, "; {} is not an assigned SyncML status", self.status)?;
+        )
+    }
+}
+
+impl fmt::Display for NoMapping {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            NoMapping::NotAStatus(number) => write!(
+                f,
+                "no HRESULT: {number} is not a SyncML status code (those are the assigned \
+                 codes 101 to 517), and only a SyncML status has one (HRESULT = 0x87D10000 + status)"
+            ),
+            NoMapping::OffsetNotAStatus { hresult, offset } => write!(
+                f,
+                "no SyncML status: {} is 0x87D10000 + {offset}, but {offset} is not a SyncML \
+                 status code (those are the assigned codes 101 to 517)",
+                format_hex(hresult)
+            ),
         }
-        Ok(())
     }
 }
 

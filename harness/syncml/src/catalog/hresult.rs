@@ -1,32 +1,25 @@
-//! The rule that turns a SyncML status into the HRESULT Windows and Intune report,
+//! The arithmetic of the HRESULTs Windows and Intune report for SyncML statuses,
 //! and the hexadecimal forms such codes are written in.
 //!
 //! Intune's "OMA response codes" table shows every SyncML status `n` as the
-//! HRESULT `0x87D10000 + n` (418 ↔ 0x87D101A2 ↔ -2016345694).
+//! HRESULT `0x87D10000 + n` (418 ↔ 0x87D101A2 ↔ -2016345694). Which numbers
+//! are SyncML statuses, and so have such an HRESULT, is the catalog's to say:
+//! see [`super::hresult_for_status`].
 
-/// The HRESULT that SyncML status 0 would have; status `n` is this plus `n`.
+/// The HRESULT that `0x87D10000 + n` is counted from.
 pub const SYNCML_HRESULT_BASE: u32 = 0x87D1_0000;
 
-/// The range of numbers the rule is applied to backwards: the SyncML status
-/// classes 1xx to 5xx. An HRESULT further above the base is some other Intune
-/// error, not a SyncML status.
-const STATUS_RANGE: std::ops::RangeInclusive<u32> = 100..=599;
-
-/// The HRESULT for SyncML status `code`: `0x87D10000 + code`.
-pub fn hresult_for_status(code: u16) -> u32 {
-    SYNCML_HRESULT_BASE + u32::from(code)
+/// `0x87D10000 + n`, for any `n`: the arithmetic alone, whatever `n` stands for.
+pub(super) fn above_base(n: u16) -> u32 {
+    SYNCML_HRESULT_BASE + u32::from(n)
 }
 
-/// The SyncML status an HRESULT stands for under the rule, if it is
-/// `0x87D10000 + n` with `n` in 100..=599. Says nothing of whether `n` is an
-/// assigned status: ask the catalog for that.
-pub fn status_for_hresult(hresult: u32) -> Option<u16> {
-    let offset = hresult.checked_sub(SYNCML_HRESULT_BASE)?;
-    if STATUS_RANGE.contains(&offset) {
-        u16::try_from(offset).ok()
-    } else {
-        None
-    }
+/// The `n` of an HRESULT `0x87D10000 + n`, for any 16-bit `n`; says nothing
+/// of what `n` stands for.
+pub(super) fn offset_above_base(hresult: u32) -> Option<u16> {
+    hresult
+        .checked_sub(SYNCML_HRESULT_BASE)
+        .and_then(|offset| u16::try_from(offset).ok())
 }
 
 /// The HRESULT as Intune prints it in decimal: a signed 32-bit number.
@@ -68,30 +61,22 @@ mod tests {
 
     #[test]
     fn status_418_is_0x87d101a2_and_minus_2016345694() {
-        assert_eq!(hresult_for_status(418), 0x87D1_01A2);
+        assert_eq!(above_base(418), 0x87D1_01A2);
         assert_eq!(signed(0x87D1_01A2), -2_016_345_694);
         assert_eq!(from_signed(-2_016_345_694), 0x87D1_01A2);
-        assert_eq!(status_for_hresult(0x87D1_01A2), Some(418));
+        assert_eq!(offset_above_base(0x87D1_01A2), Some(418));
         assert_eq!(format_hex(0x87D1_01A2), "0x87D101A2");
     }
 
     #[test]
-    fn the_rule_runs_both_ways_over_the_status_range() {
-        for code in 100..=599u16 {
-            let hresult = hresult_for_status(code);
-            assert_eq!(status_for_hresult(hresult), Some(code));
-            assert_eq!(from_signed(signed(hresult)), hresult);
+    fn the_arithmetic_runs_both_ways_over_sixteen_bits() {
+        for n in [0, 1, 99, 101, 418, 2104, u16::MAX] {
+            assert_eq!(offset_above_base(above_base(n)), Some(n));
         }
-    }
-
-    #[test]
-    fn other_hresults_are_not_statuses() {
-        assert_eq!(status_for_hresult(hresult_for_status(99)), None);
-        assert_eq!(status_for_hresult(hresult_for_status(600)), None);
-        assert_eq!(status_for_hresult(0x87D1_FDF3), None);
-        assert_eq!(status_for_hresult(0x80CF_0437), None);
-        assert_eq!(status_for_hresult(0), None);
-        assert_eq!(status_for_hresult(u32::MAX), None);
+        assert_eq!(offset_above_base(SYNCML_HRESULT_BASE - 1), None);
+        assert_eq!(offset_above_base(SYNCML_HRESULT_BASE + 0x1_0000), None);
+        assert_eq!(offset_above_base(0), None);
+        assert_eq!(offset_above_base(u32::MAX), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::Catalog;
-use super::hresult::{SYNCML_HRESULT_BASE, format_hex, status_for_hresult};
+use super::hresult::{SYNCML_HRESULT_BASE, format_hex, offset_above_base};
 use super::tables::{HresultRow, Table};
 
 /// The offset of the iOS service errors over the SyncML base, observed on
@@ -87,7 +87,7 @@ impl Catalog {
         let mut found = Vec::new();
         for row in self.hresult_rows() {
             found.extend(self.hex_problem(row));
-            found.extend(code_problem(row));
+            found.extend(self.code_problem(row));
             if row.description.is_empty() {
                 found.push(Inconsistency {
                     table: row.table,
@@ -212,52 +212,57 @@ impl Catalog {
     }
 }
 
-/// The code a row should print, by its table's rule, and the rule's wording.
-fn expected_code(row: &HresultRow) -> Option<(u32, &'static str)> {
-    match row.table {
-        Table::OmaResponse
-            if row.name == "Syncml" || (row.name.is_empty() && row.code.is_none()) =>
-        {
-            status_for_hresult(row.hresult())
-                .map(|status| (u32::from(status), "HRESULT = 0x87D10000 + status"))
+impl Catalog {
+    /// The code a row should print, by its table's rule, and the rule's wording.
+    /// A SyncML row should print the `n` of its `0x87D10000 + n`; a row that
+    /// prints neither name nor code should print it when `n` is a SyncML status.
+    fn expected_code(&self, row: &HresultRow) -> Option<(u32, &'static str)> {
+        const SYNCML_RULE: &str = "HRESULT = 0x87D10000 + status";
+        match row.table {
+            Table::OmaResponse if row.name == "Syncml" => {
+                offset_above_base(row.hresult()).map(|status| (u32::from(status), SYNCML_RULE))
+            }
+            Table::OmaResponse if row.name.is_empty() && row.code.is_none() => self
+                .status_for_hresult(row.hresult())
+                .map(|status| (u32::from(status), SYNCML_RULE)),
+            Table::IosService => row
+                .hresult()
+                .checked_sub(SYNCML_HRESULT_BASE + IOS_SERVICE_CODE_OFFSET)
+                .map(|code| {
+                    (
+                        code,
+                        "HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)",
+                    )
+                }),
+            _ => None,
         }
-        Table::IosService => row
-            .hresult()
-            .checked_sub(SYNCML_HRESULT_BASE + IOS_SERVICE_CODE_OFFSET)
-            .map(|code| {
-                (
-                    code,
-                    "HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)",
-                )
-            }),
-        _ => None,
     }
-}
 
-fn code_problem(row: &HresultRow) -> Option<Inconsistency> {
-    let (expected, rule) = expected_code(row)?;
-    let (kind, detail) = match row.code {
-        None => (
-            InconsistencyKind::MissingCode,
-            format!(
-                "prints no code; by the rule {rule}, the decimal {} gives {expected}",
-                row.decimal
+    fn code_problem(&self, row: &HresultRow) -> Option<Inconsistency> {
+        let (expected, rule) = self.expected_code(row)?;
+        let (kind, detail) = match row.code {
+            None => (
+                InconsistencyKind::MissingCode,
+                format!(
+                    "prints no code; by the rule {rule}, the decimal {} gives {expected}",
+                    row.decimal
+                ),
             ),
-        ),
-        Some(code) if code != expected => (
-            InconsistencyKind::CodeMismatch,
-            format!(
-                "prints {}, but by the rule {rule} the decimal {} gives {expected}",
-                row.label(),
-                row.decimal
+            Some(code) if code != expected => (
+                InconsistencyKind::CodeMismatch,
+                format!(
+                    "prints {}, but by the rule {rule} the decimal {} gives {expected}",
+                    row.label(),
+                    row.decimal
+                ),
             ),
-        ),
-        Some(_) => return None,
-    };
-    Some(Inconsistency {
-        table: row.table,
-        line: row.line,
-        kind,
-        detail,
-    })
+            Some(_) => return None,
+        };
+        Some(Inconsistency {
+            table: row.table,
+            line: row.line,
+            kind,
+            detail,
+        })
+    }
 }

@@ -1,5 +1,6 @@
 //! The status and error-code catalog: SyncML status codes, and the codes Windows
-//! and Intune report around them, with the mapping between them.
+//! and Intune report around them, with the one rule that maps a SyncML status to
+//! its HRESULT ([`hresult_for_status`]).
 //!
 //! The tables are data files under `harness/syncml/catalog/`, built into the crate
 //! and read once. Each names its source and licence in its leading comment.
@@ -9,17 +10,21 @@
 mod explain;
 mod hresult;
 mod inconsistency;
+mod mapping;
 mod query;
 mod tables;
 mod tsv;
 
 use std::sync::OnceLock;
 
-pub use explain::{Explanation, Findings, Match, Origin, Outcome, Search, StatusMapping};
-pub use hresult::{
-    SYNCML_HRESULT_BASE, format_hex, hresult_for_status, signed, status_for_hresult,
+pub use explain::{
+    Explanation, Findings, Match, NoMapping, Origin, Outcome, Search, StatusMapping,
 };
+pub use hresult::{SYNCML_HRESULT_BASE, format_hex, signed};
 pub use inconsistency::{Inconsistency, InconsistencyKind};
+pub use mapping::{
+    hresult_for_status, hresult_for_status_data, read_status_code, status_for_hresult,
+};
 pub use query::{QueryError, Reading, read_query};
 pub use tables::{
     AppInstallState, CatalogError, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,

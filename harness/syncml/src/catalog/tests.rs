@@ -125,7 +125,7 @@ fn windows_lists_exactly_its_eighteen_codes() {
 fn every_status_has_its_hresult_in_the_oma_table() {
     let catalog = Catalog::builtin();
     for status in catalog.statuses() {
-        let hresult = hresult_for_status(status.code);
+        let hresult = hresult_for_status(status.code).unwrap();
         let row = catalog
             .hresult_rows()
             .iter()
@@ -164,13 +164,8 @@ fn status_418_in_every_form() {
         let findings = explain(query);
         let mapping = found(&findings).mappings[0];
         assert_eq!(
-            (
-                mapping.status,
-                mapping.hresult,
-                mapping.signed(),
-                mapping.assigned
-            ),
-            (418, 0x87D1_01A2, -2_016_345_694, true)
+            (mapping.status, mapping.hresult, mapping.signed()),
+            (418, 0x87D1_01A2, -2_016_345_694)
         );
     }
 }
@@ -288,18 +283,52 @@ fn an_hresult_missing_from_the_oma_table_is_decoded_by_rule() {
 }
 
 #[test]
-fn an_unassigned_status_hresult_is_mapped_but_not_known() {
+fn an_hresult_above_the_base_by_a_number_that_is_no_status_is_not_mapped() {
     let explanation = explain("0x87D10203");
     let Outcome::NotKnown(findings) = &explanation.outcome else {
         panic!("{explanation}");
     };
-    assert_eq!(findings.mappings[0].status, 515);
-    assert!(!findings.mappings[0].assigned);
+    assert!(findings.mappings.is_empty());
+    assert_eq!(
+        findings.no_mappings,
+        [NoMapping::OffsetNotAStatus {
+            hresult: 0x87D1_0203,
+            offset: 515
+        }]
+    );
     assert!(
         explanation
             .to_string()
-            .contains("515 is not an assigned SyncML status")
+            .contains("0x87D10203 is 0x87D10000 + 515, but 515 is not a SyncML status code"),
+        "{explanation}"
     );
+    let explanation = explain("0x87D10000");
+    assert!(
+        explanation
+            .to_string()
+            .contains("no SyncML status: 0x87D10000 is 0x87D10000 + 0"),
+        "{explanation}"
+    );
+}
+
+#[test]
+fn a_number_that_is_no_status_says_why_it_has_no_hresult() {
+    for number in [0, 99, 299, 515] {
+        let explanation = explain(&number.to_string());
+        let Outcome::NotKnown(findings) = &explanation.outcome else {
+            panic!("{explanation}");
+        };
+        assert!(findings.mappings.is_empty(), "{explanation}");
+        assert_eq!(findings.no_mappings, [NoMapping::NotAStatus(number)]);
+        assert!(
+            explanation
+                .to_string()
+                .contains(&format!("no HRESULT: {number} is not a SyncML status code")),
+            "{explanation}"
+        );
+    }
+    // A number some other table knows, outside the status classes, needs no such word.
+    assert!(found(&explain("60")).no_mappings.is_empty());
 }
 
 #[test]
