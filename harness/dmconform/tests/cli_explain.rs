@@ -30,6 +30,10 @@ fn status_418() {
     assert!(text.starts_with("418\n  read as: number 418\n"), "{text}");
     assert!(text.contains(MAPPING_418), "{text}");
     assert!(text.contains("syncml-status.tsv:"), "{text}");
+    assert!(
+        text.contains("\n  SyncML status 418 (Already exists)\n    [OMA DM status codes"),
+        "{text}"
+    );
     assert!(text.contains("418  Already exists"), "{text}");
     assert!(text.contains("Syncml(418)"), "{text}");
     assert!(
@@ -57,7 +61,7 @@ fn hresult_418_in_hex_and_signed_decimal() {
         );
         assert!(
             text.contains(
-                "418  Already exists\n      (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
+                "418  Already exists\n        (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
             ),
             "{text}"
         );

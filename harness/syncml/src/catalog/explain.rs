@@ -82,9 +82,32 @@ pub enum Origin {
     Rule,
 }
 
+/// What a matched row says the code is. Rows about the same thing are shown
+/// together under it, one labelled entry per source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A SyncML status code, with its name when the status table has it.
+    SyncmlStatus { code: u16, name: Option<String> },
+    /// A code of Intune's OMA response table that is no SyncML status, as
+    /// printed: `DCMO(1200)` has the name `DCMO`, `(1404)` none.
+    OmaResponseCode { name: String, code: u32 },
+    /// An Intune HRESULT printed without a code of its own.
+    Hresult(u32),
+    /// An iOS/iPadOS service error.
+    IosServiceError(u32),
+    /// A Windows app-install state; `None` for the source's "No status".
+    AppInstallState(Option<u16>),
+    /// An error of the iOS/iPadOS Company Portal, by its HTTP status.
+    PortalError(Option<u16>),
+    /// An Intune enrollment error, by the codes of its row.
+    EnrollmentError(Vec<u32>),
+}
+
 /// One row of one table that the query matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match {
+    /// What the row says the code is.
+    pub subject: Subject,
     pub table: Table,
     /// 1-based line of the row in its file.
     pub line: usize,
@@ -99,6 +122,24 @@ pub struct Match {
     pub resolution: Option<String>,
     /// Anything else worth knowing: the table's own faults, the source's extra information.
     pub notes: Vec<String>,
+}
+
+impl Findings {
+    /// The matches grouped by what they say the code is, each group in the
+    /// order its first match was found, matches in their own order.
+    pub fn by_subject(&self) -> Vec<(&Subject, Vec<&Match>)> {
+        let mut groups: Vec<(&Subject, Vec<&Match>)> = Vec::new();
+        for found in &self.matches {
+            match groups
+                .iter_mut()
+                .find(|(subject, _)| **subject == found.subject)
+            {
+                Some((_, members)) => members.push(found),
+                None => groups.push((&found.subject, vec![found])),
+            }
+        }
+        groups
+    }
 }
 
 impl Explanation {
@@ -311,6 +352,30 @@ fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+/// What an HRESULT row stands for: the SyncML status its decimal gives by rule
+/// (for a row of the OMA table printed as a SyncML one, or with neither name nor
+/// code), else its printed code, else the HRESULT itself.
+fn hresult_subject(catalog: &Catalog, row: &HresultRow) -> Subject {
+    let syncml_row = row.name == "Syncml" || (row.name.is_empty() && row.code.is_none());
+    let status = catalog
+        .status_for_hresult(row.hresult())
+        .filter(|_| row.table == Table::OmaResponse && syncml_row);
+    match (status, row.table, row.code) {
+        (Some(code), _, _) => Subject::SyncmlStatus {
+            code,
+            name: catalog
+                .syncml_status(code)
+                .map(|status| status.name.clone()),
+        },
+        (None, Table::OmaResponse, Some(code)) => Subject::OmaResponseCode {
+            name: row.name.clone(),
+            code,
+        },
+        (None, Table::IosService, Some(code)) => Subject::IosServiceError(code),
+        _ => Subject::Hresult(row.hresult()),
+    }
+}
+
 fn status_match(status: &StatusInfo, origin: Origin) -> Match {
     let windows = if status.listed_by_windows {
         "Windows lists it in its own status table."
@@ -318,6 +383,10 @@ fn status_match(status: &StatusInfo, origin: Origin) -> Match {
         "Windows' own status table does not list it."
     };
     Match {
+        subject: Subject::SyncmlStatus {
+            code: status.code,
+            name: Some(status.name.clone()),
+        },
         table: Table::SyncmlStatus,
         line: status.line,
         origin,
@@ -336,6 +405,7 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
         row.hex.as_str()
     };
     Match {
+        subject: hresult_subject(catalog, row),
         table: row.table,
         line: row.line,
         origin,
@@ -353,6 +423,7 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
 
 fn app_install_match(state: &AppInstallState) -> Match {
     Match {
+        subject: Subject::AppInstallState(state.code),
         table: Table::AppInstall,
         line: state.line,
         origin: Origin::Table,
@@ -368,6 +439,7 @@ fn app_install_match(state: &AppInstallState) -> Match {
 
 fn portal_match(error: &PortalError) -> Match {
     Match {
+        subject: Subject::PortalError(error.http_status),
         table: Table::IosCompanyPortal,
         line: error.line,
         origin: Origin::Table,
@@ -386,6 +458,7 @@ fn portal_match(error: &PortalError) -> Match {
 fn enrollment_match(error: &EnrollmentError) -> Match {
     let codes: Vec<String> = error.codes.iter().map(|&code| format_hex(code)).collect();
     Match {
+        subject: Subject::EnrollmentError(error.codes.clone()),
         table: Table::Enrollment,
         line: error.line,
         origin: Origin::Table,
@@ -414,8 +487,11 @@ impl fmt::Display for Explanation {
             writeln!(f, "  {no_mapping}")?;
         }
         if known {
-            for found in &findings.matches {
-                write!(f, "{found}")?;
+            for (subject, matches) in findings.by_subject() {
+                writeln!(f, "  {subject}")?;
+                for found in matches {
+                    write!(f, "{found}")?;
+                }
             }
         } else {
             writeln!(f, "  not known: no table has this code. Searched:")?;
@@ -457,11 +533,51 @@ impl fmt::Display for NoMapping {
     }
 }
 
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::SyncmlStatus {
+                code,
+                name: Some(name),
+            } => write!(f, "SyncML status {code} ({name})"),
+            Subject::SyncmlStatus { code, name: None } => write!(f, "SyncML status {code}"),
+            Subject::OmaResponseCode { name, code } if name.is_empty() => write!(
+                f,
+                "Intune OMA response code {code} (printed without a name)"
+            ),
+            Subject::OmaResponseCode { name, code } => {
+                write!(f, "{name} code {code} (an Intune OMA response code)")
+            }
+            Subject::Hresult(hresult) => write!(f, "Intune error {}", format_hex(*hresult)),
+            Subject::IosServiceError(code) => write!(f, "iOS/iPadOS service error {code}"),
+            Subject::AppInstallState(Some(code)) => {
+                write!(f, "Windows app-install state {code}")
+            }
+            Subject::AppInstallState(None) => {
+                f.write_str("Windows app-install state \"No status\"")
+            }
+            Subject::PortalError(Some(status)) => {
+                write!(
+                    f,
+                    "iOS/iPadOS Company Portal error with HTTP status {status}"
+                )
+            }
+            Subject::PortalError(None) => {
+                f.write_str("iOS/iPadOS Company Portal error without an HTTP status")
+            }
+            Subject::EnrollmentError(codes) => {
+                let codes: Vec<String> = codes.iter().map(|&code| format_hex(code)).collect();
+                write!(f, "Intune enrollment error {}", codes.join(", "))
+            }
+        }
+    }
+}
+
 impl fmt::Display for Match {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "  [{}, {}:{}] {}",
+            "    [{}, {}:{}] {}",
             self.table.title(),
             self.table,
             self.line,
@@ -474,15 +590,15 @@ impl fmt::Display for Match {
         if self.origin == Origin::Rule {
             writeln!(
                 f,
-                "      (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
+                "        (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
             )?;
         }
-        writeln!(f, "      {}", self.text)?;
+        writeln!(f, "        {}", self.text)?;
         if let Some(resolution) = &self.resolution {
-            writeln!(f, "      What to do: {resolution}")?;
+            writeln!(f, "        What to do: {resolution}")?;
         }
         for note in &self.notes {
-            writeln!(f, "      Note: {note}")?;
+            writeln!(f, "        Note: {note}")?;
         }
         Ok(())
     }

@@ -18,7 +18,7 @@ mod tsv;
 use std::sync::OnceLock;
 
 pub use explain::{
-    Explanation, Findings, Match, NoMapping, Origin, Outcome, Search, StatusMapping,
+    Explanation, Findings, Match, NoMapping, Origin, Outcome, Search, StatusMapping, Subject,
 };
 pub use hresult::{SYNCML_HRESULT_BASE, format_hex, signed};
 pub use inconsistency::{Inconsistency, InconsistencyKind};

@@ -52,7 +52,7 @@ impl Table {
     /// What the table is, in a few words, for people.
     pub fn title(self) -> &'static str {
         match self {
-            Table::SyncmlStatus => "SyncML status codes",
+            Table::SyncmlStatus => "OMA DM status codes (RepPro, in short)",
             Table::OmaResponse => "Intune OMA response codes",
             Table::AppInstall => "Windows app-install states (Intune)",
             Table::CompanyResourceAccess => "Intune company resource access errors",

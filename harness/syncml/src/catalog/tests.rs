@@ -373,10 +373,51 @@ fn the_display_shows_mapping_match_and_source_line() {
     );
     assert!(
         text.contains(&format!(
-            "[SyncML status codes, syncml-status.tsv:{line}] 418  Already exists"
+            "[OMA DM status codes (RepPro, in short), syncml-status.tsv:{line}] 418  Already exists"
         )),
         "{text}"
     );
+}
+
+#[test]
+fn rows_about_the_same_thing_are_shown_together_under_it() {
+    let explanation = explain("500");
+    let findings = found(&explanation);
+    let groups: Vec<(String, Vec<Table>)> = findings
+        .by_subject()
+        .into_iter()
+        .map(|(subject, matches)| {
+            (
+                subject.to_string(),
+                matches.iter().map(|found| found.table).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (
+                "SyncML status 500 (Command failed)".to_owned(),
+                vec![Table::SyncmlStatus, Table::OmaResponse]
+            ),
+            (
+                "iOS/iPadOS Company Portal error with HTTP status 500".to_owned(),
+                vec![Table::IosCompanyPortal, Table::IosCompanyPortal]
+            ),
+        ]
+    );
+    let text = explanation.to_string();
+    let heading = text
+        .find("\n  SyncML status 500 (Command failed)\n    [")
+        .unwrap();
+    let portal = text.find("\n  iOS/iPadOS Company Portal error").unwrap();
+    assert!(heading < portal, "{text}");
+
+    // 200's row in the OMA table prints no code: its decimal puts it under status 200.
+    let explanation = explain("200");
+    let groups = found(&explanation).by_subject();
+    assert_eq!(groups.len(), 1, "{explanation}");
+    assert_eq!(groups[0].1.len(), 2, "{explanation}");
 }
 
 #[test]
