@@ -171,6 +171,7 @@ fn no_code_is_a_usage_error_and_help_teaches_the_forms() {
         "2278621602",
         "0x80CF0437",
         "60",
+        "1222",
     ] {
         assert!(
             help.contains(&format!("dmconform explain {form} ")),

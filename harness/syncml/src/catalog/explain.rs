@@ -6,7 +6,9 @@ use std::fmt;
 use super::Catalog;
 use super::hresult::{format_hex, offset_above_base, signed};
 use super::query::{QueryError, Reading, read_query};
-use super::tables::{AppInstallState, EnrollmentError, HresultRow, PortalError, StatusInfo, Table};
+use super::tables::{
+    AlertInfo, AppInstallState, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,
+};
 
 /// The answer for one query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,6 +90,14 @@ pub enum Origin {
 pub enum Subject {
     /// A SyncML status code, with its name when the status table has it.
     SyncmlStatus { code: u16, name: Option<String> },
+    /// An OMA DM alert code: a named one, or one of a reserved range.
+    Alert {
+        code: u16,
+        /// The specification's name; `None` for a reserved code.
+        name: Option<String>,
+        /// The first and last code of the row: the code twice for a named one.
+        range: (u16, u16),
+    },
     /// A code of Intune's OMA response table that is no SyncML status, as
     /// printed: `DCMO(1200)` has the name `DCMO`, `(1404)` none.
     OmaResponseCode { name: String, code: u32 },
@@ -120,6 +130,8 @@ pub struct Match {
     pub text: String,
     /// The suggested resolution, where the source gives one.
     pub resolution: Option<String>,
+    /// Where the row's words come from, when its table names a source per row.
+    pub source: Option<String>,
     /// Anything else worth knowing: the table's own faults, the source's extra information.
     pub notes: Vec<String>,
 }
@@ -206,6 +218,10 @@ impl Finder<'_> {
         if let Some(hresult) = catalog.hresult_for_status(number) {
             self.map(number, hresult);
             self.hresult_rows(hresult, Origin::Rule);
+        }
+        self.searched(Table::AlertCodes, format!("alert code {number}"));
+        if let Some(alert) = catalog.alert(number) {
+            self.found(alert_match(alert, number));
         }
         self.searched(Table::OmaResponse, format!("code ({number})"));
         for row in catalog.hresult_rows() {
@@ -352,6 +368,30 @@ fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+fn alert_match(alert: &AlertInfo, code: u16) -> Match {
+    let key = if alert.first == alert.last {
+        alert.first.to_string()
+    } else {
+        format!("{}–{}", alert.first, alert.last)
+    };
+    Match {
+        subject: Subject::Alert {
+            code,
+            name: alert.name.clone(),
+            range: (alert.first, alert.last),
+        },
+        table: Table::AlertCodes,
+        line: alert.line,
+        origin: Origin::Table,
+        key,
+        title: alert.name.clone().unwrap_or_else(|| "reserved".to_owned()),
+        text: alert.meaning.clone(),
+        resolution: None,
+        source: Some(alert.source.clone()),
+        notes: Vec::new(),
+    }
+}
+
 /// What an HRESULT row stands for: the SyncML status its decimal gives by rule
 /// (for a row of the OMA table printed as a SyncML one, or with neither name nor
 /// code), else its printed code, else the HRESULT itself.
@@ -394,6 +434,7 @@ fn status_match(status: &StatusInfo, origin: Origin) -> Match {
         title: status.name.clone(),
         text: status.meaning.clone(),
         resolution: None,
+        source: None,
         notes: vec![windows.to_owned()],
     }
 }
@@ -413,6 +454,7 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
         title: row.label(),
         text: non_empty(&row.description).unwrap_or_else(|| "(no message printed)".to_owned()),
         resolution: None,
+        source: None,
         notes: catalog
             .inconsistencies_of(row.table, row.line)
             .into_iter()
@@ -433,6 +475,7 @@ fn app_install_match(state: &AppInstallState) -> Match {
         title: state.symbol.clone(),
         text: state.message.clone(),
         resolution: non_empty(&state.advice),
+        source: None,
         notes: Vec::new(),
     }
 }
@@ -451,6 +494,7 @@ fn portal_match(error: &PortalError) -> Match {
         title: error.title.clone(),
         text: error.message.clone(),
         resolution: None,
+        source: None,
         notes: non_empty(&error.information).into_iter().collect(),
     }
 }
@@ -466,6 +510,7 @@ fn enrollment_match(error: &EnrollmentError) -> Match {
         title: String::new(),
         text: error.problem.clone(),
         resolution: non_empty(&error.resolution),
+        source: None,
         notes: Vec::new(),
     }
 }
@@ -541,6 +586,16 @@ impl fmt::Display for Subject {
                 name: Some(name),
             } => write!(f, "SyncML status {code} ({name})"),
             Subject::SyncmlStatus { code, name: None } => write!(f, "SyncML status {code}"),
+            Subject::Alert {
+                code,
+                name: Some(name),
+                ..
+            } => write!(f, "Alert code {code} ({})", name.to_lowercase()),
+            Subject::Alert {
+                code,
+                name: None,
+                range: (first, last),
+            } => write!(f, "Alert code {code} (reserved, {first}–{last})"),
             Subject::OmaResponseCode { name, code } if name.is_empty() => write!(
                 f,
                 "Intune OMA response code {code} (printed without a name)"
@@ -596,6 +651,9 @@ impl fmt::Display for Match {
         writeln!(f, "        {}", self.text)?;
         if let Some(resolution) = &self.resolution {
             writeln!(f, "        What to do: {resolution}")?;
+        }
+        if let Some(source) = &self.source {
+            writeln!(f, "        Source: {source}")?;
         }
         for note in &self.notes {
             writeln!(f, "        Note: {note}")?;

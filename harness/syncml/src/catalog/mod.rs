@@ -1,6 +1,6 @@
-//! The status and error-code catalog: SyncML status codes, and the codes Windows
-//! and Intune report around them, with the one rule that maps a SyncML status to
-//! its HRESULT ([`hresult_for_status`]).
+//! The status and error-code catalog: SyncML status codes, OMA DM alert codes,
+//! and the codes Windows and Intune report around them, with the one rule that
+//! maps a SyncML status to its HRESULT ([`hresult_for_status`]).
 //!
 //! The tables are data files under `harness/syncml/catalog/`, built into the crate
 //! and read once. Each names its source and licence in its leading comment.
@@ -27,13 +27,15 @@ pub use mapping::{
 };
 pub use query::{QueryError, Reading, read_query};
 pub use tables::{
-    AppInstallState, CatalogError, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,
+    AlertInfo, AppInstallState, CatalogError, EnrollmentError, HresultRow, PortalError, StatusInfo,
+    Table,
 };
 
 /// All tables, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalog {
     statuses: Vec<StatusInfo>,
+    alerts: Vec<AlertInfo>,
     hresult_rows: Vec<HresultRow>,
     app_install_states: Vec<AppInstallState>,
     portal_errors: Vec<PortalError>,
@@ -61,6 +63,7 @@ impl Catalog {
         }
         Ok(Catalog {
             statuses: tables::read_statuses(text_of(Table::SyncmlStatus))?,
+            alerts: tables::read_alerts(text_of(Table::AlertCodes))?,
             hresult_rows,
             app_install_states: tables::read_app_install_states(text_of(Table::AppInstall))?,
             portal_errors: tables::read_portal_errors(text_of(Table::IosCompanyPortal))?,
@@ -75,6 +78,17 @@ impl Catalog {
 
     pub fn statuses(&self) -> &[StatusInfo] {
         &self.statuses
+    }
+
+    /// The row of the alert table for `code`: its named code, or the reserved
+    /// range it falls in; `None` for a number outside the table.
+    pub fn alert(&self, code: u16) -> Option<&AlertInfo> {
+        self.alerts.iter().find(|alert| alert.covers(code))
+    }
+
+    /// The alert table's rows, named codes and reserved ranges, in code order.
+    pub fn alerts(&self) -> &[AlertInfo] {
+        &self.alerts
     }
 
     /// The rows of the HRESULT tables (OMA response codes, company resource
@@ -99,6 +113,14 @@ impl Catalog {
 /// The SyncML status `code` from the built-in catalog, if it is an assigned one.
 pub fn syncml_status(code: u16) -> Option<&'static StatusInfo> {
     Catalog::builtin().syncml_status(code)
+}
+
+/// The alert code `code` from the built-in catalog, when it is a named OMA DM
+/// alert code (a reserved one is not).
+pub fn alert_code(code: u16) -> Option<&'static AlertInfo> {
+    Catalog::builtin()
+        .alert(code)
+        .filter(|alert| !alert.is_reserved())
 }
 
 /// Everything the built-in catalog knows about `query`; see [`Catalog::explain`].

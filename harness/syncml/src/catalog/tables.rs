@@ -12,6 +12,8 @@ use super::tsv::{Tsv, TsvRow};
 pub enum Table {
     /// `syncml-status.tsv`: SyncML status codes 101–517.
     SyncmlStatus,
+    /// `alert-codes.tsv`: OMA DM alert codes 1100–1299, named and reserved.
+    AlertCodes,
     /// `oma-response.tsv`: Intune's "OMA response codes" (SyncML and DCMO as HRESULTs).
     OmaResponse,
     /// `app-install.tsv`: Windows app-install states 10–130.
@@ -27,8 +29,9 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 8] = [
         Table::SyncmlStatus,
+        Table::AlertCodes,
         Table::OmaResponse,
         Table::AppInstall,
         Table::CompanyResourceAccess,
@@ -40,6 +43,7 @@ impl Table {
     pub fn file_name(self) -> &'static str {
         match self {
             Table::SyncmlStatus => "syncml-status.tsv",
+            Table::AlertCodes => "alert-codes.tsv",
             Table::OmaResponse => "oma-response.tsv",
             Table::AppInstall => "app-install.tsv",
             Table::CompanyResourceAccess => "company-resource-access.tsv",
@@ -53,6 +57,7 @@ impl Table {
     pub fn title(self) -> &'static str {
         match self {
             Table::SyncmlStatus => "OMA DM status codes (RepPro, in short)",
+            Table::AlertCodes => "OMA DM alert codes (RepPro §7)",
             Table::OmaResponse => "Intune OMA response codes",
             Table::AppInstall => "Windows app-install states (Intune)",
             Table::CompanyResourceAccess => "Intune company resource access errors",
@@ -66,6 +71,7 @@ impl Table {
     pub fn builtin_text(self) -> &'static str {
         match self {
             Table::SyncmlStatus => include_str!("../../catalog/syncml-status.tsv"),
+            Table::AlertCodes => include_str!("../../catalog/alert-codes.tsv"),
             Table::OmaResponse => include_str!("../../catalog/oma-response.tsv"),
             Table::AppInstall => include_str!("../../catalog/app-install.tsv"),
             Table::CompanyResourceAccess => {
@@ -118,6 +124,34 @@ pub struct StatusInfo {
     /// Whether Windows' own status table ("OMA DM protocol support") lists the code.
     pub listed_by_windows: bool,
     pub line: usize,
+}
+
+/// An OMA DM alert code, or a reserved range of them (`alert-codes.tsv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertInfo {
+    /// The code, or the first code of the reserved range.
+    pub first: u16,
+    /// The code again, or the last code of the reserved range.
+    pub last: u16,
+    /// The specification's name (`NEXT MESSAGE`); `None` for a reserved range.
+    pub name: Option<String>,
+    pub meaning: String,
+    /// Where the row comes from: a section of the project's protocol notes and
+    /// the specification sections they cite.
+    pub source: String,
+    pub line: usize,
+}
+
+impl AlertInfo {
+    /// Whether `code` is this row's code or in its range.
+    pub fn covers(&self, code: u16) -> bool {
+        (self.first..=self.last).contains(&code)
+    }
+
+    /// Whether the row is a reserved range rather than a named code.
+    pub fn is_reserved(&self) -> bool {
+        self.name.is_none()
+    }
 }
 
 /// A row of one of the HRESULT tables (`oma-response.tsv`,
@@ -269,6 +303,47 @@ pub(super) fn read_statuses(text: &str) -> Result<Vec<StatusInfo>, CatalogError>
             line,
         })
     })
+}
+
+pub(super) fn read_alerts(text: &str) -> Result<Vec<AlertInfo>, CatalogError> {
+    let alerts = read_rows(Table::AlertCodes, text, |cells, line| {
+        let (first, last): (u16, u16) = (cells.number("first")?, cells.number("last")?);
+        let name = cells.text("name")?;
+        let name = match (first == last, name.is_empty()) {
+            (true, false) => Some(name),
+            (false, true) => None,
+            (true, true) => return Err(format!("alert {first} has no name")),
+            (false, false) => {
+                return Err(format!(
+                    "the range {first}–{last} has a name; only a single code has one"
+                ));
+            }
+        };
+        if first > last {
+            return Err(format!("the range {first}–{last} runs backwards"));
+        }
+        Ok(AlertInfo {
+            first,
+            last,
+            name,
+            meaning: cells.required("meaning")?,
+            source: cells.required("source")?,
+            line,
+        })
+    })?;
+    for pair in alerts.windows(2) {
+        if pair[1].first <= pair[0].last {
+            return Err(CatalogError {
+                table: Table::AlertCodes,
+                line: pair[1].line,
+                message: format!(
+                    "{} does not come after the row of line {}, which ends at {}",
+                    pair[1].first, pair[0].line, pair[0].last
+                ),
+            });
+        }
+    }
+    Ok(alerts)
 }
 
 /// Reads an HRESULT table. The `name` and `code` columns are optional: a table

@@ -41,6 +41,7 @@ fn every_row_of_every_file_reads() {
             .count()
     };
     assert_eq!(catalog.statuses().len(), 70);
+    assert_eq!(catalog.alerts().len(), 15);
     assert_eq!(rows_in(Table::OmaResponse), 80);
     assert_eq!(rows_in(Table::CompanyResourceAccess), 24);
     assert_eq!(rows_in(Table::IosService), 205);
@@ -102,6 +103,111 @@ fn the_status_table_holds_every_syncml_status_from_101_to_517() {
         (status.name.as_str(), status.listed_by_windows),
         ("Already exists", true)
     );
+}
+
+#[test]
+fn the_alert_table_names_the_codes_of_syncml_protocol() {
+    use crate::protocol::alert;
+    let named: Vec<(u16, &str)> = Catalog::builtin()
+        .alerts()
+        .iter()
+        .filter_map(|row| row.name.as_deref().map(|name| (row.first, name)))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (alert::DISPLAY, "DISPLAY"),
+            (alert::CONFIRM_OR_REJECT, "CONFIRM OR REJECT"),
+            (alert::TEXT_INPUT, "TEXT INPUT"),
+            (alert::SINGLE_CHOICE, "SINGLE CHOICE"),
+            (alert::MULTIPLE_CHOICE, "MULTIPLE CHOICE"),
+            (alert::SERVER_INITIATED_MGMT, "SERVER-INITIATED MGMT"),
+            (alert::CLIENT_INITIATED_MGMT, "CLIENT-INITIATED MGMT"),
+            (alert::NEXT_MESSAGE, "NEXT MESSAGE"),
+            (alert::SESSION_ABORT, "SESSION ABORT"),
+            (alert::CLIENT_EVENT, "CLIENT EVENT"),
+            (alert::NO_END_OF_DATA, "NO END OF DATA"),
+            (alert::GENERIC, "GENERIC ALERT"),
+        ]
+    );
+    let reserved: Vec<(u16, u16)> = Catalog::builtin()
+        .alerts()
+        .iter()
+        .filter(|row| row.is_reserved())
+        .map(|row| (row.first, row.last))
+        .collect();
+    assert_eq!(reserved, [(1105, 1199), (1202, 1220), (1227, 1299)]);
+    assert!(alert_code(1222).is_some());
+    assert!(alert_code(1250).is_none() && Catalog::builtin().alert(1250).is_some());
+    assert!(Catalog::builtin().alert(1221).is_none());
+    assert!(Catalog::builtin().alert(1099).is_none());
+    assert!(Catalog::builtin().alert(1300).is_none());
+}
+
+#[test]
+fn a_malformed_alert_row_is_refused() {
+    let with = |row: &str| {
+        builtin_with(
+            Table::AlertCodes,
+            &format!("{}{row}\n", Table::AlertCodes.builtin_text()),
+        )
+        .unwrap_err()
+        .message
+    };
+    assert!(with("1300\t1300\t\tNo name.\ts").contains("has no name"));
+    assert!(with("1300\t1301\tNAMED\tA range.\ts").contains("only a single code"));
+    assert!(with("1301\t1300\t\tBackwards.\ts").contains("runs backwards"));
+    assert!(with("1226\t1226\tAGAIN\tOverlap.\ts").contains("does not come after"));
+}
+
+#[test]
+fn alert_codes_are_explained_by_name() {
+    let explanation = explain("1222");
+    let text = explanation.to_string();
+    assert!(
+        text.contains("\n  Alert code 1222 (next message)\n    [OMA DM alert codes (RepPro §7), alert-codes.tsv:"),
+        "{text}"
+    );
+    assert!(text.contains("1222  NEXT MESSAGE"), "{text}");
+    assert!(text.contains("Source: dm-facts §2.3"), "{text}");
+    assert_eq!(
+        matched("1226"),
+        [(Table::AlertCodes, "1226".to_owned(), Origin::Table)]
+    );
+
+    let explanation = explain("1250");
+    let groups = found(&explanation).by_subject();
+    assert_eq!(
+        groups[0].0.to_string(),
+        "Alert code 1250 (reserved, 1227–1299)"
+    );
+    assert_eq!(groups[0].1[0].key, "1227–1299");
+}
+
+#[test]
+fn a_number_that_is_an_alert_and_a_dcmo_code_shows_both_labelled() {
+    for (code, alert, dcmo) in [
+        (
+            "1200",
+            "Alert code 1200 (server-initiated mgmt)",
+            "DCMO code 1200",
+        ),
+        (
+            "1201",
+            "Alert code 1201 (client-initiated mgmt)",
+            "DCMO code 1201",
+        ),
+    ] {
+        let explanation = explain(code);
+        let headings: Vec<String> = found(&explanation)
+            .by_subject()
+            .iter()
+            .map(|(subject, _)| subject.to_string())
+            .collect();
+        assert_eq!(headings.len(), 2, "{explanation}");
+        assert_eq!(headings[0], alert);
+        assert!(headings[1].starts_with(dcmo), "{headings:?}");
+    }
 }
 
 #[test]
@@ -189,7 +295,7 @@ fn a_number_matches_in_every_table_that_has_it() {
         ]
     );
     assert_eq!(tables("200"), [Table::SyncmlStatus, Table::OmaResponse]);
-    assert_eq!(tables("1200"), [Table::OmaResponse]);
+    assert_eq!(tables("1200"), [Table::AlertCodes, Table::OmaResponse]);
     assert_eq!(tables("5011"), [Table::IosService]);
 }
 
