@@ -120,6 +120,31 @@ fn an_hresult_above_the_base_by_no_status_is_not_decoded() {
 }
 
 #[test]
+fn certificate_and_dcmo_codes_by_code_offset_and_hresult() {
+    for (forms, heading, message) in [
+        (
+            ["1404", "2104", "0x87D10838"],
+            "Intune OMA response code 1404 (printed without a name)",
+            "Certificate access denied",
+        ),
+        (
+            ["1402", "2102", "-2016344010"],
+            "DCMO code 1402 (an Intune OMA response code)",
+            "The Operation failed",
+        ),
+    ] {
+        for form in forms {
+            let output = explain(&[form]);
+            assert_eq!(output.status.code(), Some(0), "{form}");
+            let text = stdout(&output);
+            assert!(text.contains(&format!("\n  {heading}\n")), "{text}");
+            assert!(text.contains(message), "{text}");
+            assert!(text.contains("not + 14"), "{text}");
+        }
+    }
+}
+
+#[test]
 fn an_unknown_code_says_what_was_searched() {
     let output = explain(&["12345"]);
     assert_eq!(output.status.code(), Some(1));

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Catalog;
-use super::hresult::{format_hex, offset_above_base, signed};
+use super::hresult::{above_base, format_hex, offset_above_base, oma_code_offset, signed};
 use super::query::{QueryError, Reading, read_query};
 use super::tables::{
     AlertInfo, AppInstallState, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,
@@ -82,6 +82,10 @@ pub enum Origin {
     Table,
     /// Reached through the rule HRESULT = 0x87D10000 + SyncML status.
     Rule,
+    /// Reached as the HRESULT `0x87D10000 + number`, the number being no SyncML
+    /// status: how the OMA table places its DCMO and certificate codes (2104 is
+    /// 0x87D10838, the row of code 1404).
+    Offset,
 }
 
 /// What a matched row says the code is. Rows about the same thing are shown
@@ -218,6 +222,17 @@ impl Finder<'_> {
         if let Some(hresult) = catalog.hresult_for_status(number) {
             self.map(number, hresult);
             self.hresult_rows(hresult, Origin::Rule);
+        } else {
+            let hresult = above_base(number);
+            self.searched(
+                Table::OmaResponse,
+                format!("HRESULT 0x87D10000 + {number} = {}", format_hex(hresult)),
+            );
+            for row in catalog.hresult_rows() {
+                if row.table == Table::OmaResponse && row.hresult() == hresult {
+                    self.found(hresult_match(catalog, row, Origin::Offset));
+                }
+            }
         }
         self.searched(Table::AlertCodes, format!("alert code {number}"));
         if let Some(alert) = catalog.alert(number) {
@@ -445,6 +460,22 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
     } else {
         row.hex.as_str()
     };
+    let mut notes: Vec<String> = catalog
+        .inconsistencies_of(row.table, row.line)
+        .into_iter()
+        .map(|inconsistency| format!("{}: {}", inconsistency.kind, inconsistency.detail))
+        .collect();
+    let placed = row
+        .code
+        .filter(|_| row.table == Table::OmaResponse)
+        .and_then(|code| Some((code, oma_code_offset(code)?)))
+        .filter(|&(_, offset)| offset_above_base(row.hresult()) == Some(offset));
+    if let Some((code, offset)) = placed {
+        notes.push(format!(
+            "the HRESULT is 0x87D10000 + {offset}, not + {code}: Intune's table puts its \
+             DCMO and certificate codes 12xx at 0x87D10000 + 2000 + xx and 14xx at + 2100 + xx"
+        ));
+    }
     Match {
         subject: hresult_subject(catalog, row),
         table: row.table,
@@ -455,11 +486,7 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
         text: non_empty(&row.description).unwrap_or_else(|| "(no message printed)".to_owned()),
         resolution: None,
         source: None,
-        notes: catalog
-            .inconsistencies_of(row.table, row.line)
-            .into_iter()
-            .map(|inconsistency| format!("{}: {}", inconsistency.kind, inconsistency.detail))
-            .collect(),
+        notes,
     }
 }
 
@@ -642,11 +669,16 @@ impl fmt::Display for Match {
             write!(f, "  {}", self.title)?;
         }
         writeln!(f)?;
-        if self.origin == Origin::Rule {
-            writeln!(
+        match self.origin {
+            Origin::Table => {}
+            Origin::Rule => writeln!(
                 f,
                 "        (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
-            )?;
+            )?,
+            Origin::Offset => writeln!(
+                f,
+                "        (found as HRESULT 0x87D10000 + the number, which is no SyncML status)"
+            )?,
         }
         writeln!(f, "        {}", self.text)?;
         if let Some(resolution) = &self.resolution {

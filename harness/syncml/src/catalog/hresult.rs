@@ -22,6 +22,35 @@ pub(super) fn offset_above_base(hresult: u32) -> Option<u16> {
         .and_then(|offset| u16::try_from(offset).ok())
 }
 
+/// Where Intune's OMA response table puts its DCMO and certificate codes, which
+/// are no SyncML statuses: not at `0x87D10000 + code` but at `0x87D10000 +
+/// offset`, the code's last two digits kept and its block moved. The table's
+/// rows (seed "Error and status codes in Microsoft Intune", ms.date 03/20/2019):
+/// DCMO(1200) to DCMO(1204) at -2016344112 to -2016344108, which are
+/// 0x87D107D0 to 0x87D107D4, offsets 2000 to 2004; DCMO(1400) to DCMO(1402),
+/// (1403) and (1404) at -2016344012 to -2016344008, which are 0x87D10834 to
+/// 0x87D10838, offsets 2100 to 2104. So 12xx is at 2000 + xx and 14xx at 2100 + xx.
+/// Each entry: the first code of a block and the offset it is printed at.
+pub(super) const OMA_CODE_BLOCKS: [(u32, u16); 2] = [(1200, 2000), (1400, 2100)];
+
+/// The offset above 0x87D10000 of a DCMO or certificate code of the OMA
+/// response table, by [`OMA_CODE_BLOCKS`]: 1404 → 2104. `None` outside the blocks.
+pub(super) fn oma_code_offset(code: u32) -> Option<u16> {
+    OMA_CODE_BLOCKS.iter().find_map(|&(first, offset)| {
+        let xx = code.checked_sub(first).filter(|&xx| xx < 100)?;
+        Some(offset + xx as u16)
+    })
+}
+
+/// The DCMO or certificate code printed at `offset` above 0x87D10000, by
+/// [`OMA_CODE_BLOCKS`]: 2104 → 1404. `None` outside the blocks.
+pub(super) fn oma_code_at_offset(offset: u16) -> Option<u32> {
+    OMA_CODE_BLOCKS.iter().find_map(|&(first, block)| {
+        let xx = offset.checked_sub(block).filter(|&xx| xx < 100)?;
+        Some(first + u32::from(xx))
+    })
+}
+
 /// The HRESULT as Intune prints it in decimal: a signed 32-bit number.
 pub fn signed(hresult: u32) -> i32 {
     hresult as i32
@@ -77,6 +106,26 @@ mod tests {
         assert_eq!(offset_above_base(SYNCML_HRESULT_BASE + 0x1_0000), None);
         assert_eq!(offset_above_base(0), None);
         assert_eq!(offset_above_base(u32::MAX), None);
+    }
+
+    #[test]
+    fn dcmo_and_certificate_codes_sit_in_their_blocks() {
+        assert_eq!(oma_code_offset(1200), Some(2000));
+        assert_eq!(oma_code_offset(1204), Some(2004));
+        assert_eq!(oma_code_offset(1400), Some(2100));
+        assert_eq!(oma_code_offset(1404), Some(2104));
+        assert_eq!(above_base(2104), 0x87D1_0838);
+        assert_eq!(above_base(2000), 0x87D1_07D0);
+        for code in [0, 418, 1199, 1300, 1399, 1500] {
+            assert_eq!(oma_code_offset(code), None, "{code}");
+        }
+        for code in (1200..1300).chain(1400..1500) {
+            let offset = oma_code_offset(code).unwrap();
+            assert_eq!(oma_code_at_offset(offset), Some(code));
+        }
+        for offset in [0, 418, 1999, 2200, 2104 + 100] {
+            assert_eq!(oma_code_at_offset(offset), None, "{offset}");
+        }
     }
 
     #[test]

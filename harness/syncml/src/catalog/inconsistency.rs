@@ -4,8 +4,10 @@
 //! takes the signed decimal of an HRESULT row as authoritative. The rules:
 //! - the printed hexadecimal must be present, well-formed, and equal to the decimal;
 //! - the printed code must agree with the decimal: in the OMA table, SyncML rows
-//!   follow HRESULT = 0x87D10000 + status; in the iOS service table, every labelled
-//!   row follows HRESULT = 0x87D10000 + 10000 + code;
+//!   follow HRESULT = 0x87D10000 + status, DCMO and certificate rows
+//!   HRESULT = 0x87D10000 + 2000 + xx for code 12xx and + 2100 + xx for 14xx;
+//!   in the iOS service table, every labelled row follows
+//!   HRESULT = 0x87D10000 + 10000 + code;
 //! - no key (decimal, printed hexadecimal, status, state, enrollment code) may
 //!   appear on two rows;
 //! - an error row must have a message.
@@ -14,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::Catalog;
-use super::hresult::{SYNCML_HRESULT_BASE, format_hex, offset_above_base};
+use super::hresult::{SYNCML_HRESULT_BASE, format_hex, offset_above_base, oma_code_at_offset};
 use super::tables::{HresultRow, Table};
 
 /// The offset of the iOS service errors over the SyncML base, observed on
@@ -225,6 +227,15 @@ impl Catalog {
             Table::OmaResponse if row.name.is_empty() && row.code.is_none() => self
                 .status_for_hresult(row.hresult())
                 .map(|status| (u32::from(status), SYNCML_RULE)),
+            Table::OmaResponse if row.code.is_some() => offset_above_base(row.hresult())
+                .and_then(oma_code_at_offset)
+                .map(|code| {
+                    (
+                        code,
+                        "HRESULT = 0x87D10000 + 2000 + xx for code 12xx, + 2100 + xx for 14xx \
+                         (followed by every DCMO and certificate row)",
+                    )
+                }),
             Table::IosService => row
                 .hresult()
                 .checked_sub(SYNCML_HRESULT_BASE + IOS_SERVICE_CODE_OFFSET)

@@ -211,6 +211,84 @@ fn a_number_that_is_an_alert_and_a_dcmo_code_shows_both_labelled() {
 }
 
 #[test]
+fn dcmo_and_certificate_codes_are_found_by_code_by_offset_and_by_hresult() {
+    // A DCMO code and a certificate code (printed without a name), each in its three forms.
+    for (code, offset, hresult, heading) in [
+        (
+            "1402",
+            "2102",
+            "0x87D10836",
+            "DCMO code 1402 (an Intune OMA response code)",
+        ),
+        (
+            "1404",
+            "2104",
+            "0x87D10838",
+            "Intune OMA response code 1404 (printed without a name)",
+        ),
+    ] {
+        let row = |query: &str| {
+            let explanation = explain(query);
+            let groups = found(&explanation).by_subject();
+            assert_eq!(groups[0].0.to_string(), heading, "{explanation}");
+            let first = groups[0].1[0];
+            (first.table, first.line, first.origin)
+        };
+        let (table, line, origin) = row(code);
+        assert_eq!((table, origin), (Table::OmaResponse, Origin::Table));
+        assert_eq!(row(offset), (table, line, Origin::Offset));
+        assert_eq!(row(hresult), (table, line, Origin::Table));
+        let text = explain(offset).to_string();
+        assert!(
+            text.contains(&format!(
+                "the HRESULT is 0x87D10000 + {offset}, not + {code}"
+            )),
+            "{text}"
+        );
+    }
+    // DCMO(1200) sits at 0x87D10000 + 2000, as do 1201 to 1204 after it.
+    assert!(matched("2000").contains(&(
+        Table::OmaResponse,
+        "-2016344112 0x87D107D0".to_owned(),
+        Origin::Offset
+    )));
+    // 2001 is DCMO(1201) by offset, and an iOS service error by its own code.
+    let tables: Vec<Table> = matched("2001")
+        .into_iter()
+        .map(|(table, _, _)| table)
+        .collect();
+    assert_eq!(tables, [Table::OmaResponse, Table::IosService]);
+}
+
+#[test]
+fn a_dcmo_row_off_its_block_is_caught() {
+    // DCMO(1203) printed at the HRESULT of 0x87D10000 + 2005.
+    let text = format!(
+        "{}1203\t0x87D107D5\t-2016344107\tDCMO\tMoved\n",
+        Table::OmaResponse.builtin_text()
+    );
+    let catalog = builtin_with(Table::OmaResponse, &text).unwrap();
+    let line = text.lines().count();
+    let found = catalog.inconsistencies_of(Table::OmaResponse, line);
+    let mismatch = found
+        .iter()
+        .find(|inconsistency| inconsistency.kind == InconsistencyKind::CodeMismatch)
+        .unwrap();
+    assert!(
+        mismatch
+            .detail
+            .contains("prints DCMO(1203), but by the rule HRESULT = 0x87D10000 + 2000 + xx"),
+        "{}",
+        mismatch.detail
+    );
+    assert!(
+        mismatch.detail.ends_with("gives 1205"),
+        "{}",
+        mismatch.detail
+    );
+}
+
+#[test]
 fn windows_lists_exactly_its_eighteen_codes() {
     let windows: Vec<u16> = Catalog::builtin()
         .statuses()
@@ -355,7 +433,17 @@ fn a_row_matched_by_its_wrong_printed_hex_says_so() {
     );
     // The decimal's own HRESULT finds the same row, without the first note.
     let explanation = explain("-2016344111");
-    assert_eq!(found(&explanation).matches[0].notes.len(), 1);
+    let notes = &found(&explanation).matches[0].notes;
+    assert!(
+        notes[0].starts_with("hex does not match decimal"),
+        "{notes:?}"
+    );
+    assert!(
+        !notes
+            .iter()
+            .any(|note| note.contains("matched only by its printed hex")),
+        "{notes:?}"
+    );
 }
 
 #[test]
@@ -533,21 +621,21 @@ fn every_inconsistency_of_the_source_tables_is_pinned() {
     let ios_rule =
         "by the rule HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)";
     let mut expected = vec![
-        "oma-response.tsv:37: hex does not match decimal: printed 0xF3FB4D95, but the decimal -2016344111 is 0x87D107D1".to_owned(),
-        "oma-response.tsv:51: malformed hex: printed \"=0x87D101F8\", not a hexadecimal number; the decimal -2016345608 is 0x87D101F8".to_owned(),
+        "oma-response.tsv:40: hex does not match decimal: printed 0xF3FB4D95, but the decimal -2016344111 is 0x87D107D1".to_owned(),
+        "oma-response.tsv:54: malformed hex: printed \"=0x87D101F8\", not a hexadecimal number; the decimal -2016345608 is 0x87D101F8".to_owned(),
     ];
     let code_less_oma_rows = [
-        (98, -2_016_345_903, 209),
-        (99, -2_016_345_904, 208),
-        (100, -2_016_345_905, 207),
-        (101, -2_016_345_906, 206),
-        (102, -2_016_345_907, 205),
-        (103, -2_016_345_908, 204),
-        (104, -2_016_345_909, 203),
-        (105, -2_016_345_910, 202),
-        (106, -2_016_345_911, 201),
-        (107, -2_016_345_912, 200),
-        (108, -2_016_346_011, 101),
+        (101, -2_016_345_903, 209),
+        (102, -2_016_345_904, 208),
+        (103, -2_016_345_905, 207),
+        (104, -2_016_345_906, 206),
+        (105, -2_016_345_907, 205),
+        (106, -2_016_345_908, 204),
+        (107, -2_016_345_909, 203),
+        (108, -2_016_345_910, 202),
+        (109, -2_016_345_911, 201),
+        (110, -2_016_345_912, 200),
+        (111, -2_016_346_011, 101),
     ];
     for (line, decimal, status) in code_less_oma_rows {
         expected.push(format!(
