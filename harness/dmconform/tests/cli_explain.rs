@@ -43,6 +43,44 @@ fn status_418() {
 }
 
 #[test]
+fn statuses_215_and_418_show_each_source_on_its_own_labelled_entry() {
+    for (code, intune, windows, english) in [
+        (
+            "215",
+            "A command was not executed, as a result of user interaction and user chose not to accept the choice.",
+            "Nicht ausgeführt. Ein Befehl wurde nicht als Ergebnis einer Benutzerinteraktion um den Befehl abzubrechen ausgeführt.",
+            "Not executed. A command was not executed as a result of a user interaction to cancel the command.",
+        ),
+        (
+            "418",
+            "The requested Put or Add command failed because the target already exists.",
+            "Bereits vorhanden ist. Diese Antwortcode tritt auf, wenn Sie versuchen, einen Knoten hinzufügen, der bereits vorhanden.",
+            "Already exists. This response code occurs when you try to add a node that already exists.",
+        ),
+    ] {
+        let output = explain(&[code]);
+        assert_eq!(output.status.code(), Some(0));
+        let text = stdout(&output);
+        let spec = text.find("[OMA DM status codes (RepPro, in short), syncml-status.tsv:");
+        let by_intune = text.find("[Intune OMA response codes, oma-response.tsv:");
+        let by_windows = text
+            .find("[Windows \"OMA DM protocol support\" page, German version, windows-oma-dm.tsv:");
+        assert!(
+            spec.is_some() && spec < by_intune && by_intune < by_windows,
+            "{text}"
+        );
+        assert!(text.contains(&format!("\n        {intune}\n")), "{text}");
+        assert!(text.contains(&format!("\n        {windows}\n")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "\n        In English (translated for this catalog, not the publisher's words): {english}\n"
+            )),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn hresult_418_in_hex_and_signed_decimal() {
     for code in ["0x87D101A2", "-2016345694"] {
         let output = explain(&[code]);

@@ -7,7 +7,8 @@ use super::Catalog;
 use super::hresult::{above_base, format_hex, offset_above_base, oma_code_offset, signed};
 use super::query::{QueryError, Reading, read_query};
 use super::tables::{
-    AlertInfo, AppInstallState, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,
+    AlertInfo, AppInstallState, CodeKind, EnrollmentError, HresultRow, PortalError, StatusInfo,
+    Table, WindowsText,
 };
 
 /// The answer for one query.
@@ -136,6 +137,9 @@ pub struct Match {
     pub resolution: Option<String>,
     /// Where the row's words come from, when its table names a source per row.
     pub source: Option<String>,
+    /// An English rendering of `text` when the source is in another language,
+    /// made for this catalog (not the publisher's own English).
+    pub translation: Option<String>,
     /// Anything else worth knowing: the table's own faults, the source's extra information.
     pub notes: Vec<String>,
 }
@@ -222,6 +226,7 @@ impl Finder<'_> {
         if let Some(hresult) = catalog.hresult_for_status(number) {
             self.map(number, hresult);
             self.hresult_rows(hresult, Origin::Rule);
+            self.windows(CodeKind::Status, number, Origin::Table);
         } else {
             let hresult = above_base(number);
             self.searched(
@@ -238,6 +243,7 @@ impl Finder<'_> {
         if let Some(alert) = catalog.alert(number) {
             self.found(alert_match(alert, number));
         }
+        self.windows(CodeKind::Alert, number, Origin::Table);
         self.searched(Table::OmaResponse, format!("code ({number})"));
         for row in catalog.hresult_rows() {
             if row.table == Table::OmaResponse && row.code == Some(u32::from(number)) {
@@ -291,6 +297,20 @@ impl Finder<'_> {
                 }
                 self.found(by_rule);
             }
+            self.windows(CodeKind::Status, number, Origin::Rule);
+        }
+    }
+
+    /// What Windows' OMA DM page says of the status or alert code `code`.
+    fn windows(&mut self, kind: CodeKind, code: u16, origin: Origin) {
+        let catalog = self.catalog;
+        let what = match kind {
+            CodeKind::Status => "SyncML status",
+            CodeKind::Alert => "alert code",
+        };
+        self.searched(Table::WindowsOmaDm, format!("{what} {code}"));
+        for text in catalog.windows_texts_of(kind, code) {
+            self.found(windows_match(catalog, text, origin));
         }
     }
 
@@ -383,6 +403,39 @@ fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
+fn windows_match(catalog: &Catalog, text: &WindowsText, origin: Origin) -> Match {
+    let subject = match text.kind {
+        CodeKind::Status => Subject::SyncmlStatus {
+            code: text.code,
+            name: catalog
+                .syncml_status(text.code)
+                .map(|status| status.name.clone()),
+        },
+        CodeKind::Alert => Subject::Alert {
+            code: text.code,
+            name: catalog
+                .alert(text.code)
+                .and_then(|alert| alert.name.clone()),
+            range: catalog
+                .alert(text.code)
+                .map_or((text.code, text.code), |alert| (alert.first, alert.last)),
+        },
+    };
+    Match {
+        subject,
+        table: Table::WindowsOmaDm,
+        line: text.line,
+        origin,
+        key: text.code.to_string(),
+        title: format!("section \"{}\"", text.section),
+        text: text.german.clone(),
+        resolution: None,
+        source: None,
+        translation: Some(text.english.clone()),
+        notes: non_empty(&text.note).into_iter().collect(),
+    }
+}
+
 fn alert_match(alert: &AlertInfo, code: u16) -> Match {
     let key = if alert.first == alert.last {
         alert.first.to_string()
@@ -403,6 +456,7 @@ fn alert_match(alert: &AlertInfo, code: u16) -> Match {
         text: alert.meaning.clone(),
         resolution: None,
         source: Some(alert.source.clone()),
+        translation: None,
         notes: Vec::new(),
     }
 }
@@ -450,6 +504,7 @@ fn status_match(status: &StatusInfo, origin: Origin) -> Match {
         text: status.meaning.clone(),
         resolution: None,
         source: None,
+        translation: None,
         notes: vec![windows.to_owned()],
     }
 }
@@ -486,6 +541,7 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
         text: non_empty(&row.description).unwrap_or_else(|| "(no message printed)".to_owned()),
         resolution: None,
         source: None,
+        translation: None,
         notes,
     }
 }
@@ -503,6 +559,7 @@ fn app_install_match(state: &AppInstallState) -> Match {
         text: state.message.clone(),
         resolution: non_empty(&state.advice),
         source: None,
+        translation: None,
         notes: Vec::new(),
     }
 }
@@ -522,6 +579,7 @@ fn portal_match(error: &PortalError) -> Match {
         text: error.message.clone(),
         resolution: None,
         source: None,
+        translation: None,
         notes: non_empty(&error.information).into_iter().collect(),
     }
 }
@@ -538,6 +596,7 @@ fn enrollment_match(error: &EnrollmentError) -> Match {
         text: error.problem.clone(),
         resolution: non_empty(&error.resolution),
         source: None,
+        translation: None,
         notes: Vec::new(),
     }
 }
@@ -683,6 +742,12 @@ impl fmt::Display for Match {
         writeln!(f, "        {}", self.text)?;
         if let Some(resolution) = &self.resolution {
             writeln!(f, "        What to do: {resolution}")?;
+        }
+        if let Some(translation) = &self.translation {
+            writeln!(
+                f,
+                "        In English (translated for this catalog, not the publisher's words): {translation}"
+            )?;
         }
         if let Some(source) = &self.source {
             writeln!(f, "        Source: {source}")?;

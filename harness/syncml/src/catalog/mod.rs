@@ -1,6 +1,7 @@
 //! The status and error-code catalog: SyncML status codes, OMA DM alert codes,
-//! and the codes Windows and Intune report around them, with the one rule that
-//! maps a SyncML status to its HRESULT ([`hresult_for_status`]).
+//! what Windows' own OMA DM page says of them, and the codes Windows and Intune
+//! report around them, with the one rule that maps a SyncML status to its
+//! HRESULT ([`hresult_for_status`]).
 //!
 //! The tables are data files under `harness/syncml/catalog/`, built into the crate
 //! and read once. Each names its source and licence in its leading comment.
@@ -27,8 +28,8 @@ pub use mapping::{
 };
 pub use query::{QueryError, Reading, read_query};
 pub use tables::{
-    AlertInfo, AppInstallState, CatalogError, EnrollmentError, HresultRow, PortalError, StatusInfo,
-    Table,
+    AlertInfo, AppInstallState, CatalogError, CodeKind, EnrollmentError, HresultRow, PortalError,
+    StatusInfo, Table, WindowsText,
 };
 
 /// All tables, read.
@@ -36,6 +37,7 @@ pub use tables::{
 pub struct Catalog {
     statuses: Vec<StatusInfo>,
     alerts: Vec<AlertInfo>,
+    windows_texts: Vec<WindowsText>,
     hresult_rows: Vec<HresultRow>,
     app_install_states: Vec<AppInstallState>,
     portal_errors: Vec<PortalError>,
@@ -64,6 +66,7 @@ impl Catalog {
         Ok(Catalog {
             statuses: tables::read_statuses(text_of(Table::SyncmlStatus))?,
             alerts: tables::read_alerts(text_of(Table::AlertCodes))?,
+            windows_texts: tables::read_windows_texts(text_of(Table::WindowsOmaDm))?,
             hresult_rows,
             app_install_states: tables::read_app_install_states(text_of(Table::AppInstall))?,
             portal_errors: tables::read_portal_errors(text_of(Table::IosCompanyPortal))?,
@@ -89,6 +92,22 @@ impl Catalog {
     /// The alert table's rows, named codes and reserved ranges, in code order.
     pub fn alerts(&self) -> &[AlertInfo] {
         &self.alerts
+    }
+
+    /// What Windows' "OMA DM protocol support" page says of the codes it names.
+    pub fn windows_texts(&self) -> &[WindowsText] {
+        &self.windows_texts
+    }
+
+    /// What that page says of the status or alert code `code`, in page order.
+    pub fn windows_texts_of(
+        &self,
+        kind: CodeKind,
+        code: u16,
+    ) -> impl Iterator<Item = &WindowsText> {
+        self.windows_texts
+            .iter()
+            .filter(move |text| text.kind == kind && text.code == code)
     }
 
     /// The rows of the HRESULT tables (OMA response codes, company resource

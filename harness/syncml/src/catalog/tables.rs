@@ -14,6 +14,9 @@ pub enum Table {
     SyncmlStatus,
     /// `alert-codes.tsv`: OMA DM alert codes 1100–1299, named and reserved.
     AlertCodes,
+    /// `windows-oma-dm.tsv`: what Windows' "OMA DM protocol support" page says of
+    /// status and alert codes, German original and English rendering.
+    WindowsOmaDm,
     /// `oma-response.tsv`: Intune's "OMA response codes" (SyncML and DCMO as HRESULTs).
     OmaResponse,
     /// `app-install.tsv`: Windows app-install states 10–130.
@@ -29,9 +32,10 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::SyncmlStatus,
         Table::AlertCodes,
+        Table::WindowsOmaDm,
         Table::OmaResponse,
         Table::AppInstall,
         Table::CompanyResourceAccess,
@@ -44,6 +48,7 @@ impl Table {
         match self {
             Table::SyncmlStatus => "syncml-status.tsv",
             Table::AlertCodes => "alert-codes.tsv",
+            Table::WindowsOmaDm => "windows-oma-dm.tsv",
             Table::OmaResponse => "oma-response.tsv",
             Table::AppInstall => "app-install.tsv",
             Table::CompanyResourceAccess => "company-resource-access.tsv",
@@ -58,6 +63,7 @@ impl Table {
         match self {
             Table::SyncmlStatus => "OMA DM status codes (RepPro, in short)",
             Table::AlertCodes => "OMA DM alert codes (RepPro §7)",
+            Table::WindowsOmaDm => "Windows \"OMA DM protocol support\" page, German version",
             Table::OmaResponse => "Intune OMA response codes",
             Table::AppInstall => "Windows app-install states (Intune)",
             Table::CompanyResourceAccess => "Intune company resource access errors",
@@ -72,6 +78,7 @@ impl Table {
         match self {
             Table::SyncmlStatus => include_str!("../../catalog/syncml-status.tsv"),
             Table::AlertCodes => include_str!("../../catalog/alert-codes.tsv"),
+            Table::WindowsOmaDm => include_str!("../../catalog/windows-oma-dm.tsv"),
             Table::OmaResponse => include_str!("../../catalog/oma-response.tsv"),
             Table::AppInstall => include_str!("../../catalog/app-install.tsv"),
             Table::CompanyResourceAccess => {
@@ -152,6 +159,33 @@ impl AlertInfo {
     pub fn is_reserved(&self) -> bool {
         self.name.is_none()
     }
+}
+
+/// What a row of `windows-oma-dm.tsv` is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CodeKind {
+    /// A SyncML status code.
+    Status,
+    /// An OMA DM alert code.
+    Alert,
+}
+
+/// What Windows' "OMA DM protocol support" page says of a code, in one place of
+/// the page (`windows-oma-dm.tsv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowsText {
+    pub kind: CodeKind,
+    pub code: u16,
+    /// The section of the page the words are in.
+    pub section: String,
+    /// The words as the German page prints them.
+    pub german: String,
+    /// The English rendering of `german`: a translation made for this catalog,
+    /// not Microsoft's English text.
+    pub english: String,
+    /// What the rendering could not carry; empty when nothing.
+    pub note: String,
+    pub line: usize,
 }
 
 /// A row of one of the HRESULT tables (`oma-response.tsv`,
@@ -344,6 +378,29 @@ pub(super) fn read_alerts(text: &str) -> Result<Vec<AlertInfo>, CatalogError> {
         }
     }
     Ok(alerts)
+}
+
+pub(super) fn read_windows_texts(text: &str) -> Result<Vec<WindowsText>, CatalogError> {
+    read_rows(Table::WindowsOmaDm, text, |cells, line| {
+        let kind = match cells.text("kind")?.as_str() {
+            "status" => CodeKind::Status,
+            "alert" => CodeKind::Alert,
+            other => {
+                return Err(format!(
+                    "column \"kind\": {other:?} is neither status nor alert"
+                ));
+            }
+        };
+        Ok(WindowsText {
+            kind,
+            code: cells.number("code")?,
+            section: cells.required("section")?,
+            german: cells.required("german")?,
+            english: cells.required("english")?,
+            note: cells.text("note")?,
+            line,
+        })
+    })
 }
 
 /// Reads an HRESULT table. The `name` and `code` columns are optional: a table

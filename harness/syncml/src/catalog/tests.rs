@@ -42,6 +42,7 @@ fn every_row_of_every_file_reads() {
     };
     assert_eq!(catalog.statuses().len(), 70);
     assert_eq!(catalog.alerts().len(), 15);
+    assert_eq!(catalog.windows_texts().len(), 28);
     assert_eq!(rows_in(Table::OmaResponse), 80);
     assert_eq!(rows_in(Table::CompanyResourceAccess), 24);
     assert_eq!(rows_in(Table::IosService), 205);
@@ -172,7 +173,10 @@ fn alert_codes_are_explained_by_name() {
     assert!(text.contains("Source: dm-facts §2.3"), "{text}");
     assert_eq!(
         matched("1226"),
-        [(Table::AlertCodes, "1226".to_owned(), Origin::Table)]
+        [
+            (Table::AlertCodes, "1226".to_owned(), Origin::Table),
+            (Table::WindowsOmaDm, "1226".to_owned(), Origin::Table)
+        ]
     );
 
     let explanation = explain("1250");
@@ -289,6 +293,99 @@ fn a_dcmo_row_off_its_block_is_caught() {
 }
 
 #[test]
+fn the_windows_page_speaks_of_status_and_alert_codes_only() {
+    let catalog = Catalog::builtin();
+    for text in catalog.windows_texts() {
+        match text.kind {
+            CodeKind::Status => assert!(
+                catalog.syncml_status(text.code).is_some(),
+                "line {}: {} is no SyncML status",
+                text.line,
+                text.code
+            ),
+            CodeKind::Alert => assert!(
+                alert_code(text.code).is_some(),
+                "line {}: {} is no alert code",
+                text.line,
+                text.code
+            ),
+        }
+    }
+    // The page's status table has a row for each code Windows lists, and no other.
+    let in_table: Vec<u16> = catalog
+        .windows_texts()
+        .iter()
+        .filter(|text| text.section == "SyncML Status Antwortcodes")
+        .map(|text| text.code)
+        .collect();
+    let listed: Vec<u16> = catalog
+        .statuses()
+        .iter()
+        .filter(|status| status.listed_by_windows)
+        .map(|status| status.code)
+        .collect();
+    assert_eq!(in_table, listed);
+}
+
+#[test]
+fn every_source_has_its_own_labelled_entry_side_by_side() {
+    for (query, intune, german, english) in [
+        (
+            "215",
+            "A command was not executed, as a result of user interaction and user chose not to accept the choice.",
+            "Nicht ausgeführt. Ein Befehl wurde nicht als Ergebnis einer Benutzerinteraktion um den Befehl abzubrechen ausgeführt.",
+            "Not executed. A command was not executed as a result of a user interaction to cancel the command.",
+        ),
+        (
+            "418",
+            "The requested Put or Add command failed because the target already exists.",
+            "Bereits vorhanden ist. Diese Antwortcode tritt auf, wenn Sie versuchen, einen Knoten hinzufügen, der bereits vorhanden.",
+            "Already exists. This response code occurs when you try to add a node that already exists.",
+        ),
+    ] {
+        let explanation = explain(query);
+        let groups = found(&explanation).by_subject();
+        assert_eq!(groups.len(), 1, "{explanation}");
+        let tables: Vec<Table> = groups[0].1.iter().map(|found| found.table).collect();
+        assert_eq!(
+            tables,
+            [Table::SyncmlStatus, Table::OmaResponse, Table::WindowsOmaDm]
+        );
+        let windows = groups[0].1[2];
+        assert_eq!(windows.text, german);
+        assert_eq!(windows.translation.as_deref(), Some(english));
+        assert_eq!(groups[0].1[1].text, intune);
+        let text = explanation.to_string();
+        let labels = [
+            "[OMA DM status codes (RepPro, in short), syncml-status.tsv:",
+            "[Intune OMA response codes, oma-response.tsv:",
+            "[Windows \"OMA DM protocol support\" page, German version, windows-oma-dm.tsv:",
+            "In English (translated for this catalog, not the publisher's words): ",
+        ];
+        let mut at = 0;
+        for label in labels {
+            at += text[at..]
+                .find(label)
+                .unwrap_or_else(|| panic!("{label} missing after byte {at} of\n{text}"));
+        }
+    }
+    // Reached from the HRESULT, the Windows words come by the same rule as the status.
+    let explanation = explain("0x87D100D7");
+    let windows: Vec<Origin> = found(&explanation)
+        .matches
+        .iter()
+        .filter(|found| found.table == Table::WindowsOmaDm)
+        .map(|found| found.origin)
+        .collect();
+    assert_eq!(windows, [Origin::Rule]);
+    // Windows' words on an alert stand under the alert.
+    let explanation = explain("1226");
+    let groups = found(&explanation).by_subject();
+    assert_eq!(groups.len(), 1, "{explanation}");
+    assert_eq!(groups[0].1[1].table, Table::WindowsOmaDm);
+}
+
+#[test]
 fn windows_lists_exactly_its_eighteen_codes() {
     let windows: Vec<u16> = Catalog::builtin()
         .statuses()
@@ -327,6 +424,7 @@ fn status_418_in_every_form() {
             "-2016345694 0x87D101A2".to_owned(),
             Origin::Rule,
         ),
+        (Table::WindowsOmaDm, "418".to_owned(), Origin::Table),
     ];
     assert_eq!(matched("418"), by_status);
     let by_hresult = vec![
@@ -336,6 +434,7 @@ fn status_418_in_every_form() {
             Origin::Table,
         ),
         (Table::SyncmlStatus, "418".to_owned(), Origin::Rule),
+        (Table::WindowsOmaDm, "418".to_owned(), Origin::Rule),
     ];
     for query in [
         "0x87D101A2",
@@ -368,11 +467,22 @@ fn a_number_matches_in_every_table_that_has_it() {
         [
             Table::SyncmlStatus,
             Table::OmaResponse,
+            Table::WindowsOmaDm,
+            Table::WindowsOmaDm,
+            Table::WindowsOmaDm,
             Table::IosCompanyPortal,
             Table::IosCompanyPortal
         ]
     );
-    assert_eq!(tables("200"), [Table::SyncmlStatus, Table::OmaResponse]);
+    assert_eq!(
+        tables("200"),
+        [
+            Table::SyncmlStatus,
+            Table::OmaResponse,
+            Table::WindowsOmaDm,
+            Table::WindowsOmaDm
+        ]
+    );
     assert_eq!(tables("1200"), [Table::AlertCodes, Table::OmaResponse]);
     assert_eq!(tables("5011"), [Table::IosService]);
 }
@@ -457,7 +567,8 @@ fn an_hresult_missing_from_the_oma_table_is_decoded_by_rule() {
     let catalog = builtin_with(Table::OmaResponse, &without_418).unwrap();
     let explanation = catalog.explain("0x87D101A2");
     let findings = found(&explanation);
-    assert_eq!(findings.matches.len(), 1);
+    let tables: Vec<Table> = findings.matches.iter().map(|found| found.table).collect();
+    assert_eq!(tables, [Table::SyncmlStatus, Table::WindowsOmaDm]);
     let decoded = &findings.matches[0];
     assert_eq!(
         (decoded.table, decoded.origin),
@@ -592,7 +703,13 @@ fn rows_about_the_same_thing_are_shown_together_under_it() {
         [
             (
                 "SyncML status 500 (Command failed)".to_owned(),
-                vec![Table::SyncmlStatus, Table::OmaResponse]
+                vec![
+                    Table::SyncmlStatus,
+                    Table::OmaResponse,
+                    Table::WindowsOmaDm,
+                    Table::WindowsOmaDm,
+                    Table::WindowsOmaDm
+                ]
             ),
             (
                 "iOS/iPadOS Company Portal error with HTTP status 500".to_owned(),
@@ -611,7 +728,7 @@ fn rows_about_the_same_thing_are_shown_together_under_it() {
     let explanation = explain("200");
     let groups = found(&explanation).by_subject();
     assert_eq!(groups.len(), 1, "{explanation}");
-    assert_eq!(groups[0].1.len(), 2, "{explanation}");
+    assert_eq!(groups[0].1.len(), 4, "{explanation}");
 }
 
 #[test]
