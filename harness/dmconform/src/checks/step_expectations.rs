@@ -247,11 +247,7 @@ fn status_text(s: &Command) -> String {
         .as_ref()
         .map(|d| d.as_text().trim().to_string())
         .unwrap_or_else(|| "(no Data)".into());
-    match data
-        .parse::<u16>()
-        .ok()
-        .and_then(syncml::catalog::syncml_status)
-    {
+    match syncml::catalog::read_status_code(&data).and_then(syncml::catalog::syncml_status) {
         Some(info) => format!("{data} ({})", info.name),
         None => data,
     }

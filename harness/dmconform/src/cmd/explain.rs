@@ -19,12 +19,14 @@ Accepted forms:
   dmconform explain 2278621602      an HRESULT as an unsigned decimal
   dmconform explain 0x80CF0437      an Intune enrollment error code
   dmconform explain 60              a Windows app-install state (10 to 130)
+  dmconform explain 1222            an OMA DM alert code (1100 to 1299)
   dmconform explain 500 12000 1200  an HTTP status, an iOS error, a DCMO code
   dmconform explain 418 0x80CF0437  several codes at once
 
 A SyncML status n is reported by Windows and Intune as the HRESULT 0x87D10000 + n
 (418 = 0x87D101A2 = -2016345694); both directions are shown. A number can match
-several tables: every match is shown with the table and line it comes from.
+several tables (1200 is an alert code and a DCMO code): the matches are shown
+under what each says the code is, every one with the table and line it comes from.
 
 Exit status: 0 when every code is known, 1 when some code is not known,
 2 when an argument is not a code.";

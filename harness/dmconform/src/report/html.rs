@@ -195,12 +195,13 @@ fn statuses(b: &mut String, statuses: &[StatusRecord]) {
     }
     b.push_str("<table>\n<tr><th>Step</th><th>CmdRef</th><th>Command</th><th>Status</th><th>Name</th><th>HRESULT</th></tr>\n");
     for s in statuses {
-        let code = s.code.trim().parse::<u16>().ok();
+        let code = syncml::catalog::read_status_code(&s.code);
         let name = code
             .and_then(syncml::catalog::syncml_status)
             .map_or("", |i| i.name.as_str());
         let hresult = code
-            .map(|c| syncml::catalog::format_hex(syncml::catalog::hresult_for_status(c)))
+            .and_then(syncml::catalog::hresult_for_status)
+            .map(syncml::catalog::format_hex)
             .unwrap_or_default();
         let _ = writeln!(
             b,
@@ -315,7 +316,8 @@ mod tests {
         }
         assert!(html.contains("&lt;script&gt;"));
         let name = &syncml::catalog::syncml_status(404).unwrap().name;
-        let hresult = syncml::catalog::format_hex(syncml::catalog::hresult_for_status(404));
+        let hresult =
+            syncml::catalog::format_hex(syncml::catalog::hresult_for_status(404).unwrap());
         assert!(html.contains(&format!(
             "<td>404</td><td>{}</td><td><code>{hresult}</code>",
             esc(name)

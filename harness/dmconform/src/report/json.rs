@@ -1,8 +1,9 @@
 //! The JSON report: one object with the suite version and the digest of its
 //! specs, the target, the summary counts per verdict, and per case and encoding
 //! its id, requirements, verdict, expectation (the spec's expectations and any
-//! deviation entry), findings, statuses (with the HRESULT each maps to) and
-//! transcript.
+//! deviation entry), findings, statuses (with the HRESULT each maps to under
+//! `syncml::catalog::hresult_for_status`, null for a code that is no SyncML
+//! status) and transcript.
 
 use crate::run::RunReport;
 use crate::spec::Suite;
@@ -24,8 +25,8 @@ pub fn value(report: &RunReport, suite: &Suite) -> Value {
                     let hresult = s
                         .get("code")
                         .and_then(Value::as_str)
-                        .and_then(|c| c.parse::<u16>().ok())
-                        .map(|c| format!("0x{:08X}", syncml::catalog::hresult_for_status(c)));
+                        .and_then(syncml::catalog::hresult_for_status_data)
+                        .map(syncml::catalog::format_hex);
                     s["hresult"] = json!(hresult);
                 }
             }

@@ -20,7 +20,7 @@ pub enum Allowed {
 impl Allowed {
     /// Reads a case's `status` value, or says what is wrong with it.
     pub fn parse(spec: &StatusSpec) -> Result<Allowed, String> {
-        let valid = |c: u16| (100..=599).contains(&c);
+        let valid = |c: u16| syncml::catalog::syncml_status(c).is_some();
         match spec {
             StatusSpec::Code(c) if valid(*c) => Ok(Allowed::Exact(*c)),
             StatusSpec::Code(c) => Err(format!("status {c} is not a SyncML status code")),
@@ -94,6 +94,9 @@ mod tests {
     #[test]
     fn malformed_forms_are_refused() {
         assert!(Allowed::parse(&StatusSpec::Code(42)).is_err());
+        // In the status classes, but no SyncML status code.
+        assert!(Allowed::parse(&StatusSpec::Code(515)).is_err());
+        assert!(Allowed::parse(&StatusSpec::AnyOf(vec![200, 299])).is_err());
         assert!(Allowed::parse(&StatusSpec::AnyOf(vec![])).is_err());
         assert!(Allowed::parse(&StatusSpec::Word("4XX".into())).is_err());
     }

@@ -262,6 +262,20 @@ fn lint_case(
         for e in names_ok.filter_map(Result::err) {
             p(format!("step {n}: {e}"));
         }
+        if let Some(code) = s.hdr_status
+            && syncml::catalog::syncml_status(code).is_none()
+        {
+            p(format!(
+                "step {n}: hdr_status {code} is not a SyncML status code"
+            ));
+        }
+        for &code in &s.alerts {
+            if syncml::catalog::alert_code(code).is_none() {
+                p(format!(
+                    "step {n}: alerts: {code} is not an OMA DM alert code"
+                ));
+            }
+        }
         if (s.cred.is_some() || s.answer.is_some()) && c.role != Role::Server {
             p(format!("step {n}: cred and answer belong to server cases"));
         }
@@ -376,6 +390,44 @@ expect = [{ cmdref = "2" }]
             problems
                 .iter()
                 .any(|m| m.contains("neither status nor results"))
+        );
+    }
+
+    #[test]
+    fn lint_refuses_codes_that_are_no_status_or_alert_codes() {
+        let cases = r#"
+[[case]]
+id = "b"
+title = "t"
+requirements = ["x.one"]
+role = "client"
+[[case.step]]
+send = "<Get><CmdID>2</CmdID></Get>"
+hdr_status = 299
+alerts = [1222, 1250, 1000]
+expect = [{ cmdref = "2", status = [200, 515] }]
+"#;
+        let (s, load) = suite(&[
+            ("requirements/sources.toml", SOURCES),
+            ("requirements/r.toml", REQS),
+            ("cases/client/c.toml", cases),
+        ]);
+        assert!(load.is_empty(), "{load:?}");
+        let problems: Vec<String> = s.lint(&[]).iter().map(|p| p.message.clone()).collect();
+        for expected in [
+            "step 1: hdr_status 299 is not a SyncML status code",
+            "step 1: alerts: 1250 is not an OMA DM alert code",
+            "step 1: alerts: 1000 is not an OMA DM alert code",
+            "step 1, cmdref \"2\": status 515 is not a SyncML status code",
+        ] {
+            assert!(
+                problems.iter().any(|m| m == expected),
+                "{expected}: {problems:#?}"
+            );
+        }
+        assert!(
+            !problems.iter().any(|m| m.contains("1222")),
+            "{problems:#?}"
         );
     }
 

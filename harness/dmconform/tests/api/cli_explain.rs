@@ -30,12 +30,54 @@ fn status_418() {
     assert!(text.starts_with("418\n  read as: number 418\n"), "{text}");
     assert!(text.contains(MAPPING_418), "{text}");
     assert!(text.contains("syncml-status.tsv:"), "{text}");
+    assert!(
+        text.contains("\n  SyncML status 418 (Already exists)\n    [OMA DM status codes"),
+        "{text}"
+    );
     assert!(text.contains("418  Already exists"), "{text}");
     assert!(text.contains("Syncml(418)"), "{text}");
     assert!(
         text.contains("The requested Put or Add command failed because the target already exists."),
         "{text}"
     );
+}
+
+#[test]
+fn statuses_215_and_418_show_each_source_on_its_own_labelled_entry() {
+    for (code, intune, windows, english) in [
+        (
+            "215",
+            "A command was not executed, as a result of user interaction and user chose not to accept the choice.",
+            "Nicht ausgeführt. Ein Befehl wurde nicht als Ergebnis einer Benutzerinteraktion um den Befehl abzubrechen ausgeführt.",
+            "Not executed. A command was not executed as a result of a user interaction to cancel the command.",
+        ),
+        (
+            "418",
+            "The requested Put or Add command failed because the target already exists.",
+            "Bereits vorhanden ist. Diese Antwortcode tritt auf, wenn Sie versuchen, einen Knoten hinzufügen, der bereits vorhanden.",
+            "Already exists. This response code occurs when you try to add a node that already exists.",
+        ),
+    ] {
+        let output = explain(&[code]);
+        assert_eq!(output.status.code(), Some(0));
+        let text = stdout(&output);
+        let spec = text.find("[OMA DM status codes (RepPro, in short), syncml-status.tsv:");
+        let by_intune = text.find("[Intune OMA response codes, oma-response.tsv:");
+        let by_windows = text
+            .find("[Windows \"OMA DM protocol support\" page, German version, windows-oma-dm.tsv:");
+        assert!(
+            spec.is_some() && spec < by_intune && by_intune < by_windows,
+            "{text}"
+        );
+        assert!(text.contains(&format!("\n        {intune}\n")), "{text}");
+        assert!(text.contains(&format!("\n        {windows}\n")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "\n        In English (translated for this catalog, not the publisher's words): {english}\n"
+            )),
+            "{text}"
+        );
+    }
 }
 
 #[test]
@@ -57,7 +99,7 @@ fn hresult_418_in_hex_and_signed_decimal() {
         );
         assert!(
             text.contains(
-                "418  Already exists\n      (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
+                "418  Already exists\n        (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
             ),
             "{text}"
         );
@@ -100,20 +142,44 @@ fn app_install_state_60() {
 }
 
 #[test]
-fn an_hresult_of_the_syncml_range_is_decoded_by_rule() {
-    // 0x87D10203 is 0x87D10000 + 515: the rule applies, but 515 is no assigned status.
+fn an_hresult_above_the_base_by_no_status_is_not_decoded() {
+    // 0x87D10203 is 0x87D10000 + 515, and 515 is no SyncML status: no mapping.
     let output = explain(&["0x87D10203"]);
     assert_eq!(output.status.code(), Some(1));
     let text = stdout(&output);
+    assert!(!text.contains("mapping:"), "{text}");
     assert!(
-        text.contains("mapping: SyncML status 515 = HRESULT 0x87D10203 = -2016345597"),
-        "{text}"
-    );
-    assert!(
-        text.contains("515 is not an assigned SyncML status"),
+        text.contains(
+            "no SyncML status: 0x87D10203 is 0x87D10000 + 515, but 515 is not a SyncML status code"
+        ),
         "{text}"
     );
     assert!(text.contains("not known"), "{text}");
+}
+
+#[test]
+fn certificate_and_dcmo_codes_by_code_offset_and_hresult() {
+    for (forms, heading, message) in [
+        (
+            ["1404", "2104", "0x87D10838"],
+            "Intune OMA response code 1404 (printed without a name)",
+            "Certificate access denied",
+        ),
+        (
+            ["1402", "2102", "-2016344010"],
+            "DCMO code 1402 (an Intune OMA response code)",
+            "The Operation failed",
+        ),
+    ] {
+        for form in forms {
+            let output = explain(&[form]);
+            assert_eq!(output.status.code(), Some(0), "{form}");
+            let text = stdout(&output);
+            assert!(text.contains(&format!("\n  {heading}\n")), "{text}");
+            assert!(text.contains(message), "{text}");
+            assert!(text.contains("not + 14"), "{text}");
+        }
+    }
 }
 
 #[test]
@@ -168,6 +234,7 @@ fn no_code_is_a_usage_error_and_help_teaches_the_forms() {
         "2278621602",
         "0x80CF0437",
         "60",
+        "1222",
     ] {
         assert!(
             help.contains(&format!("dmconform explain {form} ")),
@@ -175,4 +242,159 @@ fn no_code_is_a_usage_error_and_help_teaches_the_forms() {
         );
     }
     assert!(help.contains("Exit status"), "{help}");
+}
+
+/// The codes in the Data of every `command` of a message template: the Data
+/// that is the command's own, before its Items. Placeholders are skipped.
+fn command_codes(message: &str, command: &str) -> Vec<u16> {
+    let open = format!("<{command}>");
+    let close = format!("</{command}>");
+    message
+        .match_indices(&open)
+        .filter_map(|(at, _)| {
+            let body = &message[at + open.len()..];
+            let end = [body.find(&close), body.find("<Item>")]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(body.len());
+            let (_, data) = body[..end].split_once("<Data>")?;
+            let (digits, _) = data.split_once('<')?;
+            digits.trim().parse().ok()
+        })
+        .collect()
+}
+
+/// The status codes and alert codes the embedded cases write, each with where
+/// it is written: the expected statuses, the SyncHdr statuses, the alerts a
+/// reply must carry (a Generic Alert among them), and the Alerts and Statuses
+/// of the messages the cases send.
+fn codes_the_suite_writes() -> (
+    std::collections::BTreeMap<u16, String>,
+    std::collections::BTreeMap<u16, String>,
+) {
+    use dmconform::spec::StatusSpec;
+    use std::collections::BTreeMap;
+
+    let (suite, problems) = dmconform::Suite::embedded();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let mut statuses: BTreeMap<u16, String> = BTreeMap::new();
+    let mut alerts: BTreeMap<u16, String> = BTreeMap::new();
+    for case in &suite.cases {
+        for (i, step) in case.step.iter().enumerate() {
+            let place = || format!("{} step {}", case.id, i + 1);
+            for expectation in &step.expect {
+                match &expectation.status {
+                    Some(StatusSpec::Code(code)) => {
+                        statuses.entry(*code).or_insert_with(place);
+                    }
+                    Some(StatusSpec::AnyOf(codes)) => {
+                        for code in codes {
+                            statuses.entry(*code).or_insert_with(place);
+                        }
+                    }
+                    Some(StatusSpec::Word(_)) | None => {}
+                }
+            }
+            if let Some(code) = step.hdr_status {
+                statuses.entry(code).or_insert_with(place);
+            }
+            for &code in &step.alerts {
+                alerts.entry(code).or_insert_with(place);
+            }
+            if step.generic_alert.is_some() {
+                alerts
+                    .entry(syncml::protocol::alert::GENERIC)
+                    .or_insert_with(place);
+            }
+            for message in step.send.iter().chain(&step.raw) {
+                for code in command_codes(message, "Alert") {
+                    alerts.entry(code).or_insert_with(place);
+                }
+                for code in command_codes(message, "Status") {
+                    statuses.entry(code).or_insert_with(place);
+                }
+            }
+        }
+    }
+    (statuses, alerts)
+}
+
+#[test]
+fn every_status_and_alert_code_the_suite_writes_is_explained() {
+    use syncml::catalog::{Outcome, Subject};
+
+    let (statuses, alerts) = codes_the_suite_writes();
+    // The suite writes many statuses and the alert codes of both roles.
+    assert!(statuses.len() > 20, "{statuses:?}");
+    for code in [1100, 1104, 1200, 1201, 1222, 1223, 1225, 1226, 1250] {
+        assert!(alerts.contains_key(&code), "{code} not found in {alerts:?}");
+    }
+    for (kind, codes) in [("status", &statuses), ("alert", &alerts)] {
+        for (code, place) in codes {
+            let explanation = syncml::catalog::explain(&code.to_string());
+            let Outcome::Found(findings) = &explanation.outcome else {
+                panic!("{kind} {code} ({place}) is not known:\n{explanation}");
+            };
+            let answered = findings
+                .by_subject()
+                .iter()
+                .any(|(subject, _)| match subject {
+                    Subject::SyncmlStatus { code: c, name } => {
+                        kind == "status" && c == code && name.is_some()
+                    }
+                    Subject::Alert { code: c, .. } => kind == "alert" && c == code,
+                    _ => false,
+                });
+            assert!(
+                answered,
+                "{kind} {code} ({place}) is not explained as one:\n{explanation}"
+            );
+            // The binary answers it too.
+            if kind == "alert" || code % 100 == 0 {
+                let output = explain(&[&code.to_string()]);
+                assert_eq!(output.status.code(), Some(0), "{kind} {code}");
+            }
+        }
+    }
+}
+
+#[test]
+fn alert_codes_and_zero() {
+    let output = explain(&["1200", "1222", "1226", "0"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let answers: Vec<&str> = text.split("\n\n").collect();
+    assert_eq!(answers.len(), 4, "{text}");
+    assert!(
+        answers[0].contains("\n  Alert code 1200 (server-initiated mgmt)\n"),
+        "{text}"
+    );
+    assert!(
+        answers[0].contains("\n  DCMO code 1200 (an Intune OMA response code)\n"),
+        "{text}"
+    );
+    assert!(
+        answers[1].contains("\n  Alert code 1222 (next message)\n    [OMA DM alert codes (RepPro §7), alert-codes.tsv:"),
+        "{text}"
+    );
+    assert!(answers[1].contains("Source: dm-facts §2.3"), "{text}");
+    assert!(
+        answers[2].contains("\n  Alert code 1226 (generic alert)\n"),
+        "{text}"
+    );
+    assert!(
+        answers[2].contains("windows-oma-dm.tsv:"),
+        "Windows' words on 1226 missing: {text}"
+    );
+    assert!(answers[3].starts_with("0\n  read as: number 0\n"), "{text}");
+    assert!(
+        answers[3].contains("no HRESULT: 0 is not a SyncML status code"),
+        "{text}"
+    );
+    assert!(
+        answers[3].contains("not known: no table has this code"),
+        "{text}"
+    );
+    assert!(!answers[3].contains("mapping:"), "{text}");
 }

@@ -4,9 +4,12 @@
 use std::fmt;
 
 use super::Catalog;
-use super::hresult::{format_hex, hresult_for_status, signed, status_for_hresult};
+use super::hresult::{above_base, format_hex, offset_above_base, oma_code_offset, signed};
 use super::query::{QueryError, Reading, read_query};
-use super::tables::{AppInstallState, EnrollmentError, HresultRow, PortalError, StatusInfo, Table};
+use super::tables::{
+    AlertInfo, AppInstallState, CodeKind, EnrollmentError, HresultRow, PortalError, StatusInfo,
+    Table, WindowsText,
+};
 
 /// The answer for one query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,19 +36,30 @@ pub struct Findings {
     pub readings: Vec<Reading>,
     /// The SyncML status ↔ HRESULT mappings that apply.
     pub mappings: Vec<StatusMapping>,
+    /// Readings that look like a status or its HRESULT but have no mapping, and why.
+    pub no_mappings: Vec<NoMapping>,
     /// Every row that matched, from every table.
     pub matches: Vec<Match>,
     /// What was searched, table by table.
     pub searched: Vec<Search>,
 }
 
-/// A SyncML status and its HRESULT under the rule `0x87D10000 + status`.
+/// A SyncML status and its HRESULT under the rule `0x87D10000 + status`
+/// ([`Catalog::hresult_for_status`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StatusMapping {
     pub status: u16,
     pub hresult: u32,
-    /// Whether the status is an assigned SyncML status.
-    pub assigned: bool,
+}
+
+/// Why a reading of the query has no SyncML status ↔ HRESULT mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoMapping {
+    /// The number is not a SyncML status code, so the rule gives it no HRESULT.
+    NotAStatus(u16),
+    /// The HRESULT is `0x87D10000 + offset`, but `offset` is not a SyncML
+    /// status code and no table has the HRESULT.
+    OffsetNotAStatus { hresult: u32, offset: u16 },
 }
 
 impl StatusMapping {
@@ -69,11 +83,46 @@ pub enum Origin {
     Table,
     /// Reached through the rule HRESULT = 0x87D10000 + SyncML status.
     Rule,
+    /// Reached as the HRESULT `0x87D10000 + number`, the number being no SyncML
+    /// status: how the OMA table places its DCMO and certificate codes (2104 is
+    /// 0x87D10838, the row of code 1404).
+    Offset,
+}
+
+/// What a matched row says the code is. Rows about the same thing are shown
+/// together under it, one labelled entry per source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A SyncML status code, with its name when the status table has it.
+    SyncmlStatus { code: u16, name: Option<String> },
+    /// An OMA DM alert code: a named one, or one of a reserved range.
+    Alert {
+        code: u16,
+        /// The specification's name; `None` for a reserved code.
+        name: Option<String>,
+        /// The first and last code of the row: the code twice for a named one.
+        range: (u16, u16),
+    },
+    /// A code of Intune's OMA response table that is no SyncML status, as
+    /// printed: `DCMO(1200)` has the name `DCMO`, `(1404)` none.
+    OmaResponseCode { name: String, code: u32 },
+    /// An Intune HRESULT printed without a code of its own.
+    Hresult(u32),
+    /// An iOS/iPadOS service error.
+    IosServiceError(u32),
+    /// A Windows app-install state; `None` for the source's "No status".
+    AppInstallState(Option<u16>),
+    /// An error of the iOS/iPadOS Company Portal, by its HTTP status.
+    PortalError(Option<u16>),
+    /// An Intune enrollment error, by the codes of its row.
+    EnrollmentError(Vec<u32>),
 }
 
 /// One row of one table that the query matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Match {
+    /// What the row says the code is.
+    pub subject: Subject,
     pub table: Table,
     /// 1-based line of the row in its file.
     pub line: usize,
@@ -86,8 +135,31 @@ pub struct Match {
     pub text: String,
     /// The suggested resolution, where the source gives one.
     pub resolution: Option<String>,
+    /// Where the row's words come from, when its table names a source per row.
+    pub source: Option<String>,
+    /// An English rendering of `text` when the source is in another language,
+    /// made for this catalog (not the publisher's own English).
+    pub translation: Option<String>,
     /// Anything else worth knowing: the table's own faults, the source's extra information.
     pub notes: Vec<String>,
+}
+
+impl Findings {
+    /// The matches grouped by what they say the code is, each group in the
+    /// order its first match was found, matches in their own order.
+    pub fn by_subject(&self) -> Vec<(&Subject, Vec<&Match>)> {
+        let mut groups: Vec<(&Subject, Vec<&Match>)> = Vec::new();
+        for found in &self.matches {
+            match groups
+                .iter_mut()
+                .find(|(subject, _)| **subject == found.subject)
+            {
+                Some((_, members)) => members.push(found),
+                None => groups.push((&found.subject, vec![found])),
+            }
+        }
+        groups
+    }
 }
 
 impl Explanation {
@@ -122,6 +194,7 @@ impl Catalog {
                     }
                 }
                 let mut findings = finder.findings;
+                findings.no_mappings = no_mappings(self, &readings, &findings);
                 findings.readings = readings;
                 if findings.matches.is_empty() {
                     Outcome::NotKnown(findings)
@@ -150,11 +223,27 @@ impl Finder<'_> {
         if let Some(status) = catalog.syncml_status(number) {
             self.found(status_match(status, Origin::Table));
         }
-        let hresult = hresult_for_status(number);
-        if status_for_hresult(hresult) == Some(number) {
+        if let Some(hresult) = catalog.hresult_for_status(number) {
             self.map(number, hresult);
             self.hresult_rows(hresult, Origin::Rule);
+            self.windows(CodeKind::Status, number, Origin::Table);
+        } else {
+            let hresult = above_base(number);
+            self.searched(
+                Table::OmaResponse,
+                format!("HRESULT 0x87D10000 + {number} = {}", format_hex(hresult)),
+            );
+            for row in catalog.hresult_rows() {
+                if row.table == Table::OmaResponse && row.hresult() == hresult {
+                    self.found(hresult_match(catalog, row, Origin::Offset));
+                }
+            }
         }
+        self.searched(Table::AlertCodes, format!("alert code {number}"));
+        if let Some(alert) = catalog.alert(number) {
+            self.found(alert_match(alert, number));
+        }
+        self.windows(CodeKind::Alert, number, Origin::Table);
         self.searched(Table::OmaResponse, format!("code ({number})"));
         for row in catalog.hresult_rows() {
             if row.table == Table::OmaResponse && row.code == Some(u32::from(number)) {
@@ -190,7 +279,7 @@ impl Finder<'_> {
                 self.found(enrollment_match(error));
             }
         }
-        if let Some(number) = status_for_hresult(code) {
+        if let Some(number) = catalog.status_for_hresult(code) {
             self.map(number, code);
             self.searched(Table::SyncmlStatus, format!("SyncML status {number}"));
             if let Some(status) = catalog.syncml_status(number) {
@@ -208,6 +297,20 @@ impl Finder<'_> {
                 }
                 self.found(by_rule);
             }
+            self.windows(CodeKind::Status, number, Origin::Rule);
+        }
+    }
+
+    /// What Windows' OMA DM page says of the status or alert code `code`.
+    fn windows(&mut self, kind: CodeKind, code: u16, origin: Origin) {
+        let catalog = self.catalog;
+        let what = match kind {
+            CodeKind::Status => "SyncML status",
+            CodeKind::Alert => "alert code",
+        };
+        self.searched(Table::WindowsOmaDm, format!("{what} {code}"));
+        for text in catalog.windows_texts_of(kind, code) {
+            self.found(windows_match(catalog, text, origin));
         }
     }
 
@@ -240,11 +343,7 @@ impl Finder<'_> {
     }
 
     fn map(&mut self, status: u16, hresult: u32) {
-        let mapping = StatusMapping {
-            status,
-            hresult,
-            assigned: self.catalog.syncml_status(status).is_some(),
-        };
+        let mapping = StatusMapping { status, hresult };
         if !self.findings.mappings.contains(&mapping) {
             self.findings.mappings.push(mapping);
         }
@@ -269,8 +368,121 @@ impl Finder<'_> {
     }
 }
 
+/// The readings worth a word on why they have no mapping: a number of the
+/// status classes 1xx–5xx that is no status, a number nothing knows, and an
+/// HRESULT `0x87D10000 + n` that no table has and whose `n` is no status.
+fn no_mappings(catalog: &Catalog, readings: &[Reading], findings: &Findings) -> Vec<NoMapping> {
+    let mapped = |status: u16| findings.mappings.iter().any(|m| m.status == status);
+    let mut found = Vec::new();
+    for &reading in readings {
+        match reading {
+            Reading::Number(number) => {
+                let looks_like_a_status = (100..=599).contains(&number);
+                if !mapped(number) && (looks_like_a_status || findings.matches.is_empty()) {
+                    found.push(NoMapping::NotAStatus(number));
+                }
+            }
+            Reading::Hresult(hresult) => {
+                let in_a_table = catalog
+                    .hresult_rows()
+                    .iter()
+                    .any(|row| row.hresult() == hresult || row.printed_hex() == Some(hresult));
+                match offset_above_base(hresult) {
+                    Some(offset) if !mapped(offset) && !in_a_table => {
+                        found.push(NoMapping::OffsetNotAStatus { hresult, offset });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    found
+}
+
 fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn windows_match(catalog: &Catalog, text: &WindowsText, origin: Origin) -> Match {
+    let subject = match text.kind {
+        CodeKind::Status => Subject::SyncmlStatus {
+            code: text.code,
+            name: catalog
+                .syncml_status(text.code)
+                .map(|status| status.name.clone()),
+        },
+        CodeKind::Alert => Subject::Alert {
+            code: text.code,
+            name: catalog
+                .alert(text.code)
+                .and_then(|alert| alert.name.clone()),
+            range: catalog
+                .alert(text.code)
+                .map_or((text.code, text.code), |alert| (alert.first, alert.last)),
+        },
+    };
+    Match {
+        subject,
+        table: Table::WindowsOmaDm,
+        line: text.line,
+        origin,
+        key: text.code.to_string(),
+        title: format!("section \"{}\"", text.section),
+        text: text.german.clone(),
+        resolution: None,
+        source: None,
+        translation: Some(text.english.clone()),
+        notes: non_empty(&text.note).into_iter().collect(),
+    }
+}
+
+fn alert_match(alert: &AlertInfo, code: u16) -> Match {
+    let key = if alert.first == alert.last {
+        alert.first.to_string()
+    } else {
+        format!("{}–{}", alert.first, alert.last)
+    };
+    Match {
+        subject: Subject::Alert {
+            code,
+            name: alert.name.clone(),
+            range: (alert.first, alert.last),
+        },
+        table: Table::AlertCodes,
+        line: alert.line,
+        origin: Origin::Table,
+        key,
+        title: alert.name.clone().unwrap_or_else(|| "reserved".to_owned()),
+        text: alert.meaning.clone(),
+        resolution: None,
+        source: Some(alert.source.clone()),
+        translation: None,
+        notes: Vec::new(),
+    }
+}
+
+/// What an HRESULT row stands for: the SyncML status its decimal gives by rule
+/// (for a row of the OMA table printed as a SyncML one, or with neither name nor
+/// code), else its printed code, else the HRESULT itself.
+fn hresult_subject(catalog: &Catalog, row: &HresultRow) -> Subject {
+    let syncml_row = row.name == "Syncml" || (row.name.is_empty() && row.code.is_none());
+    let status = catalog
+        .status_for_hresult(row.hresult())
+        .filter(|_| row.table == Table::OmaResponse && syncml_row);
+    match (status, row.table, row.code) {
+        (Some(code), _, _) => Subject::SyncmlStatus {
+            code,
+            name: catalog
+                .syncml_status(code)
+                .map(|status| status.name.clone()),
+        },
+        (None, Table::OmaResponse, Some(code)) => Subject::OmaResponseCode {
+            name: row.name.clone(),
+            code,
+        },
+        (None, Table::IosService, Some(code)) => Subject::IosServiceError(code),
+        _ => Subject::Hresult(row.hresult()),
+    }
 }
 
 fn status_match(status: &StatusInfo, origin: Origin) -> Match {
@@ -280,6 +492,10 @@ fn status_match(status: &StatusInfo, origin: Origin) -> Match {
         "Windows' own status table does not list it."
     };
     Match {
+        subject: Subject::SyncmlStatus {
+            code: status.code,
+            name: Some(status.name.clone()),
+        },
         table: Table::SyncmlStatus,
         line: status.line,
         origin,
@@ -287,6 +503,8 @@ fn status_match(status: &StatusInfo, origin: Origin) -> Match {
         title: status.name.clone(),
         text: status.meaning.clone(),
         resolution: None,
+        source: None,
+        translation: None,
         notes: vec![windows.to_owned()],
     }
 }
@@ -297,7 +515,24 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
     } else {
         row.hex.as_str()
     };
+    let mut notes: Vec<String> = catalog
+        .inconsistencies_of(row.table, row.line)
+        .into_iter()
+        .map(|inconsistency| format!("{}: {}", inconsistency.kind, inconsistency.detail))
+        .collect();
+    let placed = row
+        .code
+        .filter(|_| row.table == Table::OmaResponse)
+        .and_then(|code| Some((code, oma_code_offset(code)?)))
+        .filter(|&(_, offset)| offset_above_base(row.hresult()) == Some(offset));
+    if let Some((code, offset)) = placed {
+        notes.push(format!(
+            "the HRESULT is 0x87D10000 + {offset}, not + {code}: Intune's table puts its \
+             DCMO and certificate codes 12xx at 0x87D10000 + 2000 + xx and 14xx at + 2100 + xx"
+        ));
+    }
     Match {
+        subject: hresult_subject(catalog, row),
         table: row.table,
         line: row.line,
         origin,
@@ -305,16 +540,15 @@ fn hresult_match(catalog: &Catalog, row: &HresultRow, origin: Origin) -> Match {
         title: row.label(),
         text: non_empty(&row.description).unwrap_or_else(|| "(no message printed)".to_owned()),
         resolution: None,
-        notes: catalog
-            .inconsistencies_of(row.table, row.line)
-            .into_iter()
-            .map(|inconsistency| format!("{}: {}", inconsistency.kind, inconsistency.detail))
-            .collect(),
+        source: None,
+        translation: None,
+        notes,
     }
 }
 
 fn app_install_match(state: &AppInstallState) -> Match {
     Match {
+        subject: Subject::AppInstallState(state.code),
         table: Table::AppInstall,
         line: state.line,
         origin: Origin::Table,
@@ -324,12 +558,15 @@ fn app_install_match(state: &AppInstallState) -> Match {
         title: state.symbol.clone(),
         text: state.message.clone(),
         resolution: non_empty(&state.advice),
+        source: None,
+        translation: None,
         notes: Vec::new(),
     }
 }
 
 fn portal_match(error: &PortalError) -> Match {
     Match {
+        subject: Subject::PortalError(error.http_status),
         table: Table::IosCompanyPortal,
         line: error.line,
         origin: Origin::Table,
@@ -341,6 +578,8 @@ fn portal_match(error: &PortalError) -> Match {
         title: error.title.clone(),
         text: error.message.clone(),
         resolution: None,
+        source: None,
+        translation: None,
         notes: non_empty(&error.information).into_iter().collect(),
     }
 }
@@ -348,6 +587,7 @@ fn portal_match(error: &PortalError) -> Match {
 fn enrollment_match(error: &EnrollmentError) -> Match {
     let codes: Vec<String> = error.codes.iter().map(|&code| format_hex(code)).collect();
     Match {
+        subject: Subject::EnrollmentError(error.codes.clone()),
         table: Table::Enrollment,
         line: error.line,
         origin: Origin::Table,
@@ -355,6 +595,8 @@ fn enrollment_match(error: &EnrollmentError) -> Match {
         title: String::new(),
         text: error.problem.clone(),
         resolution: non_empty(&error.resolution),
+        source: None,
+        translation: None,
         notes: Vec::new(),
     }
 }
@@ -372,9 +614,15 @@ impl fmt::Display for Explanation {
         for mapping in &findings.mappings {
             writeln!(f, "  {mapping}")?;
         }
+        for no_mapping in &findings.no_mappings {
+            writeln!(f, "  {no_mapping}")?;
+        }
         if known {
-            for found in &findings.matches {
-                write!(f, "{found}")?;
+            for (subject, matches) in findings.by_subject() {
+                writeln!(f, "  {subject}")?;
+                for found in matches {
+                    write!(f, "{found}")?;
+                }
             }
         } else {
             writeln!(f, "  not known: no table has this code. Searched:")?;
@@ -394,11 +642,75 @@ impl fmt::Display for StatusMapping {
             self.status,
             format_hex(self.hresult),
             self.signed()
-        )?;
-        if !self.assigned {
-            write!(f, "; {} is not an assigned SyncML status", self.status)?;
+        )
+    }
+}
+
+impl fmt::Display for NoMapping {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            NoMapping::NotAStatus(number) => write!(
+                f,
+                "no HRESULT: {number} is not a SyncML status code (those are the assigned \
+                 codes 101 to 517), and only a SyncML status has one (HRESULT = 0x87D10000 + status)"
+            ),
+            NoMapping::OffsetNotAStatus { hresult, offset } => write!(
+                f,
+                "no SyncML status: {} is 0x87D10000 + {offset}, but {offset} is not a SyncML \
+                 status code (those are the assigned codes 101 to 517)",
+                format_hex(hresult)
+            ),
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::SyncmlStatus {
+                code,
+                name: Some(name),
+            } => write!(f, "SyncML status {code} ({name})"),
+            Subject::SyncmlStatus { code, name: None } => write!(f, "SyncML status {code}"),
+            Subject::Alert {
+                code,
+                name: Some(name),
+                ..
+            } => write!(f, "Alert code {code} ({})", name.to_lowercase()),
+            Subject::Alert {
+                code,
+                name: None,
+                range: (first, last),
+            } => write!(f, "Alert code {code} (reserved, {first}–{last})"),
+            Subject::OmaResponseCode { name, code } if name.is_empty() => write!(
+                f,
+                "Intune OMA response code {code} (printed without a name)"
+            ),
+            Subject::OmaResponseCode { name, code } => {
+                write!(f, "{name} code {code} (an Intune OMA response code)")
+            }
+            Subject::Hresult(hresult) => write!(f, "Intune error {}", format_hex(*hresult)),
+            Subject::IosServiceError(code) => write!(f, "iOS/iPadOS service error {code}"),
+            Subject::AppInstallState(Some(code)) => {
+                write!(f, "Windows app-install state {code}")
+            }
+            Subject::AppInstallState(None) => {
+                f.write_str("Windows app-install state \"No status\"")
+            }
+            Subject::PortalError(Some(status)) => {
+                write!(
+                    f,
+                    "iOS/iPadOS Company Portal error with HTTP status {status}"
+                )
+            }
+            Subject::PortalError(None) => {
+                f.write_str("iOS/iPadOS Company Portal error without an HTTP status")
+            }
+            Subject::EnrollmentError(codes) => {
+                let codes: Vec<String> = codes.iter().map(|&code| format_hex(code)).collect();
+                write!(f, "Intune enrollment error {}", codes.join(", "))
+            }
+        }
     }
 }
 
@@ -406,7 +718,7 @@ impl fmt::Display for Match {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "  [{}, {}:{}] {}",
+            "    [{}, {}:{}] {}",
             self.table.title(),
             self.table,
             self.line,
@@ -416,18 +728,32 @@ impl fmt::Display for Match {
             write!(f, "  {}", self.title)?;
         }
         writeln!(f)?;
-        if self.origin == Origin::Rule {
+        match self.origin {
+            Origin::Table => {}
+            Origin::Rule => writeln!(
+                f,
+                "        (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
+            )?,
+            Origin::Offset => writeln!(
+                f,
+                "        (found as HRESULT 0x87D10000 + the number, which is no SyncML status)"
+            )?,
+        }
+        writeln!(f, "        {}", self.text)?;
+        if let Some(resolution) = &self.resolution {
+            writeln!(f, "        What to do: {resolution}")?;
+        }
+        if let Some(translation) = &self.translation {
             writeln!(
                 f,
-                "      (derived by rule: HRESULT = 0x87D10000 + SyncML status)"
+                "        In English (translated for this catalog, not the publisher's words): {translation}"
             )?;
         }
-        writeln!(f, "      {}", self.text)?;
-        if let Some(resolution) = &self.resolution {
-            writeln!(f, "      What to do: {resolution}")?;
+        if let Some(source) = &self.source {
+            writeln!(f, "        Source: {source}")?;
         }
         for note in &self.notes {
-            writeln!(f, "      Note: {note}")?;
+            writeln!(f, "        Note: {note}")?;
         }
         Ok(())
     }

@@ -1,32 +1,54 @@
-//! The rule that turns a SyncML status into the HRESULT Windows and Intune report,
+//! The arithmetic of the HRESULTs Windows and Intune report for SyncML statuses,
 //! and the hexadecimal forms such codes are written in.
 //!
 //! Intune's "OMA response codes" table shows every SyncML status `n` as the
-//! HRESULT `0x87D10000 + n` (418 ↔ 0x87D101A2 ↔ -2016345694).
+//! HRESULT `0x87D10000 + n` (418 ↔ 0x87D101A2 ↔ -2016345694). Which numbers
+//! are SyncML statuses, and so have such an HRESULT, is the catalog's to say:
+//! see [`super::hresult_for_status`].
 
-/// The HRESULT that SyncML status 0 would have; status `n` is this plus `n`.
+/// The HRESULT that `0x87D10000 + n` is counted from.
 pub const SYNCML_HRESULT_BASE: u32 = 0x87D1_0000;
 
-/// The range of numbers the rule is applied to backwards: the SyncML status
-/// classes 1xx to 5xx. An HRESULT further above the base is some other Intune
-/// error, not a SyncML status.
-const STATUS_RANGE: std::ops::RangeInclusive<u32> = 100..=599;
-
-/// The HRESULT for SyncML status `code`: `0x87D10000 + code`.
-pub fn hresult_for_status(code: u16) -> u32 {
-    SYNCML_HRESULT_BASE + u32::from(code)
+/// `0x87D10000 + n`, for any `n`: the arithmetic alone, whatever `n` stands for.
+pub(super) fn above_base(n: u16) -> u32 {
+    SYNCML_HRESULT_BASE + u32::from(n)
 }
 
-/// The SyncML status an HRESULT stands for under the rule, if it is
-/// `0x87D10000 + n` with `n` in 100..=599. Says nothing of whether `n` is an
-/// assigned status: ask the catalog for that.
-pub fn status_for_hresult(hresult: u32) -> Option<u16> {
-    let offset = hresult.checked_sub(SYNCML_HRESULT_BASE)?;
-    if STATUS_RANGE.contains(&offset) {
-        u16::try_from(offset).ok()
-    } else {
-        None
-    }
+/// The `n` of an HRESULT `0x87D10000 + n`, for any 16-bit `n`; says nothing
+/// of what `n` stands for.
+pub(super) fn offset_above_base(hresult: u32) -> Option<u16> {
+    hresult
+        .checked_sub(SYNCML_HRESULT_BASE)
+        .and_then(|offset| u16::try_from(offset).ok())
+}
+
+/// Where Intune's OMA response table puts its DCMO and certificate codes, which
+/// are no SyncML statuses: not at `0x87D10000 + code` but at `0x87D10000 +
+/// offset`, the code's last two digits kept and its block moved. The table's
+/// rows (seed "Error and status codes in Microsoft Intune", ms.date 03/20/2019):
+/// DCMO(1200) to DCMO(1204) at -2016344112 to -2016344108, which are
+/// 0x87D107D0 to 0x87D107D4, offsets 2000 to 2004; DCMO(1400) to DCMO(1402),
+/// (1403) and (1404) at -2016344012 to -2016344008, which are 0x87D10834 to
+/// 0x87D10838, offsets 2100 to 2104. So 12xx is at 2000 + xx and 14xx at 2100 + xx.
+/// Each entry: the first code of a block and the offset it is printed at.
+pub(super) const OMA_CODE_BLOCKS: [(u32, u16); 2] = [(1200, 2000), (1400, 2100)];
+
+/// The offset above 0x87D10000 of a DCMO or certificate code of the OMA
+/// response table, by [`OMA_CODE_BLOCKS`]: 1404 → 2104. `None` outside the blocks.
+pub(super) fn oma_code_offset(code: u32) -> Option<u16> {
+    OMA_CODE_BLOCKS.iter().find_map(|&(first, offset)| {
+        let xx = code.checked_sub(first).filter(|&xx| xx < 100)?;
+        Some(offset + xx as u16)
+    })
+}
+
+/// The DCMO or certificate code printed at `offset` above 0x87D10000, by
+/// [`OMA_CODE_BLOCKS`]: 2104 → 1404. `None` outside the blocks.
+pub(super) fn oma_code_at_offset(offset: u16) -> Option<u32> {
+    OMA_CODE_BLOCKS.iter().find_map(|&(first, block)| {
+        let xx = offset.checked_sub(block).filter(|&xx| xx < 100)?;
+        Some(first + u32::from(xx))
+    })
 }
 
 /// The HRESULT as Intune prints it in decimal: a signed 32-bit number.
@@ -68,30 +90,42 @@ mod tests {
 
     #[test]
     fn status_418_is_0x87d101a2_and_minus_2016345694() {
-        assert_eq!(hresult_for_status(418), 0x87D1_01A2);
+        assert_eq!(above_base(418), 0x87D1_01A2);
         assert_eq!(signed(0x87D1_01A2), -2_016_345_694);
         assert_eq!(from_signed(-2_016_345_694), 0x87D1_01A2);
-        assert_eq!(status_for_hresult(0x87D1_01A2), Some(418));
+        assert_eq!(offset_above_base(0x87D1_01A2), Some(418));
         assert_eq!(format_hex(0x87D1_01A2), "0x87D101A2");
     }
 
     #[test]
-    fn the_rule_runs_both_ways_over_the_status_range() {
-        for code in 100..=599u16 {
-            let hresult = hresult_for_status(code);
-            assert_eq!(status_for_hresult(hresult), Some(code));
-            assert_eq!(from_signed(signed(hresult)), hresult);
+    fn the_arithmetic_runs_both_ways_over_sixteen_bits() {
+        for n in [0, 1, 99, 101, 418, 2104, u16::MAX] {
+            assert_eq!(offset_above_base(above_base(n)), Some(n));
         }
+        assert_eq!(offset_above_base(SYNCML_HRESULT_BASE - 1), None);
+        assert_eq!(offset_above_base(SYNCML_HRESULT_BASE + 0x1_0000), None);
+        assert_eq!(offset_above_base(0), None);
+        assert_eq!(offset_above_base(u32::MAX), None);
     }
 
     #[test]
-    fn other_hresults_are_not_statuses() {
-        assert_eq!(status_for_hresult(hresult_for_status(99)), None);
-        assert_eq!(status_for_hresult(hresult_for_status(600)), None);
-        assert_eq!(status_for_hresult(0x87D1_FDF3), None);
-        assert_eq!(status_for_hresult(0x80CF_0437), None);
-        assert_eq!(status_for_hresult(0), None);
-        assert_eq!(status_for_hresult(u32::MAX), None);
+    fn dcmo_and_certificate_codes_sit_in_their_blocks() {
+        assert_eq!(oma_code_offset(1200), Some(2000));
+        assert_eq!(oma_code_offset(1204), Some(2004));
+        assert_eq!(oma_code_offset(1400), Some(2100));
+        assert_eq!(oma_code_offset(1404), Some(2104));
+        assert_eq!(above_base(2104), 0x87D1_0838);
+        assert_eq!(above_base(2000), 0x87D1_07D0);
+        for code in [0, 418, 1199, 1300, 1399, 1500] {
+            assert_eq!(oma_code_offset(code), None, "{code}");
+        }
+        for code in (1200..1300).chain(1400..1500) {
+            let offset = oma_code_offset(code).unwrap();
+            assert_eq!(oma_code_at_offset(offset), Some(code));
+        }
+        for offset in [0, 418, 1999, 2200, 2104 + 100] {
+            assert_eq!(oma_code_at_offset(offset), None, "{offset}");
+        }
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! takes the signed decimal of an HRESULT row as authoritative. The rules:
 //! - the printed hexadecimal must be present, well-formed, and equal to the decimal;
 //! - the printed code must agree with the decimal: in the OMA table, SyncML rows
-//!   follow HRESULT = 0x87D10000 + status; in the iOS service table, every labelled
-//!   row follows HRESULT = 0x87D10000 + 10000 + code;
+//!   follow HRESULT = 0x87D10000 + status, DCMO and certificate rows
+//!   HRESULT = 0x87D10000 + 2000 + xx for code 12xx and + 2100 + xx for 14xx;
+//!   in the iOS service table, every labelled row follows
+//!   HRESULT = 0x87D10000 + 10000 + code;
 //! - no key (decimal, printed hexadecimal, status, state, enrollment code) may
 //!   appear on two rows;
 //! - an error row must have a message.
@@ -14,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::Catalog;
-use super::hresult::{SYNCML_HRESULT_BASE, format_hex, status_for_hresult};
+use super::hresult::{SYNCML_HRESULT_BASE, format_hex, offset_above_base, oma_code_at_offset};
 use super::tables::{HresultRow, Table};
 
 /// The offset of the iOS service errors over the SyncML base, observed on
@@ -87,7 +89,7 @@ impl Catalog {
         let mut found = Vec::new();
         for row in self.hresult_rows() {
             found.extend(self.hex_problem(row));
-            found.extend(code_problem(row));
+            found.extend(self.code_problem(row));
             if row.description.is_empty() {
                 found.push(Inconsistency {
                     table: row.table,
@@ -212,52 +214,66 @@ impl Catalog {
     }
 }
 
-/// The code a row should print, by its table's rule, and the rule's wording.
-fn expected_code(row: &HresultRow) -> Option<(u32, &'static str)> {
-    match row.table {
-        Table::OmaResponse
-            if row.name == "Syncml" || (row.name.is_empty() && row.code.is_none()) =>
-        {
-            status_for_hresult(row.hresult())
-                .map(|status| (u32::from(status), "HRESULT = 0x87D10000 + status"))
+impl Catalog {
+    /// The code a row should print, by its table's rule, and the rule's wording.
+    /// A SyncML row should print the `n` of its `0x87D10000 + n`; a row that
+    /// prints neither name nor code should print it when `n` is a SyncML status.
+    fn expected_code(&self, row: &HresultRow) -> Option<(u32, &'static str)> {
+        const SYNCML_RULE: &str = "HRESULT = 0x87D10000 + status";
+        match row.table {
+            Table::OmaResponse if row.name == "Syncml" => {
+                offset_above_base(row.hresult()).map(|status| (u32::from(status), SYNCML_RULE))
+            }
+            Table::OmaResponse if row.name.is_empty() && row.code.is_none() => self
+                .status_for_hresult(row.hresult())
+                .map(|status| (u32::from(status), SYNCML_RULE)),
+            Table::OmaResponse if row.code.is_some() => offset_above_base(row.hresult())
+                .and_then(oma_code_at_offset)
+                .map(|code| {
+                    (
+                        code,
+                        "HRESULT = 0x87D10000 + 2000 + xx for code 12xx, + 2100 + xx for 14xx \
+                         (followed by every DCMO and certificate row)",
+                    )
+                }),
+            Table::IosService => row
+                .hresult()
+                .checked_sub(SYNCML_HRESULT_BASE + IOS_SERVICE_CODE_OFFSET)
+                .map(|code| {
+                    (
+                        code,
+                        "HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)",
+                    )
+                }),
+            _ => None,
         }
-        Table::IosService => row
-            .hresult()
-            .checked_sub(SYNCML_HRESULT_BASE + IOS_SERVICE_CODE_OFFSET)
-            .map(|code| {
-                (
-                    code,
-                    "HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)",
-                )
-            }),
-        _ => None,
     }
-}
 
-fn code_problem(row: &HresultRow) -> Option<Inconsistency> {
-    let (expected, rule) = expected_code(row)?;
-    let (kind, detail) = match row.code {
-        None => (
-            InconsistencyKind::MissingCode,
-            format!(
-                "prints no code; by the rule {rule}, the decimal {} gives {expected}",
-                row.decimal
+    fn code_problem(&self, row: &HresultRow) -> Option<Inconsistency> {
+        let (expected, rule) = self.expected_code(row)?;
+        let (kind, detail) = match row.code {
+            None => (
+                InconsistencyKind::MissingCode,
+                format!(
+                    "prints no code; by the rule {rule}, the decimal {} gives {expected}",
+                    row.decimal
+                ),
             ),
-        ),
-        Some(code) if code != expected => (
-            InconsistencyKind::CodeMismatch,
-            format!(
-                "prints {}, but by the rule {rule} the decimal {} gives {expected}",
-                row.label(),
-                row.decimal
+            Some(code) if code != expected => (
+                InconsistencyKind::CodeMismatch,
+                format!(
+                    "prints {}, but by the rule {rule} the decimal {} gives {expected}",
+                    row.label(),
+                    row.decimal
+                ),
             ),
-        ),
-        Some(_) => return None,
-    };
-    Some(Inconsistency {
-        table: row.table,
-        line: row.line,
-        kind,
-        detail,
-    })
+            Some(_) => return None,
+        };
+        Some(Inconsistency {
+            table: row.table,
+            line: row.line,
+            kind,
+            detail,
+        })
+    }
 }

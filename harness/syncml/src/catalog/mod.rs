@@ -1,5 +1,7 @@
-//! The status and error-code catalog: SyncML status codes, and the codes Windows
-//! and Intune report around them, with the mapping between them.
+//! The status and error-code catalog: SyncML status codes, OMA DM alert codes,
+//! what Windows' own OMA DM page says of them, and the codes Windows and Intune
+//! report around them, with the one rule that maps a SyncML status to its
+//! HRESULT ([`hresult_for_status`]).
 //!
 //! The tables are data files under `harness/syncml/catalog/`, built into the crate
 //! and read once. Each names its source and licence in its leading comment.
@@ -9,26 +11,33 @@
 mod explain;
 mod hresult;
 mod inconsistency;
+mod mapping;
 mod query;
 mod tables;
 mod tsv;
 
 use std::sync::OnceLock;
 
-pub use explain::{Explanation, Findings, Match, Origin, Outcome, Search, StatusMapping};
-pub use hresult::{
-    SYNCML_HRESULT_BASE, format_hex, hresult_for_status, signed, status_for_hresult,
+pub use explain::{
+    Explanation, Findings, Match, NoMapping, Origin, Outcome, Search, StatusMapping, Subject,
 };
+pub use hresult::{SYNCML_HRESULT_BASE, format_hex, signed};
 pub use inconsistency::{Inconsistency, InconsistencyKind};
+pub use mapping::{
+    hresult_for_status, hresult_for_status_data, read_status_code, status_for_hresult,
+};
 pub use query::{QueryError, Reading, read_query};
 pub use tables::{
-    AppInstallState, CatalogError, EnrollmentError, HresultRow, PortalError, StatusInfo, Table,
+    AlertInfo, AppInstallState, CatalogError, CodeKind, EnrollmentError, HresultRow, PortalError,
+    StatusInfo, Table, WindowsText,
 };
 
 /// All tables, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Catalog {
     statuses: Vec<StatusInfo>,
+    alerts: Vec<AlertInfo>,
+    windows_texts: Vec<WindowsText>,
     hresult_rows: Vec<HresultRow>,
     app_install_states: Vec<AppInstallState>,
     portal_errors: Vec<PortalError>,
@@ -56,6 +65,8 @@ impl Catalog {
         }
         Ok(Catalog {
             statuses: tables::read_statuses(text_of(Table::SyncmlStatus))?,
+            alerts: tables::read_alerts(text_of(Table::AlertCodes))?,
+            windows_texts: tables::read_windows_texts(text_of(Table::WindowsOmaDm))?,
             hresult_rows,
             app_install_states: tables::read_app_install_states(text_of(Table::AppInstall))?,
             portal_errors: tables::read_portal_errors(text_of(Table::IosCompanyPortal))?,
@@ -70,6 +81,33 @@ impl Catalog {
 
     pub fn statuses(&self) -> &[StatusInfo] {
         &self.statuses
+    }
+
+    /// The row of the alert table for `code`: its named code, or the reserved
+    /// range it falls in; `None` for a number outside the table.
+    pub fn alert(&self, code: u16) -> Option<&AlertInfo> {
+        self.alerts.iter().find(|alert| alert.covers(code))
+    }
+
+    /// The alert table's rows, named codes and reserved ranges, in code order.
+    pub fn alerts(&self) -> &[AlertInfo] {
+        &self.alerts
+    }
+
+    /// What Windows' "OMA DM protocol support" page says of the codes it names.
+    pub fn windows_texts(&self) -> &[WindowsText] {
+        &self.windows_texts
+    }
+
+    /// What that page says of the status or alert code `code`, in page order.
+    pub fn windows_texts_of(
+        &self,
+        kind: CodeKind,
+        code: u16,
+    ) -> impl Iterator<Item = &WindowsText> {
+        self.windows_texts
+            .iter()
+            .filter(move |text| text.kind == kind && text.code == code)
     }
 
     /// The rows of the HRESULT tables (OMA response codes, company resource
@@ -94,6 +132,14 @@ impl Catalog {
 /// The SyncML status `code` from the built-in catalog, if it is an assigned one.
 pub fn syncml_status(code: u16) -> Option<&'static StatusInfo> {
     Catalog::builtin().syncml_status(code)
+}
+
+/// The alert code `code` from the built-in catalog, when it is a named OMA DM
+/// alert code (a reserved one is not).
+pub fn alert_code(code: u16) -> Option<&'static AlertInfo> {
+    Catalog::builtin()
+        .alert(code)
+        .filter(|alert| !alert.is_reserved())
 }
 
 /// Everything the built-in catalog knows about `query`; see [`Catalog::explain`].

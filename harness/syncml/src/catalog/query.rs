@@ -1,7 +1,8 @@
 //! Reading a code as a user types it: the forms accepted, and what each one is read as.
 //!
 //! - `418`, `60`, `1200`: a small decimal number (up to 65535), looked up as a
-//!   SyncML status, an app-install state, an HTTP status, an iOS error or a DCMO code;
+//!   SyncML status, an alert code, an app-install state, an HTTP status, an iOS
+//!   error or a DCMO code;
 //! - `0x87D101A2`, `0x80CF0437`, `0xAB2` (any case): a hexadecimal code;
 //! - `87D101A2`: hexadecimal without the prefix, when it has a letter among its digits;
 //! - `-2016345694`: an HRESULT as a signed decimal, as Intune prints it;

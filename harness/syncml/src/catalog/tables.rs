@@ -12,6 +12,11 @@ use super::tsv::{Tsv, TsvRow};
 pub enum Table {
     /// `syncml-status.tsv`: SyncML status codes 101–517.
     SyncmlStatus,
+    /// `alert-codes.tsv`: OMA DM alert codes 1100–1299, named and reserved.
+    AlertCodes,
+    /// `windows-oma-dm.tsv`: what Windows' "OMA DM protocol support" page says of
+    /// status and alert codes, German original and English rendering.
+    WindowsOmaDm,
     /// `oma-response.tsv`: Intune's "OMA response codes" (SyncML and DCMO as HRESULTs).
     OmaResponse,
     /// `app-install.tsv`: Windows app-install states 10–130.
@@ -27,8 +32,10 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 9] = [
         Table::SyncmlStatus,
+        Table::AlertCodes,
+        Table::WindowsOmaDm,
         Table::OmaResponse,
         Table::AppInstall,
         Table::CompanyResourceAccess,
@@ -40,6 +47,8 @@ impl Table {
     pub fn file_name(self) -> &'static str {
         match self {
             Table::SyncmlStatus => "syncml-status.tsv",
+            Table::AlertCodes => "alert-codes.tsv",
+            Table::WindowsOmaDm => "windows-oma-dm.tsv",
             Table::OmaResponse => "oma-response.tsv",
             Table::AppInstall => "app-install.tsv",
             Table::CompanyResourceAccess => "company-resource-access.tsv",
@@ -52,7 +61,9 @@ impl Table {
     /// What the table is, in a few words, for people.
     pub fn title(self) -> &'static str {
         match self {
-            Table::SyncmlStatus => "SyncML status codes",
+            Table::SyncmlStatus => "OMA DM status codes (RepPro, in short)",
+            Table::AlertCodes => "OMA DM alert codes (RepPro §7)",
+            Table::WindowsOmaDm => "Windows \"OMA DM protocol support\" page, German version",
             Table::OmaResponse => "Intune OMA response codes",
             Table::AppInstall => "Windows app-install states (Intune)",
             Table::CompanyResourceAccess => "Intune company resource access errors",
@@ -66,6 +77,8 @@ impl Table {
     pub fn builtin_text(self) -> &'static str {
         match self {
             Table::SyncmlStatus => include_str!("../../catalog/syncml-status.tsv"),
+            Table::AlertCodes => include_str!("../../catalog/alert-codes.tsv"),
+            Table::WindowsOmaDm => include_str!("../../catalog/windows-oma-dm.tsv"),
             Table::OmaResponse => include_str!("../../catalog/oma-response.tsv"),
             Table::AppInstall => include_str!("../../catalog/app-install.tsv"),
             Table::CompanyResourceAccess => {
@@ -117,6 +130,61 @@ pub struct StatusInfo {
     pub meaning: String,
     /// Whether Windows' own status table ("OMA DM protocol support") lists the code.
     pub listed_by_windows: bool,
+    pub line: usize,
+}
+
+/// An OMA DM alert code, or a reserved range of them (`alert-codes.tsv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertInfo {
+    /// The code, or the first code of the reserved range.
+    pub first: u16,
+    /// The code again, or the last code of the reserved range.
+    pub last: u16,
+    /// The specification's name (`NEXT MESSAGE`); `None` for a reserved range.
+    pub name: Option<String>,
+    pub meaning: String,
+    /// Where the row comes from: a section of the project's protocol notes and
+    /// the specification sections they cite.
+    pub source: String,
+    pub line: usize,
+}
+
+impl AlertInfo {
+    /// Whether `code` is this row's code or in its range.
+    pub fn covers(&self, code: u16) -> bool {
+        (self.first..=self.last).contains(&code)
+    }
+
+    /// Whether the row is a reserved range rather than a named code.
+    pub fn is_reserved(&self) -> bool {
+        self.name.is_none()
+    }
+}
+
+/// What a row of `windows-oma-dm.tsv` is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CodeKind {
+    /// A SyncML status code.
+    Status,
+    /// An OMA DM alert code.
+    Alert,
+}
+
+/// What Windows' "OMA DM protocol support" page says of a code, in one place of
+/// the page (`windows-oma-dm.tsv`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowsText {
+    pub kind: CodeKind,
+    pub code: u16,
+    /// The section of the page the words are in.
+    pub section: String,
+    /// The words as the German page prints them.
+    pub german: String,
+    /// The English rendering of `german`: a translation made for this catalog,
+    /// not Microsoft's English text.
+    pub english: String,
+    /// What the rendering could not carry; empty when nothing.
+    pub note: String,
     pub line: usize,
 }
 
@@ -266,6 +334,70 @@ pub(super) fn read_statuses(text: &str) -> Result<Vec<StatusInfo>, CatalogError>
             name: cells.required("name")?,
             meaning: cells.required("meaning")?,
             listed_by_windows,
+            line,
+        })
+    })
+}
+
+pub(super) fn read_alerts(text: &str) -> Result<Vec<AlertInfo>, CatalogError> {
+    let alerts = read_rows(Table::AlertCodes, text, |cells, line| {
+        let (first, last): (u16, u16) = (cells.number("first")?, cells.number("last")?);
+        let name = cells.text("name")?;
+        let name = match (first == last, name.is_empty()) {
+            (true, false) => Some(name),
+            (false, true) => None,
+            (true, true) => return Err(format!("alert {first} has no name")),
+            (false, false) => {
+                return Err(format!(
+                    "the range {first}–{last} has a name; only a single code has one"
+                ));
+            }
+        };
+        if first > last {
+            return Err(format!("the range {first}–{last} runs backwards"));
+        }
+        Ok(AlertInfo {
+            first,
+            last,
+            name,
+            meaning: cells.required("meaning")?,
+            source: cells.required("source")?,
+            line,
+        })
+    })?;
+    for pair in alerts.windows(2) {
+        if pair[1].first <= pair[0].last {
+            return Err(CatalogError {
+                table: Table::AlertCodes,
+                line: pair[1].line,
+                message: format!(
+                    "{} does not come after the row of line {}, which ends at {}",
+                    pair[1].first, pair[0].line, pair[0].last
+                ),
+            });
+        }
+    }
+    Ok(alerts)
+}
+
+pub(super) fn read_windows_texts(text: &str) -> Result<Vec<WindowsText>, CatalogError> {
+    read_rows(Table::WindowsOmaDm, text, |cells, line| {
+        let kind = match cells.text("kind")?.as_str() {
+            "status" => CodeKind::Status,
+            "alert" => CodeKind::Alert,
+            other => {
+                return Err(format!(
+                    "column \"kind\": {other:?} is neither status nor alert"
+                ));
+            }
+        };
+        Ok(WindowsText {
+            kind,
+            code: cells.number("code")?,
+            section: cells.required("section")?,
+            german: cells.required("german")?,
+            english: cells.required("english")?,
+            note: cells.text("note")?,
             line,
         })
     })

@@ -41,6 +41,8 @@ fn every_row_of_every_file_reads() {
             .count()
     };
     assert_eq!(catalog.statuses().len(), 70);
+    assert_eq!(catalog.alerts().len(), 15);
+    assert_eq!(catalog.windows_texts().len(), 28);
     assert_eq!(rows_in(Table::OmaResponse), 80);
     assert_eq!(rows_in(Table::CompanyResourceAccess), 24);
     assert_eq!(rows_in(Table::IosService), 205);
@@ -105,6 +107,285 @@ fn the_status_table_holds_every_syncml_status_from_101_to_517() {
 }
 
 #[test]
+fn the_alert_table_names_the_codes_of_syncml_protocol() {
+    use crate::protocol::alert;
+    let named: Vec<(u16, &str)> = Catalog::builtin()
+        .alerts()
+        .iter()
+        .filter_map(|row| row.name.as_deref().map(|name| (row.first, name)))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (alert::DISPLAY, "DISPLAY"),
+            (alert::CONFIRM_OR_REJECT, "CONFIRM OR REJECT"),
+            (alert::TEXT_INPUT, "TEXT INPUT"),
+            (alert::SINGLE_CHOICE, "SINGLE CHOICE"),
+            (alert::MULTIPLE_CHOICE, "MULTIPLE CHOICE"),
+            (alert::SERVER_INITIATED_MGMT, "SERVER-INITIATED MGMT"),
+            (alert::CLIENT_INITIATED_MGMT, "CLIENT-INITIATED MGMT"),
+            (alert::NEXT_MESSAGE, "NEXT MESSAGE"),
+            (alert::SESSION_ABORT, "SESSION ABORT"),
+            (alert::CLIENT_EVENT, "CLIENT EVENT"),
+            (alert::NO_END_OF_DATA, "NO END OF DATA"),
+            (alert::GENERIC, "GENERIC ALERT"),
+        ]
+    );
+    let reserved: Vec<(u16, u16)> = Catalog::builtin()
+        .alerts()
+        .iter()
+        .filter(|row| row.is_reserved())
+        .map(|row| (row.first, row.last))
+        .collect();
+    assert_eq!(reserved, [(1105, 1199), (1202, 1220), (1227, 1299)]);
+    assert!(alert_code(1222).is_some());
+    assert!(alert_code(1250).is_none() && Catalog::builtin().alert(1250).is_some());
+    assert!(Catalog::builtin().alert(1221).is_none());
+    assert!(Catalog::builtin().alert(1099).is_none());
+    assert!(Catalog::builtin().alert(1300).is_none());
+}
+
+#[test]
+fn a_malformed_alert_row_is_refused() {
+    let with = |row: &str| {
+        builtin_with(
+            Table::AlertCodes,
+            &format!("{}{row}\n", Table::AlertCodes.builtin_text()),
+        )
+        .unwrap_err()
+        .message
+    };
+    assert!(with("1300\t1300\t\tNo name.\ts").contains("has no name"));
+    assert!(with("1300\t1301\tNAMED\tA range.\ts").contains("only a single code"));
+    assert!(with("1301\t1300\t\tBackwards.\ts").contains("runs backwards"));
+    assert!(with("1226\t1226\tAGAIN\tOverlap.\ts").contains("does not come after"));
+}
+
+#[test]
+fn alert_codes_are_explained_by_name() {
+    let explanation = explain("1222");
+    let text = explanation.to_string();
+    assert!(
+        text.contains("\n  Alert code 1222 (next message)\n    [OMA DM alert codes (RepPro §7), alert-codes.tsv:"),
+        "{text}"
+    );
+    assert!(text.contains("1222  NEXT MESSAGE"), "{text}");
+    assert!(text.contains("Source: dm-facts §2.3"), "{text}");
+    assert_eq!(
+        matched("1226"),
+        [
+            (Table::AlertCodes, "1226".to_owned(), Origin::Table),
+            (Table::WindowsOmaDm, "1226".to_owned(), Origin::Table)
+        ]
+    );
+
+    let explanation = explain("1250");
+    let groups = found(&explanation).by_subject();
+    assert_eq!(
+        groups[0].0.to_string(),
+        "Alert code 1250 (reserved, 1227–1299)"
+    );
+    assert_eq!(groups[0].1[0].key, "1227–1299");
+}
+
+#[test]
+fn a_number_that_is_an_alert_and_a_dcmo_code_shows_both_labelled() {
+    for (code, alert, dcmo) in [
+        (
+            "1200",
+            "Alert code 1200 (server-initiated mgmt)",
+            "DCMO code 1200",
+        ),
+        (
+            "1201",
+            "Alert code 1201 (client-initiated mgmt)",
+            "DCMO code 1201",
+        ),
+    ] {
+        let explanation = explain(code);
+        let headings: Vec<String> = found(&explanation)
+            .by_subject()
+            .iter()
+            .map(|(subject, _)| subject.to_string())
+            .collect();
+        assert_eq!(headings.len(), 2, "{explanation}");
+        assert_eq!(headings[0], alert);
+        assert!(headings[1].starts_with(dcmo), "{headings:?}");
+    }
+}
+
+#[test]
+fn dcmo_and_certificate_codes_are_found_by_code_by_offset_and_by_hresult() {
+    // A DCMO code and a certificate code (printed without a name), each in its three forms.
+    for (code, offset, hresult, heading) in [
+        (
+            "1402",
+            "2102",
+            "0x87D10836",
+            "DCMO code 1402 (an Intune OMA response code)",
+        ),
+        (
+            "1404",
+            "2104",
+            "0x87D10838",
+            "Intune OMA response code 1404 (printed without a name)",
+        ),
+    ] {
+        let row = |query: &str| {
+            let explanation = explain(query);
+            let groups = found(&explanation).by_subject();
+            assert_eq!(groups[0].0.to_string(), heading, "{explanation}");
+            let first = groups[0].1[0];
+            (first.table, first.line, first.origin)
+        };
+        let (table, line, origin) = row(code);
+        assert_eq!((table, origin), (Table::OmaResponse, Origin::Table));
+        assert_eq!(row(offset), (table, line, Origin::Offset));
+        assert_eq!(row(hresult), (table, line, Origin::Table));
+        let text = explain(offset).to_string();
+        assert!(
+            text.contains(&format!(
+                "the HRESULT is 0x87D10000 + {offset}, not + {code}"
+            )),
+            "{text}"
+        );
+    }
+    // DCMO(1200) sits at 0x87D10000 + 2000, as do 1201 to 1204 after it.
+    assert!(matched("2000").contains(&(
+        Table::OmaResponse,
+        "-2016344112 0x87D107D0".to_owned(),
+        Origin::Offset
+    )));
+    // 2001 is DCMO(1201) by offset, and an iOS service error by its own code.
+    let tables: Vec<Table> = matched("2001")
+        .into_iter()
+        .map(|(table, _, _)| table)
+        .collect();
+    assert_eq!(tables, [Table::OmaResponse, Table::IosService]);
+}
+
+#[test]
+fn a_dcmo_row_off_its_block_is_caught() {
+    // DCMO(1203) printed at the HRESULT of 0x87D10000 + 2005.
+    let text = format!(
+        "{}1203\t0x87D107D5\t-2016344107\tDCMO\tMoved\n",
+        Table::OmaResponse.builtin_text()
+    );
+    let catalog = builtin_with(Table::OmaResponse, &text).unwrap();
+    let line = text.lines().count();
+    let found = catalog.inconsistencies_of(Table::OmaResponse, line);
+    let mismatch = found
+        .iter()
+        .find(|inconsistency| inconsistency.kind == InconsistencyKind::CodeMismatch)
+        .unwrap();
+    assert!(
+        mismatch
+            .detail
+            .contains("prints DCMO(1203), but by the rule HRESULT = 0x87D10000 + 2000 + xx"),
+        "{}",
+        mismatch.detail
+    );
+    assert!(
+        mismatch.detail.ends_with("gives 1205"),
+        "{}",
+        mismatch.detail
+    );
+}
+
+#[test]
+fn the_windows_page_speaks_of_status_and_alert_codes_only() {
+    let catalog = Catalog::builtin();
+    for text in catalog.windows_texts() {
+        match text.kind {
+            CodeKind::Status => assert!(
+                catalog.syncml_status(text.code).is_some(),
+                "line {}: {} is no SyncML status",
+                text.line,
+                text.code
+            ),
+            CodeKind::Alert => assert!(
+                alert_code(text.code).is_some(),
+                "line {}: {} is no alert code",
+                text.line,
+                text.code
+            ),
+        }
+    }
+    // The page's status table has a row for each code Windows lists, and no other.
+    let in_table: Vec<u16> = catalog
+        .windows_texts()
+        .iter()
+        .filter(|text| text.section == "SyncML Status Antwortcodes")
+        .map(|text| text.code)
+        .collect();
+    let listed: Vec<u16> = catalog
+        .statuses()
+        .iter()
+        .filter(|status| status.listed_by_windows)
+        .map(|status| status.code)
+        .collect();
+    assert_eq!(in_table, listed);
+}
+
+#[test]
+fn every_source_has_its_own_labelled_entry_side_by_side() {
+    for (query, intune, german, english) in [
+        (
+            "215",
+            "A command was not executed, as a result of user interaction and user chose not to accept the choice.",
+            "Nicht ausgeführt. Ein Befehl wurde nicht als Ergebnis einer Benutzerinteraktion um den Befehl abzubrechen ausgeführt.",
+            "Not executed. A command was not executed as a result of a user interaction to cancel the command.",
+        ),
+        (
+            "418",
+            "The requested Put or Add command failed because the target already exists.",
+            "Bereits vorhanden ist. Diese Antwortcode tritt auf, wenn Sie versuchen, einen Knoten hinzufügen, der bereits vorhanden.",
+            "Already exists. This response code occurs when you try to add a node that already exists.",
+        ),
+    ] {
+        let explanation = explain(query);
+        let groups = found(&explanation).by_subject();
+        assert_eq!(groups.len(), 1, "{explanation}");
+        let tables: Vec<Table> = groups[0].1.iter().map(|found| found.table).collect();
+        assert_eq!(
+            tables,
+            [Table::SyncmlStatus, Table::OmaResponse, Table::WindowsOmaDm]
+        );
+        let windows = groups[0].1[2];
+        assert_eq!(windows.text, german);
+        assert_eq!(windows.translation.as_deref(), Some(english));
+        assert_eq!(groups[0].1[1].text, intune);
+        let text = explanation.to_string();
+        let labels = [
+            "[OMA DM status codes (RepPro, in short), syncml-status.tsv:",
+            "[Intune OMA response codes, oma-response.tsv:",
+            "[Windows \"OMA DM protocol support\" page, German version, windows-oma-dm.tsv:",
+            "In English (translated for this catalog, not the publisher's words): ",
+        ];
+        let mut at = 0;
+        for label in labels {
+            at += text[at..]
+                .find(label)
+                .unwrap_or_else(|| panic!("{label} missing after byte {at} of\n{text}"));
+        }
+    }
+    // Reached from the HRESULT, the Windows words come by the same rule as the status.
+    let explanation = explain("0x87D100D7");
+    let windows: Vec<Origin> = found(&explanation)
+        .matches
+        .iter()
+        .filter(|found| found.table == Table::WindowsOmaDm)
+        .map(|found| found.origin)
+        .collect();
+    assert_eq!(windows, [Origin::Rule]);
+    // Windows' words on an alert stand under the alert.
+    let explanation = explain("1226");
+    let groups = found(&explanation).by_subject();
+    assert_eq!(groups.len(), 1, "{explanation}");
+    assert_eq!(groups[0].1[1].table, Table::WindowsOmaDm);
+}
+
+#[test]
 fn windows_lists_exactly_its_eighteen_codes() {
     let windows: Vec<u16> = Catalog::builtin()
         .statuses()
@@ -125,7 +406,7 @@ fn windows_lists_exactly_its_eighteen_codes() {
 fn every_status_has_its_hresult_in_the_oma_table() {
     let catalog = Catalog::builtin();
     for status in catalog.statuses() {
-        let hresult = hresult_for_status(status.code);
+        let hresult = hresult_for_status(status.code).unwrap();
         let row = catalog
             .hresult_rows()
             .iter()
@@ -143,6 +424,7 @@ fn status_418_in_every_form() {
             "-2016345694 0x87D101A2".to_owned(),
             Origin::Rule,
         ),
+        (Table::WindowsOmaDm, "418".to_owned(), Origin::Table),
     ];
     assert_eq!(matched("418"), by_status);
     let by_hresult = vec![
@@ -152,6 +434,7 @@ fn status_418_in_every_form() {
             Origin::Table,
         ),
         (Table::SyncmlStatus, "418".to_owned(), Origin::Rule),
+        (Table::WindowsOmaDm, "418".to_owned(), Origin::Rule),
     ];
     for query in [
         "0x87D101A2",
@@ -164,13 +447,8 @@ fn status_418_in_every_form() {
         let findings = explain(query);
         let mapping = found(&findings).mappings[0];
         assert_eq!(
-            (
-                mapping.status,
-                mapping.hresult,
-                mapping.signed(),
-                mapping.assigned
-            ),
-            (418, 0x87D1_01A2, -2_016_345_694, true)
+            (mapping.status, mapping.hresult, mapping.signed()),
+            (418, 0x87D1_01A2, -2_016_345_694)
         );
     }
 }
@@ -189,12 +467,23 @@ fn a_number_matches_in_every_table_that_has_it() {
         [
             Table::SyncmlStatus,
             Table::OmaResponse,
+            Table::WindowsOmaDm,
+            Table::WindowsOmaDm,
+            Table::WindowsOmaDm,
             Table::IosCompanyPortal,
             Table::IosCompanyPortal
         ]
     );
-    assert_eq!(tables("200"), [Table::SyncmlStatus, Table::OmaResponse]);
-    assert_eq!(tables("1200"), [Table::OmaResponse]);
+    assert_eq!(
+        tables("200"),
+        [
+            Table::SyncmlStatus,
+            Table::OmaResponse,
+            Table::WindowsOmaDm,
+            Table::WindowsOmaDm
+        ]
+    );
+    assert_eq!(tables("1200"), [Table::AlertCodes, Table::OmaResponse]);
     assert_eq!(tables("5011"), [Table::IosService]);
 }
 
@@ -254,7 +543,17 @@ fn a_row_matched_by_its_wrong_printed_hex_says_so() {
     );
     // The decimal's own HRESULT finds the same row, without the first note.
     let explanation = explain("-2016344111");
-    assert_eq!(found(&explanation).matches[0].notes.len(), 1);
+    let notes = &found(&explanation).matches[0].notes;
+    assert!(
+        notes[0].starts_with("hex does not match decimal"),
+        "{notes:?}"
+    );
+    assert!(
+        !notes
+            .iter()
+            .any(|note| note.contains("matched only by its printed hex")),
+        "{notes:?}"
+    );
 }
 
 #[test]
@@ -268,7 +567,8 @@ fn an_hresult_missing_from_the_oma_table_is_decoded_by_rule() {
     let catalog = builtin_with(Table::OmaResponse, &without_418).unwrap();
     let explanation = catalog.explain("0x87D101A2");
     let findings = found(&explanation);
-    assert_eq!(findings.matches.len(), 1);
+    let tables: Vec<Table> = findings.matches.iter().map(|found| found.table).collect();
+    assert_eq!(tables, [Table::SyncmlStatus, Table::WindowsOmaDm]);
     let decoded = &findings.matches[0];
     assert_eq!(
         (decoded.table, decoded.origin),
@@ -288,18 +588,52 @@ fn an_hresult_missing_from_the_oma_table_is_decoded_by_rule() {
 }
 
 #[test]
-fn an_unassigned_status_hresult_is_mapped_but_not_known() {
+fn an_hresult_above_the_base_by_a_number_that_is_no_status_is_not_mapped() {
     let explanation = explain("0x87D10203");
     let Outcome::NotKnown(findings) = &explanation.outcome else {
         panic!("{explanation}");
     };
-    assert_eq!(findings.mappings[0].status, 515);
-    assert!(!findings.mappings[0].assigned);
+    assert!(findings.mappings.is_empty());
+    assert_eq!(
+        findings.no_mappings,
+        [NoMapping::OffsetNotAStatus {
+            hresult: 0x87D1_0203,
+            offset: 515
+        }]
+    );
     assert!(
         explanation
             .to_string()
-            .contains("515 is not an assigned SyncML status")
+            .contains("0x87D10203 is 0x87D10000 + 515, but 515 is not a SyncML status code"),
+        "{explanation}"
     );
+    let explanation = explain("0x87D10000");
+    assert!(
+        explanation
+            .to_string()
+            .contains("no SyncML status: 0x87D10000 is 0x87D10000 + 0"),
+        "{explanation}"
+    );
+}
+
+#[test]
+fn a_number_that_is_no_status_says_why_it_has_no_hresult() {
+    for number in [0, 99, 299, 515] {
+        let explanation = explain(&number.to_string());
+        let Outcome::NotKnown(findings) = &explanation.outcome else {
+            panic!("{explanation}");
+        };
+        assert!(findings.mappings.is_empty(), "{explanation}");
+        assert_eq!(findings.no_mappings, [NoMapping::NotAStatus(number)]);
+        assert!(
+            explanation
+                .to_string()
+                .contains(&format!("no HRESULT: {number} is not a SyncML status code")),
+            "{explanation}"
+        );
+    }
+    // A number some other table knows, outside the status classes, needs no such word.
+    assert!(found(&explain("60")).no_mappings.is_empty());
 }
 
 #[test]
@@ -344,10 +678,57 @@ fn the_display_shows_mapping_match_and_source_line() {
     );
     assert!(
         text.contains(&format!(
-            "[SyncML status codes, syncml-status.tsv:{line}] 418  Already exists"
+            "[OMA DM status codes (RepPro, in short), syncml-status.tsv:{line}] 418  Already exists"
         )),
         "{text}"
     );
+}
+
+#[test]
+fn rows_about_the_same_thing_are_shown_together_under_it() {
+    let explanation = explain("500");
+    let findings = found(&explanation);
+    let groups: Vec<(String, Vec<Table>)> = findings
+        .by_subject()
+        .into_iter()
+        .map(|(subject, matches)| {
+            (
+                subject.to_string(),
+                matches.iter().map(|found| found.table).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (
+                "SyncML status 500 (Command failed)".to_owned(),
+                vec![
+                    Table::SyncmlStatus,
+                    Table::OmaResponse,
+                    Table::WindowsOmaDm,
+                    Table::WindowsOmaDm,
+                    Table::WindowsOmaDm
+                ]
+            ),
+            (
+                "iOS/iPadOS Company Portal error with HTTP status 500".to_owned(),
+                vec![Table::IosCompanyPortal, Table::IosCompanyPortal]
+            ),
+        ]
+    );
+    let text = explanation.to_string();
+    let heading = text
+        .find("\n  SyncML status 500 (Command failed)\n    [")
+        .unwrap();
+    let portal = text.find("\n  iOS/iPadOS Company Portal error").unwrap();
+    assert!(heading < portal, "{text}");
+
+    // 200's row in the OMA table prints no code: its decimal puts it under status 200.
+    let explanation = explain("200");
+    let groups = found(&explanation).by_subject();
+    assert_eq!(groups.len(), 1, "{explanation}");
+    assert_eq!(groups[0].1.len(), 4, "{explanation}");
 }
 
 #[test]
@@ -357,21 +738,21 @@ fn every_inconsistency_of_the_source_tables_is_pinned() {
     let ios_rule =
         "by the rule HRESULT = 0x87D10000 + 10000 + code (followed by every labelled row)";
     let mut expected = vec![
-        "oma-response.tsv:37: hex does not match decimal: printed 0xF3FB4D95, but the decimal -2016344111 is 0x87D107D1".to_owned(),
-        "oma-response.tsv:51: malformed hex: printed \"=0x87D101F8\", not a hexadecimal number; the decimal -2016345608 is 0x87D101F8".to_owned(),
+        "oma-response.tsv:40: hex does not match decimal: printed 0xF3FB4D95, but the decimal -2016344111 is 0x87D107D1".to_owned(),
+        "oma-response.tsv:54: malformed hex: printed \"=0x87D101F8\", not a hexadecimal number; the decimal -2016345608 is 0x87D101F8".to_owned(),
     ];
     let code_less_oma_rows = [
-        (98, -2_016_345_903, 209),
-        (99, -2_016_345_904, 208),
-        (100, -2_016_345_905, 207),
-        (101, -2_016_345_906, 206),
-        (102, -2_016_345_907, 205),
-        (103, -2_016_345_908, 204),
-        (104, -2_016_345_909, 203),
-        (105, -2_016_345_910, 202),
-        (106, -2_016_345_911, 201),
-        (107, -2_016_345_912, 200),
-        (108, -2_016_346_011, 101),
+        (101, -2_016_345_903, 209),
+        (102, -2_016_345_904, 208),
+        (103, -2_016_345_905, 207),
+        (104, -2_016_345_906, 206),
+        (105, -2_016_345_907, 205),
+        (106, -2_016_345_908, 204),
+        (107, -2_016_345_909, 203),
+        (108, -2_016_345_910, 202),
+        (109, -2_016_345_911, 201),
+        (110, -2_016_345_912, 200),
+        (111, -2_016_346_011, 101),
     ];
     for (line, decimal, status) in code_less_oma_rows {
         expected.push(format!(
