@@ -279,6 +279,9 @@ impl Listen {
             match self.server.next_event(left) {
                 None => return Ok(None),
                 Some(Event::Request(r)) => return Ok(Some(r)),
+                Some(Event::Unreported { refusals }) => self.note(format!(
+                    "{refusals} more refusals were not reported one by one (too many at once)"
+                )),
                 Some(Event::Refused {
                     peer,
                     status,
