@@ -53,6 +53,9 @@ struct Args {
     user: String,
     #[arg(long, default_value = "reference")]
     password: String,
+    /// The device's id: ./DevInfo/DevId and the SyncHdr Source of its messages.
+    #[arg(long)]
+    device_id: Option<String>,
     /// The server's URI in the SyncHdr Target (default: --url).
     #[arg(long)]
     server_uri: Option<String>,
@@ -147,7 +150,9 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
     let [depth, total, segment] = args.uri_limits[..] else {
         return Err(Failure::Usage("--uri-limits takes three numbers".into()));
     };
+    let defaults = ClientConfig::default();
     Ok(ClientConfig {
+        device_id: args.device_id.clone().unwrap_or(defaults.device_id.clone()),
         server_uri: args.server_uri.clone().unwrap_or_else(|| args.url.clone()),
         auth_scheme: match args.auth {
             AuthArg::None => AuthScheme::None,
@@ -160,7 +165,7 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
         uri_max_depth: depth,
         uri_max_tot_len: total,
         uri_max_seg_len: segment,
-        ..ClientConfig::default()
+        ..defaults
     })
 }
 
