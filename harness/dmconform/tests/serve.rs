@@ -345,6 +345,65 @@ fn two_devices_at_once_the_first_is_tested_and_the_other_sent_away() {
     assert_eq!(verdicts(&report, Encoding::Xml), expected);
 }
 
+#[test]
+fn a_client_that_authenticates_its_server_gets_the_server_credentials_of_the_profile() {
+    let (suite, _) = Suite::embedded();
+    let mut profile = TargetProfile::reference();
+    profile.server_credentials = Some(dmconform::profile::ServerCredentials {
+        user: "dmconform-server".into(),
+        password: "server-secret".into(),
+        nonce: Some("c2VydmVyLW5vbmNl".into()),
+    });
+    let mut listen = Listen::start(ListenOptions::parse(PLAIN).unwrap()).unwrap();
+    let mut child = Command::new(refdm_client())
+        .arg("--url")
+        .arg(format!("{}omadm", listen.url()))
+        .args(["--server-id", "dmconform-server"])
+        .args(["--server-password", "server-secret"])
+        .args(["--server-nonce", "c2VydmVyLW5vbmNl"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("refdm-client starts");
+    let filter = Some("[ahs]*");
+    let opts = RunOptions {
+        encodings: vec![Encoding::Xml],
+        ..options(filter)
+    };
+    let report = run_served(
+        &mut listen,
+        &suite,
+        &mut profile.clone(),
+        opts.clone(),
+        &mut |_| {},
+    )
+    .expect("the run");
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    assert!(status.success(), "refdm-client: {status}");
+    let mut target = builtin::Reference::new(builtin::client_config(&profile), Vec::new());
+    let expected = verdicts(
+        &run_suite(&suite, &mut target, &profile, &opts),
+        Encoding::Xml,
+    );
+    assert_eq!(verdicts(&report, Encoding::Xml), expected);
+    let passes = expected.iter().filter(|(_, v)| *v == Verdict::Pass).count();
+    assert!(passes > expected.len() / 2, "{expected:?}");
+    // The harness's first message carries its MD5 credentials; the password does not show.
+    let sent = &report
+        .runs
+        .iter()
+        .find(|r| r.transcript.len() > 1)
+        .expect("a run with an exchange")
+        .transcript[1];
+    assert!(
+        sent.text.contains("syncml:auth-md5")
+            && sent.text.contains("<LocName>dmconform-server</LocName>"),
+        "{}",
+        sent.text
+    );
+    assert!(!sent.text.contains("server-secret"));
+}
+
 // Misbehaving clients, on raw sockets.
 
 fn raw_post(stream: &mut TcpStream, body: &[u8], declared: usize) {

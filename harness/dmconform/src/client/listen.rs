@@ -38,10 +38,11 @@
 
 use crate::client::Target;
 use crate::client::http::{Event, Incoming, Response, Server, ServerConfig, TlsOptions, TlsSetup};
+use crate::client::server_auth::ServerAuth;
 use crate::client::session::{Outgoing, Session};
 use crate::codec;
 use crate::wire::{Encoding, TargetError, Wire};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -227,8 +228,10 @@ pub struct Listen {
     session_id: Option<String>,
     /// The address the device's last message came from.
     client_ip: Option<IpAddr>,
-    /// Sessions of other devices answered with no commands, noted once each.
-    others: BTreeSet<(String, String)>,
+    /// Sessions of other devices, with the messages answered in each (noted at the first).
+    others: BTreeMap<(String, String), usize>,
+    /// The harness's server credentials, for the messages that dismiss the device.
+    server_auth: Option<ServerAuth>,
     /// The client did not open a session within the idle timeout: it is not coming back.
     gone: bool,
     sessions: usize,
@@ -247,7 +250,8 @@ impl Listen {
             device: None,
             session_id: None,
             client_ip: None,
-            others: BTreeSet::new(),
+            others: BTreeMap::new(),
+            server_auth: None,
             gone: false,
             sessions: 0,
             notes: Box::new(|_| {}),
@@ -267,6 +271,12 @@ impl Listen {
     /// The PEM of the generated certificate, with `tls=self-signed`.
     pub fn self_signed_pem(&self) -> Option<&str> {
         self.server.self_signed_pem()
+    }
+
+    /// Sends these server credentials in the messages that dismiss the device
+    /// (the runner's clone, so that the client's nonce is shared).
+    pub fn set_server_auth(&mut self, server_auth: Option<ServerAuth>) {
+        self.server_auth = server_auth;
     }
 
     /// Connections the server holds open now.
@@ -344,7 +354,7 @@ impl Listen {
         server_uri: &str,
     ) -> Result<(), TargetError> {
         self.session_id = None;
-        let wire = no_commands_answer(&r, server_uri)?;
+        let wire = no_commands_answer(&r, server_uri, self.server_auth.clone())?;
         answer(r, &wire)
     }
 
@@ -417,11 +427,25 @@ impl Listen {
         }
     }
 
-    /// Answers a message of a device other than the one under test with no commands.
+    /// Answers a message of a device other than the one under test with no
+    /// commands; past [`DISMISSALS`] messages of one of its sessions, with 409.
     fn answer_other_device(&mut self, r: Incoming, h: Header) {
+        let answered = self
+            .others
+            .entry((h.device.clone(), h.session_id.clone()))
+            .or_insert(0);
+        *answered += 1;
+        if *answered > DISMISSALS {
+            r.answer(Response::text(
+                409,
+                "this server is busy with another device\n",
+            ));
+            return;
+        }
+        let first = *answered == 1;
         let uri = self.url_of(&r).unwrap_or_else(|| self.url());
-        let ok = no_commands_answer(&r, &uri).is_ok_and(|wire| answer(r, &wire).is_ok());
-        if self.others.insert((h.device.clone(), h.session_id.clone())) {
+        let ok = no_commands_answer(&r, &uri, None).is_ok_and(|wire| answer(r, &wire).is_ok());
+        if first {
             let dut = self.device.clone().unwrap_or_default();
             let what = if ok {
                 "answered with no commands, so that it ends"
@@ -582,7 +606,11 @@ impl Target for OneMessage {
 
 /// The answer to a client message holding no commands: Status for its SyncHdr
 /// (and its commands) and Final, in the message's encoding.
-fn no_commands_answer(r: &Incoming, server_uri: &str) -> Result<Wire, TargetError> {
+fn no_commands_answer(
+    r: &Incoming,
+    server_uri: &str,
+    server_auth: Option<ServerAuth>,
+) -> Result<Wire, TargetError> {
     let encoding = encoding_of(
         r.request.header("content-type").unwrap_or(""),
         &r.request.body,
@@ -591,6 +619,7 @@ fn no_commands_answer(r: &Incoming, server_uri: &str) -> Result<Wire, TargetErro
     let mut one = OneMessage(Some(wire_of(r)));
     let mut session = Session::open(&mut one, encoding, server_uri, "no commands")
         .map_err(|(_, e)| TargetError::Other(e.to_string()))?;
+    session.server_auth = server_auth;
     let root = session.build_next(&Outgoing::default());
     drop(session);
     let body = codec::encode(&root, encoding).map_err(TargetError::Other)?;

@@ -74,7 +74,7 @@ impl Target for Reference {
 }
 
 /// The reference client set up as the target profile describes it: its
-/// credentials and the URI limits it publishes.
+/// credentials, the server credentials it checks, and the URI limits it publishes.
 pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
     let mut c = ClientConfig {
         server_uri: profile.server_uri.clone(),
@@ -83,6 +83,13 @@ pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
         uri_max_seg_len: clamp(profile.limits.max_seg_len),
         ..ClientConfig::default()
     };
+    if let Some(sc) = &profile.server_credentials {
+        c.server_auth = Some(refdm::ServerAuth {
+            server_id: sc.user.clone(),
+            password: sc.password.clone(),
+            nonce: sc.nonce_bytes().unwrap_or_default(),
+        });
+    }
     if let Some(creds) = &profile.credentials {
         c.auth_scheme = match creds.scheme {
             AuthScheme::Basic => refdm::AuthScheme::Basic,

@@ -53,8 +53,16 @@ pub fn run_served_selected(
             last.id, last.encoding, last.verdict
         ));
     };
-    let mut report =
-        crate::client::runner::run_client_cases(&spoken, listen, profile, &opts, &mut progress);
+    let server_auth = crate::client::server_auth::ServerAuth::from_profile(profile);
+    listen.set_server_auth(server_auth.clone());
+    let mut report = crate::client::runner::run_client_cases_with(
+        &spoken,
+        listen,
+        profile,
+        &opts,
+        &mut progress,
+        server_auth.as_ref(),
+    );
     if !others.is_empty() {
         for (case, other) in others {
             report
