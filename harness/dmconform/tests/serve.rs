@@ -17,6 +17,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -402,6 +403,79 @@ fn a_client_that_authenticates_its_server_gets_the_server_credentials_of_the_pro
         sent.text
     );
     assert!(!sent.text.contains("server-secret"));
+}
+
+/// A client that stays for one session per process: `refdm-client --sessions 1`
+/// started again each time it ends, until `stop` (at most 400 starts); the starts.
+fn restart_loop(url: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usize> {
+    let bin = refdm_client().clone();
+    std::thread::spawn(move || {
+        let mut starts = 0;
+        while !stop.load(Ordering::SeqCst) && starts < 400 {
+            starts += 1;
+            let mut child = Command::new(&bin)
+                .arg("--url")
+                .arg(&url)
+                .args(["--sessions", "1"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("refdm-client starts");
+            wait_bounded(&mut child, Duration::from_secs(60));
+        }
+        starts
+    })
+}
+
+#[test]
+fn a_client_that_stays_one_session_per_process_runs_every_case() {
+    let (suite, _) = Suite::embedded();
+    refdm_client();
+    let mut listen = Listen::start(ListenOptions::parse(PLAIN).unwrap()).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let client = restart_loop(format!("{}omadm", listen.url()), stop.clone());
+    let filter = Some("[as]*");
+    let report = run_served(
+        &mut listen,
+        &suite,
+        &mut TargetProfile::reference(),
+        options(filter),
+        &mut |_| {},
+    )
+    .expect("the run");
+    let took = start.elapsed();
+    stop.store(true, Ordering::SeqCst);
+    drop(listen);
+    let starts = client.join().expect("the restart loop");
+    // The Generic Alert of an asynchronous Exec is reported in the next session,
+    // which a new process knows nothing of.
+    let stateful = "alerts.generic-async-exec";
+    let expected: Vec<_> = in_process(&Setup {
+        listen: PLAIN,
+        encoding: Encoding::Xml,
+        auth: "basic",
+        fault: "",
+        filter,
+    })
+    .into_iter()
+    .filter(|(id, _)| id != stateful)
+    .collect();
+    let got: Vec<_> = verdicts(&report, Encoding::Xml)
+        .into_iter()
+        .filter(|(id, _)| id != stateful)
+        .collect();
+    assert_eq!(got, expected);
+    let sessions = report
+        .runs
+        .iter()
+        .filter(|r| !r.transcript.is_empty())
+        .count();
+    assert!(
+        starts > sessions,
+        "{starts} starts for {sessions} case sessions"
+    );
+    eprintln!("{sessions} case runs with a session, one process each: {took:?}, {starts} starts");
 }
 
 // Misbehaving clients, on raw sockets.
