@@ -39,6 +39,10 @@ pub struct TargetProfile {
     pub device: Device,
     #[serde(default)]
     pub credentials: Option<Credentials>,
+    /// The harness's own credentials as DM server, for a client that
+    /// authenticates its server: when set, the harness sends them in its SyncHdr Cred.
+    #[serde(default)]
+    pub server_credentials: Option<ServerCredentials>,
     #[serde(default)]
     pub deviation: Vec<Deviation>,
 }
@@ -121,6 +125,33 @@ pub struct Credentials {
     /// The nonce the client must use in its first MD5 digest, as Base64.
     #[serde(default)]
     pub client_nonce: Option<String>,
+}
+
+/// The credentials the client checks the DM server's messages against
+/// (server MD5 authentication): the digest is
+/// `B64(MD5(B64(MD5(user:password)) ":" nonce))`, over the nonce the client issued.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerCredentials {
+    /// The server's id as the client knows it (the harness's SyncHdr Source LocName).
+    pub user: String,
+    pub password: String,
+    /// The nonce the client expects in the server's first digest, as Base64; later
+    /// ones are those the client sends in its challenges.
+    #[serde(default)]
+    pub nonce: Option<String>,
+}
+
+impl ServerCredentials {
+    /// The first nonce as bytes (none is the empty nonce).
+    pub fn nonce_bytes(&self) -> Result<Vec<u8>, String> {
+        use base64::Engine;
+        self.nonce.as_deref().map_or(Ok(Vec::new()), |n| {
+            base64::engine::general_purpose::STANDARD
+                .decode(n.trim())
+                .map_err(|e| format!("server_credentials.nonce {n:?} is not Base64: {e}"))
+        })
+    }
 }
 
 words! {
@@ -259,6 +290,9 @@ impl TargetProfile {
             if !crate::spec::PROFILES.contains(&p.as_str()) {
                 return Err(format!("unknown profile {p:?}"));
             }
+        }
+        if let Some(sc) = &self.server_credentials {
+            sc.nonce_bytes()?;
         }
         for d in &self.deviation {
             if let Some(e) = &d.expires

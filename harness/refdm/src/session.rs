@@ -222,6 +222,7 @@ impl Client {
         {
             self.session.as_mut().expect("open").resp_uri = Some(uri.trim().to_string());
         }
+        let nonce_in_force = self.server_nonce.clone();
         let (hdr_code, chal) = self.check_server(server);
         let answers = if hdr_code >= 400 {
             refuse(nodes, hdr_code)
@@ -241,6 +242,8 @@ impl Client {
         let nothing_to_say =
             matches!(hdr_code, 200 | 212) && session.outbox.is_empty() && !ask_next;
         if nothing_to_say {
+            // The server never hears of a nonce the client does not send.
+            self.server_nonce = nonce_in_force;
             self.session = None;
             return None;
         }

@@ -1,14 +1,30 @@
 //! The `listen:ADDR` target: a real DM client or device under test, which
 //! POSTs its packages to the harness over HTTP(S) as it would to its DM server.
 //!
-//! [`Target::open_session`] waits for a POST that starts a session (MsgID 1,
-//! or a SessionID other than the open one's) and returns it as package 1;
-//! [`Target::deliver`] answers the waiting request with the harness's message
-//! and waits for the client's next POST. The client ends a session by not
-//! posting again: the harness knows it when the next POST starts a new session,
-//! or when a message holding only Statuses and Final gets no answer within the
-//! end grace. The client picks the encoding; a case asked for in the other one
-//! is `unsupported` (the session the client opened is kept for the next case).
+//! Sessions are keyed by the device (the SyncHdr Source of its messages) and
+//! its SessionID, not by connection: a client may post each message on a new
+//! connection. The first device to open a session is the device under test;
+//! the messages of any other device are answered with no commands (Status for
+//! its SyncHdr and Final), so that its sessions end, and noted.
+//!
+//! [`Target::open_session`] waits for a message with MsgID 1 and returns it as
+//! package 1; [`Target::deliver`] answers the waiting request with the
+//! harness's message and waits for the device's next POST. Inside a session a
+//! message opens a new one only when it is a new package 1: MsgID 1 with Alert
+//! 1200 or 1201 (and not package 1 sent again, in the same session, to answer
+//! the harness's challenge). Anything else from the device belongs to the open
+//! session, where the invariants judge its MsgID and SessionID. The client
+//! ends a session by not posting again: the harness knows it when the next
+//! POST is a new package 1, or when a message it owes no answer (only Statuses
+//! and Final, or a session abort) gets none within the end grace. A new
+//! package 1 instead of the answer to a message that asked for one is the
+//! case's `error`: the client opened a new session instead of answering. The
+//! client picks the encoding; a case asked for in the other one is
+//! `unsupported` (the session the client opened is kept for the next case).
+//!
+//! A request the server refuses (over `max-body`, malformed, timed out) from
+//! the device's address while its next message is awaited is that case's
+//! `error`, whichever connection it came on.
 //!
 //! Each client message carries its transport facts in [`Wire::headers`], under
 //! names no HTTP header has: `:path` (the request target), `:peer`,
@@ -22,12 +38,16 @@
 
 use crate::client::Target;
 use crate::client::http::{Event, Incoming, Response, Server, ServerConfig, TlsOptions, TlsSetup};
+use crate::client::server_auth::ServerAuth;
 use crate::client::session::{Outgoing, Session};
 use crate::codec;
 use crate::wire::{Encoding, TargetError, Wire};
-use std::net::SocketAddr;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use syncml::CommandKind;
+use syncml::protocol::alert;
 
 /// How a listening target is set up.
 #[derive(Clone, Debug)]
@@ -138,10 +158,60 @@ fn number(key: &str, value: &str) -> Result<u64, String> {
 /// How many sessions in a row [`Listen::dismiss_client`] answers with no commands.
 pub const DISMISSALS: usize = 3;
 
-/// The SyncHdr facts that place a message in a session.
+/// The SyncHdr facts that place a client message in a session.
+#[derive(Clone, Debug)]
 struct Header {
+    /// The SyncHdr Source LocURI: the device.
+    device: String,
     session_id: String,
     msg_id: String,
+    /// Whether the body carries Alert 1200 or 1201 (a session's start).
+    session_alert: bool,
+}
+
+impl Header {
+    /// A new package 1: MsgID 1 with Alert 1200 or 1201.
+    fn opens_session(&self) -> bool {
+        self.msg_id == "1" && self.session_alert
+    }
+}
+
+/// What a server message asks of the client, read once when it is delivered.
+struct Delivered {
+    /// Its MsgID.
+    msg_id: String,
+    /// The client owes it no answer: only Statuses and Final, or a session abort (Alert 1223).
+    ends: bool,
+    /// It refuses the client's SyncHdr with 401 or 407: the client is to send package 1
+    /// again in the same session.
+    challenges: bool,
+}
+
+impl Delivered {
+    fn of(message: &Wire) -> Delivered {
+        let Ok(d) = codec::decode(&message.body, &codec::reply_limits()) else {
+            return Delivered {
+                msg_id: "?".into(),
+                ends: false,
+                challenges: false,
+            };
+        };
+        let m = &d.message;
+        let only_statuses = m.commands().all(|c| c.kind == CommandKind::Status);
+        let aborts = m
+            .commands()
+            .any(|c| c.kind == CommandKind::Alert && c.code() == Some(alert::SESSION_ABORT));
+        let challenges = m.commands().any(|c| {
+            c.kind == CommandKind::Status
+                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+                && matches!(c.code(), Some(401 | 407))
+        });
+        Delivered {
+            msg_id: m.msg_id().unwrap_or("?").trim().to_string(),
+            ends: (m.is_final() && only_statuses) || aborts,
+            challenges,
+        }
+    }
 }
 
 /// A DM client reached over HTTP(S).
@@ -152,10 +222,16 @@ pub struct Listen {
     pending: Option<Incoming>,
     /// A new session's package 1 that arrived while the last session was ending.
     stashed: Option<Incoming>,
-    /// The SessionID of the open session.
+    /// The device under test: the SyncHdr Source of its first package 1.
+    device: Option<String>,
+    /// The SessionID of the device's open session.
     session_id: Option<String>,
-    /// The connection the open session's last message came over.
-    session_peer: Option<SocketAddr>,
+    /// The address the device's last message came from.
+    client_ip: Option<IpAddr>,
+    /// Sessions of other devices, with the messages answered in each (noted at the first).
+    others: BTreeMap<(String, String), usize>,
+    /// The harness's server credentials, for the messages that dismiss the device.
+    server_auth: Option<ServerAuth>,
     /// The client did not open a session within the idle timeout: it is not coming back.
     gone: bool,
     sessions: usize,
@@ -171,15 +247,18 @@ impl Listen {
             opts,
             pending: None,
             stashed: None,
+            device: None,
             session_id: None,
-            session_peer: None,
+            client_ip: None,
+            others: BTreeMap::new(),
+            server_auth: None,
             gone: false,
             sessions: 0,
             notes: Box::new(|_| {}),
         })
     }
 
-    /// Where harness messages go (requests refused, stray POSTs).
+    /// Where harness messages go (requests refused, stray POSTs, other devices).
     pub fn on_note(&mut self, notes: impl FnMut(&str) + Send + 'static) {
         self.notes = Box::new(notes);
     }
@@ -194,10 +273,24 @@ impl Listen {
         self.server.self_signed_pem()
     }
 
+    /// Sends these server credentials in the messages that dismiss the device
+    /// (the runner's clone, so that the client's nonce is shared).
+    pub fn set_server_auth(&mut self, server_auth: Option<ServerAuth>) {
+        self.server_auth = server_auth;
+    }
+
+    /// Connections the server holds open now.
+    pub fn open_connections(&self) -> usize {
+        self.server.open_connections()
+    }
+
     /// The URL the client posted its waiting session to, as it named the host
     /// (`Host`); the harness's URI in its SyncHdr, and the base of its RespURI.
     pub fn client_url(&self) -> Option<String> {
-        let r = self.stashed.as_ref().or(self.pending.as_ref())?;
+        self.url_of(self.stashed.as_ref().or(self.pending.as_ref())?)
+    }
+
+    fn url_of(&self, r: &Incoming) -> Option<String> {
         let host = r.request.header("host")?;
         let scheme = if self.opts.server.tls.is_some() {
             "https"
@@ -213,6 +306,11 @@ impl Listen {
         self.sessions
     }
 
+    /// The device under test (the SyncHdr Source of its first package 1), once known.
+    pub fn device(&self) -> Option<&str> {
+        self.device.as_deref()
+    }
+
     /// Waits (idle timeout) for the client to open a session and says which
     /// encoding it uses; that session is kept for the next [`Target::open_session`].
     pub fn client_encoding(&mut self) -> Result<Encoding, TargetError> {
@@ -221,6 +319,7 @@ impl Listen {
             first.request.header("content-type").unwrap_or(""),
             &first.request.body,
         );
+        self.adopt_device(&first);
         self.stashed = Some(first);
         encoding.ok_or_else(|| {
             TargetError::Other("the client's first message is neither SyncML XML nor WBXML".into())
@@ -232,14 +331,15 @@ impl Listen {
     /// session that follows within the end grace (at most [`DISMISSALS`]), so a
     /// client polling at once learns that the run is over.
     pub fn dismiss_client(&mut self, server_uri: &str) -> Result<(), TargetError> {
-        self.answer_with_no_commands(server_uri)?;
+        self.drop_pending();
+        let first = self.next_package1()?;
+        self.answer_with_no_commands(first, server_uri)?;
         for _ in 1..DISMISSALS {
-            match self.next_request(self.opts.end_grace)? {
-                Some(r) if header_of(&r.request.body).is_some_and(|h| h.msg_id == "1") => {
-                    self.stashed = Some(r);
-                    self.answer_with_no_commands(server_uri)?;
+            match self.next_request(self.opts.end_grace, false)? {
+                Some((r, Some(h))) if h.msg_id == "1" => {
+                    self.answer_with_no_commands(r, server_uri)?;
                 }
-                Some(r) => {
+                Some((r, _)) => {
                     r.answer(Response::text(409, "no session is open; start a new one\n"));
                 }
                 None => break,
@@ -248,29 +348,37 @@ impl Listen {
         Ok(())
     }
 
-    fn answer_with_no_commands(&mut self, server_uri: &str) -> Result<(), TargetError> {
-        let encoding = self.client_encoding()?;
-        let mut session = Session::open(self, encoding, server_uri, "end of run")
-            .map_err(|(_, e)| TargetError::Other(e.to_string()))?;
-        let root = session.build_next(&Outgoing::default());
-        drop(session);
-        let body = codec::encode(&root, encoding).map_err(TargetError::Other)?;
-        let pending = self
-            .pending
-            .take()
-            .ok_or_else(|| TargetError::Other("no request".into()))?;
+    fn answer_with_no_commands(
+        &mut self,
+        r: Incoming,
+        server_uri: &str,
+    ) -> Result<(), TargetError> {
         self.session_id = None;
-        answer(pending, &Wire::new(encoding, body))
+        let wire = no_commands_answer(&r, server_uri, self.server_auth.clone())?;
+        answer(r, &wire)
     }
 
     fn note(&mut self, text: String) {
         (self.notes)(&text);
     }
 
-    /// The next request, or `None` after `timeout`; refusals are noted, and a
-    /// refused request from the open session's connection is the session's error
-    /// (other peers, and connections that sent nothing, cannot end it).
-    fn next_request(&mut self, timeout: Duration) -> Result<Option<Incoming>, TargetError> {
+    /// Makes the sender of a package 1 the device under test, when none is yet.
+    fn adopt_device(&mut self, r: &Incoming) {
+        if self.device.is_none() {
+            self.device = header_of(&r.request.body).map(|h| h.device);
+        }
+    }
+
+    /// The next request of the device under test (with its SyncHdr facts when it
+    /// decodes), or `None` after `timeout`. Other devices' messages are answered
+    /// with no commands, so that their sessions end. Refusals are noted; while
+    /// `awaiting` the device's next message, a refused request that carried one
+    /// (not a non-POST) from the device's address is the session's error.
+    fn next_request(
+        &mut self,
+        timeout: Duration,
+        awaiting: bool,
+    ) -> Result<Option<(Incoming, Option<Header>)>, TargetError> {
         let deadline = crate::timeouts::deadline(timeout);
         loop {
             let Some(left) = deadline.checked_duration_since(Instant::now()) else {
@@ -278,19 +386,39 @@ impl Listen {
             };
             match self.server.next_event(left) {
                 None => return Ok(None),
-                Some(Event::Request(r)) => return Ok(Some(r)),
+                Some(Event::Request(r)) => {
+                    let h = header_of(&r.request.body);
+                    match (&h, &self.device) {
+                        (Some(h), Some(device)) if h.device != *device => {
+                            self.answer_other_device(r, h.clone());
+                        }
+                        (None, Some(_)) if self.client_ip.is_some_and(|ip| ip != r.peer.ip()) => {
+                            let text = format!(
+                                "a request from {} that is not a SyncML message was answered 400",
+                                r.peer
+                            );
+                            r.answer(Response::text(400, "not a SyncML DM message\n"));
+                            self.note(text);
+                        }
+                        _ => return Ok(Some((r, h))),
+                    }
+                }
+                Some(Event::Unreported { refusals }) => self.note(format!(
+                    "{refusals} more refusals were not reported one by one (too many at once)"
+                )),
                 Some(Event::Refused {
                     peer,
                     status,
                     reason,
                     carried_request,
                 }) => {
-                    let status = status.map_or("closed".to_string(), |s| s.to_string());
-                    let text = format!("refused a request from {peer} ({status}): {reason}");
+                    let code = status.map_or("closed".to_string(), |s| s.to_string());
+                    let text = format!("refused a request from {peer} ({code}): {reason}");
                     self.note(text.clone());
-                    if carried_request
-                        && self.session_id.is_some()
-                        && self.session_peer == Some(peer)
+                    if awaiting
+                        && carried_request
+                        && status != Some(405)
+                        && self.client_ip == Some(peer.ip())
                     {
                         return Err(TargetError::Other(text));
                     }
@@ -299,8 +427,40 @@ impl Listen {
         }
     }
 
-    /// The next request that starts a session; requests continuing no open
-    /// session are answered 409 and noted.
+    /// Answers a message of a device other than the one under test with no
+    /// commands; past [`DISMISSALS`] messages of one of its sessions, with 409.
+    fn answer_other_device(&mut self, r: Incoming, h: Header) {
+        let answered = self
+            .others
+            .entry((h.device.clone(), h.session_id.clone()))
+            .or_insert(0);
+        *answered += 1;
+        if *answered > DISMISSALS {
+            r.answer(Response::text(
+                409,
+                "this server is busy with another device\n",
+            ));
+            return;
+        }
+        let first = *answered == 1;
+        let uri = self.url_of(&r).unwrap_or_else(|| self.url());
+        let ok = no_commands_answer(&r, &uri, None).is_ok_and(|wire| answer(r, &wire).is_ok());
+        if first {
+            let dut = self.device.clone().unwrap_or_default();
+            let what = if ok {
+                "answered with no commands, so that it ends"
+            } else {
+                "its answer could not be sent"
+            };
+            self.note(format!(
+                "device {:?} posted in session {} while the suite runs against device {dut:?}: {what}",
+                h.device, h.session_id
+            ));
+        }
+    }
+
+    /// The next request that starts a session (MsgID 1); requests continuing no
+    /// open session are answered 409 and noted.
     fn next_package1(&mut self) -> Result<Incoming, TargetError> {
         if let Some(s) = self.stashed.take() {
             return Ok(s);
@@ -313,14 +473,14 @@ impl Listen {
         let deadline = crate::timeouts::deadline(self.opts.idle_timeout);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let Some(r) = self.next_request(left)? else {
+            let Some((r, h)) = self.next_request(left, false)? else {
                 self.gone = true;
                 return Err(TargetError::Timeout(format!(
                     "no client opened a session within {} s",
                     self.opts.idle_timeout.as_secs()
                 )));
             };
-            match header_of(&r.request.body) {
+            match h {
                 Some(h) if h.msg_id != "1" => {
                     let text = format!(
                         "a message of session {:?} (MsgID {}) arrived while no session was open; answered 409",
@@ -334,14 +494,6 @@ impl Listen {
         }
     }
 
-    /// Whether a request starts a session other than the open one.
-    fn starts_session(&self, request: &Incoming) -> bool {
-        match header_of(&request.request.body) {
-            Some(h) => h.msg_id == "1" || self.session_id.as_deref() != Some(&h.session_id),
-            None => false,
-        }
-    }
-
     /// A request the harness will not answer with a DM message: the harness gave up its session.
     fn drop_pending(&mut self) {
         if let Some(p) = self.pending.take() {
@@ -352,7 +504,16 @@ impl Listen {
 
 impl Target for Listen {
     fn describe(&self) -> String {
-        format!("listen:{} ({})", self.server.local_addr(), self.url())
+        let device = self
+            .device
+            .as_deref()
+            .map(|d| format!(", device {d}"))
+            .unwrap_or_default();
+        format!(
+            "listen:{} ({}{device})",
+            self.server.local_addr(),
+            self.url()
+        )
     }
 
     fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError> {
@@ -369,9 +530,10 @@ impl Target for Listen {
             }
             _ => {}
         }
+        self.adopt_device(&r);
         self.sessions += 1;
         self.session_id = header_of(&r.request.body).map(|h| h.session_id);
-        self.session_peer = Some(r.peer);
+        self.client_ip = Some(r.peer.ip());
         let wire = wire_of(&r);
         self.pending = Some(r);
         Ok(wire)
@@ -381,14 +543,15 @@ impl Target for Listen {
         let pending = self.pending.take().ok_or_else(|| {
             TargetError::Other("no client request is waiting for this message".into())
         })?;
-        let wait = if ends_session(&message) {
+        let delivered = Delivered::of(&message);
+        let wait = if delivered.ends {
             self.opts.end_grace.min(self.opts.exchange_timeout)
         } else {
             self.opts.exchange_timeout
         };
         answer(pending, &message)?;
-        match self.next_request(wait)? {
-            None if ends_session(&message) => {
+        match self.next_request(wait, true)? {
+            None if delivered.ends => {
                 self.session_id = None;
                 Ok(None)
             }
@@ -396,19 +559,71 @@ impl Target for Listen {
                 "the client sent no next message within {} s",
                 wait.as_secs()
             ))),
-            Some(r) if self.starts_session(&r) => {
+            Some((r, h)) => {
+                // Package 1 again in the same session answers a challenge.
+                let new_session = h.as_ref().is_some_and(|h| {
+                    h.opens_session()
+                        && !(delivered.challenges
+                            && self.session_id.as_deref() == Some(h.session_id.as_str()))
+                });
+                self.client_ip = Some(r.peer.ip());
+                if !new_session {
+                    let wire = wire_of(&r);
+                    self.pending = Some(r);
+                    return Ok(Some(wire));
+                }
                 self.session_id = None;
                 self.stashed = Some(r);
-                Ok(None)
-            }
-            Some(r) => {
-                let wire = wire_of(&r);
-                self.session_peer = Some(r.peer);
-                self.pending = Some(r);
-                Ok(Some(wire))
+                if delivered.ends {
+                    Ok(None)
+                } else {
+                    Err(TargetError::Other(format!(
+                        "the client opened a new session instead of answering message {}",
+                        delivered.msg_id
+                    )))
+                }
             }
         }
     }
+}
+
+/// A target that plays back one client message, for building the answer to it.
+struct OneMessage(Option<Wire>);
+
+impl Target for OneMessage {
+    fn describe(&self) -> String {
+        "one client message".into()
+    }
+    fn open_session(&mut self, _: Encoding) -> Result<Wire, TargetError> {
+        self.0
+            .take()
+            .ok_or_else(|| TargetError::Other("no message".into()))
+    }
+    fn deliver(&mut self, _: Wire) -> Result<Option<Wire>, TargetError> {
+        Ok(None)
+    }
+}
+
+/// The answer to a client message holding no commands: Status for its SyncHdr
+/// (and its commands) and Final, in the message's encoding.
+fn no_commands_answer(
+    r: &Incoming,
+    server_uri: &str,
+    server_auth: Option<ServerAuth>,
+) -> Result<Wire, TargetError> {
+    let encoding = encoding_of(
+        r.request.header("content-type").unwrap_or(""),
+        &r.request.body,
+    )
+    .ok_or_else(|| TargetError::Other("neither SyncML XML nor WBXML".into()))?;
+    let mut one = OneMessage(Some(wire_of(r)));
+    let mut session = Session::open(&mut one, encoding, server_uri, "no commands")
+        .map_err(|(_, e)| TargetError::Other(e.to_string()))?;
+    session.server_auth = server_auth;
+    let root = session.build_next(&Outgoing::default());
+    drop(session);
+    let body = codec::encode(&root, encoding).map_err(TargetError::Other)?;
+    Ok(Wire::new(encoding, body))
 }
 
 /// The run of a case in the encoding the client does not use: `unsupported`, saying why.
@@ -462,26 +677,32 @@ fn answer(pending: Incoming, message: &Wire) -> Result<(), TargetError> {
     }
 }
 
-/// A message of only Statuses (or nothing) and Final: the client owes no answer.
-fn ends_session(message: &Wire) -> bool {
-    codec::decode(&message.body, &codec::reply_limits()).is_ok_and(|d| {
-        d.message.is_final()
-            && d.message
-                .commands()
-                .all(|c| c.kind == syncml::CommandKind::Status)
-    })
-}
-
 fn encoding_of(content_type: &str, body: &[u8]) -> Option<Encoding> {
     Encoding::from_content_type(content_type).or_else(|| codec::sniff(body))
 }
 
 fn header_of(body: &[u8]) -> Option<Header> {
     let d = codec::decode(body, &codec::reply_limits()).ok()?;
-    let hdr = d.message.hdr.as_ref()?;
+    let m = &d.message;
+    let hdr = m.hdr.as_ref()?;
+    let session_alert = m.commands().any(|c| {
+        c.kind == CommandKind::Alert
+            && matches!(
+                c.code(),
+                Some(alert::SERVER_INITIATED_MGMT | alert::CLIENT_INITIATED_MGMT)
+            )
+    });
     Some(Header {
+        device: hdr
+            .source
+            .as_ref()
+            .and_then(|s| s.loc_uri.as_deref())
+            .unwrap_or("")
+            .trim()
+            .to_string(),
         session_id: hdr.session_id.clone()?.trim().to_string(),
         msg_id: hdr.msg_id.clone()?.trim().to_string(),
+        session_alert,
     })
 }
 

@@ -74,10 +74,10 @@ impl Target for Reference {
 }
 
 /// The reference client set up as the target profile describes it: its
-/// credentials and the URI limits it publishes (clamped to what the client
-/// holds, `u16`). The client nonce is Base64 in any profile that
-/// [`TargetProfile::parse`](crate::TargetProfile::parse) read; one built in
-/// code with a nonce that is not Base64 panics here.
+/// credentials, the server credentials it checks, and the URI limits it publishes
+/// (clamped to what the client holds, `u16`). The client nonce is Base64 in any
+/// profile that [`TargetProfile::parse`](crate::TargetProfile::parse) read; one
+/// built in code with a nonce that is not Base64 panics here.
 pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
     let mut c = ClientConfig {
         server_uri: profile.server_uri.clone(),
@@ -86,6 +86,13 @@ pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
         uri_max_seg_len: clamp(profile.limits.max_seg_len),
         ..ClientConfig::default()
     };
+    if let Some(sc) = &profile.server_credentials {
+        c.server_auth = Some(refdm::ServerAuth {
+            server_id: sc.user.clone(),
+            password: sc.password.clone(),
+            nonce: sc.nonce_bytes().unwrap_or_default(),
+        });
+    }
     if let Some(creds) = &profile.credentials {
         c.auth_scheme = match creds.scheme {
             AuthScheme::Basic => refdm::AuthScheme::Basic,

@@ -4,6 +4,7 @@
 //! expectations); the scratch node is cleaned up and the session ended.
 
 use crate::checks::{invariants, named, step_expectations as expect};
+use crate::client::server_auth::ServerAuth;
 use crate::client::session::{Outgoing, Session};
 use crate::client::target::Target;
 use crate::placeholders::Bindings;
@@ -45,6 +46,28 @@ pub fn run_client_cases(
     opts: &RunOptions,
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
+    let server_auth = ServerAuth::from_profile(profile);
+    run_client_cases_with(
+        selected,
+        target,
+        profile,
+        opts,
+        progress,
+        server_auth.as_ref(),
+    )
+}
+
+/// [`run_client_cases`] with the run's server credentials given, so that the
+/// nonce the client issues carries from case to case (and to whoever else
+/// holds a clone).
+pub fn run_client_cases_with(
+    selected: &[(&Case, Encoding)],
+    target: &mut dyn Target,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(usize, usize, &CaseRun),
+    server_auth: Option<&ServerAuth>,
+) -> RunReport {
     let name = target.describe();
     run_selected(
         selected,
@@ -52,11 +75,12 @@ pub fn run_client_cases(
         opts,
         name,
         progress,
-        &mut |case, encoding, _| run_case(case, encoding, target, profile, opts),
+        &mut |case, encoding, _| run_case_with(case, encoding, target, profile, opts, server_auth),
     )
 }
 
-/// Runs one case in one encoding.
+/// Runs one case in one encoding, against a target that has just started
+/// (the server credentials' nonce is the profile's).
 pub fn run_case(
     case: &Case,
     encoding: Encoding,
@@ -64,8 +88,21 @@ pub fn run_case(
     profile: &TargetProfile,
     opts: &RunOptions,
 ) -> CaseRun {
+    let server_auth = ServerAuth::from_profile(profile);
+    run_case_with(case, encoding, target, profile, opts, server_auth.as_ref())
+}
+
+/// [`run_case`] with the run's server credentials.
+pub fn run_case_with(
+    case: &Case,
+    encoding: Encoding,
+    target: &mut dyn Target,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    server_auth: Option<&ServerAuth>,
+) -> CaseRun {
     judge_case(case, encoding, profile, |run| {
-        let judged = drive(case, encoding, target, profile, opts, run);
+        let judged = drive(case, encoding, target, profile, opts, server_auth, run);
         if let Some(log) = target.take_log() {
             run.transcript.push(Exchange {
                 direction: Direction::FromTarget,
@@ -87,6 +124,7 @@ fn drive(
     target: &mut dyn Target,
     profile: &TargetProfile,
     opts: &RunOptions,
+    server_auth: Option<&ServerAuth>,
     run: &mut CaseRun,
 ) -> bool {
     let bindings = Bindings::new(profile, &case.id, encoding.name());
@@ -104,6 +142,7 @@ fn drive(
         .credentials
         .as_ref()
         .is_some_and(|c| c.scheme == crate::profile::AuthScheme::Hmac);
+    session.server_auth = server_auth.cloned();
     let first = session
         .first
         .clone()

@@ -1,9 +1,11 @@
 //! The harness as DM server inside one case: it opens a session with the
 //! client under test, builds each server message (SyncHdr, the Statuses owed
-//! for the client's last message, the case's commands, Final), sends it in the
-//! session's encoding and reads the reply, keeping the transcript.
+//! for the client's last message, the case's commands, Final; the server's
+//! Cred when the profile gives server credentials), sends it in the session's
+//! encoding and reads the reply, keeping the transcript.
 
 use crate::client::Target;
+use crate::client::server_auth::ServerAuth;
 use crate::codec;
 use crate::spec::Challenge;
 use crate::transcript::{Received, Sent, SessionError, all_cmd_ids, receive, record_sent};
@@ -72,6 +74,11 @@ pub struct Session<'t> {
     /// The client authenticates with HMAC: unless a step says otherwise, each of its
     /// SyncHdrs is answered 200 with a Chal carrying a new NextNonce (DM Security 5.1.4).
     pub hmac_nonces: bool,
+    /// The harness's server credentials: each server message carries them in its
+    /// SyncHdr Cred until the client accepts them (212) in the session.
+    pub server_auth: Option<ServerAuth>,
+    /// The client accepted the server credentials in this session.
+    server_authenticated: bool,
 }
 
 impl<'t> Session<'t> {
@@ -94,6 +101,8 @@ impl<'t> Session<'t> {
             turns: Vec::new(),
             sessions: 0,
             hmac_nonces: false,
+            server_auth: None,
+            server_authenticated: false,
         };
         match s.start(label) {
             Ok(r) => {
@@ -118,6 +127,7 @@ impl<'t> Session<'t> {
             .target
             .open_session(self.encoding)
             .map_err(SessionError::Target)?;
+        self.server_authenticated = false;
         let r = self.receive(label, wire)?;
         self.next_msg_id = 1;
         self.ended = false;
@@ -243,6 +253,11 @@ impl<'t> Session<'t> {
     /// it as a turn of the case.
     fn receive(&mut self, label: &str, wire: Wire) -> Result<Received, SessionError> {
         let received = receive(&mut self.transcript, label, wire)?;
+        if let Some(sa) = &self.server_auth
+            && sa.note_reply(&received.decoded.message) == Some(212)
+        {
+            self.server_authenticated = true;
+        }
         self.turns.push(Turn {
             received: received.clone(),
             session: self.sessions,
@@ -262,9 +277,19 @@ impl<'t> Session<'t> {
             .and_then(|h| h.source.as_ref())
             .and_then(|s| s.loc_uri.clone())
             .unwrap_or_default();
-        let mut header =
-            syncml::SyncHdr::new(&session_id, self.next_msg_id, &device, &self.server_uri)
-                .to_element();
+        let mut own =
+            syncml::SyncHdr::new(&session_id, self.next_msg_id, &device, &self.server_uri);
+        if let Some(sa) = self
+            .server_auth
+            .as_ref()
+            .filter(|_| !self.server_authenticated)
+        {
+            if let Some(source) = own.source.as_mut() {
+                source.loc_name = Some(sa.user().to_string());
+            }
+            own.cred = Some(sa.cred());
+        }
+        let mut header = own.to_element();
         apply_header_overrides(&mut header, &out.header);
 
         // CmdIDs of the harness's Statuses start above the case's own.

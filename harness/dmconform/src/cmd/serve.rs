@@ -26,7 +26,11 @@ use std::time::Duration;
 
 Point the client at the printed URL (any path: the request path is recorded).
 Cases run in the encoding of the client's first session; runs in the other
-encoding are reported unsupported. When every case has run, the client's next
+encoding are reported unsupported. Each case is one session: a device that
+polls must come back for each (its poll interval under --idle-timeout, or a
+restart loop). The first device to post is tested; other devices' sessions
+are answered with no commands. Server credentials for a client that checks
+them go in the target profile's [server_credentials]. When every case has run, the client's next
 session is answered with a message holding no commands (Status for the SyncHdr
 and Final). Exit status as for `run`: 0 when every verdict is as expected,
 1 otherwise, 2 on a usage or harness error (no client within --idle-timeout).")]

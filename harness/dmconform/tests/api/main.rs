@@ -16,6 +16,7 @@ mod common;
 mod exec;
 mod fuzz_regressions;
 mod generated;
+mod http_bounds;
 mod profiles;
 mod readme;
 mod secrets;

@@ -56,3 +56,42 @@ fn md5() {
 fn hmac() {
     passes_with("hmac", "hmac");
 }
+
+/// The reference profile with server credentials, which the reference then checks.
+fn with_server_credentials(mut p: TargetProfile) -> TargetProfile {
+    p.server_credentials = Some(dmconform::profile::ServerCredentials {
+        user: "dmconform-server".into(),
+        password: "server-secret".into(),
+        nonce: Some("c2VydmVyLW5vbmNl".into()),
+    });
+    p
+}
+
+#[test]
+fn a_client_that_authenticates_its_server_gets_the_verdicts_of_one_that_does_not() {
+    let (suite, _) = Suite::embedded();
+    let opts = RunOptions {
+        encodings: Encoding::BOTH.to_vec(),
+        ..RunOptions::default()
+    };
+    let verdicts = |profile: &TargetProfile| {
+        let mut target = Reference::new(client_config(profile), Vec::new());
+        run_suite(&suite, &mut target, profile, &opts)
+            .runs
+            .iter()
+            .map(|r| (r.id.clone(), r.encoding, r.verdict))
+            .collect::<Vec<_>>()
+    };
+    let plain = TargetProfile::reference();
+    let checked = with_server_credentials(plain.clone());
+    assert_eq!(verdicts(&checked), verdicts(&plain));
+    // Without them in the profile, such a client refuses every command.
+    let mut unknown = Reference::new(client_config(&checked), Vec::new());
+    let report = run_suite(&suite, &mut unknown, &plain, &opts);
+    let passes = report
+        .runs
+        .iter()
+        .filter(|r| r.verdict == Verdict::Pass)
+        .count();
+    assert!(passes < report.runs.len() / 4, "{passes} passes");
+}

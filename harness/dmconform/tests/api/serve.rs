@@ -17,6 +17,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -243,7 +244,12 @@ fn https_xml_and_http_wbxml_with_the_other_scheme() {
 
 #[test]
 fn fault_switches_fail_over_http_where_they_fail_in_process() {
-    for fault in ["nested-atomic-ok", "ignore-respuri"] {
+    for fault in [
+        "nested-atomic-ok",
+        "ignore-respuri",
+        "msgid-stuck",
+        "sessionid-changed",
+    ] {
         let report = assert_same_as_in_process(Setup {
             listen: PLAIN,
             encoding: Encoding::Xml,
@@ -255,14 +261,243 @@ fn fault_switches_fail_over_http_where_they_fail_in_process() {
     }
 }
 
+#[test]
+fn a_msgid_stuck_at_1_keeps_its_session_and_is_reported() {
+    let (report, status) = served(&Setup {
+        listen: PLAIN,
+        encoding: Encoding::Xml,
+        auth: "basic",
+        fault: "msgid-stuck",
+        filter: Some("session.ends-after-management"),
+    });
+    assert!(status.success(), "refdm-client: {status}");
+    let run = &report.runs[0];
+    assert_eq!(run.verdict, Verdict::Fail, "{:#?}", run.findings);
+    assert!(
+        run.findings
+            .iter()
+            .any(|f| f.requirement.as_deref() == Some("msmdm.msgid.increasing")),
+        "{:#?}",
+        run.findings
+    );
+    assert_eq!(
+        report
+            .runs
+            .iter()
+            .filter(|r| !r.transcript.is_empty())
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn two_devices_at_once_the_first_is_tested_and_the_other_sent_away() {
+    let (suite, _) = Suite::embedded();
+    let mut listen = Listen::start(ListenOptions::parse(PLAIN).unwrap()).unwrap();
+    let notes = Arc::new(Mutex::new(Vec::new()));
+    let sink = notes.clone();
+    listen.on_note(move |n| sink.lock().unwrap().push(n.to_string()));
+    let devices = ["DEVICE-A", "DEVICE-B"];
+    let mut clients: Vec<Child> = devices
+        .iter()
+        .map(|id| {
+            Command::new(refdm_client())
+                .arg("--url")
+                .arg(format!("{}omadm", listen.url()))
+                .args(["--device-id", id])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("refdm-client starts")
+        })
+        .collect();
+    let filter = Some("[as]*");
+    let report = run_served(
+        &mut listen,
+        &suite,
+        &mut TargetProfile::reference(),
+        options(filter),
+        &mut |_| {},
+    )
+    .expect("the run");
+    for c in &mut clients {
+        let status = wait_bounded(c, Duration::from_secs(30));
+        assert!(status.success(), "refdm-client: {status}");
+    }
+    let tested = listen.device().expect("a device was tested").to_string();
+    let other = devices.iter().find(|d| **d != tested).expect("two devices");
+    assert!(devices.contains(&tested.as_str()), "{tested}");
+    let notes = notes.lock().unwrap().clone();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains(&format!("device {other:?}"))
+                && n.contains("answered with no commands")),
+        "{notes:#?}"
+    );
+    assert!(report.target.contains(&tested), "{}", report.target);
+    let expected = in_process(&Setup {
+        listen: PLAIN,
+        encoding: Encoding::Xml,
+        auth: "basic",
+        fault: "",
+        filter,
+    });
+    assert_eq!(verdicts(&report, Encoding::Xml), expected);
+}
+
+#[test]
+fn a_client_that_authenticates_its_server_gets_the_server_credentials_of_the_profile() {
+    let (suite, _) = Suite::embedded();
+    let mut profile = TargetProfile::reference();
+    profile.server_credentials = Some(dmconform::profile::ServerCredentials {
+        user: "dmconform-server".into(),
+        password: "server-secret".into(),
+        nonce: Some("c2VydmVyLW5vbmNl".into()),
+    });
+    let mut listen = Listen::start(ListenOptions::parse(PLAIN).unwrap()).unwrap();
+    let mut child = Command::new(refdm_client())
+        .arg("--url")
+        .arg(format!("{}omadm", listen.url()))
+        .args(["--server-id", "dmconform-server"])
+        .args(["--server-password", "server-secret"])
+        .args(["--server-nonce", "c2VydmVyLW5vbmNl"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("refdm-client starts");
+    let filter = Some("[ahs]*");
+    let opts = RunOptions {
+        encodings: vec![Encoding::Xml],
+        ..options(filter)
+    };
+    let report = run_served(
+        &mut listen,
+        &suite,
+        &mut profile.clone(),
+        opts.clone(),
+        &mut |_| {},
+    )
+    .expect("the run");
+    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    assert!(status.success(), "refdm-client: {status}");
+    let mut target = builtin::Reference::new(builtin::client_config(&profile), Vec::new());
+    let expected = verdicts(
+        &run_suite(&suite, &mut target, &profile, &opts),
+        Encoding::Xml,
+    );
+    assert_eq!(verdicts(&report, Encoding::Xml), expected);
+    let passes = expected.iter().filter(|(_, v)| *v == Verdict::Pass).count();
+    assert!(passes > expected.len() / 2, "{expected:?}");
+    // The harness's first message carries its MD5 credentials; the password does not show.
+    let sent = &report
+        .runs
+        .iter()
+        .find(|r| r.transcript.len() > 1)
+        .expect("a run with an exchange")
+        .transcript[1];
+    assert!(
+        sent.text.contains("syncml:auth-md5")
+            && sent.text.contains("<LocName>dmconform-server</LocName>"),
+        "{}",
+        sent.text
+    );
+    assert!(!sent.text.contains("server-secret"));
+}
+
+/// A client that stays for one session per process: `refdm-client --sessions 1`
+/// started again each time it ends, until `stop` (at most 400 starts); the starts.
+fn restart_loop(url: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<usize> {
+    let bin = refdm_client().clone();
+    std::thread::spawn(move || {
+        let mut starts = 0;
+        while !stop.load(Ordering::SeqCst) && starts < 400 {
+            starts += 1;
+            let mut child = Command::new(&bin)
+                .arg("--url")
+                .arg(&url)
+                .args(["--sessions", "1"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("refdm-client starts");
+            wait_bounded(&mut child, Duration::from_secs(60));
+        }
+        starts
+    })
+}
+
+#[test]
+fn a_client_that_stays_one_session_per_process_runs_every_case() {
+    let (suite, _) = Suite::embedded();
+    refdm_client();
+    let mut listen = Listen::start(ListenOptions::parse(PLAIN).unwrap()).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let client = restart_loop(format!("{}omadm", listen.url()), stop.clone());
+    let filter = Some("[as]*");
+    let report = run_served(
+        &mut listen,
+        &suite,
+        &mut TargetProfile::reference(),
+        options(filter),
+        &mut |_| {},
+    )
+    .expect("the run");
+    let took = start.elapsed();
+    stop.store(true, Ordering::SeqCst);
+    drop(listen);
+    let starts = client.join().expect("the restart loop");
+    // The Generic Alert of an asynchronous Exec is reported in the next session,
+    // which a new process knows nothing of.
+    let stateful = "alerts.generic-async-exec";
+    let expected: Vec<_> = in_process(&Setup {
+        listen: PLAIN,
+        encoding: Encoding::Xml,
+        auth: "basic",
+        fault: "",
+        filter,
+    })
+    .into_iter()
+    .filter(|(id, _)| id != stateful)
+    .collect();
+    let got: Vec<_> = verdicts(&report, Encoding::Xml)
+        .into_iter()
+        .filter(|(id, _)| id != stateful)
+        .collect();
+    assert_eq!(got, expected);
+    let sessions = report
+        .runs
+        .iter()
+        .filter(|r| !r.transcript.is_empty())
+        .count();
+    assert!(
+        starts > sessions,
+        "{starts} starts for {sessions} case sessions"
+    );
+    eprintln!("{sessions} case runs with a session, one process each: {took:?}, {starts} starts");
+}
+
 // Misbehaving clients, on raw sockets.
 
 fn raw_post(stream: &mut TcpStream, body: &[u8], declared: usize) {
+    post_with(stream, body, declared, "");
+}
+
+/// Posts with extra header lines (each ending in CRLF).
+fn post_with(stream: &mut TcpStream, body: &[u8], declared: usize, extra: &str) {
     let head = format!(
-        "POST /omadm HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.syncml.dm+xml\r\nContent-Length: {declared}\r\n\r\n"
+        "POST /omadm HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.syncml.dm+xml\r\nContent-Length: {declared}\r\n{extra}\r\n"
     );
     stream.write_all(head.as_bytes()).unwrap();
     stream.write_all(body).unwrap();
+}
+
+/// Posts one message on a connection of its own with `Connection: close`; the status.
+fn post_once(addr: &str, body: &[u8]) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    post_with(&mut s, body, body.len(), "Connection: close\r\n");
+    raw_answer(&mut s)
 }
 
 /// Reads one response head and its body; the status.
@@ -372,6 +607,78 @@ fn a_body_over_the_limit_is_413_and_an_error_verdict() {
         assert_eq!(raw_answer(&mut s), 413);
     });
     assert!(xml_error(&report).contains("413"), "{report:?}");
+}
+
+#[test]
+fn a_body_over_the_limit_on_a_new_connection_is_the_cases_error() {
+    let (report, notes, _) = misbehaving("&max-body=4096", |addr| {
+        assert_eq!(post_once(&addr, &package1()), 200);
+        let big = vec![b' '; 5000];
+        assert_eq!(post_once(&addr, &big), 413);
+    });
+    assert!(xml_error(&report).contains("413"), "{report:?}");
+    assert!(notes.iter().any(|n| n.contains("(413)")), "{notes:?}");
+}
+
+#[test]
+fn a_client_that_opens_a_new_session_instead_of_answering_is_told_so() {
+    let start = Instant::now();
+    let (suite, _) = Suite::embedded();
+    let spec = "listen:127.0.0.1:0?timeout=3&idle=5&end-grace-ms=200";
+    let mut listen = Listen::start(ListenOptions::parse(spec).unwrap()).unwrap();
+    let addr = listen
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    // A crash: package 1 is answered with commands, and the client comes back
+    // with a new package 1 (the same SessionID, as a restarted client has).
+    let player = std::thread::spawn(move || {
+        assert_eq!(post_once(&addr, &package1()), 200);
+        assert_eq!(post_once(&addr, &package1()), 200);
+    });
+    let opts = RunOptions {
+        encodings: vec![Encoding::Xml],
+        ..options(Some("alerts.[cd]*"))
+    };
+    let report = run_served(
+        &mut listen,
+        &suite,
+        &mut TargetProfile::reference(),
+        opts,
+        &mut |_| {},
+    )
+    .unwrap();
+    drop(listen);
+    player.join().unwrap();
+    let xml: Vec<_> = report
+        .runs
+        .iter()
+        .filter(|r| r.encoding == Encoding::Xml)
+        .collect();
+    let text = |r: &dmconform::CaseRun| {
+        r.findings
+            .iter()
+            .map(|f| f.actual.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let told = xml
+        .iter()
+        .position(|r| {
+            text(r).contains("the client opened a new session instead of answering message 1")
+        })
+        .unwrap_or_else(|| panic!("{:#?}", xml.iter().map(|r| text(r)).collect::<Vec<_>>()));
+    assert_eq!(xml[told].verdict, Verdict::Error);
+    // The new package 1 opened the next case's session.
+    let next = &xml[told + 1];
+    assert!(
+        next.transcript
+            .first()
+            .is_some_and(|e| e.label == "package 1"),
+        "{next:?}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(60));
 }
 
 #[test]

@@ -11,7 +11,7 @@
 //! cannot read, 2 on a usage error.
 
 use clap::{Parser, ValueEnum};
-use refdm::{AuthScheme, Client, ClientConfig, Fault, Faults};
+use refdm::{AuthScheme, Client, ClientConfig, Fault, Faults, ServerAuth};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -53,6 +53,18 @@ struct Args {
     user: String,
     #[arg(long, default_value = "reference")]
     password: String,
+    /// The device's id: ./DevInfo/DevId and the SyncHdr Source of its messages.
+    #[arg(long)]
+    device_id: Option<String>,
+    /// Authenticate the server: its id, as in its SyncHdr Source LocName (with --server-password).
+    #[arg(long, requires = "server_password")]
+    server_id: Option<String>,
+    /// The password of the server's MD5 credentials.
+    #[arg(long, requires = "server_id")]
+    server_password: Option<String>,
+    /// The nonce (Base64) the server's first MD5 digest is to use.
+    #[arg(long, requires = "server_id", default_value = "")]
+    server_nonce: String,
     /// The server's URI in the SyncHdr Target (default: --url).
     #[arg(long)]
     server_uri: Option<String>,
@@ -147,7 +159,24 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
     let [depth, total, segment] = args.uri_limits[..] else {
         return Err(Failure::Usage("--uri-limits takes three numbers".into()));
     };
+    let defaults = ClientConfig::default();
+    let server_auth = match (&args.server_id, &args.server_password) {
+        (Some(id), Some(password)) => {
+            use base64::Engine;
+            let nonce = base64::engine::general_purpose::STANDARD
+                .decode(args.server_nonce.trim())
+                .map_err(|e| Failure::Usage(format!("--server-nonce: {e}")))?;
+            Some(ServerAuth {
+                server_id: id.clone(),
+                password: password.clone(),
+                nonce,
+            })
+        }
+        _ => None,
+    };
     Ok(ClientConfig {
+        device_id: args.device_id.clone().unwrap_or(defaults.device_id.clone()),
+        server_auth,
         server_uri: args.server_uri.clone().unwrap_or_else(|| args.url.clone()),
         auth_scheme: match args.auth {
             AuthArg::None => AuthScheme::None,
@@ -160,7 +189,7 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
         uri_max_depth: depth,
         uri_max_tot_len: total,
         uri_max_seg_len: segment,
-        ..ClientConfig::default()
+        ..defaults
     })
 }
 

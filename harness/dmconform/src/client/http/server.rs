@@ -1,15 +1,22 @@
-//! The listener: an accept thread, one thread per connection (at most
-//! [`ServerConfig::max_connections`] at once, the next answered 503), and the
-//! requests they hand to the harness, each with a channel for its answer.
+//! The listener: a tokio runtime on threads of its own accepts connections
+//! (at most [`ServerConfig::max_connections`] at once; the next is answered
+//! 503 and closed), serves each with hyper's HTTP/1.1 server, behind TLS when
+//! configured, and hands each request to the synchronous harness over a
+//! bounded channel, with a oneshot channel for its answer.
 
-use super::request::{self, Limits, ReadError, Request, Response, TimedRead};
+use super::request::{Limits, MAX_HEADERS, Request, Response};
 use super::tls::{self, TlsOptions};
-use std::io;
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use super::watch::{Clock, Expiry, Watched};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// How the server listens.
 #[derive(Clone, Debug)]
@@ -36,6 +43,14 @@ impl ServerConfig {
     }
 }
 
+/// Events queued for the harness beside one request per connection: refusals
+/// past this many wait for none and are counted instead ([`Event::Unreported`]).
+pub const EVENT_QUEUE: usize = 64;
+/// Connections turned away (answered 503) at once; past that they are closed unanswered.
+const REFUSALS_AT_ONCE: usize = 16;
+/// How long writing a refusal or a timeout answer may take.
+const REFUSAL_WRITE: Duration = Duration::from_secs(2);
+
 /// A request waiting for the harness's answer.
 #[derive(Debug)]
 pub struct Incoming {
@@ -43,7 +58,7 @@ pub struct Incoming {
     pub peer: SocketAddr,
     /// The subject of the TLS client certificate, when one was presented.
     pub client_subject: Option<String>,
-    answer: mpsc::Sender<Response>,
+    answer: oneshot::Sender<Response>,
 }
 
 impl Incoming {
@@ -53,7 +68,7 @@ impl Incoming {
     }
 }
 
-/// What the connection threads hand over.
+/// What the server hands over.
 #[derive(Debug)]
 pub enum Event {
     Request(Incoming),
@@ -66,6 +81,10 @@ pub enum Event {
         /// stayed silent or was turned away on arrival).
         carried_request: bool,
     },
+    /// Refusals that found the event queue full and were only counted.
+    Unreported {
+        refusals: u64,
+    },
 }
 
 /// A running server; dropping it stops everything it started.
@@ -73,53 +92,76 @@ pub struct Server {
     local_addr: SocketAddr,
     tls: bool,
     self_signed_pem: Option<String>,
-    events: mpsc::Receiver<Event>,
+    events: Mutex<mpsc::Receiver<Event>>,
     shared: Arc<Shared>,
-    accept: Option<JoinHandle<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
+/// What every connection task shares.
 struct Shared {
-    stop: AtomicBool,
-    active: AtomicUsize,
-    /// Each open connection's socket, to shut it down when the server stops.
-    sockets: Mutex<Vec<(u64, TcpStream)>>,
-    threads: Mutex<Vec<JoinHandle<()>>>,
+    config: ServerConfig,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    events: mpsc::Sender<Event>,
+    /// Refusals not queued (the queue was full) since the harness last looked.
+    unreported: AtomicU64,
+    connections: Arc<Semaphore>,
+    refusals: Arc<Semaphore>,
 }
 
-const POLL: Duration = Duration::from_millis(10);
+impl Shared {
+    /// Queues a refusal, or counts it when the queue is full.
+    fn refused(&self, peer: SocketAddr, status: Option<u16>, reason: String, carried: bool) {
+        let event = Event::Refused {
+            peer,
+            status,
+            reason,
+            carried_request: carried,
+        };
+        if self.events.try_send(event).is_err() {
+            self.unreported.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
 
 impl Server {
     /// Binds and starts accepting.
     pub fn start(config: ServerConfig) -> Result<Server, String> {
         let prepared = config.tls.as_ref().map(tls::prepare).transpose()?;
-        let listener = TcpListener::bind(&config.addr)
+        let listener = std::net::TcpListener::bind(&config.addr)
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let local_addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let (tx, events) = mpsc::channel();
-        let shared = Arc::new(Shared {
-            stop: AtomicBool::new(false),
-            active: AtomicUsize::new(0),
-            sockets: Mutex::new(Vec::new()),
-            threads: Mutex::new(Vec::new()),
-        });
-        let self_signed_pem = prepared.as_ref().and_then(|p| p.self_signed_pem.clone());
-        let tls_config = prepared.map(|p| p.config);
-        let tls = tls_config.is_some();
-        let accept = {
-            let shared = shared.clone();
-            std::thread::Builder::new()
-                .name("dmconform-accept".into())
-                .spawn(move || accept_loop(listener, config, tls_config, tx, shared))
-                .map_err(|e| e.to_string())?
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("dmconform-http")
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| format!("cannot start the HTTP server's runtime: {e}"))?;
+        let listener = {
+            let _in_runtime = runtime.enter();
+            tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?
         };
+        let self_signed_pem = prepared.as_ref().and_then(|p| p.self_signed_pem.clone());
+        let acceptor = prepared.map(|p| tokio_rustls::TlsAcceptor::from(p.config));
+        let tls = acceptor.is_some();
+        let (tx, events) = mpsc::channel(EVENT_QUEUE + config.max_connections.max(1));
+        let shared = Arc::new(Shared {
+            connections: Arc::new(Semaphore::new(config.max_connections.max(1))),
+            refusals: Arc::new(Semaphore::new(REFUSALS_AT_ONCE)),
+            config,
+            acceptor,
+            events: tx,
+            unreported: AtomicU64::new(0),
+        });
+        runtime.spawn(accept_loop(listener, shared.clone()));
         Ok(Server {
             local_addr,
             tls,
             self_signed_pem,
-            events,
+            events: Mutex::new(events),
             shared,
-            accept: Some(accept),
+            runtime: Some(runtime),
         })
     }
 
@@ -138,219 +180,268 @@ impl Server {
         self.self_signed_pem.as_deref()
     }
 
+    /// Connections being served now.
+    pub fn open_connections(&self) -> usize {
+        let max = self.shared.config.max_connections.max(1);
+        max - self.shared.connections.available_permits().min(max)
+    }
+
     /// The next event, waiting at most `timeout`.
     pub fn next_event(&self, timeout: Duration) -> Option<Event> {
-        self.events.recv_timeout(timeout).ok()
+        let refusals = self.shared.unreported.swap(0, Ordering::Relaxed);
+        if refusals > 0 {
+            return Some(Event::Unreported { refusals });
+        }
+        let runtime = self.runtime.as_ref()?;
+        let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        runtime.block_on(async {
+            tokio::time::timeout(timeout, events.recv())
+                .await
+                .ok()
+                .flatten()
+        })
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        if let Some(a) = self.accept.take() {
-            let _ = a.join();
-        }
-        for (_, s) in lock(&self.shared.sockets).drain(..) {
-            let _ = s.shutdown(Shutdown::Both);
-        }
-        let threads: Vec<_> = lock(&self.shared.threads).drain(..).collect();
-        for t in threads {
-            let _ = t.join();
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(5));
         }
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn accept_loop(
-    listener: TcpListener,
-    config: ServerConfig,
-    tls: Option<Arc<rustls::ServerConfig>>,
-    events: mpsc::Sender<Event>,
-    shared: Arc<Shared>,
-) {
-    let mut next_id = 0u64;
-    while !shared.stop.load(Ordering::SeqCst) {
-        let (stream, peer) = match listener.accept() {
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    loop {
+        let (stream, peer) = match listener.accept().await {
             Ok(x) => x,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                std::thread::sleep(POLL);
-                continue;
-            }
+            // Out of file descriptors, or the like: wait for connections to close.
             Err(_) => {
-                std::thread::sleep(POLL);
+                tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
         };
-        let _ = stream.set_nonblocking(false);
         let _ = stream.set_nodelay(true);
-        if shared.active.load(Ordering::SeqCst) >= config.max_connections {
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            let _ = Response::text(503, "too many connections\n").write_to(&mut &stream, true);
-            let _ = events.send(Event::Refused {
-                peer,
-                status: Some(503),
-                reason: format!("more than {} connections at once", config.max_connections),
-                carried_request: false,
-            });
-            continue;
-        }
-        let Ok(registered) = stream.try_clone() else {
-            continue;
-        };
-        next_id += 1;
-        let id = next_id;
-        lock(&shared.sockets).push((id, registered));
-        shared.active.fetch_add(1, Ordering::SeqCst);
-        let conn = Connection {
-            peer,
-            limits: config.limits,
-            answer_timeout: config.answer_timeout,
-            events: events.clone(),
-            shared: shared.clone(),
-        };
-        let tls = tls.clone();
-        let spawned = std::thread::Builder::new()
-            .name("dmconform-conn".into())
-            .spawn(move || {
-                let shared = conn.shared.clone();
-                conn.serve(stream, tls);
-                lock(&shared.sockets).retain(|(i, _)| *i != id);
-                shared.active.fetch_sub(1, Ordering::SeqCst);
-            });
-        match spawned {
-            Ok(handle) => {
-                let mut threads = lock(&shared.threads);
-                threads.retain(|t| !t.is_finished());
-                threads.push(handle);
-            }
-            Err(_) => {
-                lock(&shared.sockets).retain(|(i, _)| *i != id);
-                shared.active.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-    }
-}
-
-struct Connection {
-    peer: SocketAddr,
-    limits: Limits,
-    answer_timeout: Duration,
-    events: mpsc::Sender<Event>,
-    shared: Arc<Shared>,
-}
-
-impl TimedRead for TcpStream {
-    fn set_timeout(&mut self, timeout: Duration) -> io::Result<()> {
-        self.set_read_timeout(Some(timeout.max(Duration::from_millis(1))))
-    }
-}
-
-impl TimedRead for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
-    fn set_timeout(&mut self, timeout: Duration) -> io::Result<()> {
-        self.sock.set_timeout(timeout)
-    }
-}
-
-impl Connection {
-    fn serve(&self, stream: TcpStream, tls: Option<Arc<rustls::ServerConfig>>) {
-        let _ = stream.set_write_timeout(Some(self.limits.whole_request));
-        match tls {
-            None => self.exchange_loop(stream, |_| None),
-            Some(config) => {
-                let Ok(conn) = rustls::ServerConnection::new(config) else {
-                    return;
-                };
-                let stream = rustls::StreamOwned::new(conn, stream);
-                self.exchange_loop(stream, |s| {
-                    s.conn
-                        .peer_certificates()
-                        .and_then(|c| c.first())
-                        .and_then(|c| super::subject::subject(c))
+        match shared.connections.clone().try_acquire_owned() {
+            Ok(permit) => {
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    serve_connection(stream, peer, shared).await;
+                    drop(permit);
                 });
             }
+            Err(_) => {
+                shared.refused(
+                    peer,
+                    Some(503),
+                    format!(
+                        "more than {} connections at once",
+                        shared.config.max_connections
+                    ),
+                    false,
+                );
+                // Past the refusals being written, a connection is closed unanswered.
+                if let Ok(permit) = shared.refusals.clone().try_acquire_owned() {
+                    tokio::spawn(async move {
+                        let answer = Response::text(503, "too many connections\n");
+                        write_last(stream, &answer).await;
+                        drop(permit);
+                    });
+                }
+            }
         }
     }
+}
 
-    /// Reads requests and writes the harness's answers until the connection ends.
-    fn exchange_loop<S: TimedRead + io::Write>(
-        &self,
-        mut stream: S,
-        subject_of: impl Fn(&S) -> Option<String>,
-    ) {
-        let mut buffered = Vec::new();
-        let mut used = false;
-        while !self.shared.stop.load(Ordering::SeqCst) {
-            let request = match request::read_request(&mut stream, &mut buffered, &self.limits) {
-                Ok(r) => r,
-                Err(ReadError::Closed) => return,
-                // A kept-alive connection the client does not use again.
-                Err(ReadError::Idle(_)) if used => return,
-                Err(e) => {
-                    let status = e.status();
-                    if let Some(code) = status {
-                        let _ = Response::text(code, &format!("{e}\n")).write_to(&mut stream, true);
-                    }
-                    let carried_request = !matches!(e, ReadError::Idle(_));
-                    self.refused(status, e.to_string(), carried_request);
+/// Writes a last answer on a connection and closes it, within [`REFUSAL_WRITE`].
+async fn write_last<S: AsyncWrite + Unpin>(mut stream: S, answer: &Response) {
+    let _ = tokio::time::timeout(REFUSAL_WRITE, async {
+        stream.write_all(&answer.to_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
+
+async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
+    let limits = shared.config.limits;
+    let clock = Clock::new(limits.first_byte, limits.whole_request);
+    let Some(acceptor) = shared.acceptor.clone() else {
+        let io = Watched::new(stream, clock.clone());
+        return drive(io, None, clock, peer, shared).await;
+    };
+    match tokio::time::timeout(limits.first_byte, acceptor.accept(stream)).await {
+        Ok(Ok(tls)) => {
+            let subject = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|c| c.first())
+                .and_then(|c| super::subject::subject(c));
+            let io = Watched::new(tls, clock.clone());
+            drive(io, subject, clock, peer, shared).await
+        }
+        Ok(Err(e)) => shared.refused(peer, None, format!("TLS handshake: {e}"), false),
+        Err(_) => shared.refused(
+            peer,
+            None,
+            format!(
+                "TLS handshake: not done within {} s",
+                limits.first_byte.as_secs()
+            ),
+            false,
+        ),
+    }
+}
+
+/// What the request handler of one connection knows.
+struct Context {
+    shared: Arc<Shared>,
+    clock: Arc<Clock>,
+    peer: SocketAddr,
+    subject: Option<String>,
+}
+
+/// Serves HTTP/1.1 on one connection until it ends or a deadline passes.
+async fn drive<S>(
+    io: Watched<S>,
+    subject: Option<String>,
+    clock: Arc<Clock>,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let limits = shared.config.limits;
+    let context = Arc::new(Context {
+        shared: shared.clone(),
+        clock: clock.clone(),
+        peer,
+        subject,
+    });
+    let service = hyper::service::service_fn(move |req| {
+        let context = context.clone();
+        async move { Ok::<_, Infallible>(handle(req, &context).await) }
+    });
+    let mut conn = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .half_close(true)
+        .max_headers(MAX_HEADERS)
+        .max_header_size(limits.max_head)
+        .header_read_timeout(None)
+        .serve_connection(TokioIo::new(io), service);
+    let ended = tokio::select! {
+        served = &mut conn => Ok(served),
+        expiry = clock.expired() => Err(expiry),
+    };
+    let (first_byte, whole_request) = clock.limits();
+    match ended {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) if e.is_parse_too_large() => shared.refused(
+            peer,
+            Some(431),
+            format!("too large: head over {} bytes", limits.max_head),
+            true,
+        ),
+        Ok(Err(e)) if e.is_parse() => {
+            shared.refused(peer, Some(400), format!("malformed request: {e}"), true)
+        }
+        Ok(Err(e)) if clock.mid_request() => shared.refused(
+            peer,
+            None,
+            format!("the connection ended inside a request: {e}"),
+            true,
+        ),
+        // The peer went away between requests.
+        Ok(Err(_)) => {}
+        Err(expiry) => {
+            let stream = conn.into_parts().io.into_inner().into_inner();
+            let (text, carried) = match expiry {
+                Expiry::KeptAliveUnused => {
+                    let mut stream = stream;
+                    let _ = tokio::time::timeout(REFUSAL_WRITE, stream.shutdown()).await;
                     return;
                 }
-            };
-            used = true;
-            if request.method != "POST" {
-                let _ = Response::text(405, "DM clients POST their messages here\n")
-                    .write_to(&mut stream, true);
-                self.refused(
-                    Some(405),
-                    format!("{} {}", request.method, request.path),
+                Expiry::NoRequest => (
+                    format!("idle: no request within {} s", first_byte.as_secs()),
+                    false,
+                ),
+                Expiry::Request => (
+                    format!(
+                        "timeout: the request did not arrive whole within {} s of its first byte",
+                        whole_request.as_secs()
+                    ),
                     true,
-                );
-                return;
-            }
-            let close = request
-                .header("connection")
-                .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-            let (tx, rx) = mpsc::channel();
-            let incoming = Incoming {
-                request,
-                peer: self.peer,
-                client_subject: subject_of(&stream),
-                answer: tx,
+                ),
             };
-            if self.events.send(Event::Request(incoming)).is_err() {
-                return;
-            }
-            let Some(response) = self.wait_answer(&rx) else {
-                let _ =
-                    Response::text(503, "the harness did not answer\n").write_to(&mut stream, true);
-                return;
-            };
-            if response.write_to(&mut stream, close).is_err() || close {
-                return;
-            }
+            write_last(stream, &Response::text(408, &format!("{text}\n"))).await;
+            shared.refused(peer, Some(408), text, carried);
         }
     }
+}
 
-    fn wait_answer(&self, rx: &mpsc::Receiver<Response>) -> Option<Response> {
-        let deadline = crate::timeouts::deadline(self.answer_timeout);
-        while Instant::now() < deadline && !self.shared.stop.load(Ordering::SeqCst) {
-            match rx.recv_timeout(POLL * 5) {
-                Ok(r) => return Some(r),
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => return None,
-            }
-        }
-        None
+/// Reads one request whole, within its bounds, and waits for the harness's answer.
+async fn handle(
+    req: hyper::Request<hyper::body::Incoming>,
+    cx: &Context,
+) -> hyper::Response<Full<Bytes>> {
+    let config = &cx.shared.config;
+    cx.clock.bytes_arrived();
+    let mut request = Request::head_of(&req);
+    let refuse = |status: u16, reason: String| {
+        cx.shared
+            .refused(cx.peer, Some(status), reason.clone(), true);
+        cx.clock.answered();
+        Response::text(status, &format!("{reason}\n")).into_hyper(true)
+    };
+    if request.method != "POST" {
+        let reason = format!("{} {}", request.method, request.path);
+        cx.shared.refused(cx.peer, Some(405), reason, true);
+        cx.clock.answered();
+        return Response::text(405, "DM clients POST their messages here\n").into_hyper(true);
     }
-
-    fn refused(&self, status: Option<u16>, reason: String, carried_request: bool) {
-        let _ = self.events.send(Event::Refused {
-            peer: self.peer,
-            status,
-            reason,
-            carried_request,
-        });
+    let max = config.limits.max_body;
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(n) = declared.filter(|n| *n > max as u64) {
+        return refuse(
+            413,
+            format!("too large: body of {n} bytes over the limit of {max}"),
+        );
+    }
+    match Limited::new(req.into_body(), max).collect().await {
+        Ok(body) => request.body = body.to_bytes().to_vec(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return refuse(413, format!("too large: body over the limit of {max}"));
+        }
+        Err(e) => {
+            return refuse(
+                400,
+                format!("malformed request: the body ended early ({e})"),
+            );
+        }
+    }
+    cx.clock.request_read();
+    let close = request
+        .header("connection")
+        .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+    let (tx, rx) = oneshot::channel();
+    let incoming = Incoming {
+        request,
+        peer: cx.peer,
+        client_subject: cx.subject.clone(),
+        answer: tx,
+    };
+    let answered = tokio::time::timeout(config.answer_timeout, async {
+        cx.shared.events.send(Event::Request(incoming)).await.ok()?;
+        rx.await.ok()
+    })
+    .await;
+    cx.clock.answered();
+    match answered {
+        Ok(Some(response)) => response.into_hyper(close),
+        _ => Response::text(503, "the harness did not answer\n").into_hyper(true),
     }
 }
