@@ -78,7 +78,7 @@ fn drive(
         return false;
     }
     let bindings = Bindings::new(profile, &case.id, encoding.name());
-    let session_id = format!("{:X}", (seq % 0xFFFF) + 1);
+    let session_id = session_id(seq);
     let mut session = ClientSession::new(
         target,
         encoding,
@@ -156,6 +156,13 @@ fn drive(
     }
     run.transcript.splice(0..0, session.transcript);
     judged
+}
+
+/// The SessionID of the case run `seq` of a run: a decimal integer, the form a Windows
+/// client uses ("the client returns the SessionID in integer in decimal format", OMA DM
+/// protocol support), of at most four characters (MS-MDM 2.2.3.8: at most 4 bytes).
+pub fn session_id(seq: usize) -> String {
+    ((seq % 9999) + 1).to_string()
 }
 
 /// Why the case's point was never put to the server, if it was not: a step asks for
