@@ -96,6 +96,11 @@ pub fn run(
     if let TargetKind::Listen(options) = &target.kind {
         return run_listening(options, profile, opts, selected);
     }
+    if target.role() == Role::Server
+        && let Some(problem) = crate::server::runner::profile_problem(profile)
+    {
+        return Err(problem);
+    }
     let progress = Progress::new(selected.len());
     let report = if target.role() == Role::Server {
         let mut server = target.open_server(profile, http)?;

@@ -4,7 +4,7 @@
 
 use crate::placeholders::Bindings;
 use crate::profile::{AuthScheme, TargetProfile};
-use crate::spec::{Capability, Case, Role, Suite};
+use crate::spec::{Capability, Case, CredWord, Role, Suite};
 use crate::transcript::SessionError;
 use crate::verdict::{CaseRun, Finding, Severity, Verdict};
 use crate::wire::{Encoding, TargetError};
@@ -202,6 +202,15 @@ pub(crate) fn unsupported(
 ) -> Option<String> {
     if !profile.speaks(encoding) {
         return Some(format!("encoding {encoding}"));
+    }
+    if case.role == Role::Server
+        && profile.auth_scheme() == AuthScheme::Hmac
+        && case.step.iter().any(|s| s.cred == Some(CredWord::Profile))
+    {
+        return Some(
+            "SyncML credentials the harness can send as DM client (Basic or MD5; the target profile's scheme is hmac)"
+                .into(),
+        );
     }
     let missing: Vec<&str> = case
         .needs
