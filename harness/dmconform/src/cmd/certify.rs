@@ -75,6 +75,9 @@ fn execute(args: &CertifyArgs) -> Result<bool, String> {
     };
     let manifest = bundle::write(&args.out, &report, &suite, &how)?;
     eprintln!("{}", crate::report::text::summary(&report));
+    if let Some(lines) = crate::report::text::nothing_judged(&report) {
+        eprint!("{lines}");
+    }
     println!(
         "bundle written to {}; manifest.json SHA-256 {manifest}",
         args.out.display()

@@ -1,5 +1,6 @@
 //! `dmconform run`: the suite against a target, with a report and an exit code
-//! (0 when every verdict is as expected, 1 otherwise, 2 on usage or harness error).
+//! (0 when every verdict is as expected and some case run was judged, 1 otherwise,
+//! 2 on usage or harness error).
 
 use crate::TargetProfile;
 use crate::report::{self, Format};
@@ -41,8 +42,8 @@ impl EncodingChoice {
   dmconform run --target exec:target/debug/refdm-exec   a client behind a wrapper program
 
 Exit status: 0 when every verdict is as expected (pass, non-strict, informational,
-unsupported, or a failure the target profile lists as a deviation), 1 otherwise,
-2 on a usage or harness error.")]
+unsupported, or a failure the target profile lists as a deviation) and some case run
+was judged (pass, fail or non-strict), 1 otherwise, 2 on a usage or harness error.")]
 pub struct RunArgs {
     /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…],
     /// exec:COMMAND / exec?first-byte=10s&timeout=30s&max-message=4M&stderr=16K:COMMAND
@@ -148,6 +149,9 @@ impl SelectArgs {
                 std::fs::write(path, &text)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 eprintln!("{}", report::text::summary(report));
+                if let Some(lines) = report::text::nothing_judged(report) {
+                    eprint!("{lines}");
+                }
             }
             None => {
                 let mut out = std::io::stdout().lock();

@@ -85,9 +85,36 @@ impl RunReport {
             .collect()
     }
 
-    /// Whether every verdict is as the target profile leads one to expect.
+    /// Whether every verdict is as the target profile leads one to expect, and some
+    /// case run was judged: a run that judged nothing checked nothing.
     pub fn success(&self) -> bool {
-        self.runs.iter().all(CaseRun::as_expected)
+        self.judged() > 0 && self.runs.iter().all(CaseRun::as_expected)
+    }
+
+    /// How many case runs were judged: their verdict is pass, fail or non-strict (an
+    /// informational run is recorded, never judged; an unsupported one did not run; an
+    /// error is the target's failure to take part).
+    pub fn judged(&self) -> usize {
+        self.runs.iter().filter(|r| r.verdict.is_judged()).count()
+    }
+
+    /// When no case run was judged, why: each reason the runs give (the capability not
+    /// claimed, what left a case not exercised, the error), with how many runs give it,
+    /// most first.
+    pub fn nothing_judged(&self) -> Option<Vec<(usize, String)>> {
+        if self.judged() > 0 {
+            return None;
+        }
+        let mut counts: Vec<(usize, String)> = Vec::new();
+        for r in &self.runs {
+            let why = format!("{}: {}", r.verdict, r.reason());
+            match counts.iter_mut().find(|(_, w)| *w == why) {
+                Some((n, _)) => *n += 1,
+                None => counts.push((1, why)),
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.0));
+        Some(counts)
     }
 
     /// Case runs the target profile lists as deviations that passed nonetheless.
@@ -275,4 +302,66 @@ pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
         actual: e.to_string(),
         exchange,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(verdict: Verdict, actual: &str) -> CaseRun {
+        CaseRun {
+            id: "c".into(),
+            title: String::new(),
+            requirements: Vec::new(),
+            encoding: Encoding::Xml,
+            verdict,
+            findings: vec![Finding {
+                severity: Severity::Info,
+                requirement: None,
+                check: "not exercised".into(),
+                expected: String::new(),
+                actual: actual.into(),
+                exchange: None,
+            }],
+            statuses: Vec::new(),
+            transcript: Vec::new(),
+            expected_deviation: None,
+            micros: 0,
+        }
+    }
+
+    fn report(runs: Vec<CaseRun>) -> RunReport {
+        RunReport {
+            target: "t".into(),
+            profile: None,
+            runs,
+            unused_deviations: Vec::new(),
+            expired_deviations: Vec::new(),
+            micros: 0,
+        }
+    }
+
+    #[test]
+    fn a_run_that_judged_nothing_is_no_success_and_counts_its_reasons() {
+        let nothing = report(vec![
+            run(Verdict::Informational, "no Get"),
+            run(Verdict::Informational, "no Get"),
+            run(Verdict::Informational, "no nonce"),
+        ]);
+        assert!(!nothing.success());
+        assert_eq!(
+            nothing.nothing_judged(),
+            Some(vec![
+                (2, "informational: no Get".to_string()),
+                (1, "informational: no nonce".to_string())
+            ])
+        );
+        assert!(!report(Vec::new()).success());
+        let judged = report(vec![
+            run(Verdict::Informational, "no Get"),
+            run(Verdict::Pass, ""),
+        ]);
+        assert!(judged.success());
+        assert_eq!(judged.nothing_judged(), None);
+    }
 }
