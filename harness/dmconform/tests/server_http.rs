@@ -2,7 +2,8 @@
 //! (`refdm-server`) as a separate process passes in both encodings and fails under a
 //! fault switch; small misbehaving peers (silent, garbage, truncated WBXML, a 200 MB
 //! body, a reset connection, HTTP 500, a redirect) each give `error` verdicts with transcripts,
-//! while the run goes on and nothing hangs.
+//! while the run goes on and nothing hangs; a server that never answers is asked three times,
+//! then the rest of the run is `error` at once, while a refused connection stays quick.
 
 mod common;
 
@@ -16,7 +17,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn run_against(url: &str, http: &HttpOptions, filter: Option<&str>) -> RunReport {
@@ -255,6 +256,101 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
             "the run does not hang"
         );
         peer.join().unwrap();
+    }
+}
+
+/// A peer on loopback that accepts every connection and never answers, holding it open
+/// until `stop` is set or `lifetime` is over; the number of connections it accepted.
+fn silent_peer(
+    lifetime: Duration,
+    stop: Arc<AtomicBool>,
+) -> (String, Arc<AtomicUsize>, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}/omadm", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    let handle = std::thread::spawn(move || {
+        let end = Instant::now() + lifetime;
+        let mut held = Vec::new();
+        while Instant::now() < end && !stop.load(Ordering::Relaxed) {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    held.push(stream);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+    (url, accepted, handle)
+}
+
+#[test]
+fn a_silent_server_is_asked_three_times_then_the_rest_of_the_run_is_error_at_once() {
+    use dmconform::server::runner::SILENT_CASE_RUNS;
+    let http = HttpOptions {
+        connect_timeout: Duration::from_secs(5),
+        first_byte_timeout: Duration::from_secs(1),
+        exchange_timeout: Duration::from_secs(3),
+        ..HttpOptions::default()
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let (url, accepted, peer) = silent_peer(Duration::from_secs(300), stop.clone());
+    let report = run_against(&url, &http, None);
+    stop.store(true, Ordering::Relaxed);
+    peer.join().unwrap();
+    assert!(report.runs.len() > SILENT_CASE_RUNS + 1);
+    let (asked, not_sent) = report.runs.split_at(SILENT_CASE_RUNS);
+    for r in asked {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        assert!(
+            r.findings.iter().any(|f| f
+                .actual
+                .contains("no answer within the 1 s first-byte bound; --http-timeout sets it")),
+            "{:#?}",
+            r.findings
+        );
+    }
+    for r in not_sent {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+        let f = &r.findings[0];
+        assert!(
+            f.actual.starts_with("not sent: the server gave nothing back in the 3 case runs before this one: no answer within the 1 s first-byte bound"),
+            "{}",
+            f.actual
+        );
+        assert!(r.transcript.is_empty());
+    }
+    // Each case run asked opens one connection; the rest of the run opened none.
+    assert!(
+        accepted.load(Ordering::SeqCst) <= SILENT_CASE_RUNS,
+        "{} connections",
+        accepted.load(Ordering::SeqCst)
+    );
+}
+
+#[test]
+fn a_refused_connection_is_an_error_for_every_case_run_without_stopping_the_run() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let report = run_against(
+        &format!("http://127.0.0.1:{port}/omadm"),
+        &HttpOptions::default(),
+        None,
+    );
+    for r in &report.runs {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        assert!(
+            r.findings.iter().all(|f| !f.actual.starts_with("not sent")),
+            "{:#?}",
+            r.findings
+        );
+        assert!(!r.transcript.is_empty(), "every case run was sent");
     }
 }
 

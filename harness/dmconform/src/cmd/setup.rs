@@ -65,7 +65,8 @@ pub struct HttpArgs {
     /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
     #[arg(long)]
     pub insecure_loopback: bool,
-    /// DM servers over HTTP(S): most seconds for one exchange, reply body included (1 to 86400).
+    /// DM servers over HTTP(S): most seconds for one exchange, reply body included (1 to
+    /// 86400); the first byte of the reply must come within half of it.
     #[arg(long, value_name = "SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub http_timeout: u64,
@@ -77,8 +78,7 @@ impl HttpArgs {
         HttpOptions {
             ca_cert: self.ca_cert.clone(),
             insecure_loopback: self.insecure_loopback,
-            exchange_timeout: std::time::Duration::from_secs(self.http_timeout),
-            ..HttpOptions::default()
+            ..HttpOptions::with_exchange_timeout(std::time::Duration::from_secs(self.http_timeout))
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The HTTP(S) transport to a DM server under test (`--target https://…`): each client
 //! message is POSTed with the content type of its encoding; the reply body is read up to
 //! a size limit, never more. Timeouts bound the connection, the wait for the first byte
-//! and the whole exchange. Redirects are not followed: a 3xx is an error that names the
+//! and the whole exchange; a timeout names the bound that expired, and a message that got
+//! nothing back at all is reported to the runner ([`ServerTarget::unanswered`]). Redirects are not followed: a 3xx is an error that names the
 //! new location. When a server message carries RespURI, the next message of the session
 //! goes there. TLS uses rustls (ring) with the WebPKI roots, or the roots of `--ca-cert`;
 //! `--insecure-loopback` turns verification off, for servers on a loopback address only.
@@ -22,6 +23,8 @@ pub struct HttpOptions {
     pub first_byte_timeout: Duration,
     /// The whole exchange, body included.
     pub exchange_timeout: Duration,
+    /// What sets the timeouts, for the messages that name them (`--http-timeout`).
+    pub timeout_option: String,
     /// Largest reply body read, in bytes.
     pub max_body: u64,
     /// PEM file of the CA certificates to trust instead of the WebPKI roots.
@@ -30,12 +33,25 @@ pub struct HttpOptions {
     pub insecure_loopback: bool,
 }
 
+impl HttpOptions {
+    /// The options for a whole-exchange bound of `exchange`: the first byte must come
+    /// within half of it (15 s of the default 30 s), at least a second.
+    pub fn with_exchange_timeout(exchange: Duration) -> HttpOptions {
+        HttpOptions {
+            exchange_timeout: exchange,
+            first_byte_timeout: (exchange / 2).max(Duration::from_secs(1)).min(exchange),
+            ..HttpOptions::default()
+        }
+    }
+}
+
 impl Default for HttpOptions {
     fn default() -> Self {
         HttpOptions {
             connect_timeout: Duration::from_secs(5),
             first_byte_timeout: Duration::from_secs(15),
             exchange_timeout: Duration::from_secs(30),
+            timeout_option: "--http-timeout".into(),
             max_body: 4 << 20,
             ca_cert: None,
             insecure_loopback: false,
@@ -52,6 +68,18 @@ pub struct HttpServer {
     resp_uri: Option<String>,
     /// Certificates are not verified: every URL, RespURIs too, must stay on loopback.
     insecure_loopback: bool,
+    bounds: Bounds,
+    /// The bound that expired with nothing back for the last message, if one did.
+    unanswered: Option<String>,
+}
+
+/// The timeouts, for the messages that name them.
+#[derive(Clone, Debug)]
+struct Bounds {
+    connect: Duration,
+    first_byte: Duration,
+    exchange: Duration,
+    option: String,
 }
 
 impl HttpServer {
@@ -96,6 +124,13 @@ impl HttpServer {
             max_body: opts.max_body,
             resp_uri: None,
             insecure_loopback: opts.insecure_loopback,
+            bounds: Bounds {
+                connect: opts.connect_timeout,
+                first_byte: opts.first_byte_timeout,
+                exchange: opts.exchange_timeout,
+                option: opts.timeout_option.clone(),
+            },
+            unanswered: None,
         })
     }
 }
@@ -110,15 +145,28 @@ impl ServerTarget for HttpServer {
         Ok(())
     }
 
+    fn unanswered(&self) -> Option<String> {
+        self.unanswered.clone()
+    }
+
     fn send(&mut self, message: Wire) -> Result<Wire, TargetError> {
         let url = self.resp_uri.clone().unwrap_or_else(|| self.url.clone());
-        let mut response = self
+        self.unanswered = None;
+        let sent = self
             .agent
             .post(&url)
             .header("Content-Type", &message.content_type)
             .header("Accept", &message.content_type)
-            .send(&message.body[..])
-            .map_err(|e| transport_error(&url, e))?;
+            .send(&message.body[..]);
+        let mut response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                if let ureq::Error::Timeout(t) = &e {
+                    self.unanswered = self.bounds.unanswered(*t);
+                }
+                return Err(self.bounds.error(&url, e));
+            }
+        };
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -146,7 +194,7 @@ impl ServerTarget for HttpServer {
             .with_config()
             .limit(self.max_body)
             .read_to_vec()
-            .map_err(|e| transport_error(&url, e))?;
+            .map_err(|e| self.bounds.error(&url, e))?;
         if let Some(next) = resp_uri(&body) {
             self.check_resp_uri(&url, &next)?;
             self.resp_uri = Some(next);
@@ -183,6 +231,55 @@ fn resp_uri(body: &[u8]) -> Option<String> {
     let decoded = codec::decode(body, &codec::reply_limits()).ok()?;
     let uri = decoded.message.hdr?.resp_uri?.trim().to_string();
     (uri.starts_with("https://") || uri.starts_with("http://")).then_some(uri)
+}
+
+impl Bounds {
+    /// The bound that expired before anything came back, in words, if `t` is one.
+    fn unanswered(&self, t: ureq::Timeout) -> Option<String> {
+        let secs = |d: Duration| d.as_secs_f64();
+        match t {
+            ureq::Timeout::Connect | ureq::Timeout::Resolve => Some(format!(
+                "no connection within the {} s connect bound",
+                secs(self.connect)
+            )),
+            ureq::Timeout::RecvResponse | ureq::Timeout::Global | ureq::Timeout::PerCall
+                if self.first_byte >= self.exchange =>
+            {
+                Some(format!(
+                    "no answer within the {} s bound of an exchange; {} sets it",
+                    secs(self.exchange),
+                    self.option
+                ))
+            }
+            ureq::Timeout::RecvResponse => Some(format!(
+                "no answer within the {} s first-byte bound; {} sets it, at twice that",
+                secs(self.first_byte),
+                self.option
+            )),
+            ureq::Timeout::Global | ureq::Timeout::PerCall => Some(format!(
+                "no answer within the {} s bound of an exchange; {} sets it",
+                secs(self.exchange),
+                self.option
+            )),
+            _ => None,
+        }
+    }
+
+    /// A transport failure as a target error, a timeout naming its bound.
+    fn error(&self, url: &str, e: ureq::Error) -> TargetError {
+        match e {
+            ureq::Error::Timeout(t) => match self.unanswered(t) {
+                Some(bound) => TargetError::Timeout(format!("{url}: {bound}")),
+                None if matches!(t, ureq::Timeout::RecvBody) => TargetError::Timeout(format!(
+                    "{url}: the reply body did not come within the {} s bound of an exchange; {} sets it",
+                    self.exchange.as_secs_f64(),
+                    self.option
+                )),
+                None => TargetError::Timeout(format!("{url}: {t}")),
+            },
+            other => transport_error(url, other),
+        }
+    }
 }
 
 fn transport_error(url: &str, e: ureq::Error) -> TargetError {

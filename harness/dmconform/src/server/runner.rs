@@ -4,6 +4,10 @@
 //! step the harness answers whatever the server sends until the server ends the session,
 //! or refuses the credentials (the harness has no others to send).
 //!
+//! When the server gives nothing back (no connection, or no answer within the first-byte
+//! bound) in [`SILENT_CASE_RUNS`] case runs in a row, the remaining ones are `error` at
+//! once, with one finding naming the bound; a refused connection is quick and not counted.
+//!
 //! The harness keeps what a device keeps between sessions ([`DeviceMemory`]: the last
 //! NextNonce it was given), sends the credentials of the target profile's scheme (none
 //! when the profile authenticates outside SyncML), and sends them again in the message
@@ -19,7 +23,7 @@ use crate::server::target::ServerTarget;
 use crate::spec::{Answer, Capability, CredWord};
 use crate::spec::{Case, Step, Suite};
 use crate::transcript::{Received, Sent, SessionError};
-use crate::verdict::{CaseRun, Finding, Severity};
+use crate::verdict::{CaseRun, Direction, Finding, Severity, Verdict};
 use crate::wire::Encoding;
 use base64::Engine;
 use syncml::protocol;
@@ -46,6 +50,7 @@ pub fn run_server_cases(
 ) -> RunReport {
     let name = target.describe();
     let mut memory = DeviceMemory::new(profile);
+    let mut silent = Silence::default();
     run_selected(
         selected,
         profile,
@@ -53,9 +58,74 @@ pub fn run_server_cases(
         name,
         progress,
         &mut |case, encoding, seq| {
-            run_server_case(case, encoding, seq, target, profile, opts, &mut memory)
+            if let Some(why) = silent.stopped() {
+                return judge_case(case, encoding, profile, |run| {
+                    run.findings.push(not_sent(why));
+                    false
+                });
+            }
+            let run = run_server_case(case, encoding, seq, target, profile, opts, &mut memory);
+            silent.note(&run, target.unanswered());
+            run
         },
     )
+}
+
+/// How many case runs in a row may get nothing back from the server before the rest of
+/// the run stops asking it.
+pub const SILENT_CASE_RUNS: usize = 3;
+
+/// The case runs in a row whose session got nothing back, and the bound that expired.
+#[derive(Default)]
+struct Silence {
+    in_a_row: usize,
+    bound: Option<String>,
+}
+
+impl Silence {
+    /// Counts a case run that went to the server: silent when not a single reply came
+    /// and the target names a bound that expired with nothing back.
+    fn note(&mut self, run: &CaseRun, unanswered: Option<String>) {
+        if run.verdict == Verdict::Unsupported {
+            return;
+        }
+        let answered = run
+            .transcript
+            .iter()
+            .any(|x| x.direction == Direction::FromTarget);
+        match unanswered {
+            Some(bound) if !answered => {
+                self.in_a_row += 1;
+                self.bound = Some(bound);
+            }
+            _ => {
+                self.in_a_row = 0;
+                self.bound = None;
+            }
+        }
+    }
+
+    /// Why the remaining case runs are not sent, once the server has been silent long enough.
+    fn stopped(&self) -> Option<String> {
+        let bound = self.bound.as_deref()?;
+        (self.in_a_row >= SILENT_CASE_RUNS).then(|| {
+            format!(
+                "not sent: the server gave nothing back in the {SILENT_CASE_RUNS} case runs before this one: {bound}"
+            )
+        })
+    }
+}
+
+/// The one finding of a case run not sent to a silent server.
+fn not_sent(why: String) -> Finding {
+    Finding {
+        severity: Severity::Error,
+        requirement: None,
+        check: "exchange".into(),
+        expected: "a server that answers".into(),
+        actual: why,
+        exchange: None,
+    }
 }
 
 /// What the harness, as a device, keeps from one session to the next.
