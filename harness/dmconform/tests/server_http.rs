@@ -1,7 +1,7 @@
 //! The server-role suite over real HTTP on loopback: the reference server binary
 //! (`refdm-server`) as a separate process passes in both encodings and fails under a
 //! fault switch; small misbehaving peers (silent, garbage, truncated WBXML, a 200 MB
-//! body, a reset connection, HTTP 500, a redirect) each give `error` verdicts with transcripts,
+//! body, a reset connection, HTTP 500, a redirect, an HTML sign-in page) each give `error` verdicts with transcripts,
 //! while the run goes on and nothing hangs; a server that never answers is asked three times,
 //! then the rest of the run is `error` at once, while a refused connection stays quick.
 
@@ -115,6 +115,7 @@ enum Misbehaviour {
     Reset,
     Status500,
     Redirect,
+    SignInPage,
 }
 
 /// Reads one request's headers and body (by Content-Length).
@@ -171,6 +172,12 @@ fn respond(stream: &mut TcpStream, how: Misbehaviour) {
             let _ = stream.write_all(
                 b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             );
+        }
+        Misbehaviour::SignInPage => {
+            let body = b"<html><head><title>Sign in</title></head><body><form action=\"/login\"/></body></html>";
+            let _ =
+                stream.write_all(head("200 OK", "text/html; charset=utf-8", body.len()).as_bytes());
+            let _ = stream.write_all(body);
         }
         Misbehaviour::Status500 => {
             let body = b"internal error";
@@ -229,6 +236,7 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
         Misbehaviour::Reset,
         Misbehaviour::Status500,
         Misbehaviour::Redirect,
+        Misbehaviour::SignInPage,
     ] {
         let stop = Arc::new(AtomicBool::new(false));
         let (url, peer) = misbehaving_peer(how, Duration::from_secs(20), stop.clone());
@@ -250,6 +258,21 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
                 "{}: the message sent is kept",
                 r.id
             );
+        }
+        if let Misbehaviour::SignInPage = how {
+            for r in &report.runs {
+                assert!(
+                    r.findings.iter().any(|f| f.actual.contains("is not SyncML: a <html> document; Content-Type \"text/html; charset=utf-8\", the body starting \"<html><head><title>Sign in")),
+                    "{:#?}",
+                    r.findings
+                );
+                assert_eq!(
+                    r.findings.len(),
+                    1,
+                    "judged by no invariant: {:#?}",
+                    r.findings
+                );
+            }
         }
         assert!(
             start.elapsed() < Duration::from_secs(15),

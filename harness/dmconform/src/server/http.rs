@@ -1,6 +1,7 @@
 //! The HTTP(S) transport to a DM server under test (`--target https://…`): each client
 //! message is POSTed with the content type of its encoding; the reply body is read up to
-//! a size limit, never more. Timeouts bound the connection, the wait for the first byte
+//! a size limit, never more. A reply that is not SyncML at all (an HTML sign-in page), or
+//! not 200, is an error that says what came: its content type and first bytes. Timeouts bound the connection, the wait for the first byte
 //! and the whole exchange; a timeout names the bound that expired, and a message that got
 //! nothing back at all is reported to the runner ([`ServerTarget::unanswered`]). Redirects are not followed: a 3xx is an error that names the
 //! new location. When a server message carries RespURI, the next message of the session
@@ -183,7 +184,16 @@ impl ServerTarget for HttpServer {
             )));
         }
         if status != 200 {
-            return Err(TargetError::Other(format!("HTTP {status} from {url}")));
+            let start = response
+                .body_mut()
+                .with_config()
+                .limit(EXCERPT as u64)
+                .read_to_vec()
+                .unwrap_or_default();
+            return Err(TargetError::Other(format!(
+                "HTTP {status} from {url}: {}",
+                what_came(&content_type, &start)
+            )));
         }
         let mut headers = Vec::new();
         if let Some(mac) = header("x-syncml-hmac") {
@@ -195,7 +205,13 @@ impl ServerTarget for HttpServer {
             .limit(self.max_body)
             .read_to_vec()
             .map_err(|e| self.bounds.error(&url, e))?;
-        if let Some(next) = resp_uri(&body) {
+        let decoded = codec::decode(&body, &codec::reply_limits());
+        if let Some(what) = not_syncml(&content_type, &body, &decoded) {
+            return Err(TargetError::Other(format!(
+                "HTTP 200 from {url} is not SyncML: {what}"
+            )));
+        }
+        if let Some(next) = decoded.ok().and_then(|d| resp_uri(&d)) {
             self.check_resp_uri(&url, &next)?;
             self.resp_uri = Some(next);
         }
@@ -227,10 +243,56 @@ impl HttpServer {
 }
 
 /// The RespURI of a server message, when it gives an http(s) one.
-fn resp_uri(body: &[u8]) -> Option<String> {
-    let decoded = codec::decode(body, &codec::reply_limits()).ok()?;
-    let uri = decoded.message.hdr?.resp_uri?.trim().to_string();
+fn resp_uri(decoded: &codec::Decoded) -> Option<String> {
+    let uri = decoded
+        .message
+        .hdr
+        .as_ref()?
+        .resp_uri
+        .as_ref()?
+        .trim()
+        .to_string();
     (uri.starts_with("https://") || uri.starts_with("http://")).then_some(uri)
+}
+
+/// How many bytes of a body that is not SyncML a message quotes.
+const EXCERPT: usize = 80;
+
+/// What a reply is when it is not SyncML at all, in words: a document whose root is not
+/// `SyncML`, or a body that does not decode under a content type that is not SyncML's
+/// (an HTML sign-in page). A SyncML body under a wrong content type is SyncML (the
+/// content-type invariant judges it); an undecodable body labelled SyncML is left to the
+/// decoder, which reports where it breaks.
+fn not_syncml(
+    content_type: &str,
+    body: &[u8],
+    decoded: &Result<codec::Decoded, codec::Undecodable>,
+) -> Option<String> {
+    match decoded {
+        Ok(d) if d.root.name == "SyncML" => None,
+        Ok(d) => Some(format!(
+            "a <{}> document; {}",
+            d.root.name,
+            what_came(content_type, body)
+        )),
+        Err(_) if crate::wire::Encoding::from_content_type(content_type).is_some() => None,
+        Err(_) => Some(what_came(content_type, body)),
+    }
+}
+
+/// The content type and the first bytes of a body, for a message.
+fn what_came(content_type: &str, body: &[u8]) -> String {
+    let ct = if content_type.is_empty() {
+        "no Content-Type".to_string()
+    } else {
+        format!("Content-Type {content_type:?}")
+    };
+    if body.is_empty() {
+        return format!("{ct}, an empty body");
+    }
+    let head = String::from_utf8_lossy(&body[..body.len().min(EXCERPT)]);
+    let more = if body.len() > EXCERPT { "…" } else { "" };
+    format!("{ct}, the body starting {head:?}{more}")
 }
 
 impl Bounds {
@@ -361,12 +423,29 @@ mod tests {
                 "<SyncML xmlns=\"SYNCML:SYNCML1.2\"><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>d</LocURI></Target><Source><LocURI>s</LocURI></Source><RespURI>{uri}</RespURI></SyncHdr><SyncBody><Final/></SyncBody></SyncML>"
             )
         };
+        let uri = |text: String| {
+            resp_uri(&codec::decode(text.as_bytes(), &codec::reply_limits()).unwrap())
+        };
         assert_eq!(
-            resp_uri(body("https://127.0.0.1:8443/dm?s=2").as_bytes()).as_deref(),
+            uri(body("https://127.0.0.1:8443/dm?s=2")).as_deref(),
             Some("https://127.0.0.1:8443/dm?s=2")
         );
-        assert_eq!(resp_uri(body("file:///etc/passwd").as_bytes()), None);
-        assert_eq!(resp_uri(b"not syncml"), None);
+        assert_eq!(uri(body("file:///etc/passwd")), None);
+    }
+
+    #[test]
+    fn a_reply_that_is_not_syncml_says_what_came() {
+        let check = |ct: &str, body: &[u8]| {
+            not_syncml(ct, body, &codec::decode(body, &codec::reply_limits()))
+        };
+        let page = b"<html><head><title>Sign in</title></head><body/></html>";
+        let what = check("text/html; charset=utf-8", page).unwrap();
+        assert!(what.starts_with("a <html> document; Content-Type \"text/html; charset=utf-8\", the body starting \"<html><head><title>Sign in"), "{what}");
+        let what = check("text/html", b"<!DOCTYPE html>\n<p>Sign in").unwrap();
+        assert!(what.contains("\"<!DOCTYPE html>\\n<p>Sign in\""), "{what}");
+        assert_eq!(check(crate::wire::CONTENT_TYPE_XML, b"\x7fgarbage"), None);
+        let syncml = b"<SyncML xmlns=\"SYNCML:SYNCML1.2\"><SyncHdr/><SyncBody/></SyncML>";
+        assert_eq!(check("text/xml", syncml), None);
     }
 
     #[test]
