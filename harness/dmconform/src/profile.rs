@@ -1,6 +1,7 @@
 //! Target profiles: what an implementation under test claims (profiles,
 //! encodings, capabilities), the node paths the suite may use on it, its
-//! credentials, and the deviations its vendor expects, each with a reason.
+//! credentials (and for a DM server the TLS client certificate to present), and
+//! the deviations its vendor expects, each with a reason.
 
 use crate::spec::Capability;
 use crate::spec::words::words;
@@ -39,8 +40,30 @@ pub struct TargetProfile {
     pub device: Device,
     #[serde(default)]
     pub credentials: Option<Credentials>,
+    /// The TLS client certificate the harness presents to a DM server.
+    #[serde(default)]
+    pub tls: Tls,
     #[serde(default)]
     pub deviation: Vec<Deviation>,
+}
+
+/// TLS set-up of the harness as DM client (`[tls]`): the client certificate a DM server
+/// that authenticates enrolled devices by certificate (Windows MDM) requires. Relative
+/// paths are taken from the folder of the profile file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// PEM certificate chain of the client certificate.
+    pub client_cert: Option<std::path::PathBuf>,
+    /// PEM private key of the client certificate.
+    pub client_key: Option<std::path::PathBuf>,
+}
+
+impl Tls {
+    /// The client certificate and key, when both are given.
+    pub fn client_cert(&self) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+        Some((self.client_cert.clone()?, self.client_key.clone()?))
+    }
 }
 
 fn default_server_uri() -> String {
@@ -232,11 +255,28 @@ impl TargetProfile {
         Ok(p)
     }
 
-    /// Reads a profile file, naming the file in any error.
+    /// Reads a profile file, naming the file in any error; relative paths in it are
+    /// taken from the file's folder.
     pub fn load(path: &Path) -> Result<TargetProfile, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read target profile {}: {e}", path.display()))?;
-        TargetProfile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        TargetProfile::parse_file(&text, path)
+    }
+
+    /// Reads the text of the profile file at `path`: relative paths are taken from its
+    /// folder, and errors name it.
+    pub fn parse_file(text: &str, path: &Path) -> Result<TargetProfile, String> {
+        let mut p = TargetProfile::parse(text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for file in [&mut p.tls.client_cert, &mut p.tls.client_key]
+            .into_iter()
+            .flatten()
+        {
+            if file.is_relative() {
+                *file = dir.join(&*file);
+            }
+        }
+        Ok(p)
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -249,6 +289,9 @@ impl TargetProfile {
             if !crate::spec::PROFILES.contains(&p.as_str()) {
                 return Err(format!("unknown profile {p:?}"));
             }
+        }
+        if self.tls.client_cert.is_some() != self.tls.client_key.is_some() {
+            return Err("[tls] needs both client_cert and client_key".into());
         }
         for d in &self.deviation {
             if let Some(e) = &d.expires

@@ -135,7 +135,8 @@ impl TargetSpec {
     }
 
     /// Opens a DM server target: the reference server with the account of the
-    /// target profile, or a server reached over HTTP(S) as `http` says.
+    /// target profile, or a server reached over HTTP(S) as `http` says (its client
+    /// certificate, when it names none, from the profile's `[tls]`).
     pub fn open_server(
         &self,
         profile: &TargetProfile,
@@ -146,7 +147,13 @@ impl TargetSpec {
                 reference_server_config(profile),
                 faults.clone(),
             ))),
-            TargetKind::HttpServer { url } => Ok(Box::new(HttpServer::new(url, http)?)),
+            TargetKind::HttpServer { url } => {
+                let mut http = http.clone();
+                if http.client_cert.is_none() {
+                    http.client_cert = profile.tls.client_cert();
+                }
+                Ok(Box::new(HttpServer::new(url, &http)?))
+            }
             _ => Err(format!(
                 "target {:?} is a DM client: this command drives DM servers only",
                 self.text

@@ -34,8 +34,7 @@ pub fn target_profile(
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read target profile {}: {e}", path.display()))?;
-            let profile =
-                TargetProfile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let profile = TargetProfile::parse_file(&text, path)?;
             Ok((profile, text))
         }
         None => {
@@ -65,6 +64,13 @@ pub struct HttpArgs {
     /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
     #[arg(long)]
     pub insecure_loopback: bool,
+    /// DM servers over HTTPS: present this PEM client certificate (chain), with --client-key
+    /// (default: [tls] client_cert of the target profile).
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    pub client_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --client-cert.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<std::path::PathBuf>,
     /// DM servers over HTTP(S): most seconds for one exchange, reply body included (1 to
     /// 86400); the first byte of the reply must come within half of it.
     #[arg(long, value_name = "SECONDS", default_value_t = 30,
@@ -78,6 +84,7 @@ impl HttpArgs {
         HttpOptions {
             ca_cert: self.ca_cert.clone(),
             insecure_loopback: self.insecure_loopback,
+            client_cert: self.client_cert.clone().zip(self.client_key.clone()),
             ..HttpOptions::with_exchange_timeout(std::time::Duration::from_secs(self.http_timeout))
         }
     }

@@ -5,16 +5,19 @@
 //! and the whole exchange; a timeout names the bound that expired, and a message that got
 //! nothing back at all is reported to the runner ([`ServerTarget::unanswered`]). Redirects are not followed: a 3xx is an error that names the
 //! new location. When a server message carries RespURI, the next message of the session
-//! goes there. TLS uses rustls (ring) with the WebPKI roots, or the roots of `--ca-cert`;
-//! `--insecure-loopback` turns verification off, for servers on a loopback address only.
+//! goes there. TLS is [`crate::server::tls`]: rustls (ring) with the WebPKI roots or those
+//! of `--ca-cert`, optionally a client certificate; `--insecure-loopback` turns
+//! verification off, for servers on a loopback address only. TLS failures say what
+//! went wrong and which option helps.
 
 use crate::codec;
 use crate::server::target::ServerTarget;
+use crate::server::tls::{ClientTlsOptions, TlsConnector};
 use crate::wire::{TargetError, Wire};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 
 /// How the HTTP transport behaves.
 #[derive(Clone, Debug)]
@@ -32,6 +35,8 @@ pub struct HttpOptions {
     pub ca_cert: Option<PathBuf>,
     /// Skip certificate verification (accepted for loopback hosts only).
     pub insecure_loopback: bool,
+    /// PEM certificate chain and PEM private key of a TLS client certificate to present.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
 }
 
 impl HttpOptions {
@@ -56,6 +61,7 @@ impl Default for HttpOptions {
             max_body: 4 << 20,
             ca_cert: None,
             insecure_loopback: false,
+            client_cert: None,
         }
     }
 }
@@ -81,6 +87,8 @@ struct Bounds {
     first_byte: Duration,
     exchange: Duration,
     option: String,
+    /// A client certificate is presented (TLS failures are explained accordingly).
+    client_cert: bool,
 }
 
 impl HttpServer {
@@ -95,30 +103,23 @@ impl HttpServer {
                 "--insecure-loopback is accepted only for a loopback host (127.0.0.0/8, ::1, localhost), not {url:?}"
             ));
         }
-        let mut tls = TlsConfig::builder().disable_verification(opts.insecure_loopback);
-        if let Some(path) = &opts.ca_cert {
-            let pem =
-                std::fs::read(path).map_err(|e| format!("--ca-cert {}: {e}", path.display()))?;
-            let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
-                .filter_map(|item| match item {
-                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
-                    _ => None,
-                })
-                .collect();
-            if certs.is_empty() {
-                return Err(format!("--ca-cert {}: no certificate", path.display()));
-            }
-            tls = tls.root_certs(RootCerts::Specific(Arc::new(certs)));
-        }
-        let agent = ureq::Agent::config_builder()
-            .tls_config(tls.build())
+        let tls = crate::server::tls::client_config(&ClientTlsOptions {
+            ca_cert: opts.ca_cert.clone(),
+            insecure: opts.insecure_loopback,
+            client_cert: opts.client_cert.clone(),
+        })?;
+        let config = ureq::Agent::config_builder()
             .timeout_connect(Some(opts.connect_timeout))
             .timeout_recv_response(Some(opts.first_byte_timeout))
             .timeout_global(Some(opts.exchange_timeout))
             .max_redirects(0)
             .http_status_as_error(false)
-            .build()
-            .new_agent();
+            .build();
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(TlsConnector { config: tls });
+        let agent = ureq::Agent::with_parts(config, connector, DefaultResolver::default());
         Ok(HttpServer {
             url: url.to_string(),
             agent,
@@ -130,6 +131,7 @@ impl HttpServer {
                 first_byte: opts.first_byte_timeout,
                 exchange: opts.exchange_timeout,
                 option: opts.timeout_option.clone(),
+                client_cert: opts.client_cert.is_some(),
             },
             unanswered: None,
         })
@@ -339,7 +341,13 @@ impl Bounds {
                 )),
                 None => TargetError::Timeout(format!("{url}: {t}")),
             },
-            other => transport_error(url, other),
+            other => match crate::server::tls::tls_error(&other) {
+                Some(t) => TargetError::Other(format!(
+                    "{url}: {}",
+                    crate::server::tls::explain(t, self.client_cert)
+                )),
+                None => transport_error(url, other),
+            },
         }
     }
 }
