@@ -204,6 +204,7 @@ fn failure_text(suite: &Suite, run: &CaseRun) -> String {
     let report = crate::run::RunReport {
         target: "target".into(),
         profile: None,
+        target_profile: String::new(),
         runs: vec![run.clone()],
         unused_deviations: Vec::new(),
         expired_deviations: Vec::new(),

@@ -12,6 +12,9 @@ use std::path::Path;
 pub const REFERENCE: &str = include_str!("../../../specs/targets/reference.toml");
 /// The built-in reference DM server's profile.
 pub const REFERENCE_SERVER: &str = include_str!("../../../specs/targets/reference-server.toml");
+/// The profile of an `http(s)://` target given without one: no SyncML credentials; the
+/// URL becomes its `server_uri` ([`TargetProfile::for_url`]).
+pub const HTTP_SERVER: &str = include_str!("../../../specs/targets/http-server.toml");
 
 /// A target profile file.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -64,6 +67,11 @@ impl Tls {
     pub fn client_cert(&self) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
         Some((self.client_cert.clone()?, self.client_key.clone()?))
     }
+}
+
+/// A TOML basic string holding `s`.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
 }
 
 fn default_server_uri() -> String {
@@ -241,6 +249,20 @@ impl TargetProfile {
     pub fn reference_server() -> TargetProfile {
         TargetProfile::parse(REFERENCE_SERVER)
             .expect("the embedded reference server profile parses")
+    }
+
+    /// The profile of an `http(s)://` target given without one, with its text: the
+    /// built-in `http-server` profile, `url` as SyncHdr Target.
+    pub fn for_url(url: &str) -> (TargetProfile, String) {
+        let text = format!("{HTTP_SERVER}server_uri = {}\n", toml_string(url));
+        let profile = TargetProfile::parse(&text).expect("the embedded http-server profile parses");
+        (profile, text)
+    }
+
+    /// Whether the profile text sets `server_uri` itself.
+    pub fn sets_server_uri(text: &str) -> bool {
+        text.parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("server_uri"))
     }
 
     /// The profile of the built-in reference implementation.

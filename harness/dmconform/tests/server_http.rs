@@ -454,6 +454,8 @@ struct HttpsReference {
     cert: PathBuf,
     paths: Arc<std::sync::Mutex<Vec<String>>>,
     subjects: Arc<std::sync::Mutex<Vec<Option<String>>>>,
+    /// The SyncHdr Target of each client message.
+    targets: Arc<std::sync::Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: TempDir,
@@ -523,9 +525,15 @@ impl HttpsReference {
         let url = listener.url("/omadm");
         let paths = Arc::new(std::sync::Mutex::new(Vec::new()));
         let subjects = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let targets = Arc::new(std::sync::Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (paths, subjects, stop) = (paths.clone(), subjects.clone(), stop.clone());
+            let (paths, subjects, targets, stop) = (
+                paths.clone(),
+                subjects.clone(),
+                targets.clone(),
+                stop.clone(),
+            );
             std::thread::spawn(move || {
                 let mut server = refdm::server::Server::new(config, Default::default());
                 while !stop.load(Ordering::SeqCst) {
@@ -539,6 +547,13 @@ impl HttpsReference {
                         .lock()
                         .unwrap()
                         .push(incoming.client_subject.clone());
+                    if let Ok(d) = dmconform::codec::decode(
+                        &incoming.request.body,
+                        &dmconform::codec::reply_limits(),
+                    ) && let Some(uri) = d.message.hdr.and_then(|h| h.target?.loc_uri)
+                    {
+                        targets.lock().unwrap().push(uri);
+                    }
                     let response =
                         match refdm::server::wire::answer(&mut server, &incoming.request.body) {
                             Ok((body, content_type)) => dmconform::client::http::Response {
@@ -560,6 +575,7 @@ impl HttpsReference {
             cert,
             paths,
             subjects,
+            targets,
             stop,
             thread: Some(thread),
             _dir: dir,
@@ -795,6 +811,17 @@ fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile(
         out.contains(" 0 fail,") && out.contains(" 0 error"),
         "{out}"
     );
+    assert!(
+        out.contains(&format!(
+            "Target profile: \"certificate-only\" from {}",
+            bare.display()
+        )),
+        "{out}"
+    );
+    // A profile that does not set server_uri gets the URL given as SyncHdr Target.
+    let targets = std::mem::take(&mut *server.targets.lock().unwrap());
+    assert!(!targets.is_empty());
+    assert!(targets.iter().all(|t| *t == server.url), "{targets:?}");
     // The profile's [tls], its paths relative to the profile file.
     std::fs::copy(&cert, dir.0.join("device.pem")).unwrap();
     std::fs::copy(&key, dir.0.join("device.key")).unwrap();
@@ -825,4 +852,32 @@ fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile(
     ]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("--client-cert"), "{out}");
+}
+
+#[test]
+fn an_https_target_without_a_profile_runs_with_the_built_in_http_server_profile() {
+    let (server, cert, key) = certificate_only_server();
+    let ca = server.cert.to_str().unwrap().to_string();
+    let (code, out, err) = dmconform(&[
+        "--target",
+        &server.url,
+        "--ca-cert",
+        &ca,
+        "--client-cert",
+        cert.to_str().unwrap(),
+        "--client-key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("Target profile: \"http-server\", built in (no --target-profile): The default for an http(s):// target: no SyncML credentials, the URL given as SyncHdr Target."),
+        "{out}"
+    );
+    assert!(
+        out.contains(" 0 fail,") && out.contains(" 8 unsupported,"),
+        "{out}"
+    );
+    let targets = server.targets.lock().unwrap().clone();
+    assert!(!targets.is_empty());
+    assert!(targets.iter().all(|t| *t == server.url), "{targets:?}");
 }

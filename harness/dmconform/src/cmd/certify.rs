@@ -58,13 +58,14 @@ fn execute(args: &CertifyArgs) -> Result<bool, String> {
         ..RunOptions::default()
     };
     let selected = opts.select(&suite);
-    let report = setup::run(
+    let mut report = setup::run(
         &args.target,
         &profile,
         &opts,
         &selected,
         &args.http.options(),
     )?;
+    report.target_profile = setup::profile_used(args.target_profile.as_deref(), &profile);
     let how = Provenance {
         target: args.target.text.clone(),
         target_profile_file: args

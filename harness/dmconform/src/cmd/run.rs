@@ -101,10 +101,7 @@ impl SelectArgs {
             return Err(format!("the embedded specs do not load: {p}"));
         }
         let role = target.role();
-        let profile = match &self.target_profile {
-            Some(path) => TargetProfile::load(path)?,
-            None => target.default_profile().0,
-        };
+        let (profile, _) = super::setup::target_profile(self.target_profile.as_deref(), target)?;
         if let Some(p) = &self.profile
             && !crate::spec::PROFILES.contains(&p.as_str())
         {
@@ -183,12 +180,14 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         profile,
         opts,
     } = args.select.prepare(&args.target)?;
-    let report = super::setup::run(
+    let mut report = super::setup::run(
         &args.target,
         &profile,
         &opts,
         &opts.select(&suite),
         &args.http.options(),
     )?;
+    report.target_profile =
+        super::setup::profile_used(args.select.target_profile.as_deref(), &profile);
     args.select.write_report(&report, &suite)
 }

@@ -25,7 +25,8 @@ pub fn suite() -> Result<Suite, String> {
 }
 
 /// The target profile from a file, or else the one the target runs with by
-/// default (the built-in reference client's, or the reference server's), with its text.
+/// default ([`TargetSpec::default_profile`]), with its text; for an `http(s)://`
+/// server, the URL is the SyncHdr Target unless the file sets `server_uri`.
 pub fn target_profile(
     path: Option<&Path>,
     target: &TargetSpec,
@@ -34,13 +35,22 @@ pub fn target_profile(
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read target profile {}: {e}", path.display()))?;
-            let profile = TargetProfile::parse_file(&text, path)?;
+            let mut profile = TargetProfile::parse_file(&text, path)?;
+            target.fit_profile(&mut profile, &text);
             Ok((profile, text))
         }
-        None => {
-            let (profile, text) = target.default_profile();
-            Ok((profile, text.to_string()))
-        }
+        None => Ok(target.default_profile()),
+    }
+}
+
+/// Which target profile a run used, for its report: the file, or the built-in one.
+pub fn profile_used(path: Option<&Path>, profile: &TargetProfile) -> String {
+    match path {
+        Some(path) => format!("{:?} from {}", profile.name, path.display()),
+        None => format!(
+            "{:?}, built in (no --target-profile): {}",
+            profile.name, profile.description
+        ),
     }
 }
 

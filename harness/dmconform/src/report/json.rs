@@ -40,6 +40,7 @@ pub fn value(report: &RunReport, suite: &Suite) -> Value {
         "specs_sha256": crate::digest::specs_digest(),
         "target": report.target,
         "profile": report.profile,
+        "target_profile_used": report.target_profile,
         "requirements_known": suite.requirements.len(),
         "summary": summary,
         "success": report.success(),

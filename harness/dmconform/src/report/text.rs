@@ -1,4 +1,5 @@
-//! The text report: a summary line (and, when no case run was judged, that and why),
+//! The text report: a summary line, the target profile used (and, when no case run
+//! was judged, that and why),
 //! then the failures first, each with the requirement's text, what was expected, what
 //! came, and the exchange.
 
@@ -47,6 +48,9 @@ pub fn nothing_judged(report: &RunReport) -> Option<String> {
 pub fn render(report: &RunReport, suite: &Suite) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary(report));
+    if !report.target_profile.is_empty() {
+        let _ = writeln!(out, "Target profile: {}", report.target_profile);
+    }
     if let Some(lines) = nothing_judged(report) {
         out.push('\n');
         out.push_str(&lines);

@@ -68,6 +68,9 @@ impl RunOptions {
 pub struct RunReport {
     pub target: String,
     pub profile: Option<String>,
+    /// The target profile the run used: its name, and where it came from when the
+    /// command line knows (the file, or built in).
+    pub target_profile: String,
     pub runs: Vec<CaseRun>,
     /// Deviation entries of the target profile that matched no case run.
     pub unused_deviations: Vec<String>,
@@ -171,6 +174,7 @@ pub(crate) fn run_selected(
     RunReport {
         target: target_name,
         profile: opts.profile.clone(),
+        target_profile: format!("{:?}", profile.name),
         runs,
         unused_deviations,
         expired_deviations,
@@ -334,6 +338,7 @@ mod tests {
         RunReport {
             target: "t".into(),
             profile: None,
+            target_profile: String::new(),
             runs,
             unused_deviations: Vec::new(),
             expired_deviations: Vec::new(),
