@@ -186,15 +186,14 @@ impl ServerTarget for HttpServer {
             )));
         }
         if status != 200 {
-            let start = response
-                .body_mut()
-                .with_config()
-                .limit(EXCERPT as u64)
-                .read_to_vec()
-                .unwrap_or_default();
+            let mut start = Vec::new();
+            let _ = std::io::Read::read_to_end(
+                &mut std::io::Read::take(response.body_mut().as_reader(), ECHO_WINDOW),
+                &mut start,
+            );
             return Err(TargetError::Other(format!(
                 "HTTP {status} from {url}: {}",
-                what_came(&content_type, &start)
+                what_came(&content_type, &blot(&start, &message.body))
             )));
         }
         let mut headers = Vec::new();
@@ -208,7 +207,7 @@ impl ServerTarget for HttpServer {
             .read_to_vec()
             .map_err(|e| self.bounds.error(&url, e))?;
         let decoded = codec::decode(&body, &codec::reply_limits());
-        if let Some(what) = not_syncml(&content_type, &body, &decoded) {
+        if let Some(what) = not_syncml(&content_type, &blot(&body, &message.body), &decoded) {
             return Err(TargetError::Other(format!(
                 "HTTP 200 from {url} is not SyncML: {what}"
             )));
@@ -259,6 +258,32 @@ fn resp_uri(decoded: &codec::Decoded) -> Option<String> {
 
 /// How many bytes of a body that is not SyncML a message quotes.
 const EXCERPT: usize = 80;
+
+/// How many bytes of a refusal are read to quote its start, credentials blotted out.
+const ECHO_WINDOW: u64 = 4096;
+
+/// A reply body with the credentials of the message it answers blotted out, for a
+/// server that echoes the request in an error page.
+fn blot(reply: &[u8], sent: &[u8]) -> Vec<u8> {
+    let Some(data) = codec::decode(sent, &codec::reply_limits())
+        .ok()
+        .and_then(|d| d.message.hdr?.cred?.data)
+        .map(|d| d.as_text().trim().to_string())
+        .filter(|d| !d.is_empty())
+    else {
+        return reply.to_vec();
+    };
+    let needle = data.as_bytes();
+    let mut out = Vec::with_capacity(reply.len());
+    let mut rest = reply;
+    while let Some(at) = memchr::memmem::find(rest, needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(b"[redacted]");
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
 
 /// What a reply is when it is not SyncML at all, in words: a document whose root is not
 /// `SyncML`, or a body that does not decode under a content type that is not SyncML's
