@@ -157,6 +157,7 @@ mod tests {
         let report = RunReport {
             target: "t".into(),
             profile: None,
+            target_profile: String::new(),
             runs: vec![
                 run("a.one", Xml, Verdict::Fail),
                 run("b", Xml, Verdict::Pass),

@@ -13,6 +13,9 @@
 //!
 //! A trial fails when its verdict is not as the target profile leads one to
 //! expect, or when its snapshot differs (review with `cargo insta review`).
+//! For a DM server, a trial `target-profile` fails when the profile claims SyncML
+//! authentication without credentials. Each server trial starts from the device the
+//! profile describes (its `client_nonce`), as a run's first case does.
 //! Two more trials check the target profile's deviation entries: one fails on
 //! entries that match no case run, the other on expired entries, malformed
 //! expiry dates and reasons still to be written.
@@ -21,7 +24,7 @@ use crate::client::Target;
 use crate::client::runner::run_case;
 use crate::profile::TargetProfile;
 use crate::run::RunOptions;
-use crate::server::runner::run_server_case;
+use crate::server::runner::{DeviceMemory, profile_problem, run_server_case};
 use crate::server::target::ServerTarget;
 use crate::spec::{Role, Suite};
 use crate::verdict::CaseRun;
@@ -105,6 +108,12 @@ impl Harness {
                 .join("\n");
             trials.push(Trial::test("specs-load", move || Err(Failed::from(text))));
         }
+        if let (Factory::Server(_), Some(problem)) = (&self.factory, profile_problem(&self.profile))
+        {
+            trials.push(Trial::test("target-profile", move || {
+                Err(Failed::from(problem))
+            }));
+        }
         let selected = self.options.select(&suite);
         let stale = stale_deviations(&self.profile, &selected);
         trials.push(Trial::test("target-profile-deviations", move || {
@@ -137,9 +146,15 @@ impl Harness {
                     Factory::Client(make) => {
                         run_case(&case, encoding, make().as_mut(), &profile, &options)
                     }
-                    Factory::Server(make) => {
-                        run_server_case(&case, encoding, seq, make().as_mut(), &profile, &options)
-                    }
+                    Factory::Server(make) => run_server_case(
+                        &case,
+                        encoding,
+                        seq,
+                        make().as_mut(),
+                        &profile,
+                        &options,
+                        &mut DeviceMemory::new(&profile),
+                    ),
                 };
                 if let Some(d) = profile.deviation_for(&run.id, encoding) {
                     run.expected_deviation = Some(profile.deviation[d].reason.clone());
@@ -189,6 +204,7 @@ fn failure_text(suite: &Suite, run: &CaseRun) -> String {
     let report = crate::run::RunReport {
         target: "target".into(),
         profile: None,
+        target_profile: String::new(),
         runs: vec![run.clone()],
         unused_deviations: Vec::new(),
         expired_deviations: Vec::new(),

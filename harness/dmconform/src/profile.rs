@@ -1,6 +1,7 @@
 //! Target profiles: what an implementation under test claims (profiles,
 //! encodings, capabilities), the node paths the suite may use on it, its
-//! credentials, and the deviations its vendor expects, each with a reason.
+//! credentials (and for a DM server the TLS client certificate to present), and
+//! the deviations its vendor expects, each with a reason.
 
 use crate::spec::Capability;
 use crate::spec::words::words;
@@ -11,6 +12,9 @@ use std::path::Path;
 pub const REFERENCE: &str = include_str!("../../../specs/targets/reference.toml");
 /// The built-in reference DM server's profile.
 pub const REFERENCE_SERVER: &str = include_str!("../../../specs/targets/reference-server.toml");
+/// The profile of an `http(s)://` target given without one: no SyncML credentials; the
+/// URL becomes its `server_uri` ([`TargetProfile::for_url`]).
+pub const HTTP_SERVER: &str = include_str!("../../../specs/targets/http-server.toml");
 
 /// A target profile file.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -43,8 +47,35 @@ pub struct TargetProfile {
     /// authenticates its server: when set, the harness sends them in its SyncHdr Cred.
     #[serde(default)]
     pub server_credentials: Option<ServerCredentials>,
+    /// The TLS client certificate the harness presents to a DM server.
+    #[serde(default)]
+    pub tls: Tls,
     #[serde(default)]
     pub deviation: Vec<Deviation>,
+}
+
+/// TLS set-up of the harness as DM client (`[tls]`): the client certificate a DM server
+/// that authenticates enrolled devices by certificate (Windows MDM) requires. Relative
+/// paths are taken from the folder of the profile file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// PEM certificate chain of the client certificate.
+    pub client_cert: Option<std::path::PathBuf>,
+    /// PEM private key of the client certificate.
+    pub client_key: Option<std::path::PathBuf>,
+}
+
+impl Tls {
+    /// The client certificate and key, when both are given.
+    pub fn client_cert(&self) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+        Some((self.client_cert.clone()?, self.client_key.clone()?))
+    }
+}
+
+/// A TOML basic string holding `s`.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
 }
 
 fn default_server_uri() -> String {
@@ -261,6 +292,20 @@ impl TargetProfile {
             .expect("the embedded reference server profile parses")
     }
 
+    /// The profile of an `http(s)://` target given without one, with its text: the
+    /// built-in `http-server` profile, `url` as SyncHdr Target.
+    pub fn for_url(url: &str) -> (TargetProfile, String) {
+        let text = format!("{HTTP_SERVER}server_uri = {}\n", toml_string(url));
+        let profile = TargetProfile::parse(&text).expect("the embedded http-server profile parses");
+        (profile, text)
+    }
+
+    /// Whether the profile text sets `server_uri` itself.
+    pub fn sets_server_uri(text: &str) -> bool {
+        text.parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("server_uri"))
+    }
+
     /// The profile of the built-in reference implementation.
     pub fn reference() -> TargetProfile {
         TargetProfile::parse(REFERENCE).expect("the embedded reference profile parses")
@@ -273,11 +318,28 @@ impl TargetProfile {
         Ok(p)
     }
 
-    /// Reads a profile file, naming the file in any error.
+    /// Reads a profile file, naming the file in any error; relative paths in it are
+    /// taken from the file's folder.
     pub fn load(path: &Path) -> Result<TargetProfile, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read target profile {}: {e}", path.display()))?;
-        TargetProfile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        TargetProfile::parse_file(&text, path)
+    }
+
+    /// Reads the text of the profile file at `path`: relative paths are taken from its
+    /// folder, and errors name it.
+    pub fn parse_file(text: &str, path: &Path) -> Result<TargetProfile, String> {
+        let mut p = TargetProfile::parse(text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for file in [&mut p.tls.client_cert, &mut p.tls.client_key]
+            .into_iter()
+            .flatten()
+        {
+            if file.is_relative() {
+                *file = dir.join(&*file);
+            }
+        }
+        Ok(p)
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -293,6 +355,9 @@ impl TargetProfile {
         }
         if let Some(sc) = &self.server_credentials {
             sc.nonce_bytes()?;
+        }
+        if self.tls.client_cert.is_some() != self.tls.client_key.is_some() {
+            return Err("[tls] needs both client_cert and client_key".into());
         }
         for d in &self.deviation {
             if let Some(e) = &d.expires

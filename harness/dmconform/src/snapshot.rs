@@ -81,6 +81,7 @@ mod tests {
             runs: vec![run],
             unused_deviations: Vec::new(),
             expired_deviations: Vec::new(),
+            target_profile: String::new(),
             micros: 1,
         };
         let json = crate::report::json::value(&report, &Suite::default());

@@ -98,16 +98,31 @@ impl TargetSpec {
         }
     }
 
-    /// The target profile used when none is given (the built-in reference
-    /// client's, or the reference server's for a DM server), with its text.
-    pub fn default_profile(&self) -> (TargetProfile, &'static str) {
-        if self.role() == Role::Server {
-            (
+    /// The target profile used when none is given, with its text: the built-in
+    /// reference client's, the reference server's for `builtin:reference-server`, and
+    /// for an `http(s)://` server `http-server` (no SyncML credentials, the URL as
+    /// SyncHdr Target), never the reference server's account.
+    pub fn default_profile(&self) -> (TargetProfile, String) {
+        match &self.kind {
+            TargetKind::HttpServer { url } => TargetProfile::for_url(url),
+            TargetKind::ReferenceServer { .. } => (
                 TargetProfile::reference_server(),
-                crate::profile::REFERENCE_SERVER,
-            )
-        } else {
-            (TargetProfile::reference(), crate::profile::REFERENCE)
+                crate::profile::REFERENCE_SERVER.to_string(),
+            ),
+            _ => (
+                TargetProfile::reference(),
+                crate::profile::REFERENCE.to_string(),
+            ),
+        }
+    }
+
+    /// A profile file's profile for this target: for an `http(s)://` server whose
+    /// profile does not set `server_uri`, the URL given is the SyncHdr Target.
+    pub fn fit_profile(&self, profile: &mut TargetProfile, text: &str) {
+        if let TargetKind::HttpServer { url } = &self.kind
+            && !TargetProfile::sets_server_uri(text)
+        {
+            profile.server_uri = url.clone();
         }
     }
 
@@ -135,7 +150,8 @@ impl TargetSpec {
     }
 
     /// Opens a DM server target: the reference server with the account of the
-    /// target profile, or a server reached over HTTP(S) as `http` says.
+    /// target profile, or a server reached over HTTP(S) as `http` says (its client
+    /// certificate, when it names none, from the profile's `[tls]`).
     pub fn open_server(
         &self,
         profile: &TargetProfile,
@@ -146,7 +162,13 @@ impl TargetSpec {
                 reference_server_config(profile),
                 faults.clone(),
             ))),
-            TargetKind::HttpServer { url } => Ok(Box::new(HttpServer::new(url, http)?)),
+            TargetKind::HttpServer { url } => {
+                let mut http = http.clone();
+                if http.client_cert.is_none() {
+                    http.client_cert = profile.tls.client_cert();
+                }
+                Ok(Box::new(HttpServer::new(url, &http)?))
+            }
             _ => Err(format!(
                 "target {:?} is a DM client: this command drives DM servers only",
                 self.text
@@ -233,6 +255,36 @@ mod tests {
         assert!(e.contains("unknown target option"), "{e}");
         assert!("exec:".parse::<TargetSpec>().is_err());
         assert!("listen:".parse::<TargetSpec>().is_err());
+    }
+
+    #[test]
+    fn an_http_server_without_a_profile_gets_no_credentials_and_its_url_as_target() {
+        let url = "https://mdm.example.com/omadm?mode=Maintenance";
+        let target: TargetSpec = url.parse().unwrap();
+        let (profile, text) = target.default_profile();
+        assert_eq!(profile.name, "http-server");
+        assert_eq!(profile.server_uri, url);
+        assert_eq!(profile.credentials, None);
+        assert_eq!(crate::server::runner::profile_problem(&profile), None);
+        assert_eq!(TargetProfile::parse(&text).unwrap(), profile);
+        let (reference, _) = "builtin:reference-server"
+            .parse::<TargetSpec>()
+            .unwrap()
+            .default_profile();
+        assert_eq!(reference.name, "reference-server");
+    }
+
+    #[test]
+    fn a_profile_file_for_an_http_server_has_the_url_as_target_unless_it_sets_one() {
+        let target: TargetSpec = "https://127.0.0.1:8443/omadm".parse().unwrap();
+        let text = crate::profile::REFERENCE_SERVER;
+        let mut profile = TargetProfile::parse(text).unwrap();
+        target.fit_profile(&mut profile, text);
+        assert_eq!(profile.server_uri, "https://127.0.0.1:8443/omadm");
+        let text = format!("server_uri = \"https://dm.example/x\"\n{text}");
+        let mut profile = TargetProfile::parse(&text).unwrap();
+        target.fit_profile(&mut profile, &text);
+        assert_eq!(profile.server_uri, "https://dm.example/x");
     }
 
     #[test]

@@ -47,6 +47,11 @@ impl Verdict {
     pub fn is_problem(self) -> bool {
         matches!(self, Verdict::Fail | Verdict::Error)
     }
+
+    /// Whether the verdict judges the target: pass, fail or non-strict.
+    pub fn is_judged(self) -> bool {
+        matches!(self, Verdict::Pass | Verdict::Fail | Verdict::NonStrict)
+    }
 }
 
 impl fmt::Display for Verdict {
@@ -162,6 +167,30 @@ pub struct CaseRun {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_deviation: Option<String>,
     pub micros: u64,
+}
+
+impl CaseRun {
+    /// In a few words, why the run has its verdict when it judged nothing: the first
+    /// finding of the weight that decided it (for an unsupported run, what the target
+    /// profile does not claim).
+    pub fn reason(&self) -> String {
+        let decisive = match self.verdict {
+            Verdict::Error => Severity::Error,
+            Verdict::Fail => Severity::Fail,
+            Verdict::NonStrict => Severity::NonStrict,
+            _ => Severity::Info,
+        };
+        match self.findings.iter().find(|f| f.severity == decisive) {
+            Some(f) if self.verdict == Verdict::Unsupported && f.check == "capabilities" => {
+                format!("needs {} ({})", f.expected, f.actual)
+            }
+            Some(f) => f.actual.clone(),
+            None if self.verdict == Verdict::Informational => {
+                "the sources pin no code for what the case checks".into()
+            }
+            None => "no finding".into(),
+        }
+    }
 }
 
 impl serde::Serialize for Encoding {

@@ -41,6 +41,11 @@ pub fn md5_digest(user: &str, password: &str, nonce: &[u8]) -> String {
     B64.encode(md5(&[inner.as_bytes(), b":", nonce]))
 }
 
+/// The `n`th nonce a server makes from a secret seed: 128 bits, `H(seed:n)`.
+pub fn new_nonce(seed: &[u8], n: u64) -> [u8; 16] {
+    md5(&[seed, b":", n.to_string().as_bytes()])
+}
+
 /// The HMAC `mac` value over a message body (the exact bytes sent).
 pub fn hmac_mac(user: &str, password: &str, nonce: &[u8], body: &[u8]) -> String {
     let inner = B64.encode(md5(&[user.as_bytes(), b":", password.as_bytes()]));

@@ -1,6 +1,8 @@
 //! The reference DM server at message level: package 1 and its answer, the challenge
 //! and the retry, Next Message for a client package without Final, Generic Alerts,
-//! the script run one message at a time, and the end of the session.
+//! the script run one message at a time, and the end of the session; and what its
+//! configuration changes: no SyncML account, its own scheme only, 200 and credentials
+//! in every message, a new MD5 nonce in every Chal, decimal SessionIDs only.
 
 mod common;
 
@@ -10,7 +12,20 @@ use refdm::server::{Server, ServerConfig, ServerFault, ServerFaults};
 use syncml::{Command, CommandKind, Cred, Data, Item, Message, Meta, SyncBody, SyncHdr};
 
 fn message(msg_id: u32, cred: Option<Cred>, commands: Vec<Command>, final_: bool) -> Message {
-    let mut hdr = SyncHdr::new("1A", msg_id, "https://refdm.invalid/omadm", "device-1");
+    message_in("1A", msg_id, cred, commands, final_)
+}
+
+fn message_in(
+    session: &str,
+    msg_id: u32,
+    cred: Option<Cred>,
+    commands: Vec<Command>,
+    final_: bool,
+) -> Message {
+    let mut hdr = SyncHdr::new(session, msg_id, "https://refdm.invalid/omadm", "device-1");
+    if cred.is_some() {
+        hdr.source.as_mut().unwrap().loc_name = Some("dmconform".into());
+    }
     hdr.cred = cred;
     let mut body = SyncBody::with_commands(commands);
     body.final_ = final_;
@@ -22,6 +37,34 @@ fn basic(password: &str) -> Option<Cred> {
         meta: Some(Meta::format("b64").with_type(auth::TYPE_BASIC)),
         data: Some(Data::text(auth::basic("dmconform", password))),
     })
+}
+
+fn md5(nonce: &[u8]) -> Option<Cred> {
+    Some(Cred {
+        meta: Some(Meta::format("b64").with_type(auth::TYPE_MD5)),
+        data: Some(Data::text(auth::md5_digest(
+            "dmconform",
+            "reference",
+            nonce,
+        ))),
+    })
+}
+
+/// The code of the Status for the SyncHdr and the NextNonce of its Chal, if any.
+fn hdr_answer(reply: &Message) -> (Option<u16>, Option<Vec<u8>>) {
+    use base64::Engine;
+    let st = reply.commands().next().unwrap();
+    let nonce = st
+        .chal
+        .as_ref()
+        .and_then(|c| c.meta.as_ref()?.next_nonce.as_ref())
+        .map(|n| match n {
+            syncml::MetaValue::Text(t) => base64::engine::general_purpose::STANDARD
+                .decode(t.trim())
+                .unwrap(),
+            syncml::MetaValue::Bytes(b) => b.clone(),
+        });
+    (st.code(), nonce)
 }
 
 fn package1() -> Vec<Command> {
@@ -227,5 +270,91 @@ fn fault_switches_change_the_answer() {
             .parse::<ServerFaults>()
             .map(|f| f.iter().count()),
         Ok(2)
+    );
+}
+
+fn with_account(edit: impl FnOnce(&mut ServerConfig)) -> Server {
+    let mut config = ServerConfig::default();
+    edit(&mut config);
+    Server::new(config, ServerFaults::none())
+}
+
+#[test]
+fn without_an_account_no_credentials_are_asked_for() {
+    let mut s = with_account(|c| c.account = None);
+    let reply = s.handle(&message(1, None, package1(), true));
+    assert_eq!(hdr_answer(&reply), (Some(200), None));
+    assert_eq!(new_commands(&reply), vec![CommandKind::Get]);
+}
+
+#[test]
+fn an_account_of_its_own_scheme_only_refuses_the_other_scheme() {
+    let mut s = with_account(|c| {
+        let a = c.account.as_mut().unwrap();
+        a.scheme = refdm::AuthScheme::Md5;
+        a.own_scheme_only = true;
+    });
+    let basic_reply = s.handle(&message(1, basic("reference"), package1(), true));
+    let (code, nonce) = hdr_answer(&basic_reply);
+    assert_eq!(code, Some(401));
+    let nonce = nonce.expect("an MD5 challenge with a nonce");
+    let md5_reply = s.handle(&message(2, md5(&nonce), package1(), true));
+    assert_eq!(hdr_answer(&md5_reply).0, Some(212));
+}
+
+#[test]
+fn an_account_checked_in_every_message_answers_200_and_wants_the_credentials_again() {
+    let mut s = with_account(|c| c.account.as_mut().unwrap().every_message = true);
+    let first = s.handle(&message(1, basic("reference"), package1(), true));
+    assert_eq!(hdr_answer(&first).0, Some(200));
+    let answers = vec![Command::status("1", "1", "0", "SyncHdr", 200)];
+    let bare = s.handle(&message(2, None, answers.clone(), true));
+    assert_eq!(hdr_answer(&bare).0, Some(407));
+    let again = s.handle(&message(3, basic("reference"), answers, true));
+    assert_eq!(hdr_answer(&again).0, Some(200));
+}
+
+#[test]
+fn rotating_nonces_make_the_last_nonce_given_the_only_one_accepted() {
+    let mut config = ServerConfig {
+        rotate_nonce: true,
+        ..ServerConfig::default()
+    };
+    config.account.as_mut().unwrap().scheme = refdm::AuthScheme::Md5;
+    let first = config.nonce.clone();
+    let mut s = Server::new(config, ServerFaults::none());
+    let mut answer = |session: &str, msg_id, cred| {
+        hdr_answer(&s.handle(&message_in(session, msg_id, cred, package1(), true)))
+    };
+    let (code, n1) = answer("1", 1, None);
+    assert_eq!(code, Some(407));
+    let n1 = n1.expect("an MD5 challenge with a nonce");
+    assert_ne!(n1, first);
+    // The nonce configured first no longer holds: refused, with one more new nonce.
+    let (code, n2) = answer("1", 2, md5(&first));
+    assert_eq!(code, Some(401));
+    let n2 = n2.expect("a new nonce with the refusal");
+    assert_ne!(n2, n1);
+    let (code, n3) = answer("1", 3, md5(&n2));
+    assert_eq!(code, Some(212));
+    let n3 = n3.expect("a nonce for the next session with the 212");
+    assert_ne!(n3, n2);
+    assert_eq!(answer("2", 1, md5(&n3)).0, Some(212));
+}
+
+#[test]
+fn decimal_session_ids_only_refuse_the_others() {
+    let s = with_account(|c| c.decimal_session_ids = true);
+    assert_eq!(
+        s.refusal(&message_in("12", 1, None, package1(), true)),
+        None
+    );
+    let why = s
+        .refusal(&message_in("1A", 1, None, package1(), true))
+        .expect("refused");
+    assert!(why.contains("\"1A\""), "{why}");
+    assert_eq!(
+        server().refusal(&message_in("1A", 1, None, package1(), true)),
+        None
     );
 }

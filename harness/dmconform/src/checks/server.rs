@@ -57,9 +57,15 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
         .message
         .commands()
         .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
+    let hdr_status = m.commands().find(|c| {
+        c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+    });
+    let refuses = hdr_status.is_some_and(|st| matches!(st.code(), Some(401 | 407)));
     if asks_more {
         // The client asked for the rest of the server's package: it may take more messages.
-    } else if !sent.message.is_final() {
+    } else if !sent.message.is_final() && !refuses {
+        // A reply refusing the credentials is an authentication failure response
+        // (Statuses only), judged as such below, not as a Next Message response.
         let alert = m
             .commands()
             .any(|c| c.kind == CommandKind::Alert && matches!(c.code(), Some(1222 | 1223)));
@@ -90,11 +96,8 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
             x,
         ));
     }
-    let hdr_status = m.commands().find(|c| {
-        c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0")
-    });
     if let Some(st) = hdr_status
-        && matches!(st.code(), Some(401 | 407))
+        && refuses
     {
         if st.chal.is_none() {
             out.push(finding(

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 #[derive(Debug, Subcommand)]
 pub enum ExpectationsCommand {
     /// Run the suite and write the deviation entries the run needs (a diff first).
-    Update(UpdateArgs),
+    Update(Box<UpdateArgs>),
     /// Report expired entries, malformed dates and missing reasons.
     Check {
         /// The target profile file.

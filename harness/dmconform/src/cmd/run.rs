@@ -1,5 +1,6 @@
 //! `dmconform run`: the suite against a target, with a report and an exit code
-//! (0 when every verdict is as expected, 1 otherwise, 2 on usage or harness error).
+//! (0 when every verdict is as expected and some case run was judged, 1 otherwise,
+//! 2 on usage or harness error).
 
 use crate::TargetProfile;
 use crate::report::{self, Format, ReportFile};
@@ -42,8 +43,8 @@ impl EncodingChoice {
   dmconform run --target exec:target/debug/refdm-exec   a client behind a wrapper program
 
 Exit status: 0 when every verdict is as expected (pass, non-strict, informational,
-unsupported, or a failure the target profile lists as a deviation), 1 otherwise,
-2 on a usage or harness error.")]
+unsupported, or a failure the target profile lists as a deviation) and some case run
+was judged (pass, fail or non-strict), 1 otherwise, 2 on a usage or harness error.")]
 pub struct RunArgs {
     /// The implementation under test: builtin:reference, builtin:reference?fault=NAME[,NAME…],
     /// exec:COMMAND / exec?first-byte=10s&timeout=30s&max-message=4M&stderr=16K:COMMAND
@@ -105,10 +106,7 @@ impl SelectArgs {
             return Err(format!("the embedded specs do not load: {p}"));
         }
         let role = target.role();
-        let profile = match &self.target_profile {
-            Some(path) => TargetProfile::load(path)?,
-            None => target.default_profile().0,
-        };
+        let (profile, _) = super::setup::target_profile(self.target_profile.as_deref(), target)?;
         if let Some(p) = &self.profile
             && !crate::spec::PROFILES.contains(&p.as_str())
         {
@@ -158,6 +156,9 @@ impl SelectArgs {
                 std::fs::write(path, &text)
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
                 eprintln!("{}", report::text::summary(report));
+                if let Some(lines) = report::text::nothing_judged(report) {
+                    eprint!("{lines}");
+                }
             }
             None => {
                 let mut out = std::io::stdout().lock();
@@ -189,12 +190,14 @@ fn execute(args: &RunArgs) -> Result<bool, String> {
         profile,
         opts,
     } = args.select.prepare(&args.target)?;
-    let report = super::setup::run(
+    let mut report = super::setup::run(
         &args.target,
         &profile,
         &opts,
         &opts.select(&suite),
         &args.http.options(),
     )?;
+    report.target_profile =
+        super::setup::profile_used(args.select.target_profile.as_deref(), &profile);
     args.select.write_report(&report, &suite)
 }

@@ -25,7 +25,8 @@ pub fn suite() -> Result<Suite, String> {
 }
 
 /// The target profile from a file, or else the one the target runs with by
-/// default (the built-in reference client's, or the reference server's), with its text.
+/// default ([`TargetSpec::default_profile`]), with its text; for an `http(s)://`
+/// server, the URL is the SyncHdr Target unless the file sets `server_uri`.
 pub fn target_profile(
     path: Option<&Path>,
     target: &TargetSpec,
@@ -34,14 +35,22 @@ pub fn target_profile(
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read target profile {}: {e}", path.display()))?;
-            let profile =
-                TargetProfile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut profile = TargetProfile::parse_file(&text, path)?;
+            target.fit_profile(&mut profile, &text);
             Ok((profile, text))
         }
-        None => {
-            let (profile, text) = target.default_profile();
-            Ok((profile, text.to_string()))
-        }
+        None => Ok(target.default_profile()),
+    }
+}
+
+/// Which target profile a run used, for its report: the file, or the built-in one.
+pub fn profile_used(path: Option<&Path>, profile: &TargetProfile) -> String {
+    match path {
+        Some(path) => format!("{:?} from {}", profile.name, path.display()),
+        None => format!(
+            "{:?}, built in (no --target-profile): {}",
+            profile.name, profile.description
+        ),
     }
 }
 
@@ -65,7 +74,15 @@ pub struct HttpArgs {
     /// DM servers over HTTPS on a loopback address only: do not verify the certificate.
     #[arg(long)]
     pub insecure_loopback: bool,
-    /// DM servers over HTTP(S): most seconds for one exchange, reply body included (1 to 86400).
+    /// DM servers over HTTPS: present this PEM client certificate (chain), with --client-key
+    /// (default: [tls] client_cert of the target profile).
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    pub client_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --client-cert.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<std::path::PathBuf>,
+    /// DM servers over HTTP(S): most seconds for one exchange, reply body included (1 to
+    /// 86400); the first byte of the reply must come within half of it.
     #[arg(long, value_name = "SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub http_timeout: u64,
@@ -77,8 +94,8 @@ impl HttpArgs {
         HttpOptions {
             ca_cert: self.ca_cert.clone(),
             insecure_loopback: self.insecure_loopback,
-            exchange_timeout: std::time::Duration::from_secs(self.http_timeout),
-            ..HttpOptions::default()
+            client_cert: self.client_cert.clone().zip(self.client_key.clone()),
+            ..HttpOptions::with_exchange_timeout(std::time::Duration::from_secs(self.http_timeout))
         }
     }
 }
@@ -95,6 +112,11 @@ pub fn run(
 ) -> Result<RunReport, String> {
     if let TargetKind::Listen(options) = &target.kind {
         return run_listening(options, profile, opts, selected);
+    }
+    if target.role() == Role::Server
+        && let Some(problem) = crate::server::runner::profile_problem(profile)
+    {
+        return Err(problem);
     }
     let progress = Progress::new(selected.len());
     let report = if target.role() == Role::Server {

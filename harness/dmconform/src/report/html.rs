@@ -305,6 +305,7 @@ mod tests {
         let report = RunReport {
             target: hostile.into(),
             profile: None,
+            target_profile: String::new(),
             runs: vec![run],
             unused_deviations: Vec::new(),
             expired_deviations: Vec::new(),

@@ -41,9 +41,17 @@ pub fn value(report: &RunReport, suite: &Suite) -> Value {
         "specs_sha256": crate::digest::specs_digest(),
         "target": report.target,
         "profile": report.profile,
+        "target_profile_used": report.target_profile,
         "requirements_known": suite.requirements.len(),
         "summary": summary,
         "success": report.success(),
+        "judged": report.judged(),
+        "nothing_judged": report.nothing_judged().map(|reasons| {
+            reasons
+                .into_iter()
+                .map(|(n, why)| json!({ "runs": n, "reason": why }))
+                .collect::<Vec<_>>()
+        }),
         "unused_deviations": report.unused_deviations,
         "expired_deviations": report.expired_deviations,
         "unexpected_passes": report

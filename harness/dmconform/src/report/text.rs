@@ -1,4 +1,5 @@
-//! The text report: a summary line, then the failures first, each with the
+//! The text report: a summary line, the target profile used (and, when no case
+//! run was judged, that and why), then the failures first, each with the
 //! requirement's text, what was expected, what came, and the exchange. A finding
 //! that repeats within a case run (the same rule and check, message after
 //! message) is shown once, with a count and the exchanges it recurs in; the
@@ -34,10 +35,32 @@ pub fn summary(report: &RunReport) -> String {
     )
 }
 
+/// When no case run was judged, the lines that say so and why (the reasons counted).
+pub fn nothing_judged(report: &RunReport) -> Option<String> {
+    let reasons = report.nothing_judged()?;
+    let mut out = String::from(
+        "Nothing was judged: no case run passed, failed or was non-strict, so the run is not a success.\n",
+    );
+    if reasons.is_empty() {
+        out.push_str("  no case run was selected\n");
+    }
+    for (n, why) in reasons {
+        let _ = writeln!(out, "  {n} × {why}");
+    }
+    Some(out)
+}
+
 /// The whole text report.
 pub fn render(report: &RunReport, suite: &Suite) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary(report));
+    if !report.target_profile.is_empty() {
+        let _ = writeln!(out, "Target profile: {}", report.target_profile);
+    }
+    if let Some(lines) = nothing_judged(report) {
+        out.push('\n');
+        out.push_str(&lines);
+    }
     let mut problems: Vec<&CaseRun> = report.runs.iter().filter(|r| !r.as_expected()).collect();
     problems.sort_by_key(|r| (r.verdict != Verdict::Fail, r.id.clone(), r.encoding));
     for r in &problems {

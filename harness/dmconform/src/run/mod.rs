@@ -73,6 +73,9 @@ impl RunOptions {
 pub struct RunReport {
     pub target: String,
     pub profile: Option<String>,
+    /// The target profile the run used: its name, and where it came from when the
+    /// command line knows (the file, or built in).
+    pub target_profile: String,
     pub runs: Vec<CaseRun>,
     /// Deviation entries of the target profile that matched no case run.
     pub unused_deviations: Vec<String>,
@@ -90,9 +93,36 @@ impl RunReport {
             .collect()
     }
 
-    /// Whether every verdict is as the target profile leads one to expect.
+    /// Whether every verdict is as the target profile leads one to expect, and some
+    /// case run was judged: a run that judged nothing checked nothing.
     pub fn success(&self) -> bool {
-        self.runs.iter().all(CaseRun::as_expected)
+        self.judged() > 0 && self.runs.iter().all(CaseRun::as_expected)
+    }
+
+    /// How many case runs were judged: their verdict is pass, fail or non-strict (an
+    /// informational run is recorded, never judged; an unsupported one did not run; an
+    /// error is the target's failure to take part).
+    pub fn judged(&self) -> usize {
+        self.runs.iter().filter(|r| r.verdict.is_judged()).count()
+    }
+
+    /// When no case run was judged, why: each reason the runs give (the capability not
+    /// claimed, what left a case not exercised, the error), with how many runs give it,
+    /// most first.
+    pub fn nothing_judged(&self) -> Option<Vec<(usize, String)>> {
+        if self.judged() > 0 {
+            return None;
+        }
+        let mut counts: Vec<(usize, String)> = Vec::new();
+        for r in &self.runs {
+            let why = format!("{}: {}", r.verdict, r.reason());
+            match counts.iter_mut().find(|(_, w)| *w == why) {
+                Some((n, _)) => *n += 1,
+                None => counts.push((1, why)),
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.0));
+        Some(counts)
     }
 
     /// Case runs the target profile lists as deviations that passed nonetheless.
@@ -149,6 +179,7 @@ pub(crate) fn run_selected(
     RunReport {
         target: target_name,
         profile: opts.profile.clone(),
+        target_profile: format!("{:?}", profile.name),
         runs,
         unused_deviations,
         expired_deviations,

@@ -6,7 +6,7 @@
 
 use crate::placeholders::Bindings;
 use crate::profile::{AuthScheme, TargetProfile};
-use crate::spec::{Capability, Case, Role};
+use crate::spec::{Capability, Case, CredWord, Role};
 use crate::verdict::{CaseRun, Finding, FindingKind, Severity, Verdict};
 use crate::wire::Encoding;
 use std::time::Instant;
@@ -63,6 +63,15 @@ pub(crate) fn judge_case(
 fn unsupported(case: &Case, encoding: Encoding, profile: &TargetProfile) -> Option<String> {
     if !profile.speaks(encoding) {
         return Some(format!("encoding {encoding}"));
+    }
+    if case.role == Role::Server
+        && profile.auth_scheme() == AuthScheme::Hmac
+        && case.step.iter().any(|s| s.cred == Some(CredWord::Profile))
+    {
+        return Some(
+            "SyncML credentials the harness can send as DM client (Basic or MD5; the target profile's scheme is hmac)"
+                .into(),
+        );
     }
     let missing: Vec<&str> = case
         .needs

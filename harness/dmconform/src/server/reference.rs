@@ -23,9 +23,15 @@ impl ReferenceServer {
 }
 
 /// The reference server's answer to a message body, as it goes on the wire: in the
-/// encoding of the request, labelled `text/xml` under `wrong-content-type`.
+/// encoding of the request, labelled `text/xml` under `wrong-content-type`; an error
+/// for a message it does not answer ([`Server::refusal`]).
 pub fn reference_reply(server: &mut Server, body: &[u8]) -> Result<Wire, String> {
     let decoded = codec::decode(body, &codec::reply_limits())?;
+    if let Some(why) = server.refusal(&decoded.message) {
+        return Err(format!(
+            "the reference server failed (HTTP 500 over HTTP): {why}"
+        ));
+    }
     let reply = server.handle(&decoded.message);
     let bytes = codec::encode(&reply.to_element(), decoded.encoding)?;
     let mut wire = Wire::new(decoded.encoding, bytes);

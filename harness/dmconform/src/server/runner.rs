@@ -3,6 +3,15 @@
 //! (shared invariants, server invariants, then the case's expectations). After the last
 //! step the harness answers whatever the server sends until the server ends the session,
 //! or refuses the credentials (the harness has no others to send).
+//!
+//! When the server gives nothing back (no connection, or no answer within the first-byte
+//! bound) in [`SILENT_CASE_RUNS`] case runs in a row, the remaining ones are `error` at
+//! once, with one finding naming the bound; a refused connection is quick and not counted.
+//!
+//! The harness keeps what a device keeps between sessions ([`DeviceMemory`]: the last
+//! NextNonce it was given), sends the credentials of the target profile's scheme (none
+//! when the profile authenticates outside SyncML), and sends them again in the message
+//! after one whose credentials the server answered 200 (OMA DM Protocol 9.1).
 
 use crate::checks::{invariants, server, step_expectations as expect};
 use crate::placeholders::Bindings;
@@ -11,10 +20,10 @@ use crate::profile::TargetProfile;
 use crate::run::{RunOptions, RunReport, error, judge_case, run_selected};
 use crate::server::session::{ClientOutgoing, ClientSession, CredScheme, credentials};
 use crate::server::target::ServerTarget;
-use crate::spec::{Answer, CredWord};
+use crate::spec::{Answer, Capability, CredWord};
 use crate::spec::{Case, Step, Suite};
 use crate::transcript::{Received, Sent, SessionError};
-use crate::verdict::{CaseRun, Finding, FindingKind, Severity};
+use crate::verdict::{CaseRun, Direction, Finding, FindingKind, Severity, Verdict};
 use crate::wire::Encoding;
 use base64::Engine;
 use syncml::protocol;
@@ -40,17 +49,130 @@ pub fn run_server_cases(
     progress: &mut dyn FnMut(usize, usize, &CaseRun),
 ) -> RunReport {
     let name = target.describe();
+    let mut memory = DeviceMemory::new(profile);
+    let mut silent = Silence::default();
     run_selected(
         selected,
         profile,
         opts,
         name,
         progress,
-        &mut |case, encoding, seq| run_server_case(case, encoding, seq, target, profile, opts),
+        &mut |case, encoding, seq| {
+            if let Some(why) = silent.stopped() {
+                return judge_case(case, encoding, profile, |run| {
+                    run.findings.push(not_sent(why));
+                    false
+                });
+            }
+            let run = run_server_case(case, encoding, seq, target, profile, opts, &mut memory);
+            silent.note(&run, target.unanswered());
+            run
+        },
     )
 }
 
-/// Runs one server case in one encoding; `seq` makes its SessionID unique in the run.
+/// How many case runs in a row may get nothing back from the server before the rest of
+/// the run stops asking it.
+pub const SILENT_CASE_RUNS: usize = 3;
+
+/// The case runs in a row whose session got nothing back, and the bound that expired.
+#[derive(Default)]
+struct Silence {
+    in_a_row: usize,
+    bound: Option<String>,
+}
+
+impl Silence {
+    /// Counts a case run that went to the server: silent when not a single reply came
+    /// and the target names a bound that expired with nothing back.
+    fn note(&mut self, run: &CaseRun, unanswered: Option<String>) {
+        if run.verdict == Verdict::Unsupported {
+            return;
+        }
+        let answered = run
+            .transcript
+            .iter()
+            .any(|x| x.direction == Direction::FromTarget);
+        match unanswered {
+            Some(bound) if !answered => {
+                self.in_a_row += 1;
+                self.bound = Some(bound);
+            }
+            _ => {
+                self.in_a_row = 0;
+                self.bound = None;
+            }
+        }
+    }
+
+    /// Why the remaining case runs are not sent, once the server has been silent long enough.
+    fn stopped(&self) -> Option<String> {
+        let bound = self.bound.as_deref()?;
+        (self.in_a_row >= SILENT_CASE_RUNS).then(|| {
+            format!(
+                "not sent: the server gave nothing back in the {SILENT_CASE_RUNS} case runs before this one: {bound}"
+            )
+        })
+    }
+}
+
+/// The one finding of a case run not sent to a silent server.
+fn not_sent(why: String) -> Finding {
+    Finding {
+        severity: Severity::Error,
+        kind: FindingKind::Exchange,
+        requirement: None,
+        check: "exchange".into(),
+        expected: "a server that answers".into(),
+        actual: why,
+        exchange: None,
+    }
+}
+
+/// What the harness, as a device, keeps from one session to the next.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeviceMemory {
+    /// The nonce of its next MD5 digest: the last NextNonce a server gave it, at first
+    /// the target profile's `client_nonce` (empty when there is none).
+    pub nonce: Vec<u8>,
+}
+
+impl DeviceMemory {
+    /// A device set up as the target profile says, before its first session.
+    pub fn new(profile: &TargetProfile) -> DeviceMemory {
+        let nonce = profile
+            .credentials
+            .as_ref()
+            .and_then(|c| c.client_nonce.as_deref())
+            .and_then(|n| base64::engine::general_purpose::STANDARD.decode(n).ok())
+            .unwrap_or_default();
+        DeviceMemory { nonce }
+    }
+}
+
+/// What is wrong with a target profile for the server role, if anything: it claims
+/// SyncML authentication (`auth-basic`, `auth-md5`) but gives no credentials to send.
+pub fn profile_problem(profile: &TargetProfile) -> Option<String> {
+    let claimed: Vec<&str> = [Capability::AuthBasic, Capability::AuthMd5]
+        .into_iter()
+        .filter(|c| profile.has(*c))
+        .map(|c| c.name())
+        .collect();
+    let empty = profile
+        .credentials
+        .as_ref()
+        .is_none_or(|c| c.user.is_empty() && c.password.is_empty());
+    (!claimed.is_empty() && empty).then(|| {
+        format!(
+            "target profile {:?} claims {} but gives no [credentials] (user, password) for the harness to send",
+            profile.name,
+            claimed.join(" and ")
+        )
+    })
+}
+
+/// Runs one server case in one encoding; `seq` makes its SessionID unique in the run,
+/// `memory` is what the device kept from the sessions before.
 pub fn run_server_case(
     case: &Case,
     encoding: Encoding,
@@ -58,12 +180,74 @@ pub fn run_server_case(
     target: &mut dyn ServerTarget,
     profile: &TargetProfile,
     opts: &RunOptions,
+    memory: &mut DeviceMemory,
 ) -> CaseRun {
     judge_case(case, encoding, profile, |run| {
-        drive(case, encoding, seq, target, profile, opts, run)
+        drive(case, encoding, seq, target, profile, opts, memory, run)
     })
 }
 
+/// The credentials of one client message, as the harness computed them.
+#[derive(Clone, Debug)]
+struct SentCred {
+    scheme: CredScheme,
+    password: String,
+}
+
+/// The case's session: every client message, its reply checked.
+struct Drive<'a, 't> {
+    session: ClientSession<'t>,
+    encoding: Encoding,
+    facts: invariants::SessionFacts,
+    profile: &'a TargetProfile,
+    memory: &'a mut DeviceMemory,
+    /// Credentials the next message must carry again: the last one's, answered 200.
+    due: Option<SentCred>,
+}
+
+impl Drive<'_, '_> {
+    /// Sends one client message (with the credentials due again, when it has none of its
+    /// own) and checks the reply against the invariants; keeps the reply's NextNonce.
+    fn exchange(
+        &mut self,
+        mut out: ClientOutgoing,
+        sent_cred: Option<SentCred>,
+        run: &mut CaseRun,
+    ) -> Result<(Sent, Received), SessionError> {
+        let sent_cred = match (sent_cred, self.due.take()) {
+            (Some(c), _) => Some(c),
+            (None, Some(due)) if out.cred.is_none() => {
+                let user = self.user().to_string();
+                out.cred = Some(credentials(
+                    due.scheme,
+                    &user,
+                    &due.password,
+                    &self.memory.nonce,
+                ));
+                out.user = Some(user);
+                Some(due)
+            }
+            (None, _) => None,
+        };
+        let result = exchange(&mut self.session, out, self.encoding, &mut self.facts, run);
+        if let Ok((_, reply)) = &result {
+            if let Some(next) = issued_nonce(reply) {
+                self.memory.nonce = next;
+            }
+            self.due = sent_cred.filter(|_| hdr_code(reply) == Some(200));
+        }
+        result
+    }
+
+    fn user(&self) -> &str {
+        self.profile
+            .credentials
+            .as_ref()
+            .map_or("", |c| c.user.as_str())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn drive(
     case: &Case,
     encoding: Encoding,
@@ -71,6 +255,7 @@ fn drive(
     target: &mut dyn ServerTarget,
     profile: &TargetProfile,
     opts: &RunOptions,
+    memory: &mut DeviceMemory,
     run: &mut CaseRun,
 ) -> bool {
     if let Err(e) = target.start_session() {
@@ -78,34 +263,44 @@ fn drive(
         return false;
     }
     let bindings = Bindings::new(profile, &case.id, encoding.name());
-    let session_id = format!("{:X}", (seq % 0xFFFF) + 1);
-    let mut session = ClientSession::new(
+    let session_id = session_id(seq);
+    let session = ClientSession::new(
         target,
         encoding,
         &profile.device,
         &profile.server_uri,
         &session_id,
     );
-    let mut facts = invariants::SessionFacts {
+    let facts = invariants::SessionFacts {
         session_id: Some(session_id.clone()),
         last_client_msg_id: None,
         answering_dm_112: false,
         ..invariants::SessionFacts::default()
     };
-    let mut nonce = profile
-        .credentials
-        .as_ref()
-        .and_then(|c| c.client_nonce.as_deref())
-        .and_then(|n| base64::engine::general_purpose::STANDARD.decode(n).ok())
-        .unwrap_or_default();
+    let mut d = Drive {
+        session,
+        encoding,
+        facts,
+        profile,
+        memory,
+        due: None,
+    };
     // Every server reply is judged by the invariants, so a case with steps is judged
     // even when no step has expectations of its own.
     let mut judged = !case.step.is_empty();
     let mut not_exercised_because = None;
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
-        let challenged = session.last_server.as_ref().and_then(challenged_type);
-        let out = match outgoing(step, &bindings, profile, &nonce, challenged.as_deref(), n) {
+        let challenged = d.session.last_server.as_ref().and_then(challenged_type);
+        let made = outgoing(
+            step,
+            &bindings,
+            profile,
+            &d.memory.nonce,
+            challenged.as_deref(),
+            n,
+        );
+        let (out, sent_cred) = match made {
             Ok(o) => o,
             Err(StepError::BadCase(m)) => {
                 error(run, &SessionError::BadCase(m));
@@ -116,34 +311,31 @@ fn drive(
                 break;
             }
         };
-        match exchange(&mut session, out, encoding, &mut facts, run) {
+        match d.exchange(out, sent_cred, run) {
             Ok((_, reply)) => {
                 let o = expect::check(
                     n,
                     step,
                     &[&reply],
                     &case.requirements,
-                    session.ended,
+                    d.session.ended,
                     &bindings,
                 );
                 run.findings.extend(o.findings);
                 run.statuses.extend(expect::status_records(n, &[&reply]));
-                if let Some(next) = issued_nonce(&reply) {
-                    nonce = next;
-                }
             }
             Err(e) => {
                 error(run, &e);
-                run.transcript = std::mem::take(&mut session.transcript);
+                run.transcript = std::mem::take(&mut d.session.transcript);
                 return judged;
             }
         }
-        if session.ended {
+        if d.session.ended {
             break;
         }
     }
-    finish(&mut session, encoding, opts, &mut facts, run);
-    if let Some(why) = not_exercised_because.or_else(|| results_not_sent(case, &session)) {
+    finish(&mut d, opts, run);
+    if let Some(why) = not_exercised_because.or_else(|| results_not_sent(case, &d.session)) {
         run.findings.push(Finding {
             severity: Severity::Info,
             kind: FindingKind::NotExercised,
@@ -155,8 +347,28 @@ fn drive(
         });
         judged = false;
     }
-    run.transcript.splice(0..0, session.transcript);
+    run.transcript.splice(0..0, d.session.transcript);
     judged
+}
+
+/// The SessionID of the case run `seq` of a run: a decimal integer, the form a Windows
+/// client uses ("the client returns the SessionID in integer in decimal format", OMA DM
+/// protocol support), of at most four characters (MS-MDM 2.2.3.8: at most 4 bytes).
+pub fn session_id(seq: usize) -> String {
+    ((seq % 9999) + 1).to_string()
+}
+
+/// The code of the reply's Status for the client's SyncHdr.
+fn hdr_code(reply: &Received) -> Option<u16> {
+    reply
+        .decoded
+        .message
+        .commands()
+        .find(|c| {
+            c.kind == syncml::CommandKind::Status
+                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+        })
+        .and_then(|c| c.code())
 }
 
 /// Why the case's point was never put to the server, if it was not: a step asks for
@@ -207,24 +419,18 @@ fn only_new_commands_outstanding(session: &ClientSession<'_>, reply: &Received) 
 }
 
 /// Answers the server until it ends the session, at most `max_messages_per_step` messages.
-fn finish(
-    session: &mut ClientSession<'_>,
-    encoding: Encoding,
-    opts: &RunOptions,
-    facts: &mut invariants::SessionFacts,
-    run: &mut CaseRun,
-) {
+fn finish(d: &mut Drive<'_, '_>, opts: &RunOptions, run: &mut CaseRun) {
     let mut last_exchange = 0;
     for k in 0..opts.max_messages_per_step {
         // A client whose credentials were refused has nothing more to send.
-        if session.ended || session.refused {
+        if d.session.ended || d.session.refused {
             return;
         }
         let out = ClientOutgoing {
             label: format!("answer {}", k + 1),
             ..ClientOutgoing::default()
         };
-        match exchange(session, out, encoding, facts, run) {
+        match d.exchange(out, None, run) {
             Ok((_, reply)) => last_exchange = reply.exchange,
             Err(e) => {
                 error(run, &e);
@@ -232,7 +438,7 @@ fn finish(
             }
         }
     }
-    if !session.ended {
+    if !d.session.ended {
         run.findings.push(server::session_not_ended(
             last_exchange,
             opts.max_messages_per_step,
@@ -240,7 +446,7 @@ fn finish(
     }
 }
 
-/// The nonce of an MD5 challenge in the reply, if it carries one.
+/// The nonce of a Chal in the reply (NextNonce), if it carries one.
 fn issued_nonce(reply: &Received) -> Option<Vec<u8>> {
     let meta = reply
         .decoded
@@ -249,13 +455,13 @@ fn issued_nonce(reply: &Received) -> Option<Vec<u8>> {
         .find_map(|c| c.chal.as_ref())?
         .meta
         .as_ref()?;
-    let text = match meta.next_nonce.as_ref()? {
-        syncml::MetaValue::Text(t) => t.clone(),
-        _ => return None,
-    };
-    base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .ok()
+    match meta.next_nonce.as_ref()? {
+        syncml::MetaValue::Text(t) => base64::engine::general_purpose::STANDARD
+            .decode(t.trim())
+            .ok(),
+        // A WBXML NextNonce may come as opaque bytes: the nonce itself.
+        syncml::MetaValue::Bytes(b) => Some(b.clone()),
+    }
 }
 
 /// The authentication type (Meta Type) of the Chal in the reply, if it carries one.
@@ -295,14 +501,12 @@ fn scheme_for(
         _ => CredScheme::Basic,
     };
     if scheme == CredScheme::Md5 && nonce.is_empty() {
-        return Err(StepError::NotExercised(
-            "MD5 credentials need a nonce: neither the server's Chal nor the target profile's client_nonce gave one".into(),
-        ));
+        return Err(no_nonce());
     }
     Ok(scheme)
 }
 
-/// The client message of a step.
+/// The client message of a step, and how its credentials were made.
 fn outgoing(
     step: &Step,
     b: &Bindings,
@@ -310,38 +514,68 @@ fn outgoing(
     nonce: &[u8],
     challenged: Option<&str>,
     n: usize,
-) -> Result<ClientOutgoing, StepError> {
+) -> Result<(ClientOutgoing, Option<SentCred>), StepError> {
     let bad = StepError::BadCase;
     let answer = step.answer.unwrap_or_default();
     let (user, password) = profile
         .credentials
         .as_ref()
         .map_or(("", ""), |c| (c.user.as_str(), c.password.as_str()));
-    let cred = match step.cred {
-        None => None,
-        Some(CredWord::Wrong) => Some(credentials(
-            CredScheme::Basic,
-            user,
-            "not-the-password",
-            nonce,
-        )),
-        Some(CredWord::Basic) => Some(credentials(CredScheme::Basic, user, password, nonce)),
-        Some(CredWord::Md5) => Some(credentials(CredScheme::Md5, user, password, nonce)),
-        Some(word @ (CredWord::Challenged | CredWord::OtherType)) => {
-            let scheme = scheme_for(word, challenged, profile.auth_scheme(), nonce)?;
-            Some(credentials(scheme, user, password, nonce))
+    let md5_or_basic = |scheme: CredScheme| -> Result<CredScheme, StepError> {
+        if scheme == CredScheme::Md5 && nonce.is_empty() {
+            return Err(no_nonce());
         }
+        Ok(scheme)
     };
+    let how = match step.cred {
+        None => None,
+        Some(CredWord::Profile) => match profile.auth_scheme() {
+            AuthScheme::None => None,
+            AuthScheme::Md5 => Some((md5_or_basic(CredScheme::Md5)?, password)),
+            // HMAC never gets here: such a case is unsupported (run::unsupported).
+            AuthScheme::Basic | AuthScheme::Hmac => Some((CredScheme::Basic, password)),
+        },
+        Some(CredWord::Wrong) => {
+            let scheme = match profile.auth_scheme() {
+                AuthScheme::Md5 if !nonce.is_empty() => CredScheme::Md5,
+                _ => CredScheme::Basic,
+            };
+            Some((scheme, WRONG_PASSWORD))
+        }
+        Some(CredWord::Basic) => Some((CredScheme::Basic, password)),
+        Some(CredWord::Md5) => Some((md5_or_basic(CredScheme::Md5)?, password)),
+        Some(word @ (CredWord::Challenged | CredWord::OtherType)) => Some((
+            scheme_for(word, challenged, profile.auth_scheme(), nonce)?,
+            password,
+        )),
+    };
+    let sent = how.map(|(scheme, password)| SentCred {
+        scheme,
+        password: password.to_string(),
+    });
+    let cred = sent
+        .as_ref()
+        .map(|s| credentials(s.scheme, user, &s.password, nonce));
     let commands = match &step.send {
         Some(send) => crate::codec::parse_fragment(&b.apply(send)).map_err(bad)?,
         None => Vec::new(),
     };
-    Ok(ClientOutgoing {
+    let out = ClientOutgoing {
         label: format!("step {n}"),
         commands,
         not_final: !step.r#final,
         user: cred.as_ref().map(|_| user.to_string()),
         cred,
         answer,
-    })
+    };
+    Ok((out, sent))
+}
+
+/// The password of `cred = "wrong"`.
+const WRONG_PASSWORD: &str = "not-the-password";
+
+fn no_nonce() -> StepError {
+    StepError::NotExercised(
+        "MD5 credentials need a nonce: neither a server's Chal nor the target profile's client_nonce gave one".into(),
+    )
 }

@@ -18,6 +18,13 @@ pub trait ServerTarget {
 
     /// Posts a client message; the server's reply.
     fn send(&mut self, message: Wire) -> Result<Wire, TargetError>;
+
+    /// When the last message sent got nothing back at all before a bound expired (no
+    /// connection, or no response within the first-byte bound): that bound, in words.
+    /// The runner stops asking a server that stays silent case after case.
+    fn unanswered(&self) -> Option<String> {
+        None
+    }
 }
 
 impl<T: ServerTarget + ?Sized> ServerTarget for Box<T> {
@@ -29,5 +36,8 @@ impl<T: ServerTarget + ?Sized> ServerTarget for Box<T> {
     }
     fn send(&mut self, message: Wire) -> Result<Wire, TargetError> {
         (**self).send(message)
+    }
+    fn unanswered(&self) -> Option<String> {
+        (**self).unanswered()
     }
 }

@@ -99,11 +99,14 @@ words! {
 words! {
     /// The credentials of a server case's client message.
     pub enum CredWord("cred word") {
+        /// The target profile's scheme: Basic, MD5 over the device's current nonce, or
+        /// none when the profile authenticates outside SyncML (`scheme = "none"`).
+        Profile = "profile",
         /// Basic with the profile's user and password.
         Basic = "basic",
         /// MD5 with the profile's user and password, over the current nonce.
         Md5 = "md5",
-        /// Basic with a wrong password.
+        /// A wrong password, in the profile's scheme (MD5 when it is `md5`, else Basic).
         Wrong = "wrong",
         /// The type the server challenged for (the profile's when it sent no Chal).
         Challenged = "challenged",

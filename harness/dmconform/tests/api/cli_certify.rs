@@ -2,7 +2,7 @@
 //! and that names each kind of edit; `replay` sees no change against the same
 //! target and a change under a fault switch; `compare` folds agreeing rows;
 //! the HTML page refers to nothing outside itself; the bundle's profile copy
-//! holds no password.
+//! holds no password; without `--profile` the target profile's claim decides.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -232,4 +232,53 @@ fn compare_folds_rows_that_agree() {
         "{html}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn without_profile_certify_runs_what_the_target_profile_claims() {
+    let dir = scratch("no-profile");
+    let (code, text) = dmconform(&[
+        "certify",
+        "--target",
+        "builtin:reference-server",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    // The reference server's profile claims both profiles: every server case ran.
+    assert_eq!(record["profile"], serde_json::Value::Null);
+    assert!(
+        record["summary"]["pass"].as_u64().unwrap() >= 20,
+        "{}",
+        record["summary"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let profile = scratch("oma-only.toml");
+    std::fs::write(
+        &profile,
+        dmconform::profile::REFERENCE_SERVER.replace(
+            "profiles = [\"windows\", \"oma-dm-1.2\"]",
+            "profiles = [\"oma-dm-1.2\"]",
+        ),
+    )
+    .unwrap();
+    let dir = scratch("oma-only");
+    let (code, text) = dmconform(&[
+        "certify",
+        "--target",
+        "builtin:reference-server",
+        "--target-profile",
+        profile.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(record["profile"], "oma-dm-1.2");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&profile);
 }

@@ -2,7 +2,8 @@
 //! and the JUnit report, against the reference client and under a fault switch;
 //! and against DM servers: the server cases run for a server target, a fault of
 //! the reference server fails with its rule named, and a selection without
-//! server cases says so.
+//! server cases says so; a run that judged nothing exits 1 and says why, and a
+//! server's profile claiming SyncML authentication without credentials is refused.
 
 use std::process::Command;
 
@@ -238,5 +239,67 @@ fn bytes_that_do_not_decode_are_shown_in_the_text_report() {
     assert!(
         out.contains("5369676e20696e"),
         "the first bytes, 'Sign in': {out}"
+    );
+}
+
+/// A server target profile in a temporary file: the reference server's, edited.
+fn server_profile_file(name: &str, edit: impl FnOnce(String) -> String) -> std::path::PathBuf {
+    let text = edit(dmconform::profile::REFERENCE_SERVER.to_string());
+    let path = std::env::temp_dir().join(format!(
+        "dmconform-cli-run-{}-{name}.toml",
+        std::process::id()
+    ));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_run_that_judged_nothing_exits_1_and_says_why() {
+    let profile = server_profile_file("no-md5", |t| {
+        t.replace(
+            "capabilities = [\"auth-basic\", \"auth-md5\", \"multi-message\"]",
+            "capabilities = [\"auth-basic\", \"multi-message\"]",
+        )
+    });
+    let (code, out, _) = run(&[
+        "--target",
+        "builtin:reference-server",
+        "--target-profile",
+        profile.to_str().unwrap(),
+        "--filter",
+        "package1.md5",
+    ]);
+    let _ = std::fs::remove_file(&profile);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("(0 not as expected)"), "{out}");
+    assert!(out.contains("Nothing was judged"), "{out}");
+    assert!(
+        out.contains("2 × unsupported: needs capabilities auth-md5"),
+        "{out}"
+    );
+    // The whole suites against the built-in references judge cases and exit 0.
+    for target in ["builtin:reference", "builtin:reference-server"] {
+        let (code, out, _) = run(&["--target", target]);
+        assert_eq!(code, Some(0), "{out}");
+        assert!(!out.contains("Nothing was judged"), "{out}");
+    }
+}
+
+#[test]
+fn a_server_profile_claiming_syncml_auth_without_credentials_is_a_usage_error() {
+    let profile = server_profile_file("no-credentials", |t| {
+        t[..t.find("\n[credentials]").unwrap()].to_string()
+    });
+    let (code, out, err) = run(&[
+        "--target",
+        "builtin:reference-server",
+        "--target-profile",
+        profile.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&profile);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        err.contains("claims auth-basic and auth-md5 but gives no [credentials]"),
+        "{err}"
     );
 }

@@ -1,8 +1,9 @@
 //! The server-role suite over real HTTP on loopback: the reference server binary
 //! (`refdm-server`) as a separate process passes in both encodings and fails under a
 //! fault switch; small misbehaving peers (silent, garbage, truncated WBXML, a 200 MB
-//! body, a reset connection, HTTP 500, a redirect) each give `error` verdicts with transcripts,
-//! while the run goes on and nothing hangs.
+//! body, a reset connection, HTTP 500, a redirect, an HTML sign-in page) each give `error` verdicts with transcripts,
+//! while the run goes on and nothing hangs; a server that never answers is asked three times,
+//! then the rest of the run is `error` at once, while a refused connection stays quick.
 
 use crate::common;
 
@@ -16,7 +17,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn run_against(url: &str, http: &HttpOptions, filter: Option<&str>) -> RunReport {
@@ -114,6 +115,7 @@ enum Misbehaviour {
     Reset,
     Status500,
     Redirect,
+    SignInPage,
 }
 
 /// Reads one request's headers and body (by Content-Length).
@@ -170,6 +172,12 @@ fn respond(stream: &mut TcpStream, how: Misbehaviour) {
             let _ = stream.write_all(
                 b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             );
+        }
+        Misbehaviour::SignInPage => {
+            let body = b"<html><head><title>Sign in</title></head><body><form action=\"/login\"/></body></html>";
+            let _ =
+                stream.write_all(head("200 OK", "text/html; charset=utf-8", body.len()).as_bytes());
+            let _ = stream.write_all(body);
         }
         Misbehaviour::Status500 => {
             let body = b"internal error";
@@ -228,6 +236,7 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
         Misbehaviour::Reset,
         Misbehaviour::Status500,
         Misbehaviour::Redirect,
+        Misbehaviour::SignInPage,
     ] {
         let stop = Arc::new(AtomicBool::new(false));
         let (url, peer) = misbehaving_peer(how, Duration::from_secs(20), stop.clone());
@@ -250,6 +259,21 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
                 r.id
             );
         }
+        if let Misbehaviour::SignInPage = how {
+            for r in &report.runs {
+                assert!(
+                    r.findings.iter().any(|f| f.actual.contains("is not SyncML: a <html> document; Content-Type \"text/html; charset=utf-8\", the body starting \"<html><head><title>Sign in")),
+                    "{:#?}",
+                    r.findings
+                );
+                assert_eq!(
+                    r.findings.len(),
+                    1,
+                    "judged by no invariant: {:#?}",
+                    r.findings
+                );
+            }
+        }
         assert!(
             start.elapsed() < Duration::from_secs(15),
             "the run does not hang"
@@ -258,44 +282,258 @@ fn misbehaving_servers_give_error_verdicts_and_the_run_goes_on() {
     }
 }
 
-/// The reference server behind the harness's own HTTPS listener (a self-signed
-/// certificate), naming `/omadm/next?s=SESSIONID` as RespURI in every reply; the paths
-/// the client posted to, in order.
+/// A peer on loopback that accepts every connection and never answers, holding it open
+/// until `stop` is set or `lifetime` is over; the number of connections it accepted.
+fn silent_peer(
+    lifetime: Duration,
+    stop: Arc<AtomicBool>,
+) -> (String, Arc<AtomicUsize>, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}/omadm", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    let handle = std::thread::spawn(move || {
+        let end = Instant::now() + lifetime;
+        let mut held = Vec::new();
+        while Instant::now() < end && !stop.load(Ordering::Relaxed) {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    held.push(stream);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+    (url, accepted, handle)
+}
+
+#[test]
+fn a_silent_server_is_asked_three_times_then_the_rest_of_the_run_is_error_at_once() {
+    use dmconform::server::runner::SILENT_CASE_RUNS;
+    let http = HttpOptions {
+        connect_timeout: Duration::from_secs(5),
+        first_byte_timeout: Duration::from_secs(1),
+        exchange_timeout: Duration::from_secs(3),
+        ..HttpOptions::default()
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let (url, accepted, peer) = silent_peer(Duration::from_secs(300), stop.clone());
+    let report = run_against(&url, &http, None);
+    stop.store(true, Ordering::Relaxed);
+    peer.join().unwrap();
+    assert!(report.runs.len() > SILENT_CASE_RUNS + 1);
+    let (asked, not_sent) = report.runs.split_at(SILENT_CASE_RUNS);
+    for r in asked {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        assert!(
+            r.findings.iter().any(|f| f
+                .actual
+                .contains("no answer within the 1 s first-byte bound; --http-timeout sets it")),
+            "{:#?}",
+            r.findings
+        );
+    }
+    for r in not_sent {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+        let f = &r.findings[0];
+        assert!(
+            f.actual.starts_with("not sent: the server gave nothing back in the 3 case runs before this one: no answer within the 1 s first-byte bound"),
+            "{}",
+            f.actual
+        );
+        assert!(r.transcript.is_empty());
+    }
+    // Each case run asked opens one connection; the rest of the run opened none.
+    assert!(
+        accepted.load(Ordering::SeqCst) <= SILENT_CASE_RUNS,
+        "{} connections",
+        accepted.load(Ordering::SeqCst)
+    );
+}
+
+#[test]
+fn a_refused_connection_is_an_error_for_every_case_run_without_stopping_the_run() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let report = run_against(
+        &format!("http://127.0.0.1:{port}/omadm"),
+        &HttpOptions::default(),
+        None,
+    );
+    for r in &report.runs {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        assert!(
+            r.findings.iter().all(|f| !f.actual.starts_with("not sent")),
+            "{:#?}",
+            r.findings
+        );
+        assert!(!r.transcript.is_empty(), "every case run was sent");
+    }
+}
+
+/// A folder of its own for one test's files, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("dmconform-server-http-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A self-signed server certificate for localhost and 127.0.0.1 that says CA:TRUE, as
+/// `openssl req -x509` makes it by default: its PEM certificate and key files.
+fn ca_true_server_certificate(dir: &TempDir) -> (PathBuf, PathBuf) {
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "home-made DM server");
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    (
+        dir.write("server.pem", &cert.pem()),
+        dir.write("server.key", &key.serialize_pem()),
+    )
+}
+
+/// A CA and a client certificate it issued to `device-1`: the CA's PEM file, then the
+/// client's certificate and key files.
+fn client_certificate(dir: &TempDir) -> (PathBuf, PathBuf, PathBuf) {
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "MDM device CA");
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "device-1");
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, &issuer).unwrap();
+    (
+        dir.write("client-ca.pem", &ca_cert.pem()),
+        dir.write("client.pem", &cert.pem()),
+        dir.write("client.key", &key.serialize_pem()),
+    )
+}
+
+/// The reference server behind the harness's own HTTPS listener, naming
+/// `/omadm/next?s=SESSIONID` as RespURI in every reply; the paths the client posted to,
+/// in order, and the subject of the client certificate of each request.
 struct HttpsReference {
     url: String,
+    /// The server's certificate, for the client to trust.
     cert: PathBuf,
     paths: Arc<std::sync::Mutex<Vec<String>>>,
+    subjects: Arc<std::sync::Mutex<Vec<Option<String>>>>,
+    /// The SyncHdr Target of each client message.
+    targets: Arc<std::sync::Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
+    _dir: TempDir,
+}
+
+/// How the listener of an [`HttpsReference`] is set up.
+struct Listening {
+    /// The server's certificate and key files; a self-signed one made at start when none.
+    cert: Option<(PathBuf, PathBuf)>,
+    /// The CA whose client certificates the listener requires.
+    client_ca: Option<PathBuf>,
 }
 
 impl HttpsReference {
+    /// A self-signed certificate, no client certificate, the reference server's account.
     fn start() -> HttpsReference {
+        let config = dmconform::server::reference::reference_server_config(
+            &TargetProfile::reference_server(),
+        );
+        HttpsReference::with(
+            TempDir::new(),
+            Listening {
+                cert: None,
+                client_ca: None,
+            },
+            config,
+        )
+    }
+
+    fn with(
+        dir: TempDir,
+        listening: Listening,
+        config: refdm::server::ServerConfig,
+    ) -> HttpsReference {
         use dmconform::client::http::{Event, Server, ServerConfig};
         use dmconform::client::http::{TlsOptions, TlsSetup};
-        let cert =
-            std::env::temp_dir().join(format!("dmconform-server-https-{}.pem", std::process::id()));
+        let (setup, cert) = match listening.cert {
+            Some((cert, key)) => (
+                TlsSetup::Files {
+                    cert: cert.clone(),
+                    key,
+                },
+                cert,
+            ),
+            None => {
+                let cert = dir.0.join("self-signed.pem");
+                (
+                    TlsSetup::SelfSigned {
+                        write_cert_to: Some(cert.clone()),
+                    },
+                    cert,
+                )
+            }
+        };
         let listener = Server::start(ServerConfig {
             tls: Some(TlsOptions {
-                setup: TlsSetup::SelfSigned {
-                    write_cert_to: Some(cert.clone()),
-                },
-                client_ca: None,
+                setup,
+                client_ca: listening.client_ca,
             }),
             ..ServerConfig::new("127.0.0.1:0")
         })
         .expect("the listener starts");
         let config = refdm::server::ServerConfig {
             resp_uri: Some(listener.url("/omadm/next")),
-            ..dmconform::server::reference::reference_server_config(
-                &TargetProfile::reference_server(),
-            )
+            ..config
         };
         let url = listener.url("/omadm");
         let paths = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let subjects = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let targets = Arc::new(std::sync::Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (paths, stop) = (paths.clone(), stop.clone());
+            let (paths, subjects, targets, stop) = (
+                paths.clone(),
+                subjects.clone(),
+                targets.clone(),
+                stop.clone(),
+            );
             std::thread::spawn(move || {
                 let mut server = refdm::server::Server::new(config, Default::default());
                 while !stop.load(Ordering::SeqCst) {
@@ -305,6 +543,17 @@ impl HttpsReference {
                         continue;
                     };
                     paths.lock().unwrap().push(incoming.request.path.clone());
+                    subjects
+                        .lock()
+                        .unwrap()
+                        .push(incoming.client_subject.clone());
+                    if let Ok(d) = dmconform::codec::decode(
+                        &incoming.request.body,
+                        &dmconform::codec::reply_limits(),
+                    ) && let Some(uri) = d.message.hdr.and_then(|h| h.target?.loc_uri)
+                    {
+                        targets.lock().unwrap().push(uri);
+                    }
                     let response =
                         match refdm::server::wire::answer(&mut server, &incoming.request.body) {
                             Ok((body, content_type)) => dmconform::client::http::Response {
@@ -325,8 +574,11 @@ impl HttpsReference {
             url,
             cert,
             paths,
+            subjects,
+            targets,
             stop,
             thread: Some(thread),
+            _dir: dir,
         }
     }
 }
@@ -337,7 +589,6 @@ impl Drop for HttpsReference {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-        let _ = std::fs::remove_file(&self.cert);
     }
 }
 
@@ -365,12 +616,268 @@ fn over_https_the_suite_passes_and_follows_the_servers_resp_uri() {
 }
 
 #[test]
-fn over_https_an_unknown_certificate_is_an_error_not_a_pass() {
+fn over_https_an_unknown_certificate_is_an_error_that_names_the_options() {
     let server = HttpsReference::start();
     let report = run_against(&server.url, &HttpOptions::default(), Some("package1.md5"));
     assert!(!report.runs.is_empty());
     for r in &report.runs {
         assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        let f = &r.findings[0];
+        assert!(
+            f.actual.contains("not issued by a CA the harness trusts")
+                && f.actual.contains("UnknownIssuer")
+                && f.actual.contains("--ca-cert FILE")
+                && f.actual.contains("--insecure-loopback"),
+            "{}",
+            f.actual
+        );
     }
     assert!(server.paths.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_self_signed_certificate_saying_ca_true_given_with_ca_cert_is_trusted() {
+    let dir = TempDir::new();
+    let (cert, key) = ca_true_server_certificate(&dir);
+    let config =
+        dmconform::server::reference::reference_server_config(&TargetProfile::reference_server());
+    let server = HttpsReference::with(
+        dir,
+        Listening {
+            cert: Some((cert.clone(), key)),
+            client_ca: None,
+        },
+        config,
+    );
+    let http = HttpOptions {
+        ca_cert: Some(cert),
+        ..HttpOptions::default()
+    };
+    let report = run_against(&server.url, &http, Some("session.ends"));
+    assert_eq!(report.runs.len(), 2);
+    common::assert_every_run_passes(&report);
+    // Another host name than the certificate's is still refused.
+    let other_host = server.url.replace("127.0.0.1", "[::1]");
+    let report = run_against(&other_host, &http, Some("session.ends"));
+    for r in &report.runs {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+    }
+}
+
+/// The target profile of a server that authenticates devices by their TLS client
+/// certificate only: no SyncML credentials, no SyncML authentication claimed.
+fn certificate_only_profile() -> TargetProfile {
+    let mut p = TargetProfile::reference_server();
+    p.name = "certificate-only".into();
+    p.capabilities = vec![dmconform::spec::Capability::MultiMessage];
+    p.credentials = None;
+    p
+}
+
+/// The reference server asking for no SyncML credentials behind a listener that
+/// requires a client certificate from the CA made in `dir`; the client's files.
+fn certificate_only_server() -> (HttpsReference, PathBuf, PathBuf) {
+    let dir = TempDir::new();
+    let (ca, cert, key) = client_certificate(&dir);
+    let config = refdm::server::ServerConfig {
+        account: None,
+        ..dmconform::server::reference::reference_server_config(&certificate_only_profile())
+    };
+    let server = HttpsReference::with(
+        dir,
+        Listening {
+            cert: None,
+            client_ca: Some(ca),
+        },
+        config,
+    );
+    (server, cert, key)
+}
+
+#[test]
+fn a_server_authenticating_by_client_certificate_only_is_judged_without_syncml_credentials() {
+    let (server, cert, key) = certificate_only_server();
+    let (suite, _) = Suite::embedded();
+    let profile = certificate_only_profile();
+    let http = HttpOptions {
+        ca_cert: Some(server.cert.clone()),
+        client_cert: Some((cert, key)),
+        ..HttpOptions::default()
+    };
+    let mut target = HttpServer::new(&server.url, &http).unwrap();
+    let opts = RunOptions {
+        role: Role::Server,
+        ..RunOptions::default()
+    };
+    let report = run_server_suite(&suite, &mut target, &profile, &opts, &mut |_, _, _| {});
+    assert!(report.success(), "{:#?}", report.runs);
+    for r in &report.runs {
+        let expected = if r.id.starts_with("package1.")
+            && !matches!(
+                r.id.as_str(),
+                "package1.client-initiated" | "package1.server-initiated"
+            ) {
+            Verdict::Unsupported
+        } else {
+            Verdict::Pass
+        };
+        assert_eq!(
+            r.verdict, expected,
+            "{} [{}]: {:#?}",
+            r.id, r.encoding, r.findings
+        );
+    }
+    let subjects = server.subjects.lock().unwrap().clone();
+    assert!(!subjects.is_empty());
+    assert!(
+        subjects
+            .iter()
+            .all(|s| s.as_deref().is_some_and(|s| s.contains("device-1"))),
+        "{subjects:?}"
+    );
+}
+
+#[test]
+fn without_the_client_certificate_a_server_that_requires_one_says_which_options_give_it() {
+    let (server, _, _) = certificate_only_server();
+    let http = HttpOptions {
+        ca_cert: Some(server.cert.clone()),
+        ..HttpOptions::default()
+    };
+    let (suite, _) = Suite::embedded();
+    let mut target = HttpServer::new(&server.url, &http).unwrap();
+    let opts = RunOptions {
+        role: Role::Server,
+        filter: Some(glob::Pattern::new("session.ends").unwrap()),
+        ..RunOptions::default()
+    };
+    let report = run_server_suite(
+        &suite,
+        &mut target,
+        &certificate_only_profile(),
+        &opts,
+        &mut |_, _, _| {},
+    );
+    for r in &report.runs {
+        assert_eq!(r.verdict, Verdict::Error, "{:#?}", r.findings);
+        let f = &r.findings[0];
+        assert!(
+            f.actual.contains("client certificate") && f.actual.contains("--client-cert"),
+            "{}",
+            f.actual
+        );
+    }
+}
+
+/// `dmconform run` with these arguments: its exit code, standard output and error.
+fn dmconform(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dmconform"))
+        .arg("run")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile() {
+    let (server, cert, key) = certificate_only_server();
+    let dir = TempDir::new();
+    let profile_text = |tls: &str| {
+        format!(
+            "name = \"certificate-only\"\nprofiles = [\"windows\", \"oma-dm-1.2\"]\nencodings = [\"xml\", \"wbxml\"]\ncapabilities = [\"multi-message\"]\n{tls}"
+        )
+    };
+    let bare = dir.write("bare.toml", &profile_text(""));
+    let ca = server.cert.to_str().unwrap().to_string();
+    let (code, out, err) = dmconform(&[
+        "--target",
+        &server.url,
+        "--target-profile",
+        bare.to_str().unwrap(),
+        "--ca-cert",
+        &ca,
+        "--client-cert",
+        cert.to_str().unwrap(),
+        "--client-key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains(" 0 fail,") && out.contains(" 0 error"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Target profile: \"certificate-only\" from {}",
+            bare.display()
+        )),
+        "{out}"
+    );
+    // A profile that does not set server_uri gets the URL given as SyncHdr Target.
+    let targets = std::mem::take(&mut *server.targets.lock().unwrap());
+    assert!(!targets.is_empty());
+    assert!(targets.iter().all(|t| *t == server.url), "{targets:?}");
+    // The profile's [tls], its paths relative to the profile file.
+    std::fs::copy(&cert, dir.0.join("device.pem")).unwrap();
+    std::fs::copy(&key, dir.0.join("device.key")).unwrap();
+    let with_tls = dir.write(
+        "with-tls.toml",
+        &profile_text("[tls]\nclient_cert = \"device.pem\"\nclient_key = \"device.key\"\n"),
+    );
+    let (code, out, err) = dmconform(&[
+        "--target",
+        &server.url,
+        "--target-profile",
+        with_tls.to_str().unwrap(),
+        "--ca-cert",
+        &ca,
+        "--filter",
+        "session.*",
+    ]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let (code, out, _) = dmconform(&[
+        "--target",
+        &server.url,
+        "--target-profile",
+        bare.to_str().unwrap(),
+        "--ca-cert",
+        &ca,
+        "--filter",
+        "session.ends",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("--client-cert"), "{out}");
+}
+
+#[test]
+fn an_https_target_without_a_profile_runs_with_the_built_in_http_server_profile() {
+    let (server, cert, key) = certificate_only_server();
+    let ca = server.cert.to_str().unwrap().to_string();
+    let (code, out, err) = dmconform(&[
+        "--target",
+        &server.url,
+        "--ca-cert",
+        &ca,
+        "--client-cert",
+        cert.to_str().unwrap(),
+        "--client-key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("Target profile: \"http-server\", built in (no --target-profile): The default for an http(s):// target: no SyncML credentials, the URL given as SyncHdr Target."),
+        "{out}"
+    );
+    assert!(
+        out.contains(" 0 fail,") && out.contains(" 8 unsupported,"),
+        "{out}"
+    );
+    let targets = server.targets.lock().unwrap().clone();
+    assert!(!targets.is_empty());
+    assert!(targets.iter().all(|t| *t == server.url), "{targets:?}");
 }

@@ -1,11 +1,15 @@
-//! `refdm-server --listen ADDR [--fault NAME[,NAME…]] [--max-requests N] [--resp-uri URL]`:
-//! the reference DM server behind a small HTTP server, so that the server-role suite runs
-//! over real HTTP. Each POST carries one client message (XML or WBXML); the reply is the
-//! server's message in the same encoding. Requests larger than 4 MiB get 413. With
-//! `--resp-uri`, every reply names URL`?s=SESSIONID` as RespURI (any path is served). The
+//! `refdm-server --listen ADDR [--fault NAME[,NAME…]] [--max-requests N] [--resp-uri URL]
+//! [--auth none|basic|md5] [--own-scheme-only] [--every-message] [--rotate-nonce]
+//! [--decimal-session-ids]`: the reference DM server behind a small HTTP server, so that
+//! the server-role suite runs over real HTTP. Each POST carries one client message (XML or
+//! WBXML); the reply is the server's message in the same encoding. Requests larger than
+//! 4 MiB get 413. With `--resp-uri`, every reply names URL`?s=SESSIONID` as RespURI (any
+//! path is served). The other options set up its account (`none`: no SyncML credentials
+//! asked for; the scheme it challenges with) and the behaviours of [`ServerConfig`]. The
 //! address printed on the first line of standard output (`listening on http://ADDR/`) is
 //! the one bound, which matters with port 0.
 
+use refdm::AuthScheme;
 use refdm::server::wire::answer;
 use refdm::server::{Server, ServerConfig, ServerFault, ServerFaults};
 use std::io::Read;
@@ -16,21 +20,31 @@ struct Args {
     listen: String,
     faults: ServerFaults,
     max_requests: Option<u64>,
-    resp_uri: Option<String>,
+    config: ServerConfig,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut listen = None;
     let mut faults = ServerFaults::none();
     let mut max_requests = None;
-    let mut resp_uri = None;
+    let mut config = ServerConfig::default();
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
         match a.as_str() {
             "--listen" => listen = Some(value()?),
             "--fault" => faults = value()?.parse().map_err(|e| format!("{e}"))?,
-            "--resp-uri" => resp_uri = Some(value()?),
+            "--resp-uri" => config.resp_uri = Some(value()?),
+            "--auth" => match value()?.as_str() {
+                "none" => config.account = None,
+                "basic" => account(&mut config)?.scheme = AuthScheme::Basic,
+                "md5" => account(&mut config)?.scheme = AuthScheme::Md5,
+                other => return Err(format!("--auth {other:?}: none, basic or md5")),
+            },
+            "--own-scheme-only" => account(&mut config)?.own_scheme_only = true,
+            "--every-message" => account(&mut config)?.every_message = true,
+            "--rotate-nonce" => config.rotate_nonce = true,
+            "--decimal-session-ids" => config.decimal_session_ids = true,
             "--max-requests" => {
                 max_requests = Some(
                     value()?
@@ -51,8 +65,16 @@ fn parse_args() -> Result<Args, String> {
         listen: listen.ok_or("--listen ADDR is required")?,
         faults,
         max_requests,
-        resp_uri,
+        config,
     })
+}
+
+/// The account, for an option that sets it up (refused after `--auth none`).
+fn account(config: &mut ServerConfig) -> Result<&mut refdm::server::Account, String> {
+    config
+        .account
+        .as_mut()
+        .ok_or_else(|| "this option needs an account; --auth none removed it".to_string())
 }
 
 /// The server's reply to a request body: the body and its content type, or an HTTP
@@ -76,11 +98,7 @@ fn main() {
         Some(addr) => println!("listening on http://{addr}/"),
         None => println!("listening on {}", args.listen),
     }
-    let config = ServerConfig {
-        resp_uri: args.resp_uri,
-        ..ServerConfig::default()
-    };
-    let mut server = Server::new(config, args.faults);
+    let mut server = Server::new(args.config, args.faults);
     for (served, mut request) in (1u64..).zip(http.incoming_requests()) {
         let mut body = Vec::new();
         let read = request

@@ -12,7 +12,12 @@
 //! [`ServerFault`] switches make it break one rule each.
 //!
 //! Credentials of another type than the one it challenged for end the session (401 with
-//! the same Chal, Statuses and Final only); unprompted, either Basic or MD5 is accepted.
+//! the same Chal, Statuses and Final only); unprompted, either Basic or MD5 is accepted
+//! unless the account takes only its own scheme. Without an account it asks for no
+//! SyncML credentials (a server that authenticates devices by their TLS client
+//! certificate). Its configuration can also make it answer right credentials 200 and
+//! check them in every message, hand out a new MD5 nonce in every Chal, and read
+//! SessionIDs as decimal numbers only.
 //!
 //! Choices where the sources name no code: an Alert other than 1200, 1201, 1222, 1224 or
 //! 1226 gets 406; a Replace outside ./DevInfo gets 405; any other client command gets 406.
@@ -58,6 +63,10 @@ pub struct Server {
     config: ServerConfig,
     faults: ServerFaults,
     session: Option<Session>,
+    /// The nonce each device's next MD5 digest must use, by device, when nonces rotate.
+    nonces: BTreeMap<String, Vec<u8>>,
+    /// How many nonces the server has made.
+    nonces_made: u64,
 }
 
 impl Server {
@@ -66,7 +75,32 @@ impl Server {
             config,
             faults,
             session: None,
+            nonces: BTreeMap::new(),
+            nonces_made: 0,
         }
+    }
+
+    /// Why the server does not answer a client message at all, if it does not: with
+    /// `decimal_session_ids`, a SessionID that is not a decimal number (a server written
+    /// for Windows clients fails on it; over HTTP it answers 500).
+    pub fn refusal(&self, client: &Message) -> Option<String> {
+        if !self.config.decimal_session_ids {
+            return None;
+        }
+        let id = client
+            .hdr
+            .as_ref()
+            .and_then(|h| h.session_id.as_deref())
+            .unwrap_or("")
+            .trim();
+        id.parse::<u64>()
+            .is_err()
+            .then(|| format!("SessionID {id:?} is not a decimal number"))
+    }
+
+    /// The nonce the device's next MD5 digest must use.
+    pub fn nonce_for(&self, device: &str) -> &[u8] {
+        self.nonces.get(device).unwrap_or(&self.config.nonce)
     }
 
     /// The switches the server runs with (the transport honours `wrong-content-type`).
@@ -261,17 +295,18 @@ impl Server {
     /// The code for the client's SyncHdr, the challenge to go with it, and whether the
     /// session ends: credentials of another type than the one challenged for end it
     /// (OMA DM Security 5.1.4.1), with 401 and the same challenge again.
-    fn authenticate(&self, hdr: &SyncHdr) -> Auth {
+    fn authenticate(&mut self, hdr: &SyncHdr) -> Auth {
         let accepted = |code| Auth {
             code,
             chal: None,
             terminate: false,
         };
-        let session = self.session.as_ref();
-        let Some(account) = &self.config.account else {
+        let Some(account) = self.config.account.clone() else {
             return accepted(200);
         };
-        if session.is_some_and(|s| s.authenticated) {
+        let session = self.session.as_ref();
+        let device = session.map(|s| s.device.clone()).unwrap_or_default();
+        if !account.every_message && session.is_some_and(|s| s.authenticated) {
             return accepted(200);
         }
         let challenged = session.and_then(|s| s.challenged);
@@ -283,7 +318,7 @@ impl Server {
             {
                 return Auth {
                     code: 401,
-                    chal: Some(self.challenge(account.scheme)),
+                    chal: Some(self.challenge(account.scheme, &device)),
                     terminate: true,
                 };
             }
@@ -300,40 +335,61 @@ impl Server {
                     .as_ref()
                     .and_then(|s| s.loc_name.as_deref())
                     .unwrap_or(&account.user);
-                // Either scheme is accepted for the account; MD5 against the server's nonce.
+                let own = match account.scheme {
+                    AuthScheme::Md5 => AUTH_MD5,
+                    _ => AUTH_BASIC,
+                };
+                // Either scheme is accepted for the account unless it takes only its own;
+                // MD5 against the nonce the device was last given.
                 let expected = match type_ {
+                    _ if account.own_scheme_only && type_ != own => None,
                     AUTH_MD5 if user == account.user => Some(auth::md5_digest(
                         &account.user,
                         &account.password,
-                        &self.config.nonce,
+                        self.nonce_for(&device),
                     )),
                     AUTH_BASIC => Some(auth::basic(&account.user, &account.password)),
                     _ => None,
                 };
                 if expected.is_some_and(|e| data.trim() == e) {
-                    Ok(())
+                    Ok(type_ == AUTH_MD5)
                 } else {
                     Err(401)
                 }
             }
         };
+        let code = if account.every_message { 200 } else { 212 };
         match verdict {
-            Ok(()) => accepted(212),
+            // A rotating server hands out the nonce of the next digest at once: for the
+            // next message when it answers 200, for the next session when 212.
+            Ok(true) if self.config.rotate_nonce => Auth {
+                code,
+                chal: Some(self.challenge(AuthScheme::Md5, &device)),
+                terminate: false,
+            },
+            Ok(_) => accepted(code),
             Err(_) if self.faults.has(ServerFault::NoChallenge) => accepted(212),
             Err(code) => Auth {
                 code,
-                chal: Some(self.challenge(account.scheme)),
+                chal: Some(self.challenge(account.scheme, &device)),
                 terminate: false,
             },
         }
     }
 
-    fn challenge(&self, scheme: AuthScheme) -> Chal {
+    /// A challenge for `scheme`; for MD5 with rotating nonces, a new nonce that the
+    /// device's next digest must use.
+    fn challenge(&mut self, scheme: AuthScheme, device: &str) -> Chal {
         let mut meta = Meta::format("b64");
         match scheme {
             AuthScheme::Md5 => {
+                if self.config.rotate_nonce {
+                    self.nonces_made += 1;
+                    let nonce = auth::new_nonce(&self.config.nonce, self.nonces_made).to_vec();
+                    self.nonces.insert(device.to_string(), nonce);
+                }
                 meta = meta.with_type(AUTH_MD5);
-                meta.next_nonce = Some(MetaValue::Text(B64.encode(&self.config.nonce)));
+                meta.next_nonce = Some(MetaValue::Text(B64.encode(self.nonce_for(device))));
             }
             _ => meta = meta.with_type(AUTH_BASIC),
         }

@@ -7,10 +7,17 @@ use crate::config::AuthScheme;
 /// The account a client must authenticate with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
-    /// The scheme the server challenges with, `Basic` or `Md5`; it accepts either.
+    /// The scheme the server challenges with, `Basic` or `Md5`; unprompted it accepts
+    /// either, unless `own_scheme_only` is set.
     pub scheme: AuthScheme,
     pub user: String,
     pub password: String,
+    /// Credentials of the other scheme are refused (401 with a Chal for `scheme`), as
+    /// a server that demands MD5 refuses Basic.
+    pub own_scheme_only: bool,
+    /// Right credentials get 200, not 212: the client must send them again in its next
+    /// message (OMA DM Protocol 9.1), and every message of the session is checked.
+    pub every_message: bool,
 }
 
 /// One management command of the script.
@@ -45,6 +52,14 @@ pub struct ServerConfig {
     /// When set, every reply gives this URL, with `?s=` and the SessionID added, as
     /// RespURI: where the client posts the session's next message.
     pub resp_uri: Option<String>,
+    /// Every MD5 Chal carries a new nonce, kept per device (its SyncHdr Source), and the
+    /// device's next digest must use the last one it was given: after a refusal (DM
+    /// Security 5.1.3.4), and with a 212 or 200 for the next session or message. `nonce`
+    /// is each device's first.
+    pub rotate_nonce: bool,
+    /// SessionIDs are read as decimal numbers, the form Windows clients send: a
+    /// message whose SessionID is not one is not answered ([`super::Server::refusal`]).
+    pub decimal_session_ids: bool,
 }
 
 /// A provisioning document in the form Windows documents (`wap-provisioningdoc`).
@@ -60,9 +75,13 @@ impl Default for ServerConfig {
                 scheme: AuthScheme::Basic,
                 user: "dmconform".into(),
                 password: "reference".into(),
+                own_scheme_only: false,
+                every_message: false,
             }),
             nonce: b"refdm-server-nonce".to_vec(),
             resp_uri: None,
+            rotate_nonce: false,
+            decimal_session_ids: false,
             script: vec![
                 vec![ScriptCommand::Get("./DevInfo/Mod".into())],
                 vec![

@@ -8,7 +8,8 @@ use syncml::{Limits, Message, wbxml, xml};
 pub use syncml::protocol::{CONTENT_TYPE_WBXML, CONTENT_TYPE_XML};
 
 /// The reply body and its content type, or the HTTP status and reason to refuse the
-/// request with (400 for a body that does not decode).
+/// request with (400 for a body that does not decode, 500 for a message the server
+/// does not answer: [`Server::refusal`]).
 pub fn answer(server: &mut Server, body: &[u8]) -> Result<(Vec<u8>, &'static str), (u16, String)> {
     let limits = Limits::default();
     let is_wbxml = matches!(body.first(), Some(0x01..=0x03));
@@ -19,6 +20,9 @@ pub fn answer(server: &mut Server, body: &[u8]) -> Result<(Vec<u8>, &'static str
     }
     .map_err(|e| (400, format!("undecodable message: {e}")))?;
     let (message, _) = Message::from_element(&root);
+    if let Some(why) = server.refusal(&message) {
+        return Err((500, why));
+    }
     let reply = server.handle(&message).to_element();
     let mislabelled = server.faults().has(ServerFault::WrongContentType);
     let (bytes, content_type) = if is_wbxml {
