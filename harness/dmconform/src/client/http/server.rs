@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// How the server listens.
@@ -262,6 +262,20 @@ async fn write_last<S: AsyncWrite + Unpin>(mut stream: S, answer: &Response) {
     .await;
 }
 
+/// Closes a connection whose TLS handshake failed so that the peer can read the
+/// alert rustls sent (a missing client certificate, say): this side is shut down
+/// and what the peer still sends is read and dropped, for at most
+/// [`REFUSAL_WRITE`], so the kernel does not answer it with a reset that would
+/// discard the alert before the peer reads it.
+async fn close_gently(mut stream: tokio::net::TcpStream) {
+    let _ = tokio::time::timeout(REFUSAL_WRITE, async {
+        let _ = stream.shutdown().await;
+        let mut sink = [0u8; 4096];
+        while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+    })
+    .await;
+}
+
 async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     let limits = shared.config.limits;
     let clock = Clock::new(limits.first_byte, limits.whole_request);
@@ -269,7 +283,7 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
         let io = Watched::new(stream, clock.clone());
         return drive(io, None, clock, peer, shared).await;
     };
-    match tokio::time::timeout(limits.first_byte, acceptor.accept(stream)).await {
+    match tokio::time::timeout(limits.first_byte, acceptor.accept(stream).into_fallible()).await {
         Ok(Ok(tls)) => {
             let subject = tls
                 .get_ref()
@@ -280,7 +294,10 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
             let io = Watched::new(tls, clock.clone());
             drive(io, subject, clock, peer, shared).await
         }
-        Ok(Err(e)) => shared.refused(peer, None, format!("TLS handshake: {e}"), false),
+        Ok(Err((e, stream))) => {
+            shared.refused(peer, None, format!("TLS handshake: {e}"), false);
+            close_gently(stream).await;
+        }
         Err(_) => shared.refused(
             peer,
             None,
