@@ -1,18 +1,21 @@
 //! Invariants checked on every reply, whatever the case: the Status for the
 //! SyncHdr first, one Status per command in request order with matching MsgRef,
-//! CmdRef and Cmd, Results only after a 200 Status for a Get, the version
-//! fields, the SessionID kept, MsgIDs increasing, Final rules, CmdID rules,
-//! Atomic and Sequence each within one message, the commands a client may send,
-//! and the content type. Chunks of a large object a client sends are followed
-//! from message to message by [`super::lob`].
+//! CmdRef and Cmd, status codes that are SyncML codes, Results only after a 200
+//! Status for a Get, the version fields, the SessionID kept, MsgIDs increasing,
+//! Final rules, CmdID rules, Atomic and Sequence each within one message, the
+//! commands a client may send, the content type, the message's structure, and
+//! the MaxMsgSize of the message answered. Chunks of a large object a client
+//! sends are followed from message to message by [`super::lob`].
 //!
 //! Each invariant is a small function named after the rule it checks, in the
-//! file of its concern: `header` (content type, versions), `session`
-//! (SessionID, MsgID, Final), `commands` (CmdIDs, containers), `client` (what a
-//! client may send), `answers` (Statuses and Results for a message), with what
-//! a session has established in `facts` and how a finding is written in
-//! `finding`. The entry points here run them in a fixed order, which is the
-//! order of the findings in a report.
+//! file of its concern: `header` (content type, versions), `structure`
+//! (namespace, DTD order, Data last, Cred), `session` (SessionID, MsgID, Final,
+//! MaxMsgSize), `commands` (CmdIDs, containers), `client` (what a client may
+//! send), `answers` (Statuses and Results for a message), `refs` (status codes,
+//! the MsgRef of Results), with what a session has established in `facts`, how
+//! a finding is written in `finding`, and which requirement it cites for the
+//! target's profiles in `profiles`. The entry points here run them in a fixed
+//! order, which is the order of the findings in a report.
 
 mod answers;
 mod client;
