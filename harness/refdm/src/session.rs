@@ -396,7 +396,8 @@ impl Client {
         if hex {
             format!("{number:X}")
         } else {
-            number.to_string()
+            // At most 4 bytes (MS-MDM 2.2.3.8) in decimal too: 1 to 9999, then 1 again.
+            ((u32::from(number) - 1) % 9999 + 1).to_string()
         }
     }
 

@@ -390,6 +390,15 @@ fn session_ids_count_up_and_follow_the_configured_format() {
     assert_eq!(sid(&mut dec), "6700");
     let mut hex = Client::new(cfg(SessionIdFormat::Hex, 0x1A2B), Faults::none());
     assert_eq!(sid(&mut hex), "1A2B");
+    // At most 4 bytes in decimal too (MS-MDM 2.2.3.8): after 9999 the text starts at 1 again.
+    let mut wrap = Client::new(cfg(SessionIdFormat::Decimal, 9999), Faults::none());
+    assert_eq!(sid(&mut wrap), "9999");
+    assert_eq!(sid(&mut wrap), "1");
+    let mut past = Client::new(cfg(SessionIdFormat::Decimal, 10004), Faults::none());
+    assert_eq!(sid(&mut past), "5");
+    let mut top = Client::new(cfg(SessionIdFormat::Hex, u16::MAX), Faults::none());
+    assert_eq!(sid(&mut top), "FFFF");
+    assert_eq!(sid(&mut top), "1");
 }
 
 #[test]

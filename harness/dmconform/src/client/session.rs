@@ -143,7 +143,34 @@ impl<'t> Session<'t> {
             None => self.build_next(&out),
         };
         let body = codec::encode(&root, self.encoding).map_err(SessionError::BadCase)?;
+        if let Some(max) = self.client_max_msg_size()
+            && body.len() > max
+        {
+            return Err(SessionError::BadCase(format!(
+                "{} is {} bytes, over the MaxMsgSize {max} the client gave in its SyncHdr",
+                out.label,
+                body.len()
+            )));
+        }
         self.send_encoded(&out.label, root, body)
+    }
+
+    /// The MaxMsgSize in the SyncHdr Meta of the client's last message: the harness,
+    /// like the client, sends no larger message in answer (MS-MDM 2.2.4.2).
+    fn client_max_msg_size(&self) -> Option<usize> {
+        self.last_client
+            .as_ref()?
+            .decoded
+            .message
+            .hdr
+            .as_ref()?
+            .meta
+            .as_ref()?
+            .max_msg_size
+            .as_deref()?
+            .trim()
+            .parse()
+            .ok()
     }
 
     /// The next server message for `out`, answering the client's last message;
@@ -414,5 +441,59 @@ pub(crate) fn apply_header_overrides(header: &mut Element, overrides: &[(String,
             (None, Some(e)) => header.push(e),
             (None, None) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::TargetError;
+
+    /// A client whose package 1 gives MaxMsgSize 1500 and that answers nothing.
+    struct Small;
+
+    const PACKAGE1: &str = "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD>\
+<VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>srv</LocURI>\
+</Target><Source><LocURI>dev</LocURI></Source><Meta><MaxMsgSize xmlns='syncml:metinf'>1500\
+</MaxMsgSize></Meta></SyncHdr><SyncBody><Alert><CmdID>1</CmdID><Data>1201</Data></Alert><Final/>\
+</SyncBody></SyncML>";
+
+    impl Target for Small {
+        fn describe(&self) -> String {
+            "a client with MaxMsgSize 1500".into()
+        }
+        fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError> {
+            Ok(Wire::new(encoding, PACKAGE1.as_bytes().to_vec()))
+        }
+        fn deliver(&mut self, _: Wire) -> Result<Option<Wire>, TargetError> {
+            Ok(None)
+        }
+    }
+
+    fn replace_of(len: usize) -> Element {
+        syncml::Command::new(CommandKind::Replace, "2")
+            .with_item(syncml::Item::target("./a").with_data("x".repeat(len)))
+            .to_element()
+    }
+
+    #[test]
+    fn the_harness_sends_nothing_over_the_clients_max_msg_size() {
+        let mut client = Small;
+        let mut s = Session::open(&mut client, Encoding::Xml, "srv", "package 1").unwrap();
+        let big = Outgoing {
+            label: "step 1".into(),
+            commands: vec![replace_of(3000)],
+            ..Outgoing::default()
+        };
+        match s.send(big) {
+            Err(SessionError::BadCase(m)) => assert!(m.contains("MaxMsgSize 1500"), "{m}"),
+            other => panic!("sent over MaxMsgSize: {:?}", other.map(|(s, _)| s.exchange)),
+        }
+        let small = Outgoing {
+            label: "step 1".into(),
+            commands: vec![replace_of(10)],
+            ..Outgoing::default()
+        };
+        assert!(s.send(small).is_ok());
     }
 }

@@ -46,6 +46,7 @@ pub(crate) fn judge_case(
         return run;
     }
     let judged = drive(&mut run);
+    crate::checks::invariants::cite_for_profiles(&mut run.findings, &profile.profiles);
     run.verdict = if run
         .findings
         .iter()

@@ -275,6 +275,7 @@ fn drive(
         session_id: Some(session_id.clone()),
         last_client_msg_id: None,
         answering_dm_112: false,
+        target_is_server: true,
         ..invariants::SessionFacts::default()
     };
     let mut d = Drive {

@@ -151,10 +151,6 @@ const INVISIBLE: &[(&str, &str)] = &[
         "server-cred-unchecked",
         "whether a client checks the server's MD5 credentials is configuration; the case is informational",
     ),
-    (
-        "maxmsgsize-ignored",
-        "the sources disagree on MaxMsgSize in SyncHdr (Windows ignores SyncHdr Meta); no case judges the reply size",
-    ),
 ];
 
 #[test]

@@ -64,12 +64,12 @@ fn every_server_fault_makes_a_server_case_fail() {
 #[test]
 fn each_server_fault_is_caught_by_its_own_rule() {
     let expected: &[(ServerFault, &str)] = &[
-        (ServerFault::WrongCmdRef, "msmdm.status.container-only"),
+        (ServerFault::WrongCmdRef, "win.common.cmdref"),
         (
             ServerFault::SyncHdrStatusMissing,
             "msmdm.status.synchdr-first",
         ),
-        (ServerFault::MsgIdStuck, "msmdm.msgid.increasing"),
+        (ServerFault::MsgIdStuck, "win.session.msgid-server"),
         (ServerFault::NoFinal, "oma.multi.server-final"),
         (ServerFault::WrongMsgRef, "msmdm.msgref.request"),
         (ServerFault::StatusOrderSwapped, "msmdm.status.order"),

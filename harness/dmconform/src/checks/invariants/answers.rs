@@ -14,14 +14,14 @@ use syncml::{BodyNode, Command, CommandKind};
 /// messages of the answering package), as the answer rules look at them.
 pub(super) struct Answered<'a> {
     /// The SyncBody of the message answered.
-    body: &'a [BodyNode],
-    replies: &'a [&'a Received],
+    pub(super) body: &'a [BodyNode],
+    pub(super) replies: &'a [&'a Received],
     /// The exchange of the first reply, the one that answers the message itself.
-    first: usize,
+    pub(super) first: usize,
     /// The MsgID of the message answered.
-    msg_id: String,
+    pub(super) msg_id: String,
     /// Every Status and Results of the replies, in order, with its exchange.
-    answers: Vec<(usize, &'a Command)>,
+    pub(super) answers: Vec<(usize, &'a Command)>,
     /// CmdIDs the message used more than once: no Status can be told to answer one.
     duplicated: Vec<String>,
 }
@@ -66,6 +66,41 @@ impl<'a> Answered<'a> {
                     .filter(|c| c.kind.is_container())
                     .map(|c| c.child_commands().filter(|c| self.owed(c)).collect()),
             )
+            .collect()
+    }
+
+    /// The positions in `answers` of the Statuses for the message answered (its
+    /// MsgRef, a CmdRef other than 0) whose CmdRef and Cmd fit no command of it.
+    /// A blank CmdRef fits a command sent without CmdID; a CmdID the message used
+    /// twice fits whatever names it.
+    pub(super) fn stray_statuses(&self) -> Vec<usize> {
+        let all = flatten(self.body);
+        let mut unknown = Vec::new();
+        unknown_elements(self.body, &mut unknown);
+        let unnumbered = all.iter().any(|c| c.cmd_id.is_none());
+        // A Status for an element that is no DM command carries its name and CmdID.
+        let answers_unknown = |s: &Command| {
+            unknown.iter().any(|e| {
+                s.cmd.as_deref().map(str::trim) == Some(e.local_name())
+                    && e.child("CmdID")
+                        .map(|i| i.text_content().trim().to_string())
+                        == s.cmd_ref.as_deref().map(|r| r.trim().to_string())
+            })
+        };
+        self.answers
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, s))| {
+                let cmd_ref = s.cmd_ref.as_deref().map_or("", str::trim);
+                s.kind == CommandKind::Status
+                    && s.msg_ref.as_deref().map(str::trim) == Some(self.msg_id.as_str())
+                    && cmd_ref != "0"
+                    && !(cmd_ref.is_empty() && unnumbered)
+                    && !self.duplicated.iter().any(|d| d == cmd_ref)
+                    && !all.iter().any(|c| answers_command(s, c))
+                    && !answers_unknown(s)
+            })
+            .map(|(i, _)| i)
             .collect()
     }
 
@@ -164,50 +199,121 @@ pub(super) fn msgref_names_message_answered(a: &Answered) -> Vec<Finding> {
 }
 
 /// One Status per command owed one, and the Statuses of a level in the order of its
-/// commands; the findings of each command in turn.
+/// commands; the findings of each command in turn. A command without a Status is
+/// matched with a Status of its Cmd that answers no command of the message (its
+/// CmdRef is wrong), which the finding names.
 pub(super) fn statuses_per_command_in_order(a: &Answered) -> Vec<Finding> {
     let mut out = Vec::new();
-    for level in a.levels() {
+    let mut strays = a.stray_statuses();
+    for (depth, level) in a.levels().into_iter().enumerate() {
         let mut last: Option<(usize, &Command)> = None;
+        // The first level is the top; every other holds the commands of a container.
+        let rule = if depth == 0 {
+            req::STATUS_PER_COMMAND
+        } else {
+            req::STATUS_PER_CONTAINED_COMMAND
+        };
         for c in level {
             let pos = a.status_positions(c);
-            out.extend(one_status_per_command(a, c, &pos));
+            out.extend(one_status_per_command(a, c, &pos, rule, &mut strays));
             if let Some(&p) = pos.first() {
                 out.extend(last.and_then(|earlier| status_order(a, earlier, (p, c))));
                 last = Some((p, c));
             }
         }
     }
+    out.extend(strays.into_iter().map(|i| stray_status(a, i)));
     out
 }
 
+/// A Status that answers no command of the message and was matched with none
+/// missing its Status: its CmdRef names a command of another Cmd, or none.
+fn stray_status(a: &Answered, i: usize) -> Finding {
+    let (x, s) = a.answers[i];
+    let cmd_ref = s.cmd_ref.as_deref().map_or("", str::trim);
+    let named = flatten(a.body)
+        .into_iter()
+        .find(|c| c.cmd_id.as_deref().map(str::trim) == Some(cmd_ref));
+    let actual = match named {
+        Some(c) => format!(
+            "{} for {} {}: its Cmd names another command",
+            describe_command(s),
+            c.kind,
+            id_of(c)
+        ),
+        None => format!(
+            "{} for no command of message {}",
+            describe_command(s),
+            a.msg_id
+        ),
+    };
+    finding(
+        req::CMDREF,
+        "a Status answers a command of the message, with its CmdRef and Cmd",
+        "CmdRef the CmdID of a command sent, Cmd that command's name",
+        actual,
+        x,
+    )
+}
+
 /// Command `c`, answered by the Statuses at `pos`, has one Status, or one per Item
-/// (each naming its TargetRef or SourceRef).
-fn one_status_per_command(a: &Answered, c: &Command, pos: &[usize]) -> Option<Finding> {
+/// (each naming its TargetRef or SourceRef). When it has none, the first of the
+/// `strays` (Statuses answering no command) with its Cmd came with a wrong CmdRef.
+/// `rule`: one Status per command, or its own Status for a command in a container.
+fn one_status_per_command(
+    a: &Answered,
+    c: &Command,
+    pos: &[usize],
+    rule: &'static str,
+    strays: &mut Vec<usize>,
+) -> Option<Finding> {
     let per_item = pos.len() > 1
         && pos.iter().all(|i| {
             let s = a.answers[*i].1;
             !s.target_refs.is_empty() || !s.source_refs.is_empty()
         });
-    let (expected, actual) = match pos.len() {
-        0 => (
-            format!("a Status with CmdRef {} and Cmd {}", id_of(c), c.kind),
-            "none".to_string(),
-        ),
-        1 => return None,
-        _ if per_item => return None,
-        n => (
+    match pos.len() {
+        0 => {
+            let cmd =
+                |i: &usize| a.answers[*i].1.cmd.as_deref().map(str::trim) == Some(c.kind.name());
+            if let Some(k) = strays.iter().position(cmd) {
+                let (x, s) = a.answers[strays.remove(k)];
+                return Some(finding(
+                    req::CMDREF,
+                    "CmdRef names the command answered",
+                    format!(
+                        "a Status with CmdRef {} for {} {}",
+                        id_of(c),
+                        c.kind,
+                        id_of(c)
+                    ),
+                    format!(
+                        "a Status with CmdRef {} came for {} {}",
+                        shown(&s.cmd_ref),
+                        c.kind,
+                        id_of(c)
+                    ),
+                    x,
+                ));
+            }
+            Some(finding(
+                rule,
+                "one Status per command",
+                format!("a Status with CmdRef {} and Cmd {}", id_of(c), c.kind),
+                "none",
+                a.first,
+            ))
+        }
+        1 => None,
+        _ if per_item => None,
+        n => Some(finding(
+            rule,
+            "one Status per command",
             format!("one Status for {} {}", c.kind, id_of(c)),
             format!("{n} Statuses"),
-        ),
-    };
-    Some(finding(
-        req::STATUS_PER_COMMAND,
-        "one Status per command",
-        expected,
-        actual,
-        a.first,
-    ))
+            a.first,
+        )),
+    }
 }
 
 /// The first Status for command `c` (at position `p`) comes after the first Status
@@ -292,20 +398,27 @@ pub(super) fn results_for_every_successful_get(a: &Answered) -> Vec<Finding> {
 
 /// The names of the elements under SyncBody and inside containers that are no DM command.
 fn unknown_element_names<'a>(nodes: &'a [BodyNode], names: &mut Vec<&'a str>) {
+    let mut elements = Vec::new();
+    unknown_elements(nodes, &mut elements);
+    names.extend(elements.into_iter().map(|e| e.local_name()));
+}
+
+/// The elements under SyncBody and inside containers that are no DM command.
+fn unknown_elements<'a>(nodes: &'a [BodyNode], out: &mut Vec<&'a syncml::tree::Element>) {
     for n in nodes {
         match n {
-            BodyNode::Unknown(e) => names.push(e.local_name()),
-            BodyNode::Command(c) => unknown_element_names(&c.children, names),
+            BodyNode::Unknown(e) => out.push(e),
+            BodyNode::Command(c) => unknown_elements(&c.children, out),
         }
     }
 }
 
-fn answers_command(status: &Command, c: &Command) -> bool {
+pub(super) fn answers_command(status: &Command, c: &Command) -> bool {
     status.cmd_ref.as_deref().map(str::trim) == c.cmd_id.as_deref().map(str::trim)
         && status.cmd.as_deref().map(str::trim) == Some(c.kind.name())
 }
 
-fn id_of(c: &Command) -> String {
+pub(super) fn id_of(c: &Command) -> String {
     c.cmd_id.as_deref().unwrap_or("").trim().to_string()
 }
 

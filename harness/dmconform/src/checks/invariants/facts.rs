@@ -13,6 +13,9 @@ pub struct SessionFacts {
     pub answering_dm_112: bool,
     /// Large objects whose chunks are still coming.
     pub lob: crate::checks::lob::OpenObjects,
+    /// The target is a DM server: its MsgIDs go up by exactly one (WIN-OMA says so
+    /// of server messages); a client's need only increase (MS-MDM 2.2.3.6).
+    pub target_is_server: bool,
 }
 
 /// The (VerDTD, VerProto) pairs of OMA DM 1.2 and of DM 1.1.2.

@@ -23,6 +23,15 @@ pub(crate) fn finding(
     }
 }
 
+/// The same finding, made non-strict: the rule it checks is a SHOULD, or the sources
+/// leave the choice it flags.
+pub(crate) fn non_strict(f: Finding) -> Finding {
+    Finding {
+        severity: Severity::NonStrict,
+        ..f
+    }
+}
+
 /// `Status (CmdRef 3, Cmd Add, 200)`, `Get 4`.
 pub fn describe_command(c: &Command) -> String {
     match c.kind {

@@ -1,4 +1,5 @@
-//! Each invariant shown failing on a hand-made bad reply.
+//! Each invariant shown failing on a hand-made bad reply, and passing the reply of
+//! a conforming stack that makes another allowed choice.
 use super::*;
 use crate::codec;
 use crate::transcript::{Received, Sent};
@@ -234,7 +235,7 @@ fn header_fields() {
         vec![req::SESSIONID.to_string()]
     );
     assert_eq!(
-        broken(&good.replace("<MsgID>2", "<MsgID>3"), ct),
+        broken(&good.replace("<MsgID>2", "<MsgID>1"), ct),
         vec![req::MSGID.to_string()]
     );
     assert_eq!(
@@ -373,4 +374,256 @@ fn synchdr_status_only_message() {
         .filter_map(|f| f.requirement)
         .collect();
     assert_eq!(ids, vec![req::NO_EMPTY_MESSAGE.to_string()]);
+}
+
+/// The findings of one reply to [`SENT`], with the facts of a client whose last MsgID was 1.
+fn findings_of(xml: &str) -> Vec<Finding> {
+    let r = received(xml, crate::wire::CONTENT_TYPE_XML);
+    let mut facts = SessionFacts {
+        session_id: Some("1".into()),
+        last_client_msg_id: Some(1),
+        ..SessionFacts::default()
+    };
+    let mut f = check_client_message(&r, Encoding::Xml, &mut facts);
+    f.extend(check_step(&sent(), &[&r]));
+    f
+}
+
+#[test]
+fn a_client_msgid_may_skip_numbers_a_server_one_may_not() {
+    // MS-MDM: "monotonically increasing"; a stack counting 1, 3, 5 conforms.
+    let skipping = reply(&good_body(), true).replace("<MsgID>2", "<MsgID>3");
+    assert_eq!(
+        broken(&skipping, crate::wire::CONTENT_TYPE_XML),
+        Vec::<String>::new()
+    );
+    let r = received(&skipping, crate::wire::CONTENT_TYPE_XML);
+    let mut server = SessionFacts {
+        session_id: Some("1".into()),
+        last_client_msg_id: Some(1),
+        target_is_server: true,
+        ..SessionFacts::default()
+    };
+    let ids: Vec<_> = check_message(&r, Encoding::Xml, &mut server)
+        .into_iter()
+        .filter_map(|f| f.requirement)
+        .collect();
+    assert_eq!(ids, vec![req::MSGID_SERVER.to_string()]);
+    // The first message of a session is MsgID 1, whoever sends it.
+    let mut first = SessionFacts::default();
+    let ids: Vec<_> = check_message(&r, Encoding::Xml, &mut first)
+        .into_iter()
+        .filter_map(|f| f.requirement)
+        .collect();
+    assert_eq!(ids, vec![req::MSGID.to_string()]);
+}
+
+#[test]
+fn a_decimal_sessionid_past_9999_is_non_strict_any_other_long_one_fails() {
+    let good = reply(&good_body(), true);
+    let severity = |id: &str| {
+        let r = received(
+            &good.replace("<SessionID>1", &format!("<SessionID>{id}")),
+            crate::wire::CONTENT_TYPE_XML,
+        );
+        let mut facts = SessionFacts::default();
+        check_client_message(&r, Encoding::Xml, &mut facts)
+            .into_iter()
+            .find(|f| f.requirement.as_deref() == Some(req::SESSIONID_LENGTH))
+            .map(|f| f.severity)
+    };
+    assert_eq!(severity("10004"), Some(crate::verdict::Severity::NonStrict));
+    assert_eq!(severity("1A2B3"), Some(crate::verdict::Severity::Fail));
+    assert_eq!(severity("1A2B"), None);
+    assert_eq!(severity("9999"), None);
+}
+
+#[test]
+fn a_missing_status_inside_a_container_cites_the_container_rule() {
+    let mut b = good_body();
+    b.remove(5);
+    assert_eq!(
+        broken_by(b),
+        vec![req::STATUS_PER_CONTAINED_COMMAND.to_string()]
+    );
+}
+
+#[test]
+fn a_wrong_cmdref_names_the_status_that_came_instead() {
+    let mut b = good_body();
+    b[1] = status(2, "7", "Add", 200);
+    let f = findings_of(&reply(&b, true));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].requirement.as_deref(), Some(req::CMDREF));
+    assert_eq!(f[0].actual, "a Status with CmdRef \"7\" came for Add 2");
+}
+
+#[test]
+fn a_status_for_no_command_or_of_another_cmd_is_reported() {
+    let mut b = good_body();
+    b.push(status(7, "9", "Get", 200));
+    let f = findings_of(&reply(&b, true));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].requirement.as_deref(), Some(req::CMDREF));
+    assert!(
+        f[0].actual.contains("for no command of message 1"),
+        "{f:#?}"
+    );
+    let mut b = good_body();
+    b[1] = status(2, "2", "Get", 200);
+    let f = findings_of(&reply(&b, true));
+    let actual: Vec<_> = f.iter().map(|f| f.actual.as_str()).collect();
+    assert!(
+        actual
+            .iter()
+            .any(|a| a.ends_with("for Add 2: its Cmd names another command")),
+        "{f:#?}"
+    );
+    // A Status with a blank CmdRef answers a command the server sent without CmdID.
+    let unnumbered = SENT.replace(
+        "<Final/>",
+        "<Get><Item><Target><LocURI>./b</LocURI></Target></Item></Get><Final/>",
+    );
+    let mut b = good_body();
+    b.push(status(7, "", "Get", 400));
+    let r = received(&reply(&b, true), crate::wire::CONTENT_TYPE_XML);
+    assert_eq!(check_step(&sent_from(&unnumbered), &[&r]), Vec::new());
+}
+
+#[test]
+fn a_status_code_is_a_syncml_code() {
+    let mut b = good_body();
+    b[1] = status(2, "2", "Add", 0);
+    assert_eq!(broken_by(b), vec![req::STATUS_CODE.to_string()]);
+    let mut b = good_body();
+    b[0] = status(1, "0", "SyncHdr", 0);
+    assert_eq!(broken_by(b), vec![req::STATUS_CODE.to_string()]);
+    // Codes outside the Windows table but in the SyncML one are codes all the same.
+    let mut b = good_body();
+    b[1] = status(2, "2", "Add", 213);
+    b[4] = status(5, "4", "Atomic", 517);
+    assert_eq!(broken_by(b), Vec::<String>::new());
+}
+
+#[test]
+fn results_carry_the_msgref_of_the_message_answered() {
+    let mut b = good_body();
+    b[3] = results(4).replace("<MsgRef>1</MsgRef>", "<MsgRef>5</MsgRef>");
+    assert_eq!(broken_by(b), vec![req::MSGREF.to_string()]);
+    // Without MsgRef a Results counts as answering message 1 (MS-MDM 2.2.7.8).
+    let mut b = good_body();
+    b[3] = results(4).replace("<MsgRef>1</MsgRef>", "");
+    assert_eq!(broken_by(b), Vec::<String>::new());
+}
+
+#[test]
+fn the_structure_of_a_message() {
+    let good = reply(&good_body(), true);
+    let ct = crate::wire::CONTENT_TYPE_XML;
+    assert_eq!(
+        broken(&good.replace(" xmlns='SYNCML:SYNCML1.2'", ""), ct),
+        vec![req::NAMESPACE.to_string()]
+    );
+    let mut b = good_body();
+    b[1] = b[1].replace(
+        "<CmdRef>2</CmdRef><Cmd>Add</Cmd>",
+        "<Cmd>Add</Cmd><CmdRef>2</CmdRef>",
+    );
+    assert_eq!(broken_by(b), vec![req::ELEMENT_ORDER.to_string()]);
+    let mut b = good_body();
+    b[3] = results(4).replace(
+        "<Data>1</Data></Item>",
+        "<Data>1</Data><Meta><Format xmlns='syncml:metinf'>chr</Format></Meta></Item>",
+    );
+    assert_eq!(broken_by(b), vec![req::DATA_LAST.to_string()]);
+    let mut b = good_body();
+    b.push(
+        "<Alert><CmdID>7</CmdID><Cred><Data>eA==</Data></Cred><Data>1226</Data>\
+<Item><Meta><Type xmlns='syncml:metinf'>a.b:c</Type><Format xmlns='syncml:metinf'>chr</Format></Meta><Data>x</Data></Item></Alert>"
+            .into(),
+    );
+    assert_eq!(broken_by(b), vec![req::CRED_SYNCHDR_ONLY.to_string()]);
+}
+
+#[test]
+fn the_other_allowed_structures_pass() {
+    // MS-MDM's own Status order: Data, then TargetRef and SourceRef.
+    let mut b = good_body();
+    b[0] = "<Status><CmdID>1</CmdID><MsgRef>1</MsgRef><CmdRef>0</CmdRef><Cmd>SyncHdr</Cmd>\
+<Data>200</Data><TargetRef>dev</TargetRef><SourceRef>srv</SourceRef></Status>"
+        .into();
+    assert_eq!(broken_by(b), Vec::<String>::new());
+    // A chunk: MoreData after Data.
+    let mut b = good_body();
+    b[3] = results(4).replace("<Data>1</Data></Item>", "<Data>1</Data><MoreData/></Item>");
+    let ids = broken_by(b);
+    assert!(
+        !ids.contains(&req::DATA_LAST.to_string())
+            && !ids.contains(&req::ELEMENT_ORDER.to_string()),
+        "{ids:?}"
+    );
+    // A DM 1.1.2 answer to a DM 1.1.2 message.
+    let in_112 = reply(&good_body(), true)
+        .replace("SYNCML1.2", "SYNCML1.1")
+        .replace("<VerDTD>1.2", "<VerDTD>1.1")
+        .replace("DM/1.2", "DM/1.1");
+    let r = received(&in_112, crate::wire::CONTENT_TYPE_XML);
+    let mut facts = SessionFacts {
+        session_id: Some("1".into()),
+        last_client_msg_id: Some(1),
+        answering_dm_112: true,
+        ..SessionFacts::default()
+    };
+    assert_eq!(
+        check_client_message(&r, Encoding::Xml, &mut facts),
+        Vec::new()
+    );
+}
+
+#[test]
+fn a_reply_larger_than_max_msg_size_is_non_strict() {
+    let with_max = |n: usize| {
+        sent_from(&SENT.replace(
+            "</Source></SyncHdr>",
+            &format!(
+                "</Source><Meta><MaxMsgSize xmlns='syncml:metinf'>{n}</MaxMsgSize></Meta></SyncHdr>"
+            ),
+        ))
+    };
+    let xml = reply(&good_body(), true);
+    let r = received(&xml, crate::wire::CONTENT_TYPE_XML);
+    let f = check_step(&with_max(xml.len() - 1), &[&r]);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].requirement.as_deref(), Some(req::MAX_MSG_SIZE));
+    assert_eq!(f[0].severity, crate::verdict::Severity::NonStrict);
+    assert_eq!(check_step(&with_max(xml.len()), &[&r]), Vec::new());
+}
+
+#[test]
+fn a_target_claiming_only_oma_dm_gets_the_oma_wording_where_there_is_one() {
+    let mut b = good_body();
+    b[1] = status(2, "2", "Add", 0);
+    b.push("<Add><CmdID>0</CmdID><Item><Target><LocURI>./x</LocURI></Target></Item></Add>".into());
+    let mut f = findings_of(&reply(&b, true));
+    let windows = f.clone();
+    cite_for_profiles(&mut f, &["oma-dm-1.2".to_string()]);
+    assert_eq!(f.len(), windows.len(), "no finding is dropped");
+    let mut empty = vec![super::finding::finding(
+        req::NO_EMPTY_MESSAGE,
+        "no client message holding only a successful Status for the SyncHdr",
+        "no message",
+        "a message with only the SyncHdr Status",
+        1,
+    )];
+    cite_for_profiles(&mut empty, &["oma-dm-1.2".to_string()]);
+    assert_eq!(
+        empty[0].requirement.as_deref(),
+        Some("oma.session.status-only-not-sent")
+    );
+    let mut kept = windows.clone();
+    cite_for_profiles(
+        &mut kept,
+        &["windows".to_string(), "oma-dm-1.2".to_string()],
+    );
+    assert_eq!(kept, windows);
 }
