@@ -183,7 +183,12 @@ fn drive(
                 after_respuri: after_respuri.as_ref(),
             },
             profile,
-            case.requirements.first(),
+            case.requirements.first().and_then(|id| {
+                Some(named::Rule {
+                    id,
+                    level: *case.levels.get(id)?,
+                })
+            }),
         ) {
             run.findings.push(f);
         }

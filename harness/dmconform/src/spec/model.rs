@@ -114,6 +114,9 @@ pub struct Case {
     /// The file the case came from, relative to `specs/` (set by the loader).
     #[serde(skip)]
     pub file: String,
+    /// The level of each of its requirements in the registry (set by the loader).
+    #[serde(skip)]
+    pub levels: BTreeMap<String, Level>,
 }
 
 /// One server message of a case and what must hold of the reply.
