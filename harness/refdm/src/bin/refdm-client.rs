@@ -53,6 +53,10 @@ struct Args {
     user: String,
     #[arg(long, default_value = "reference")]
     password: String,
+    /// The nonce of the client's first MD5 digest or MAC, in Base64 (default: the
+    /// empty nonce, as for a target profile without `client_nonce`).
+    #[arg(long, default_value = "")]
+    client_nonce: String,
     /// The server's URI in the SyncHdr Target (default: --url).
     #[arg(long)]
     server_uri: Option<String>,
@@ -147,6 +151,12 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
     let [depth, total, segment] = args.uri_limits[..] else {
         return Err(Failure::Usage("--uri-limits takes three numbers".into()));
     };
+    let client_nonce = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(&args.client_nonce)
+            .map_err(|e| Failure::Usage(format!("--client-nonce is not Base64: {e}")))?
+    };
     Ok(ClientConfig {
         server_uri: args.server_uri.clone().unwrap_or_else(|| args.url.clone()),
         auth_scheme: match args.auth {
@@ -157,6 +167,7 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
         },
         user: args.user.clone(),
         password: args.password.clone(),
+        client_nonce,
         uri_max_depth: depth,
         uri_max_tot_len: total,
         uri_max_seg_len: segment,
