@@ -153,7 +153,8 @@ pub struct Credentials {
     pub scheme: AuthScheme,
     pub user: String,
     pub password: String,
-    /// The nonce the client must use in its first MD5 digest, as Base64.
+    /// The nonce the client must use in its first MD5 digest or MAC, as Base64; none
+    /// means the empty nonce.
     #[serde(default)]
     pub client_nonce: Option<String>,
 }

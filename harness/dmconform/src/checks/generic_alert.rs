@@ -1,7 +1,7 @@
 //! The Generic Alert (1226) a step may expect from the client: an Item with Meta Type
-//! and Format, the Type a URN (OMA DM RepPro, Generic Alert: a reversed domain name
-//! such as `com.microsoft:mdm.unenrollment.userrequest`, or a MIME type), and the
-//! Source, Type, Format and Data the case names.
+//! and Format, the Type a URN of a reversed domain name or a MIME type in any of the
+//! forms the sources write (`is_urn`), and the Source, Type, Format and Data the case
+//! names.
 
 use crate::placeholders::Bindings;
 use crate::spec::GenericAlertSpec;
@@ -62,18 +62,48 @@ fn item_problem(spec: &GenericAlertSpec, item: &Item, bindings: &Bindings) -> Op
     })
 }
 
-/// A Type of the forms OMA DM allows for Generic Alerts: `reversed.domain:name` or `type/subtype`.
+/// Whether a Generic Alert Type has one of the forms the sources use. OMA DM RepPro
+/// (Alert, Generic Alert): the Type is a URN, of the namespace `Reversed-Domain-Name`
+/// or `Content-Type` (a MIME type), and no other namespace. The sources write it:
+/// - with the namespace: `Reversed-Domain-Name:com.microsoft.mdm.EnterpriseHostedAppInstall.result`
+///   (Windows, EnterpriseModernAppManagement CSP), `Content-Type:text/plain`;
+/// - as the reversed domain name alone: `org.openmobilealliance.dm.firmwareupdate.devicerequest`
+///   (OMA FUMO);
+/// - as a reversed domain, a colon and a name: `com.microsoft:mdm.unenrollment.userrequest`
+///   (Windows, unenrollment);
+/// - as a MIME type alone: `text/plain`.
+///
+/// Anything else, e.g. one word, another namespace (`isbn:…`), or a one-label domain, is not.
 fn is_urn(t: &str) -> bool {
-    let label = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
-    if let Some((domain, rest)) = t.split_once(':') {
-        return domain.split('.').count() >= 2 && domain.split('.').all(label) && !rest.is_empty();
+    if let Some((nid, rest)) = t.split_once(':') {
+        if nid.eq_ignore_ascii_case("Reversed-Domain-Name") {
+            return is_reversed_domain(rest);
+        }
+        if nid.eq_ignore_ascii_case("Content-Type") {
+            return is_mime_type(rest);
+        }
+        return is_reversed_domain(nid) && !rest.is_empty() && !rest.contains(char::is_whitespace);
     }
-    match t.split_once('/') {
-        Some((top, sub)) => label(top) && !sub.is_empty() && !sub.contains('/'),
+    is_reversed_domain(t) || is_mime_type(t)
+}
+
+/// A label of a domain name or MIME type: letters, digits, `-` and `_`.
+fn is_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Two or more labels joined by dots: a domain (`com.microsoft`), or one with the
+/// name under it (`com.microsoft.mdm.win32csp_install`).
+fn is_reversed_domain(s: &str) -> bool {
+    s.split('.').count() >= 2 && s.split('.').all(is_label)
+}
+
+/// `type/subtype`, the subtype free of `/` and white space.
+fn is_mime_type(s: &str) -> bool {
+    match s.split_once('/') {
+        Some((top, sub)) => is_label(top) && !sub.is_empty() && !sub.contains(['/', ' ', '\t']),
         None => false,
     }
 }
@@ -110,12 +140,39 @@ mod tests {
     }
 
     #[test]
-    fn types_must_be_urns() {
-        assert!(is_urn("com.microsoft:mdm.unenrollment.userrequest"));
-        assert!(is_urn("text/plain"));
-        assert!(!is_urn("result"));
-        assert!(!is_urn("microsoft:x"));
-        assert!(!is_urn("com.microsoft:"));
+    fn types_in_every_form_the_sources_use_are_urns() {
+        for t in [
+            // Windows, unenrollment.
+            "com.microsoft:mdm.unenrollment.userrequest",
+            // Windows, EnterpriseModernAppManagement CSP (the namespace written out).
+            "Reversed-Domain-Name:com.microsoft.mdm.EnterpriseHostedAppInstall.result",
+            "Reversed-Domain-Name:com.microsoft.mdm.EnterpriseAppUninstall.result",
+            "reversed-domain-name:com.microsoft.mdm.win32csp_install",
+            // OMA FUMO: the reversed domain name alone.
+            "org.openmobilealliance.dm.firmwareupdate.devicerequest",
+            // A MIME type, alone or with its namespace.
+            "text/plain",
+            "Content-Type:application/vnd.example+xml",
+        ] {
+            assert!(is_urn(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn other_types_are_not_urns() {
+        for t in [
+            "result",
+            "microsoft:x",
+            "com.microsoft:",
+            "isbn:0451450523",
+            "Reversed-Domain-Name:result",
+            "Reversed-Domain-Name:",
+            "Content-Type:plain",
+            "com..microsoft",
+            "text/plain/extra",
+        ] {
+            assert!(!is_urn(t), "{t}");
+        }
     }
 
     #[test]

@@ -4,11 +4,12 @@
 //! no new commands while Statuses for earlier ones are outstanding, a Chal with every
 //! 401 or 407 for the SyncHdr and nothing but Statuses in that reply, no Status 200 for
 //! a Results, provisioning XML that is well formed, and Atomics holding only Add,
-//! Alert, Delete, Copy or Replace, every Add naming the node type (Meta Format), and a
-//! Results without MsgRef taken as answering message 1 (no error Status for it).
+//! Alert, Delete, Copy, Replace or Exec, every Add with Data naming the node type (Meta
+//! Format, its own or its Atomic's or Sequence's), and a Results without MsgRef taken as
+//! answering message 1 (no error Status for it).
 
 use super::invariants::{describe_command, finding};
-use crate::transcript::{Received, Sent, flatten};
+use crate::transcript::{Received, Sent};
 use crate::verdict::Finding;
 use syncml::{Command, CommandKind, Item, Limits};
 
@@ -132,23 +133,35 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
         ));
     }
     out.extend(results_without_msgref_refused(sent, reply));
-    for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+    let mut commands = Vec::new();
+    with_inherited_format(
+        m.body.as_ref().map_or(&[][..], |b| &b.nodes),
+        None,
+        &mut commands,
+    );
+    for (c, inherited) in commands {
         if c.kind == CommandKind::Atomic && !holds_only_atomic_content(c) {
             out.push(finding(
                 req::ATOMIC_CONTENT,
-                "an Atomic holds one or more Add, Alert, Delete, Copy or Replace",
-                "Add, Alert, Delete, Copy or Replace inside the Atomic, at least one",
+                "an Atomic holds one or more Add, Alert, Delete, Copy, Replace or Exec",
+                "Add, Alert, Delete, Copy, Replace or Exec inside the Atomic, at least one",
                 format!("Atomic {} holding {}", shown_id(c), describe_children(c)),
                 x,
             ));
         }
+        // An Add without Meta and without Data is how Microsoft's published samples create
+        // an interior node (EnterpriseDesktopAppManagement, EnterpriseModernAppManagement);
+        // the registry note of oma.add.node-type says why it is not judged here.
         if c.kind == CommandKind::Add
-            && let Some(item) = c.items.iter().find(|i| format_of(c, i).is_none())
+            && let Some(item) = c
+                .items
+                .iter()
+                .find(|i| i.data.is_some() && format_of(c, i, inherited).is_none())
         {
             out.push(finding(
                 req::ADD_NODE_TYPE,
                 "an Add names the node type in its Meta",
-                "Meta Format on the Add or on each of its Items",
+                "Meta Format on the Add, on each of its Items, or on its Atomic or Sequence",
                 format!(
                     "Add {} with no Format for {}",
                     shown_id(c),
@@ -157,7 +170,11 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
                 x,
             ));
         }
-        for item in c.items.iter().filter(|i| is_xml(c, i)) {
+        for item in c
+            .items
+            .iter()
+            .filter(|i| format_of(c, i, inherited) == Some("xml"))
+        {
             let data = item
                 .data
                 .as_ref()
@@ -223,7 +240,8 @@ pub fn session_not_ended(exchange: usize, messages: usize) -> Finding {
 }
 
 /// Whether an Atomic holds at least one command and only Add, Alert, Delete, Copy
-/// or Replace (OMA RepPro 6.6.3).
+/// or Replace (OMA RepPro 6.6.3), or Exec, which MS-MDM 2.2.7.3 lists among the
+/// children of Atomic (the registry note of oma.atomic.content says why).
 fn holds_only_atomic_content(atomic: &Command) -> bool {
     !atomic.children.is_empty()
         && atomic.children.iter().all(|n| {
@@ -235,6 +253,7 @@ fn holds_only_atomic_content(atomic: &Command) -> bool {
                         | CommandKind::Delete
                         | CommandKind::Copy
                         | CommandKind::Replace
+                        | CommandKind::Exec
                 )
             })
         })
@@ -252,19 +271,38 @@ fn describe_children(c: &Command) -> String {
     names.join(", ")
 }
 
-/// The Meta Format of an Item, or else of its command.
-fn format_of<'a>(c: &'a Command, i: &'a Item) -> Option<&'a str> {
-    i.meta
+/// Every command of `nodes`, depth first, with the Meta Format it inherits from the
+/// Atomic or Sequence around it: MS-MDM 2.2.5.3, Meta on an Atomic or Sequence applies
+/// to the commands inside unless they give their own.
+fn with_inherited_format<'a>(
+    nodes: &'a [syncml::BodyNode],
+    inherited: Option<&'a str>,
+    out: &mut Vec<(&'a Command, Option<&'a str>)>,
+) {
+    for c in nodes.iter().filter_map(syncml::BodyNode::command) {
+        out.push((c, inherited));
+        with_inherited_format(&c.children, command_format(c).or(inherited), out);
+    }
+}
+
+/// The Meta Format a command itself gives.
+fn command_format(c: &Command) -> Option<&str> {
+    c.meta
         .as_ref()
         .and_then(|m| m.format.as_deref())
-        .or_else(|| c.meta.as_ref().and_then(|m| m.format.as_deref()))
         .map(str::trim)
         .filter(|f| !f.is_empty())
 }
 
-/// Whether an Item carries XML: Meta Format `xml` on the Item or its command.
-fn is_xml(c: &Command, i: &Item) -> bool {
-    format_of(c, i) == Some("xml")
+/// The Meta Format of an Item, or else of its command, or else the one it inherits.
+fn format_of<'a>(c: &'a Command, i: &'a Item, inherited: Option<&'a str>) -> Option<&'a str> {
+    i.meta
+        .as_ref()
+        .and_then(|m| m.format.as_deref())
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .or_else(|| command_format(c))
+        .or(inherited)
 }
 
 fn describe_message(m: &syncml::Message) -> String {
@@ -276,5 +314,94 @@ fn describe_message(m: &syncml::Message) -> String {
         "an empty message".into()
     } else {
         parts.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The harness's client message 1, with Final.
+    fn sent() -> Sent {
+        let xml = "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>https://s</LocURI></Target><Source><LocURI>dev</LocURI></Source></SyncHdr><SyncBody><Alert><CmdID>1</CmdID><Data>1201</Data></Alert><Final/></SyncBody></SyncML>";
+        let decoded = crate::codec::decode(xml.as_bytes(), &crate::codec::reply_limits()).unwrap();
+        Sent {
+            root: decoded.root,
+            message: decoded.message,
+            exchange: 0,
+        }
+    }
+
+    /// A server reply: the Status for the SyncHdr and Alert, then `commands`, then Final.
+    fn reply(commands: &str) -> Received {
+        let xml = format!(
+            "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>dev</LocURI></Target><Source><LocURI>https://s</LocURI></Source></SyncHdr><SyncBody><Status><CmdID>1</CmdID><MsgRef>1</MsgRef><CmdRef>0</CmdRef><Cmd>SyncHdr</Cmd><Data>200</Data></Status><Status><CmdID>2</CmdID><MsgRef>1</MsgRef><CmdRef>1</CmdRef><Cmd>Alert</Cmd><Data>200</Data></Status>{commands}<Final/></SyncBody></SyncML>"
+        );
+        Received {
+            decoded: crate::codec::decode(xml.as_bytes(), &crate::codec::reply_limits()).unwrap(),
+            content_type: crate::wire::CONTENT_TYPE_XML.into(),
+            headers: Vec::new(),
+            body: xml.into_bytes(),
+            exchange: 1,
+        }
+    }
+
+    fn requirements_found(commands: &str) -> Vec<String> {
+        check_reply(&sent(), &reply(commands), false)
+            .into_iter()
+            .filter_map(|f| f.requirement)
+            .collect()
+    }
+
+    const FORMAT_CHR: &str = "<Meta><Format xmlns='syncml:metinf'>chr</Format></Meta>";
+
+    #[test]
+    fn an_atomic_may_hold_exec_but_not_get() {
+        // MS-MDM 2.2.7.3 lists Exec among the children of Atomic; Fleet's server sends one.
+        let exec = format!(
+            "<Atomic><CmdID>3</CmdID><Add><CmdID>4</CmdID><Item><Target><LocURI>./a</LocURI></Target>{FORMAT_CHR}<Data>1</Data></Item></Add><Exec><CmdID>5</CmdID><Item><Target><LocURI>./a/Run</LocURI></Target></Item></Exec></Atomic>"
+        );
+        assert_eq!(requirements_found(&exec), Vec::<String>::new());
+        let get = "<Atomic><CmdID>3</CmdID><Get><CmdID>4</CmdID><Item><Target><LocURI>./a</LocURI></Target></Item></Get></Atomic>";
+        assert_eq!(requirements_found(get), vec![req::ATOMIC_CONTENT]);
+        let nested = "<Atomic><CmdID>3</CmdID><Atomic><CmdID>4</CmdID></Atomic></Atomic>";
+        assert!(requirements_found(nested).contains(&req::ATOMIC_CONTENT.to_string()));
+    }
+
+    #[test]
+    fn an_add_may_take_its_format_from_its_atomic_or_sequence() {
+        for parent in ["Atomic", "Sequence"] {
+            let inherited = format!(
+                "<{parent}><CmdID>3</CmdID>{FORMAT_CHR}<Add><CmdID>4</CmdID><Item><Target><LocURI>./a</LocURI></Target><Data>1</Data></Item></Add></{parent}>"
+            );
+            assert_eq!(
+                requirements_found(&inherited),
+                Vec::<String>::new(),
+                "{parent}"
+            );
+            let none = format!(
+                "<{parent}><CmdID>3</CmdID><Add><CmdID>4</CmdID><Item><Target><LocURI>./a</LocURI></Target><Data>1</Data></Item></Add></{parent}>"
+            );
+            assert_eq!(
+                requirements_found(&none),
+                vec![req::ADD_NODE_TYPE],
+                "{parent}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_add_without_meta_or_data_as_microsoft_publishes_it_is_not_failed() {
+        // EnterpriseDesktopAppManagement CSP sample (corpus/real/ms-windows-itpro-docs/messages/017).
+        let sample = "<Add><CmdID>3</CmdID><Item><Target><LocURI>./User/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B1803A630-3C384D2B-9B9A-0CB37243539C%7D/DownloadInstall</LocURI></Target></Item></Add>";
+        assert_eq!(requirements_found(sample), Vec::<String>::new());
+        let with_data = "<Add><CmdID>3</CmdID><Item><Target><LocURI>./a</LocURI></Target><Data>x</Data></Item></Add>";
+        assert_eq!(requirements_found(with_data), vec![req::ADD_NODE_TYPE]);
+    }
+
+    #[test]
+    fn provisioning_xml_inherits_its_format_too() {
+        let broken = "<Sequence><CmdID>3</CmdID><Meta><Format xmlns='syncml:metinf'>xml</Format></Meta><Add><CmdID>4</CmdID><Item><Target><LocURI>./a</LocURI></Target><Data>&lt;a&gt;</Data></Item></Add></Sequence>";
+        assert_eq!(requirements_found(broken), vec![req::PROVISIONING]);
     }
 }

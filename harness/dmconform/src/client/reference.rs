@@ -74,10 +74,12 @@ impl Target for Reference {
 }
 
 /// The reference client set up as the target profile describes it: its
-/// credentials, the server credentials it checks, and the URI limits it publishes
-/// (clamped to what the client holds, `u16`). The client nonce is Base64 in any
-/// profile that [`TargetProfile::parse`](crate::TargetProfile::parse) read; one
-/// built in code with a nonce that is not Base64 panics here.
+/// credentials, the server credentials it checks (from `[server_credentials]`, or
+/// the reference's own when the profile claims `server-auth-md5` without them),
+/// and the URI limits it publishes (clamped to what the client holds, `u16`). The
+/// client nonce is Base64 in any profile that
+/// [`TargetProfile::parse`](crate::TargetProfile::parse) read; one built in code
+/// with a nonce that is not Base64 panics here.
 pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
     let mut c = ClientConfig {
         server_uri: profile.server_uri.clone(),
@@ -102,10 +104,21 @@ pub fn client_config(profile: &crate::TargetProfile) -> ClientConfig {
         };
         c.user = creds.user.clone();
         c.password = creds.password.clone();
-        if let Some(nonce) = creds.client_nonce_bytes() {
-            c.client_nonce =
-                nonce.expect("TargetProfile::parse refuses a client nonce that is not Base64");
-        }
+        // A profile without a client nonce sets the client up with the empty one, as the
+        // exec environment does (`DMCONFORM_CLIENT_NONCE` empty) and the MD5 checks expect.
+        c.client_nonce = creds
+            .client_nonce_bytes()
+            .transpose()
+            .expect("TargetProfile::parse refuses a client nonce that is not Base64")
+            .unwrap_or_default();
+    }
+    if c.server_auth.is_none() && profile.has(crate::spec::Capability::ServerAuthMd5) {
+        // The harness never sends a right server digest, so the secret is the reference's own.
+        c.server_auth = Some(refdm::ServerAuth {
+            server_id: "dmconform-server".into(),
+            password: "dmconform-server-secret".into(),
+            nonce: b"dmconform-server-nonce".to_vec(),
+        });
     }
     c
 }

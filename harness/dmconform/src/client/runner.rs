@@ -152,18 +152,32 @@ fn drive(
     ));
     let mut after_respuri: Option<Received> = None;
 
+    // The client messages from here on answer the current step (or close its session).
+    let mut step_start = 0;
     for (i, step) in case.step.iter().enumerate() {
         let n = i + 1;
         if step.new_session {
             end_session(&mut session, &mut facts, run);
             facts = invariants::SessionFacts::default();
+            let earlier: Vec<Received> = session.turns[step_start..]
+                .iter()
+                .map(|t| t.received.clone())
+                .collect();
             match session.reopen(&format!("step {n}: package 1 of the next session")) {
                 Ok(first) => {
                     run.findings.extend(invariants::check_client_message(
                         &first, encoding, &mut facts,
                     ));
                     let refs = [&first];
-                    let o = expect::check(n, step, &refs, &case.requirements, false, &bindings);
+                    let earlier: Vec<&Received> = earlier.iter().collect();
+                    let o = expect::check_new_session(
+                        n,
+                        step,
+                        &first,
+                        &earlier,
+                        &case.requirements,
+                        &bindings,
+                    );
                     judged |= o.judged;
                     run.findings.extend(o.findings);
                     run.statuses.extend(expect::status_records(n, &refs));
@@ -176,6 +190,7 @@ fn drive(
             }
             continue;
         }
+        step_start = session.turns.len();
         let out = match outgoing(step, &bindings, n) {
             Ok(o) => o,
             Err(m) => {
@@ -222,7 +237,12 @@ fn drive(
                 after_respuri: after_respuri.as_ref(),
             },
             profile,
-            case.requirements.first(),
+            case.requirements.first().and_then(|id| {
+                Some(named::Rule {
+                    id,
+                    level: *case.levels.get(id)?,
+                })
+            }),
         ) {
             run.findings.push(f);
         }

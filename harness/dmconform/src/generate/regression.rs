@@ -35,6 +35,7 @@ pub fn case(package: &Package) -> Case {
         checks: Vec::new(),
         step: vec![step],
         file: String::new(),
+        levels: Default::default(),
     }
 }
 

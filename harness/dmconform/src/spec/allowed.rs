@@ -13,6 +13,8 @@ pub enum Allowed {
     Class(u16),
     /// Anything but a 2xx.
     NotSuccess,
+    /// No Status at all, or one with any code but 200: what RepPro allows for a Results.
+    NoneOrNot200,
     /// Recorded and snapshotted, never judged.
     Info,
 }
@@ -32,11 +34,12 @@ impl Allowed {
             StatusSpec::Word(w) => match w.as_str() {
                 "info" => Ok(Allowed::Info),
                 "not-2xx" => Ok(Allowed::NotSuccess),
+                "none-or-not-200" => Ok(Allowed::NoneOrNot200),
                 "1xx" | "2xx" | "3xx" | "4xx" | "5xx" => {
                     Ok(Allowed::Class(u16::from(w.as_bytes()[0] - b'0')))
                 }
                 _ => Err(format!(
-                    "status {w:?} is none of: a code, a list, 2xx/4xx/5xx, not-2xx, info"
+                    "status {w:?} is none of: a code, a list, 2xx/4xx/5xx, not-2xx, none-or-not-200, info"
                 )),
             },
         }
@@ -49,8 +52,14 @@ impl Allowed {
             Allowed::AnyOf(v) => v.contains(&code),
             Allowed::Class(k) => code / 100 == *k,
             Allowed::NotSuccess => code / 100 != 2,
+            Allowed::NoneOrNot200 => code != 200,
             Allowed::Info => true,
         }
+    }
+
+    /// Whether the command may go without any Status.
+    pub fn admits_none(&self) -> bool {
+        matches!(self, Allowed::NoneOrNot200)
     }
 
     pub fn is_info(&self) -> bool {
@@ -68,6 +77,7 @@ impl fmt::Display for Allowed {
             }
             Allowed::Class(k) => write!(f, "{k}xx"),
             Allowed::NotSuccess => f.write_str("not 2xx"),
+            Allowed::NoneOrNot200 => f.write_str("none, or not 200"),
             Allowed::Info => f.write_str("any (informational)"),
         }
     }
@@ -89,6 +99,10 @@ mod tests {
         assert!(p(StatusSpec::Word("not-2xx".into())).admits(500));
         assert!(!p(StatusSpec::Word("not-2xx".into())).admits(213));
         assert!(p(StatusSpec::Word("info".into())).admits(200));
+        let results = p(StatusSpec::Word("none-or-not-200".into()));
+        assert!(results.admits(400) && results.admits(202) && results.admits_none());
+        assert!(!results.admits(200));
+        assert!(!p(StatusSpec::Word("not-2xx".into())).admits_none());
     }
 
     #[test]

@@ -104,6 +104,14 @@ impl Suite {
             }
             // Other TOML files (target profiles) are read where they are used.
         }
+        let registry = &suite.requirements;
+        for case in &mut suite.cases {
+            case.levels = case
+                .requirements
+                .iter()
+                .filter_map(|id| Some((id.clone(), registry.get(id)?.0.level)))
+                .collect();
+        }
         (suite, problems)
     }
 

@@ -114,6 +114,9 @@ pub struct Case {
     /// The file the case came from, relative to `specs/` (set by the loader).
     #[serde(skip)]
     pub file: String,
+    /// The level of each of its requirements in the registry (set by the loader).
+    #[serde(skip)]
+    pub levels: BTreeMap<String, Level>,
 }
 
 /// One server message of a case and what must hold of the reply.
@@ -170,7 +173,8 @@ fn is_false(b: &bool) -> bool {
 
 /// What a Generic Alert (1226) from the client must carry. Whatever is named must match
 /// exactly (after placeholders); in any case its Item has Meta Type and Format, and the
-/// Type is a URN of a reversed domain name (`com.microsoft:mdm.…`) or a MIME type.
+/// Type is a URN of a reversed domain name or a MIME type, in any form the sources write
+/// (`Reversed-Domain-Name:com.microsoft.mdm.…`, `com.microsoft:mdm.…`, `org.openmobilealliance.…`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct GenericAlertSpec {

@@ -85,6 +85,9 @@ words! {
         Copy = "copy",
         /// An Exec answered 202, its result in a Generic Alert of the next session.
         AsyncExec = "async-exec",
+        /// The client authenticates the server's MD5 credentials in the SyncHdr and
+        /// refuses a wrong digest (set up to insist on them; the harness sends no others).
+        ServerAuthMd5 = "server-auth-md5",
     }
 }
 

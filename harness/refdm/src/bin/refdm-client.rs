@@ -65,6 +65,10 @@ struct Args {
     /// The nonce (Base64) the server's first MD5 digest is to use.
     #[arg(long, requires = "server_id", default_value = "")]
     server_nonce: String,
+    /// The nonce of the client's first MD5 digest or MAC, in Base64 (default: the
+    /// empty nonce, as for a target profile without `client_nonce`).
+    #[arg(long, default_value = "")]
+    client_nonce: String,
     /// The server's URI in the SyncHdr Target (default: --url).
     #[arg(long)]
     server_uri: Option<String>,
@@ -174,6 +178,12 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
         }
         _ => None,
     };
+    let client_nonce = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(&args.client_nonce)
+            .map_err(|e| Failure::Usage(format!("--client-nonce is not Base64: {e}")))?
+    };
     Ok(ClientConfig {
         device_id: args.device_id.clone().unwrap_or(defaults.device_id.clone()),
         server_auth,
@@ -186,6 +196,7 @@ fn config(args: &Args) -> Result<ClientConfig, Failure> {
         },
         user: args.user.clone(),
         password: args.password.clone(),
+        client_nonce,
         uri_max_depth: depth,
         uri_max_tot_len: total,
         uri_max_seg_len: segment,

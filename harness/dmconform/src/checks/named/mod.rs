@@ -17,6 +17,7 @@ pub use credentials::{basic_credential, hmac_mac, md5_credential};
 
 use crate::client::session::Turn;
 use crate::profile::TargetProfile;
+use crate::spec::Level;
 use crate::transcript::Received;
 use crate::verdict::{Finding, FindingKind, Severity};
 use cred::Scheme;
@@ -28,19 +29,38 @@ pub struct Answers<'a> {
     pub after_respuri: Option<&'a Received>,
 }
 
+/// The requirement a named check judges for its case: its id and its level in the
+/// registry, which sets the severity of a finding (a SHOULD or MAY gives `non-strict`).
+#[derive(Clone, Copy, Debug)]
+pub struct Rule<'a> {
+    pub id: &'a str,
+    pub level: Level,
+}
+
+impl Rule<'_> {
+    fn severity(self) -> Severity {
+        match self.level {
+            Level::Must => Severity::Fail,
+            Level::Should | Level::May => Severity::NonStrict,
+        }
+    }
+}
+
 /// What a check expected and what it found instead, if it found a problem.
 type Problem = Option<(String, String)>;
 
 /// A problem and the exchange of the client message it was found in.
 type Located = Option<((String, String), Option<usize>)>;
 
-/// Runs one named check. `turns` are the client's messages, package 1 first.
+/// Runs one named check. `turns` are the client's messages, package 1 first; a
+/// finding names `requirement` and takes its severity from that requirement's level
+/// (a MUST when none is given).
 pub fn run(
     check: NamedCheck,
     turns: &[Turn],
     answers: Answers<'_>,
     profile: &TargetProfile,
-    requirement: Option<&String>,
+    requirement: Option<Rule<'_>>,
 ) -> Option<Finding> {
     let first = &turns.first()?.received;
     let m = &first.decoded.message;
@@ -58,9 +78,9 @@ pub fn run(
         NamedCheck::RespUri => transport::respuri_followed(answers.after_respuri, profile),
     };
     problem.map(|((expected, actual), exchange)| Finding {
-        severity: Severity::Fail,
+        severity: requirement.map_or(Severity::Fail, Rule::severity),
         kind: FindingKind::NamedCheck,
-        requirement: requirement.cloned(),
+        requirement: requirement.map(|r| r.id.to_string()),
         check: format!("check {check}"),
         expected,
         actual,

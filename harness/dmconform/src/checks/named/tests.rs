@@ -286,3 +286,67 @@ fn credentials_answered_200_come_again() {
         None
     );
 }
+
+/// Package 1 of a client whose SyncHdr Source is not its DevId, with `cred` in its SyncHdr.
+fn package1(source: &str, cred: &str) -> Vec<Turn> {
+    let body = format!(
+        "<SyncML xmlns='SYNCML:SYNCML1.2'><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>https://s</LocURI></Target><Source><LocURI>{source}</LocURI></Source>{cred}</SyncHdr><SyncBody><Alert><CmdID>1</CmdID><Data>1201</Data></Alert><Replace><CmdID>2</CmdID><Item><Source><LocURI>./DevInfo/DevId</LocURI></Source><Data>DEV1</Data></Item></Replace><Final/></SyncBody></SyncML>"
+    );
+    with_header(body.as_bytes(), None)
+}
+
+#[test]
+fn a_finding_takes_the_level_of_its_requirement() {
+    let p = TargetProfile::reference();
+    let turns = package1("OTHER", "");
+    let at = |level| {
+        run(
+            NamedCheck::SourceDevId,
+            &turns,
+            Answers::default(),
+            &p,
+            Some(Rule {
+                id: "win.struct.source-devid",
+                level,
+            }),
+        )
+        .expect("the Source is not the DevId")
+    };
+    let should = at(Level::Should);
+    assert_eq!(should.severity, Severity::NonStrict);
+    assert_eq!(
+        should.requirement.as_deref(),
+        Some("win.struct.source-devid")
+    );
+    assert_eq!(at(Level::May).severity, Severity::NonStrict);
+    assert_eq!(at(Level::Must).severity, Severity::Fail);
+    let same = package1("DEV1", "");
+    assert_eq!(
+        run(NamedCheck::SourceDevId, &same, Answers::default(), &p, None),
+        None
+    );
+}
+
+#[test]
+fn an_md5_digest_over_the_empty_nonce_is_right_when_the_profile_names_no_nonce() {
+    let mut p = TargetProfile::reference();
+    let c = p.credentials.as_mut().unwrap();
+    c.scheme = crate::profile::AuthScheme::Md5;
+    c.client_nonce = None;
+    let cred = |digest: &str| {
+        format!(
+            "<Cred><Meta><Type xmlns='syncml:metinf'>syncml:auth-md5</Type><Format xmlns='syncml:metinf'>b64</Format></Meta><Data>{digest}</Data></Cred>"
+        )
+    };
+    let (user, password) = (c.user.clone(), c.password.clone());
+    // Another team's client, set up with no nonce, hashes the empty one.
+    let empty = md5_credential(&user, &password, b"");
+    let turns = package1("DEV1", &cred(&empty));
+    assert_eq!(
+        run(NamedCheck::CredMd5, &turns, Answers::default(), &p, None),
+        None
+    );
+    let other = md5_credential(&user, &password, b"client-nonce-0");
+    let turns = package1("DEV1", &cred(&other));
+    assert!(run(NamedCheck::CredMd5, &turns, Answers::default(), &p, None).is_some());
+}
