@@ -193,4 +193,20 @@ mod tests {
         assert!(unmet(&spec, &[&bad_type], &b).unwrap().1.contains("Type"));
         assert!(unmet(&spec, &[], &b).unwrap().1.contains("no Alert 1226"));
     }
+
+    #[test]
+    fn only_an_alert_1226_counts_as_a_generic_alert() {
+        let p = crate::TargetProfile::reference();
+        let b = Bindings::new(&p, "alerts.x", "xml");
+        let spec = GenericAlertSpec::default();
+        let item = alert("com.example:result", "./x", "done").items.remove(0);
+        let other_alert = Command::alert("4", 1224).with_item(item.clone());
+        let found = unmet(&spec, &[&other_alert], &b).expect("an Alert 1224 is no Generic Alert");
+        assert!(found.1.contains("no Alert 1226"), "{found:?}");
+        let mut status = Command::status("5", "1", "3", "Alert", 1226);
+        status.items = vec![item];
+        let found =
+            unmet(&spec, &[&status], &b).expect("a Status with code 1226 is no Generic Alert");
+        assert!(found.1.contains("no Alert 1226"), "{found:?}");
+    }
 }
