@@ -7,7 +7,8 @@
 
 use std::process::Command;
 
-fn run(args: &[&str]) -> (Option<i32>, String, String) {
+/// `dmconform run` with these arguments: its exit code, standard output and error.
+pub(crate) fn run(args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_dmconform"))
         .arg("run")
         .args(args)

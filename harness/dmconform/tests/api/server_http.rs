@@ -769,20 +769,6 @@ fn without_the_client_certificate_a_server_that_requires_one_says_which_options_
     }
 }
 
-/// `dmconform run` with these arguments: its exit code, standard output and error.
-fn dmconform(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dmconform"))
-        .arg("run")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile() {
     let (server, cert, key) = certificate_only_server();
@@ -794,7 +780,7 @@ fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile(
     };
     let bare = dir.write("bare.toml", &profile_text(""));
     let ca = server.cert.to_str().unwrap().to_string();
-    let (code, out, err) = dmconform(&[
+    let (code, out, err) = crate::cli_run::run(&[
         "--target",
         &server.url,
         "--target-profile",
@@ -829,7 +815,7 @@ fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile(
         "with-tls.toml",
         &profile_text("[tls]\nclient_cert = \"device.pem\"\nclient_key = \"device.key\"\n"),
     );
-    let (code, out, err) = dmconform(&[
+    let (code, out, err) = crate::cli_run::run(&[
         "--target",
         &server.url,
         "--target-profile",
@@ -840,7 +826,7 @@ fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile(
         "session.*",
     ]);
     assert_eq!(code, Some(0), "{out}{err}");
-    let (code, out, _) = dmconform(&[
+    let (code, out, _) = crate::cli_run::run(&[
         "--target",
         &server.url,
         "--target-profile",
@@ -858,7 +844,7 @@ fn the_cli_presents_a_client_certificate_from_the_options_or_the_target_profile(
 fn an_https_target_without_a_profile_runs_with_the_built_in_http_server_profile() {
     let (server, cert, key) = certificate_only_server();
     let ca = server.cert.to_str().unwrap().to_string();
-    let (code, out, err) = dmconform(&[
+    let (code, out, err) = crate::cli_run::run(&[
         "--target",
         &server.url,
         "--ca-cert",
