@@ -1,7 +1,9 @@
 //! A case's own expectations: the allowed Status codes per command, the
 //! Results that must (or must not) follow, the Alerts the reply must carry
 //! (a Generic Alert with its content, see [`super::generic_alert`]),
-//! and whether the target must end the session.
+//! and whether the target must end the session. A set-up step's misses are not
+//! the case's: each names the rule of the set-up command and leaves the case not
+//! exercised.
 
 use crate::placeholders::Bindings;
 use crate::spec::{Allowed, Expectation, Level, ResultsSpec, Step};
@@ -13,13 +15,48 @@ use syncml::{Command, CommandKind};
 #[derive(Debug, Default)]
 pub struct StepOutcome {
     pub findings: Vec<Finding>,
-    /// At least one expectation was not informational.
+    /// At least one expectation of a step that is not set-up was not informational.
     pub judged: bool,
+    /// A set-up step did not go as the case needs: the case's own steps cannot run.
+    pub setup_failed: bool,
 }
 
 /// Checks a step's expectations against the client's replies to it.
-/// `requirements` are the case's; the first is named in findings.
+/// `requirements` are the case's; a finding names the expectation's own
+/// `requirement`, else the case's first. The misses of a set-up step are
+/// informational (`not exercised`) and make `setup_failed`.
 pub fn check(
+    step_no: usize,
+    step: &Step,
+    replies: &[&Received],
+    requirements: &[String],
+    ended: bool,
+    bindings: &Bindings,
+) -> StepOutcome {
+    let mut out = check_expectations(step_no, step, replies, requirements, ended, bindings);
+    if step.setup {
+        out.judged = false;
+        for f in &mut out.findings {
+            if matches!(f.severity, Severity::Fail | Severity::NonStrict) {
+                out.setup_failed = true;
+                f.severity = Severity::Info;
+                f.kind = FindingKind::NotExercised;
+                f.check = format!("{} (set-up: the case is not exercised)", f.check);
+            }
+        }
+    }
+    out
+}
+
+/// The rule a set-up step's command is judged under, for findings about the step
+/// as a whole (its exchange failed): the first its expectations name.
+pub fn setup_requirement(step: &Step) -> Option<String> {
+    step.setup
+        .then(|| step.expect.iter().find_map(|e| e.requirement.clone()))
+        .flatten()
+}
+
+fn check_expectations(
     step_no: usize,
     step: &Step,
     replies: &[&Received],
@@ -33,8 +70,10 @@ pub fn check(
         .flat_map(|r| r.decoded.message.commands().map(move |c| (r.exchange, c)))
         .collect();
     let exchange = replies.first().map(|r| r.exchange);
-    let req = requirements.first().cloned();
-    let mut fail = |severity: Severity,
+    let case_req = requirements.first().cloned();
+    let mut req: Option<String>;
+    let mut fail = |req: &Option<String>,
+                    severity: Severity,
                     check: String,
                     expected: String,
                     actual: String,
@@ -51,6 +90,7 @@ pub fn check(
     };
 
     for e in &step.expect {
+        req = e.requirement.clone().or_else(|| case_req.clone());
         let severity = match e.level {
             Some(Level::Should) | Some(Level::May) => Severity::NonStrict,
             _ => Severity::Fail,
@@ -74,6 +114,7 @@ pub fn check(
                 Ok(a) => a,
                 Err(m) => {
                     fail(
+                        &req,
                         Severity::Error,
                         what.clone(),
                         "a well-formed expectation".into(),
@@ -86,6 +127,7 @@ pub fn check(
             if allowed.is_info() {
                 if statuses.is_empty() {
                     fail(
+                        &req,
                         Severity::Info,
                         what.clone(),
                         "a Status (informational)".into(),
@@ -97,6 +139,7 @@ pub fn check(
                 out.judged = true;
                 if statuses.is_empty() {
                     fail(
+                        &req,
                         severity,
                         what.clone(),
                         format!("a Status with {allowed}"),
@@ -108,6 +151,7 @@ pub fn check(
                     match s.code() {
                         Some(code) if allowed.admits(code) => {}
                         _ => fail(
+                            &req,
                             severity,
                             what.clone(),
                             format!("status {allowed}"),
@@ -131,6 +175,7 @@ pub fn check(
                 ResultsSpec::Word(_) => {
                     if let Some((x, _)) = results.first() {
                         fail(
+                            &req,
                             severity,
                             format!("{what}: Results"),
                             "no Results".into(),
@@ -141,6 +186,7 @@ pub fn check(
                 }
                 ResultsSpec::Expected { data, format } => match results.first() {
                     None => fail(
+                        &req,
                         severity,
                         format!("{what}: Results"),
                         "Results".into(),
@@ -157,6 +203,7 @@ pub fn check(
                                 .unwrap_or_default();
                             if got != want.trim() {
                                 fail(
+                                    &req,
                                     severity,
                                     format!("{what}: Results Data"),
                                     format!("{want:?}"),
@@ -174,6 +221,7 @@ pub fn check(
                             let got = given.as_deref().map_or("chr", str::trim);
                             if got != want.trim() {
                                 fail(
+                                    &req,
                                     severity,
                                     format!("{what}: Results Meta Format"),
                                     want.clone(),
@@ -187,6 +235,7 @@ pub fn check(
             }
         }
     }
+    req = case_req.clone();
     for code in &step.alerts {
         out.judged = true;
         let found = answers
@@ -194,6 +243,7 @@ pub fn check(
             .any(|(_, c)| c.kind == CommandKind::Alert && c.code() == Some(*code));
         if !found {
             fail(
+                &req,
                 Severity::Fail,
                 format!("step {step_no}: Alert {code}"),
                 format!("an Alert {code} in the reply"),
@@ -207,6 +257,7 @@ pub fn check(
         let commands: Vec<&Command> = answers.iter().map(|(_, c)| *c).collect();
         if let Some((expected, actual)) = super::generic_alert::unmet(spec, &commands, bindings) {
             fail(
+                &req,
                 Severity::Fail,
                 format!("step {step_no}: Generic Alert"),
                 expected,
@@ -223,6 +274,7 @@ pub fn check(
         };
         if !ended {
             fail(
+                &req,
                 severity,
                 format!("step {step_no}: session ends"),
                 "the target ends the session".into(),

@@ -131,6 +131,12 @@ fn drive(
                 if let Some(next) = issued_nonce(&reply) {
                     nonce = next;
                 }
+                if o.setup_failed {
+                    not_exercised_because = Some(format!(
+                        "step {n}, a set-up step, did not go as the case needs"
+                    ));
+                    break;
+                }
             }
             Err(e) => {
                 error(run, &e);
