@@ -148,6 +148,19 @@ fn check_expectations(
                     );
                 }
                 for (x, s) in &statuses {
+                    if e.item_data
+                        && s.code().is_some_and(|c| c / 100 == 2)
+                        && !s.items.iter().any(|i| i.data.is_some())
+                    {
+                        fail(
+                            &req,
+                            severity,
+                            format!("{what}: Item Data"),
+                            "a success Status carrying an Item with Data (the reply)".into(),
+                            "no Item with Data".into(),
+                            Some(*x),
+                        );
+                    }
                     match s.code() {
                         Some(code) if allowed.admits(code) => {}
                         _ => fail(

@@ -202,6 +202,10 @@ pub struct Expectation {
     pub results: Option<ResultsSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
+    /// A Status with a success code must carry an Item with Data (the text typed in answer
+    /// to a TEXT INPUT Alert, 1102).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub item_data: bool,
     /// The requirement the expectation checks, when it is not the case's first: the rule
     /// of a set-up step's own command (`oma.add.creates`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
