@@ -116,3 +116,24 @@ fn replies_the_harness_cannot_judge_against_maxmsgsize_are_recorded_only() {
         Verdict::Informational
     );
 }
+
+#[test]
+fn a_uri_beyond_the_limits_fails_on_windows_with_any_code() {
+    // Windows documents no code for it: a stack answering 400 or 500 conforms; 414 stays
+    // the OMA profile's rule.
+    for (id, step, cmd) in [
+        ("uri.segment-too-long-windows", 2, "Add"),
+        ("uri.too-deep-windows", 1, "Get"),
+        ("uri.too-long-windows", 1, "Get"),
+    ] {
+        let cmd_ref = if step == 2 { "11" } else { "10" };
+        for code in [400, 500, 414] {
+            let v = verdict(id, step, &status(cmd_ref, cmd, code, ""));
+            assert_eq!(v, Verdict::Pass, "{id} answered {code}");
+        }
+        let v = verdict(id, step, &status(cmd_ref, cmd, 200, ""));
+        assert_eq!(v, Verdict::Fail, "{id} answered 200");
+    }
+    let v = verdict("uri.too-long", 1, &status("10", "Get", 500, ""));
+    assert_eq!(v, Verdict::Fail, "the OMA profile's 414");
+}
