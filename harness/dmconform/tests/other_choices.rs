@@ -137,3 +137,21 @@ fn a_uri_beyond_the_limits_fails_on_windows_with_any_code() {
     let v = verdict("uri.too-long", 1, &status("10", "Get", 500, ""));
     assert_eq!(v, Verdict::Fail, "the OMA profile's 414");
 }
+
+#[test]
+fn child_names_compare_their_percent_escapes_in_either_case() {
+    let results = |names: &str| {
+        format!(
+            "{}<Results><CmdID>3</CmdID><MsgRef>2</MsgRef><CmdRef>12</CmdRef><Item><Source><LocURI>./x</LocURI></Source>\
+             <Meta><Format xmlns='syncml:metinf'>node</Format></Meta><Data>{names}</Data></Item></Results>",
+            status("12", "Get", 200, "")
+        )
+    };
+    let id = "uri.child-names-uri-encoded";
+    // RFC 3986 6.2.2.1: the hex digits of a percent escape are case-insensitive.
+    assert_eq!(verdict(id, 3, &results("caf%c3%a9")), Verdict::Pass);
+    assert_eq!(verdict(id, 3, &results("caf%C3%A9")), Verdict::Pass);
+    // Not URI-encoded, as the Windows rule wants: still a failure.
+    assert_eq!(verdict(id, 3, &results("café")), Verdict::Fail);
+    assert_eq!(verdict(id, 3, &results("cafe")), Verdict::Fail);
+}

@@ -214,7 +214,14 @@ fn check_expectations(
                                 .and_then(|i| i.data.as_ref())
                                 .map(|d| d.as_text().trim().to_string())
                                 .unwrap_or_default();
-                            if got != want.trim() {
+                            // A child list names nodes by URI segment: percent escapes
+                            // compare with their hex digits in either case (RFC 3986 6.2.2.1).
+                            let same = if format.as_deref().map(str::trim) == Some("node") {
+                                escapes_upper(&got) == escapes_upper(want.trim())
+                            } else {
+                                got == want.trim()
+                            };
+                            if !same {
                                 fail(
                                     &req,
                                     severity,
@@ -232,7 +239,14 @@ fn check_expectations(
                                 .or_else(|| r.meta.as_ref().and_then(|m| m.format.clone()));
                             // Without a Format the value is chr (the MetInf default).
                             let got = given.as_deref().map_or("chr", str::trim);
-                            if got != want.trim() {
+                            // A child list names nodes by URI segment: percent escapes
+                            // compare with their hex digits in either case (RFC 3986 6.2.2.1).
+                            let same = if format.as_deref().map(str::trim) == Some("node") {
+                                escapes_upper(got) == escapes_upper(want.trim())
+                            } else {
+                                got == want.trim()
+                            };
+                            if !same {
                                 fail(
                                     &req,
                                     severity,
@@ -294,6 +308,27 @@ fn check_expectations(
                 "the session went on".into(),
                 exchange,
             );
+        }
+    }
+    out
+}
+
+/// The text with the two hex digits of each percent escape in upper case.
+fn escapes_upper(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            for _ in 0..2 {
+                match chars.peek() {
+                    Some(h) if h.is_ascii_hexdigit() => {
+                        out.push(h.to_ascii_uppercase());
+                        chars.next();
+                    }
+                    _ => break,
+                }
+            }
         }
     }
     out
