@@ -452,7 +452,7 @@ mod tests {
 
     #[test]
     fn unknown_capability_is_named() {
-        let text = REFERENCE.replace("\"lob\"", "\"teleport\"");
+        let text = REFERENCE.replace("\"lob-receive\"", "\"teleport\"");
         assert!(
             TargetProfile::parse(&text)
                 .unwrap_err()

@@ -1,7 +1,9 @@
 //! A case's own expectations: the allowed Status codes per command, the
 //! Results that must (or must not) follow, the Alerts the reply must carry
 //! (a Generic Alert with its content, see [`super::generic_alert`]),
-//! and whether the target must end the session.
+//! and whether the target must end the session. A set-up step's misses are not
+//! the case's: each names the rule of the set-up command and leaves the case not
+//! exercised.
 
 use crate::placeholders::Bindings;
 use crate::spec::{Allowed, Expectation, Level, ResultsSpec, Step};
@@ -13,12 +15,16 @@ use syncml::{Command, CommandKind};
 #[derive(Debug, Default)]
 pub struct StepOutcome {
     pub findings: Vec<Finding>,
-    /// At least one expectation was not informational.
+    /// At least one expectation of a step that is not set-up was not informational.
     pub judged: bool,
+    /// A set-up step did not go as the case needs: the case's own steps cannot run.
+    pub setup_failed: bool,
 }
 
 /// Checks a step's expectations against the client's replies to it.
-/// `requirements` are the case's; the first is named in findings.
+/// `requirements` are the case's; a finding names the expectation's own
+/// `requirement`, else the case's first. The misses of a set-up step are
+/// informational (`not exercised`) and make `setup_failed`.
 pub fn check(
     step_no: usize,
     step: &Step,
@@ -27,14 +33,17 @@ pub fn check(
     ended: bool,
     bindings: &Bindings,
 ) -> StepOutcome {
-    check_with_alerts_from(
-        step_no,
+    as_set_up(
         step,
-        replies,
-        replies,
-        requirements,
-        ended,
-        bindings,
+        check_with_alerts_from(
+            step_no,
+            step,
+            replies,
+            replies,
+            requirements,
+            ended,
+            bindings,
+        ),
     )
 }
 
@@ -52,15 +61,42 @@ pub fn check_new_session(
     bindings: &Bindings,
 ) -> StepOutcome {
     let pool: Vec<&Received> = earlier.iter().copied().chain([first]).collect();
-    check_with_alerts_from(
-        step_no,
+    as_set_up(
         step,
-        &[first],
-        &pool,
-        requirements,
-        false,
-        bindings,
+        check_with_alerts_from(
+            step_no,
+            step,
+            &[first],
+            &pool,
+            requirements,
+            false,
+            bindings,
+        ),
     )
+}
+
+/// A set-up step judges nothing: its misses leave the case not exercised.
+fn as_set_up(step: &Step, mut out: StepOutcome) -> StepOutcome {
+    if step.setup {
+        out.judged = false;
+        for f in &mut out.findings {
+            if matches!(f.severity, Severity::Fail | Severity::NonStrict) {
+                out.setup_failed = true;
+                f.severity = Severity::Info;
+                f.kind = FindingKind::NotExercised;
+                f.check = format!("{} (set-up: the case is not exercised)", f.check);
+            }
+        }
+    }
+    out
+}
+
+/// The rule a set-up step's command is judged under, for findings about the step
+/// as a whole (its exchange failed): the first its expectations name.
+pub fn setup_requirement(step: &Step) -> Option<String> {
+    step.setup
+        .then(|| step.expect.iter().find_map(|e| e.requirement.clone()))
+        .flatten()
 }
 
 /// [`check`], with the Alerts and Generic Alert looked for in `alert_pool`.
@@ -89,8 +125,10 @@ fn check_with_alerts_from(
     let pooled = commands_of(alert_pool);
     let alerts_seen: Vec<&Command> = pooled.iter().map(|(_, c)| c).collect();
     let exchange = replies.first().map(|r| r.exchange);
-    let req = requirements.first().cloned();
-    let mut fail = |severity: Severity,
+    let case_req = requirements.first().cloned();
+    let mut req: Option<String>;
+    let mut fail = |req: &Option<String>,
+                    severity: Severity,
                     check: String,
                     expected: String,
                     actual: String,
@@ -107,6 +145,7 @@ fn check_with_alerts_from(
     };
 
     for e in &step.expect {
+        req = e.requirement.clone().or_else(|| case_req.clone());
         let severity = match e.level {
             Some(Level::Should) | Some(Level::May) => Severity::NonStrict,
             _ => Severity::Fail,
@@ -130,6 +169,7 @@ fn check_with_alerts_from(
                 Ok(a) => a,
                 Err(m) => {
                     fail(
+                        &req,
                         Severity::Error,
                         what.clone(),
                         "a well-formed expectation".into(),
@@ -142,6 +182,7 @@ fn check_with_alerts_from(
             if allowed.is_info() {
                 if statuses.is_empty() {
                     fail(
+                        &req,
                         Severity::Info,
                         what.clone(),
                         "a Status (informational)".into(),
@@ -153,6 +194,7 @@ fn check_with_alerts_from(
                 out.judged = true;
                 if statuses.is_empty() && !allowed.admits_none() {
                     fail(
+                        &req,
                         severity,
                         what.clone(),
                         format!("a Status with {allowed}"),
@@ -161,9 +203,23 @@ fn check_with_alerts_from(
                     );
                 }
                 for (x, s) in &statuses {
+                    if e.item_data
+                        && s.code().is_some_and(|c| c / 100 == 2)
+                        && !s.items.iter().any(|i| i.data.is_some())
+                    {
+                        fail(
+                            &req,
+                            severity,
+                            format!("{what}: Item Data"),
+                            "a success Status carrying an Item with Data (the reply)".into(),
+                            "no Item with Data".into(),
+                            Some(*x),
+                        );
+                    }
                     match s.code() {
                         Some(code) if allowed.admits(code) => {}
                         _ => fail(
+                            &req,
                             severity,
                             what.clone(),
                             format!("status {allowed}"),
@@ -187,6 +243,7 @@ fn check_with_alerts_from(
                 ResultsSpec::Word(_) => {
                     if let Some((x, _)) = results.first() {
                         fail(
+                            &req,
                             severity,
                             format!("{what}: Results"),
                             "no Results".into(),
@@ -197,6 +254,7 @@ fn check_with_alerts_from(
                 }
                 ResultsSpec::Expected { data, format } => match results.first() {
                     None => fail(
+                        &req,
                         severity,
                         format!("{what}: Results"),
                         "Results".into(),
@@ -211,8 +269,16 @@ fn check_with_alerts_from(
                                 .and_then(|i| i.data.as_ref())
                                 .map(|d| d.as_text().trim().to_string())
                                 .unwrap_or_default();
-                            if got != want.trim() {
+                            // A child list names nodes by URI segment: percent escapes
+                            // compare with their hex digits in either case (RFC 3986 6.2.2.1).
+                            let same = if format.as_deref().map(str::trim) == Some("node") {
+                                escapes_upper(&got) == escapes_upper(want.trim())
+                            } else {
+                                got == want.trim()
+                            };
+                            if !same {
                                 fail(
+                                    &req,
                                     severity,
                                     format!("{what}: Results Data"),
                                     format!("{want:?}"),
@@ -228,8 +294,16 @@ fn check_with_alerts_from(
                                 .or_else(|| r.meta.as_ref().and_then(|m| m.format.clone()));
                             // Without a Format the value is chr (the MetInf default).
                             let got = given.as_deref().map_or("chr", str::trim);
-                            if got != want.trim() {
+                            // A child list names nodes by URI segment: percent escapes
+                            // compare with their hex digits in either case (RFC 3986 6.2.2.1).
+                            let same = if format.as_deref().map(str::trim) == Some("node") {
+                                escapes_upper(got) == escapes_upper(want.trim())
+                            } else {
+                                got == want.trim()
+                            };
+                            if !same {
                                 fail(
+                                    &req,
                                     severity,
                                     format!("{what}: Results Meta Format"),
                                     want.clone(),
@@ -243,6 +317,7 @@ fn check_with_alerts_from(
             }
         }
     }
+    req = case_req.clone();
     for code in &step.alerts {
         out.judged = true;
         let found = alerts_seen
@@ -250,6 +325,7 @@ fn check_with_alerts_from(
             .any(|c| c.kind == CommandKind::Alert && c.code() == Some(*code));
         if !found {
             fail(
+                &req,
                 Severity::Fail,
                 format!("step {step_no}: Alert {code}"),
                 format!("an Alert {code} in the reply"),
@@ -263,6 +339,7 @@ fn check_with_alerts_from(
         if let Some((expected, actual)) = super::generic_alert::unmet(spec, &alerts_seen, bindings)
         {
             fail(
+                &req,
                 Severity::Fail,
                 format!("step {step_no}: Generic Alert"),
                 expected,
@@ -279,12 +356,34 @@ fn check_with_alerts_from(
         };
         if !ended {
             fail(
+                &req,
                 severity,
                 format!("step {step_no}: session ends"),
                 "the target ends the session".into(),
                 "the session went on".into(),
                 exchange,
             );
+        }
+    }
+    out
+}
+
+/// The text with the two hex digits of each percent escape in upper case.
+fn escapes_upper(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            for _ in 0..2 {
+                match chars.peek() {
+                    Some(h) if h.is_ascii_hexdigit() => {
+                        out.push(h.to_ascii_uppercase());
+                        chars.next();
+                    }
+                    _ => break,
+                }
+            }
         }
     }
     out

@@ -151,6 +151,7 @@ fn drive(
         &first, encoding, &mut facts,
     ));
     let mut after_respuri: Option<Received> = None;
+    let mut setup_failed = false;
 
     // The client messages from here on answer the current step (or close its session).
     let mut step_start = 0;
@@ -215,9 +216,15 @@ fn drive(
                 if gave_respuri && after_respuri.is_none() {
                     after_respuri = replies.first().cloned();
                 }
+                if o.setup_failed {
+                    // The case's own steps would judge a tree it did not get.
+                    setup_failed = true;
+                    break;
+                }
             }
             Err(e) => {
                 error(run, &e);
+                charge_setup(run, step);
                 run.transcript = std::mem::take(&mut session.transcript);
                 return judged;
             }
@@ -228,7 +235,7 @@ fn drive(
     }
     // The named checks see every client message, those answering the cleanup too.
     close(&mut session, &bindings, opts, &mut facts, run);
-    for check in &case.checks {
+    for check in case.checks.iter().filter(|_| !setup_failed) {
         judged = true;
         if let Some(f) = named::run(
             *check,
@@ -249,6 +256,28 @@ fn drive(
     }
     run.transcript.splice(0..0, session.transcript);
     judged
+}
+
+/// A failed exchange in a set-up step is charged to the rule of the set-up
+/// command, not to the case's requirements, which it left not exercised.
+fn charge_setup(run: &mut CaseRun, step: &crate::spec::Step) {
+    let Some(rule) = expect::setup_requirement(step) else {
+        return;
+    };
+    if let Some(f) = run.findings.last_mut()
+        && f.requirement.is_none()
+    {
+        f.requirement = Some(rule.clone());
+    }
+    run.findings.push(crate::verdict::Finding {
+        severity: crate::verdict::Severity::Info,
+        kind: crate::verdict::FindingKind::NotExercised,
+        requirement: Some(rule),
+        check: "set-up: the case is not exercised".into(),
+        expected: "a set-up step that goes as the case needs".into(),
+        actual: "its exchange failed".into(),
+        exchange: None,
+    });
 }
 
 /// Sends one message and collects the client's package in answer: the first

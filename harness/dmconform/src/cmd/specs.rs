@@ -1,7 +1,7 @@
 //! `dmconform specs list|lint|coverage`: the cases, the problems of the spec
-//! files, and the requirements no case exercises.
+//! files, and how the cases and invariants cover the requirements.
 
-use crate::spec::Suite;
+use crate::spec::{Covered, Suite};
 use clap::Subcommand;
 use std::process::ExitCode;
 
@@ -12,7 +12,8 @@ pub enum SpecsCommand {
     List,
     /// Check the spec files: ids unique, requirements and sources known, expectations well-formed.
     Lint,
-    /// List the requirements that no case exercises and no invariant checks (exit 1 if any).
+    /// List the requirements only informational steps exercise, and those no case
+    /// exercises and no invariant checks (exit 1 if any of the latter), with the counts.
     Coverage {
         /// Only requirements of this profile (windows, oma-dm-1.2).
         #[arg(long)]
@@ -66,31 +67,34 @@ pub fn run(cmd: SpecsCommand) -> ExitCode {
             }
         }
         SpecsCommand::Coverage { profile } => {
-            let uncovered: Vec<_> = suite
-                .uncovered(&crate::checks::invariant_requirements())
+            let coverage: Vec<_> = suite
+                .coverage(&crate::checks::invariant_requirements())
                 .into_iter()
-                .filter(|r| profile.as_ref().is_none_or(|p| r.profiles.contains(p)))
-                .collect();
-            for r in &uncovered {
-                println!(
-                    "{:<48} {:<6} {:<6} {}",
-                    r.id,
-                    format!("{:?}", r.level).to_lowercase(),
-                    r.role.name(),
-                    r.source
-                );
-            }
-            let total = suite
-                .requirements
-                .values()
                 .filter(|(r, _)| profile.as_ref().is_none_or(|p| r.profiles.contains(p)))
-                .count();
+                .collect();
+            let count = |how: Covered| coverage.iter().filter(|(_, h)| *h == how).count();
+            for how in [Covered::InformationalOnly, Covered::Uncovered] {
+                if count(how) > 0 {
+                    println!("{}:", how.name());
+                }
+                for (r, _) in coverage.iter().filter(|(_, h)| *h == how) {
+                    println!(
+                        "  {:<48} {:<6} {:<6} {}",
+                        r.id,
+                        format!("{:?}", r.level).to_lowercase(),
+                        r.role.name(),
+                        r.source
+                    );
+                }
+            }
             println!(
-                "{} of {} requirements exercised by no case and checked by no invariant",
-                uncovered.len(),
-                total
+                "{} requirements: {} covered, {} informational-only, {} uncovered",
+                coverage.len(),
+                count(Covered::Judged),
+                count(Covered::InformationalOnly),
+                count(Covered::Uncovered)
             );
-            ExitCode::from(if uncovered.is_empty() { 0 } else { 1 })
+            ExitCode::from(if count(Covered::Uncovered) == 0 { 0 } else { 1 })
         }
     }
 }

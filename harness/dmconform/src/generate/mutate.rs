@@ -426,6 +426,8 @@ fn expect(cmdref: &str, status: StatusSpec) -> Expectation {
         status: Some(status),
         results: None,
         level: None,
+        item_data: false,
+        requirement: None,
     }
 }
 

@@ -137,3 +137,26 @@ impl CaseRun {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Suite;
+
+    #[test]
+    fn a_windows_client_uploading_large_objects_faces_no_receive_side_case() {
+        // WIN-OMA documents only the client's upload of large objects, so a Windows
+        // profile claims lob-send: the chunked Add/Replace cases (213, 424, 1225) do not run.
+        let (suite, _) = Suite::embedded();
+        let mut profile = TargetProfile::reference();
+        profile.capabilities = vec![Capability::LobSend, Capability::MultiMessage];
+        let case = |id: &str| suite.case(id).expect("the case exists");
+        for id in ["lob.chunked-add", "lob.size-mismatch", "lob.interrupted"] {
+            let why = unsupported(case(id), Encoding::Xml, &profile);
+            assert!(why.is_some_and(|w| w.contains("lob-receive")), "{id}");
+        }
+        for id in ["lob.client-upload", "lob.maxobjsize"] {
+            assert_eq!(unsupported(case(id), Encoding::Xml, &profile), None, "{id}");
+        }
+    }
+}

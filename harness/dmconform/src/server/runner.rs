@@ -324,6 +324,12 @@ fn drive(
                 );
                 run.findings.extend(o.findings);
                 run.statuses.extend(expect::status_records(n, &[&reply]));
+                if o.setup_failed {
+                    not_exercised_because = Some(format!(
+                        "step {n}, a set-up step, did not go as the case needs"
+                    ));
+                    break;
+                }
             }
             Err(e) => {
                 error(run, &e);

@@ -1,12 +1,14 @@
 //! The suite's specification data: the requirement registry and the cases,
 //! embedded from `specs/` at build time, with the checks of `specs lint` and
-//! the report of `specs coverage`.
+//! the report of `specs coverage` ([`coverage`]).
 
 pub mod allowed;
+pub mod coverage;
 pub mod model;
 pub mod words;
 
 pub use allowed::Allowed;
+pub use coverage::Covered;
 pub use model::*;
 pub use words::{Answer, Capability, Challenge, CredWord};
 
@@ -170,21 +172,6 @@ impl Suite {
         }
         problems
     }
-
-    /// Requirements no case exercises and no invariant checks, in id order.
-    pub fn uncovered(&self, invariant_requirements: &[&str]) -> Vec<&Requirement> {
-        let covered: BTreeSet<&str> = self
-            .cases
-            .iter()
-            .flat_map(|c| c.requirements.iter().map(String::as_str))
-            .chain(invariant_requirements.iter().copied())
-            .collect();
-        self.requirements
-            .values()
-            .map(|(r, _)| r)
-            .filter(|r| !covered.contains(r.id.as_str()))
-            .collect()
-    }
 }
 
 fn lint_case(
@@ -231,8 +218,24 @@ fn lint_case(
     if c.step.is_empty() && c.checks.is_empty() {
         p("no step and no check: the case tests nothing".into());
     }
+    if !c.step.is_empty() && c.step.iter().all(|s| s.setup) && c.checks.is_empty() {
+        p("every step is set-up: the case exercises nothing of its own".into());
+    }
     for (i, s) in c.step.iter().enumerate() {
         let n = i + 1;
+        if s.setup {
+            lint_setup_step(n, s, i > 0 && !c.step[i - 1].setup, &mut p);
+        }
+        for e in &s.expect {
+            if let Some(r) = &e.requirement
+                && !suite.requirements.contains_key(r)
+            {
+                p(format!(
+                    "step {n}, cmdref {:?}: unknown requirement {r:?}",
+                    e.cmdref
+                ));
+            }
+        }
         match (&s.send, &s.raw) {
             (Some(_), Some(_)) => p(format!("step {n}: both send and raw")),
             (Some(_), None) | (None, Some(_)) if s.new_session => {
@@ -306,6 +309,29 @@ fn lint_case(
                     "step {n}: results {w:?} is neither a table nor \"none\""
                 ));
             }
+        }
+    }
+}
+
+/// A set-up step comes before the case's own steps, names the rule of its own
+/// command on every expectation, and checks nothing but Statuses and Results.
+fn lint_setup_step(n: usize, s: &Step, after_own_step: bool, p: &mut impl FnMut(String)) {
+    if after_own_step {
+        p(format!(
+            "step {n}: a set-up step comes before the case's own steps"
+        ));
+    }
+    if s.new_session || s.ends || !s.alerts.is_empty() || s.generic_alert.is_some() {
+        p(format!(
+            "step {n}: a set-up step checks Statuses and Results only (no new_session, ends, alerts, generic_alert)"
+        ));
+    }
+    for e in &s.expect {
+        if e.requirement.is_none() {
+            p(format!(
+                "step {n}, cmdref {:?}: a set-up expectation names the requirement of its own command",
+                e.cmdref
+            ));
         }
     }
 }
@@ -437,6 +463,75 @@ expect = [{ cmdref = "2", status = [200, 515] }]
             !problems.iter().any(|m| m.contains("1222")),
             "{problems:#?}"
         );
+    }
+
+    #[test]
+    fn lint_wants_set_up_steps_first_and_naming_their_rule() {
+        let cases = r#"
+[[case]]
+id = "a"
+title = "t"
+requirements = ["x.one"]
+role = "client"
+[[case.step]]
+send = "<Get><CmdID>2</CmdID></Get>"
+expect = [{ cmdref = "2", status = 200 }]
+[[case.step]]
+setup = true
+send = "<Add><CmdID>3</CmdID></Add>"
+expect = [{ cmdref = "3", status = 200 }, { cmdref = "4", status = 200, requirement = "x.nine" }]
+"#;
+        let (s, load) = suite(&[
+            ("requirements/sources.toml", SOURCES),
+            ("requirements/r.toml", REQS),
+            ("cases/client/c.toml", cases),
+        ]);
+        assert!(load.is_empty(), "{load:?}");
+        let problems: Vec<String> = s.lint(&[]).iter().map(|p| p.message.clone()).collect();
+        let has = |m: &str| problems.iter().any(|p| p.contains(m));
+        assert!(has("comes before the case's own steps"), "{problems:?}");
+        assert!(
+            has("names the requirement of its own command"),
+            "{problems:?}"
+        );
+        assert!(has("unknown requirement \"x.nine\""), "{problems:?}");
+    }
+
+    #[test]
+    fn coverage_tells_judged_from_informational_only() {
+        let reqs = format!(
+            "{REQS}\n[[requirement]]\nid = \"x.two\"\nlevel = \"must\"\nprofiles = [\"windows\"]\nrole = \"client\"\nsource = \"X\"\nsection = \"s\"\ntext = \"T.\"\n"
+        );
+        // x.one: a set-up Add judged, then only an informational Status.
+        let cases = r#"
+[[case]]
+id = "a"
+title = "t"
+requirements = ["x.one"]
+role = "client"
+[[case.step]]
+setup = true
+send = "<Add><CmdID>2</CmdID></Add>"
+expect = [{ cmdref = "2", status = 200, requirement = "x.two" }]
+[[case.step]]
+send = "<Get><CmdID>3</CmdID></Get>"
+expect = [{ cmdref = "3", status = "info" }]
+"#;
+        let (s, _) = suite(&[
+            ("requirements/sources.toml", SOURCES),
+            ("requirements/r.toml", &reqs),
+            ("cases/client/c.toml", cases),
+        ]);
+        let how: BTreeMap<&str, Covered> = s
+            .coverage(&[])
+            .into_iter()
+            .map(|(r, h)| (r.id.as_str(), h))
+            .collect();
+        assert_eq!(how["x.one"], Covered::InformationalOnly);
+        assert_eq!(how["x.two"], Covered::InformationalOnly);
+        assert!(s.uncovered(&[]).is_empty());
+        let how = s.coverage(&["x.one"]);
+        assert_eq!(how[0].1, Covered::Judged);
     }
 
     #[test]

@@ -123,6 +123,11 @@ pub struct Case {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// A set-up step: it prepares what the case's own steps need (the node an Atomic
+    /// works in). Its expectations are judged under their own `requirement`; one that
+    /// does not hold leaves the case's requirements not exercised, and the case stops.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub setup: bool,
     /// End the session before this step and check package 1 of the next one, which the
     /// client opens; the step sends nothing, its expectations apply to that package 1.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -201,6 +206,14 @@ pub struct Expectation {
     pub results: Option<ResultsSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
+    /// A Status with a success code must carry an Item with Data (the text typed in answer
+    /// to a TEXT INPUT Alert, 1102).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub item_data: bool,
+    /// The requirement the expectation checks, when it is not the case's first: the rule
+    /// of a set-up step's own command (`oma.add.creates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
 }
 
 /// The allowed status codes, as written in a case.

@@ -67,8 +67,13 @@ pub(crate) use words;
 words! {
     /// What a target claims to support, and what a case needs of it.
     pub enum Capability("capability") {
-        /// Large objects, sent and received (MoreData, 213, 424, 1225).
-        Lob = "lob",
+        /// Receiving large objects: a chunked Add or Replace answered 213 per chunk, 424 on
+        /// a size mismatch, Alert 1225 when interrupted (OMA DM Protocol; Windows documents
+        /// no receive side).
+        LobReceive = "lob-receive",
+        /// Sending large objects: a large value in Results split in chunks with MoreData
+        /// (Windows documents the client's upload).
+        LobSend = "lob-send",
         /// SyncML Basic authentication.
         AuthBasic = "auth-basic",
         /// SyncML MD5 digest authentication.

@@ -18,10 +18,12 @@ use dmconform::{Encoding, TargetProfile, Verdict};
 use dmconform::{Target, TargetError, Wire};
 use syncml::tree::{Element, Node};
 
-/// The reference, with every message it sends corrupted.
-struct Corrupting(Reference);
+/// The reference, with every message it sends corrupted but the Statuses for the
+/// commands of the case's set-up steps (their CmdRefs): a set-up that does not go
+/// as needed leaves a case not exercised, which is not what this shows.
+struct Corrupting(Reference, Vec<String>);
 
-fn corrupt(wire: Wire, first: bool) -> Wire {
+fn corrupt(wire: Wire, first: bool, spared: &[String]) -> Wire {
     let decoded =
         codec::decode(&wire.body, &codec::reply_limits()).expect("the reference's messages decode");
     let mut root = decoded.root;
@@ -35,10 +37,10 @@ fn corrupt(wire: Wire, first: bool) -> Wire {
             _ => true,
         });
         for st in body.elements_mut().filter(|e| e.local_name() == "Status") {
-            if st
-                .child("CmdRef")
-                .is_some_and(|r| r.text_content().trim() == "0")
-            {
+            if st.child("CmdRef").is_some_and(|r| {
+                let r = r.text_content();
+                r.trim() == "0" || spared.iter().any(|s| s == r.trim())
+            }) {
                 continue;
             }
             if let Some(data) = st.child_mut("Data") {
@@ -67,11 +69,16 @@ impl Target for Corrupting {
         "corrupted reference".into()
     }
     fn open_session(&mut self, encoding: Encoding) -> Result<Wire, TargetError> {
-        self.0.open_session(encoding).map(|w| corrupt(w, true))
+        self.0
+            .open_session(encoding)
+            .map(|w| corrupt(w, true, &self.1))
     }
     fn deliver(&mut self, message: Wire) -> Result<Option<Wire>, TargetError> {
         match self.0.deliver(message.clone())? {
-            Some(w) => Ok(Some(answer_results_200(&message, corrupt(w, false)))),
+            Some(w) => Ok(Some(answer_results_200(
+                &message,
+                corrupt(w, false, &self.1),
+            ))),
             // A client that ends the session is made to answer instead.
             None => Ok(Some(Wire::new(
                 Encoding::Xml,
@@ -141,7 +148,13 @@ fn every_judged_case_fails_against_corrupted_replies() {
         ) {
             continue;
         }
-        let mut bad = Corrupting(Reference::new(client_config(&profile), Vec::new()));
+        let spared = case
+            .step
+            .iter()
+            .filter(|s| s.setup)
+            .flat_map(|s| s.expect.iter().map(|e| e.cmdref.clone()))
+            .collect();
+        let mut bad = Corrupting(Reference::new(client_config(&profile), Vec::new()), spared);
         let run = run_case(case, encoding, &mut bad, &profile, &opts);
         let own = run
             .findings
@@ -264,8 +277,10 @@ fn chunks_without_their_meta_are_reported_under_repeat_meta() {
         let mut target = Reference::new(client_config(&profile), faults);
         run_suite(&suite, &mut target, &profile, &opts)
     };
+    // Beyond its set-up (the Add of the large leaf) the case only records the Get's
+    // Status: a clean run judges nothing of its own, and the invariants find nothing.
     for r in &run(Vec::new()).runs {
-        assert_eq!(r.verdict, Verdict::Pass, "{:#?}", r.findings);
+        assert_eq!(r.verdict, Verdict::Informational, "{:#?}", r.findings);
     }
     let bent = run(vec![refdm::Fault::LobBareChunks]);
     assert_eq!(bent.runs.len(), 2);
