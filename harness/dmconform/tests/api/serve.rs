@@ -544,7 +544,9 @@ fn misbehaving(
 ) -> (RunReport, Vec<String>, Duration) {
     let start = Instant::now();
     let (suite, _) = Suite::embedded();
-    let spec = format!("listen:127.0.0.1:0?timeout=1&idle=2&end-grace-ms=200{extra}");
+    // Bounds wide enough for a busy machine: a client thread answering late is
+    // not what these tests are about.
+    let spec = format!("listen:127.0.0.1:0?timeout=4&idle=6&end-grace-ms=200{extra}");
     let mut listen = Listen::start(ListenOptions::parse(&spec).unwrap()).unwrap();
     let notes = Arc::new(Mutex::new(Vec::new()));
     let sink = notes.clone();
@@ -592,7 +594,7 @@ fn a_truncated_body_in_a_session_is_an_error_verdict() {
         assert_eq!(raw_answer(&mut s), 400);
     });
     assert!(xml_error(&report).contains("body ended"), "{report:?}");
-    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert!(took < Duration::from_secs(40), "{took:?}");
 }
 
 #[test]
@@ -691,7 +693,7 @@ fn a_client_that_never_comes_back_times_out() {
         // Goes away without its next message.
     });
     assert!(xml_error(&report).contains("timeout"), "{report:?}");
-    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert!(took < Duration::from_secs(40), "{took:?}");
 }
 
 #[test]
@@ -709,7 +711,7 @@ fn garbage_and_silent_connections_are_noted_and_the_run_goes_on() {
     assert!(notes.iter().any(|n| n.contains("(400)")), "{notes:?}");
     // The client's session did open (and then timed out, as it sent nothing more).
     assert!(xml_error(&report).contains("timeout"), "{report:?}");
-    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert!(took < Duration::from_secs(40), "{took:?}");
 }
 
 #[test]
@@ -835,7 +837,14 @@ fn connections_over_the_limit_get_503_and_nothing_outlives_the_server() {
         .trim_end_matches('/')
         .to_string();
     let _first = TcpStream::connect(&addr).unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    let held = Instant::now();
+    while listen.open_connections() < 1 {
+        assert!(
+            held.elapsed() < Duration::from_secs(30),
+            "the first connection is held"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let mut second = TcpStream::connect(&addr).unwrap();
     assert_eq!(raw_answer(&mut second), 503);
     drop(listen);
@@ -898,6 +907,18 @@ fn listening(first_byte: Duration) -> (Listen, String) {
     (listen, addr)
 }
 
+/// Waits (at most 30 s) until something listens on `port` of loopback.
+fn wait_for_listener(port: u16) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "nothing listens on {port}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The client's package 1 with MsgID 2: its next message in the same session.
 fn message2() -> Vec<u8> {
     let text = String::from_utf8(package1()).unwrap();
@@ -937,14 +958,14 @@ fn a_stray_request_from_another_connection_does_not_end_the_session() {
 
 #[test]
 fn an_idle_kept_alive_connection_closes_silently() {
-    let (mut listen, addr) = listening(Duration::from_millis(200));
+    let (mut listen, addr) = listening(Duration::from_secs(2));
     let client = std::thread::spawn(move || {
         let mut kept = TcpStream::connect(&addr).unwrap();
         let p1 = package1();
         raw_post(&mut kept, &p1, p1.len());
         assert_eq!(raw_answer(&mut kept), 200);
         // The kept-alive connection outlives the server's wait for a request.
-        std::thread::sleep(Duration::from_millis(800));
+        std::thread::sleep(Duration::from_secs(5));
         let mut fresh = TcpStream::connect(&addr).unwrap();
         let m2 = message2();
         raw_post(&mut fresh, &m2, m2.len());
@@ -978,7 +999,7 @@ fn run_with_a_listen_target_hands_out_the_url_the_client_posted_to() {
         let run = scope.spawn(|| {
             dmconform::cmd::setup::run(&target, &profile, &opts, &selected, &Default::default())
         });
-        std::thread::sleep(Duration::from_millis(300));
+        wait_for_listener(port);
         let mut child = Command::new(refdm_client())
             .arg("--url")
             .arg(format!("http://127.0.0.1:{port}/omadm"))

@@ -77,9 +77,9 @@ pub enum Event {
         peer: SocketAddr,
         status: Option<u16>,
         reason: String,
-        /// Whether bytes of a request arrived (not so for a connection that
-        /// stayed silent or was turned away on arrival).
-        carried_request: bool,
+        /// When the first byte of the refused request arrived; `None` for a
+        /// connection that stayed silent or was turned away on arrival.
+        began: Option<std::time::Instant>,
     },
     /// Refusals that found the event queue full and were only counted.
     Unreported {
@@ -110,12 +110,18 @@ struct Shared {
 
 impl Shared {
     /// Queues a refusal, or counts it when the queue is full.
-    fn refused(&self, peer: SocketAddr, status: Option<u16>, reason: String, carried: bool) {
+    fn refused(
+        &self,
+        peer: SocketAddr,
+        status: Option<u16>,
+        reason: String,
+        began: Option<std::time::Instant>,
+    ) {
         let event = Event::Refused {
             peer,
             status,
             reason,
-            carried_request: carried,
+            began,
         };
         if self.events.try_send(event).is_err() {
             self.unreported.fetch_add(1, Ordering::Relaxed);
@@ -238,7 +244,7 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
                         "more than {} connections at once",
                         shared.config.max_connections
                     ),
-                    false,
+                    None,
                 );
                 // Past the refusals being written, a connection is closed unanswered.
                 if let Ok(permit) = shared.refusals.clone().try_acquire_owned() {
@@ -295,7 +301,7 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
             drive(io, subject, clock, peer, shared).await
         }
         Ok(Err((e, stream))) => {
-            shared.refused(peer, None, format!("TLS handshake: {e}"), false);
+            shared.refused(peer, None, format!("TLS handshake: {e}"), None);
             close_gently(stream).await;
         }
         Err(_) => shared.refused(
@@ -305,7 +311,7 @@ async fn serve_connection(stream: tokio::net::TcpStream, peer: SocketAddr, share
                 "TLS handshake: not done within {} s",
                 limits.first_byte.as_secs()
             ),
-            false,
+            None,
         ),
     }
 }
@@ -357,16 +363,19 @@ async fn drive<S>(
             peer,
             Some(431),
             format!("too large: head over {} bytes", limits.max_head),
-            true,
+            clock.began(),
         ),
-        Ok(Err(e)) if e.is_parse() => {
-            shared.refused(peer, Some(400), format!("malformed request: {e}"), true)
-        }
+        Ok(Err(e)) if e.is_parse() => shared.refused(
+            peer,
+            Some(400),
+            format!("malformed request: {e}"),
+            clock.began(),
+        ),
         Ok(Err(e)) if clock.mid_request() => shared.refused(
             peer,
             None,
             format!("the connection ended inside a request: {e}"),
-            true,
+            clock.began(),
         ),
         // The peer went away between requests.
         Ok(Err(_)) => {}
@@ -391,7 +400,12 @@ async fn drive<S>(
                 ),
             };
             write_last(stream, &Response::text(408, &format!("{text}\n"))).await;
-            shared.refused(peer, Some(408), text, carried);
+            shared.refused(
+                peer,
+                Some(408),
+                text,
+                carried.then(|| clock.began()).flatten(),
+            );
         }
     }
 }
@@ -406,13 +420,14 @@ async fn handle(
     let mut request = Request::head_of(&req);
     let refuse = |status: u16, reason: String| {
         cx.shared
-            .refused(cx.peer, Some(status), reason.clone(), true);
+            .refused(cx.peer, Some(status), reason.clone(), cx.clock.began());
         cx.clock.answered();
         Response::text(status, &format!("{reason}\n")).into_hyper(true)
     };
     if request.method != "POST" {
         let reason = format!("{} {}", request.method, request.path);
-        cx.shared.refused(cx.peer, Some(405), reason, true);
+        cx.shared
+            .refused(cx.peer, Some(405), reason, cx.clock.began());
         cx.clock.answered();
         return Response::text(405, "DM clients POST their messages here\n").into_hyper(true);
     }

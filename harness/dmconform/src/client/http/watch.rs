@@ -41,6 +41,8 @@ pub(crate) struct Clock {
     changed: Notify,
     first_byte: Duration,
     whole_request: Duration,
+    /// When the first byte of the latest request arrived (kept while it is answered).
+    began: Mutex<Option<Instant>>,
 }
 
 impl Clock {
@@ -53,6 +55,7 @@ impl Clock {
             changed: Notify::new(),
             first_byte,
             whole_request,
+            began: Mutex::new(None),
         })
     }
 
@@ -69,11 +72,22 @@ impl Clock {
     /// Bytes arrived: a request has begun, unless one is being answered.
     pub(crate) fn bytes_arrived(&self) {
         self.set(|p| match p {
-            Phase::Idle { .. } => Phase::Reading {
-                since: Instant::now(),
-            },
+            Phase::Idle { .. } => {
+                let now = Instant::now();
+                *self.began.lock().unwrap_or_else(|p| p.into_inner()) = Some(now);
+                Phase::Reading { since: now }
+            }
             other => other,
         });
+    }
+
+    /// When the first byte of the connection's latest request arrived; `None`
+    /// while no request has begun on it.
+    pub(crate) fn began(&self) -> Option<std::time::Instant> {
+        self.began
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map(Instant::into_std)
     }
 
     /// The whole request is read; the answer is the harness's to give.

@@ -176,7 +176,7 @@ impl Listen {
         let first = self.next_package1()?;
         self.answer_with_no_commands(first, server_uri)?;
         for _ in 1..DISMISSALS {
-            match self.next_request(self.opts.end_grace, false)? {
+            match self.next_request(self.opts.end_grace, None)? {
                 Some((r, Some(h))) if h.msg_id == "1" => {
                     self.answer_with_no_commands(r, server_uri)?;
                 }
@@ -213,12 +213,14 @@ impl Listen {
     /// The next request of the device under test (with its SyncHdr facts when it
     /// decodes), or `None` after `timeout`. Other devices' messages are answered
     /// with no commands, so that their sessions end. Refusals are noted; while
-    /// `awaiting` the device's next message, a refused request that carried one
-    /// (not a non-POST) from the device's address is the session's error.
+    /// awaiting the device's answer to the message sent at `answered_at`, a refused
+    /// request (not a non-POST) from the device's address that began after it is
+    /// the session's error. One that began before (a stray connection whose
+    /// refusal is reported late) is not.
     fn next_request(
         &mut self,
         timeout: Duration,
-        awaiting: bool,
+        answered_at: Option<Instant>,
     ) -> Result<Option<(Incoming, Option<Header>)>, TargetError> {
         let deadline = crate::timeouts::deadline(timeout);
         loop {
@@ -251,16 +253,15 @@ impl Listen {
                     peer,
                     status,
                     reason,
-                    carried_request,
+                    began,
                 }) => {
                     let code = status.map_or("closed".to_string(), |s| s.to_string());
                     let text = format!("refused a request from {peer} ({code}): {reason}");
                     self.note(text.clone());
-                    if awaiting
-                        && carried_request
-                        && status != Some(405)
-                        && self.client_ip == Some(peer.ip())
-                    {
+                    let after_answer = began
+                        .zip(answered_at)
+                        .is_some_and(|(began, answered)| began >= answered);
+                    if after_answer && status != Some(405) && self.client_ip == Some(peer.ip()) {
                         return Err(TargetError::Other(text));
                     }
                 }
@@ -314,7 +315,7 @@ impl Listen {
         let deadline = crate::timeouts::deadline(self.opts.idle_timeout);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let Some((r, h)) = self.next_request(left, false)? else {
+            let Some((r, h)) = self.next_request(left, None)? else {
                 self.gone = true;
                 return Err(TargetError::Timeout(format!(
                     "no client opened a session within {} s",
@@ -390,8 +391,9 @@ impl Target for Listen {
         } else {
             self.opts.exchange_timeout
         };
+        let answered_at = Instant::now();
         answer(pending, &message)?;
-        match self.next_request(wait, true)? {
+        match self.next_request(wait, Some(answered_at))? {
             None if delivered.ends => {
                 self.session_id = None;
                 Ok(None)
