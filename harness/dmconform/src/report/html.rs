@@ -28,6 +28,26 @@ pub fn render(report: &RunReport, suite: &Suite) -> String {
         report.micros as f64 / 1e6,
         crate::digest::specs_digest()
     );
+    if !report.target_profile.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p class=\"meta\">target profile {}</p>",
+            esc(&report.target_profile)
+        );
+    }
+    if let Some(lines) = super::text::nothing_judged(report) {
+        let mut lines = lines.lines();
+        let head = lines.next().unwrap_or_default();
+        let _ = writeln!(
+            b,
+            "<p class=\"nothing\"><strong>{}</strong></p>\n<ul>",
+            esc(head)
+        );
+        for why in lines {
+            let _ = writeln!(b, "<li>{}</li>", esc(why.trim()));
+        }
+        b.push_str("</ul>\n");
+    }
     summary(&mut b, report);
     let cov = coverage(report, suite);
     coverage_section(&mut b, &cov);

@@ -1,7 +1,7 @@
 //! The Markdown summary of a certification bundle: counts per verdict, the
 //! runs not as expected with their requirements' text, expected deviations,
 //! deviation entries that match nothing or have expired, and the requirement
-//! coverage figures.
+//! coverage figures; the target profile used, and when nothing was judged, why.
 
 use super::coverage::{coverage, outcome_counts};
 use crate::run::RunReport;
@@ -19,6 +19,18 @@ pub fn render(report: &RunReport, suite: &Suite) -> String {
         report.profile.as_deref().unwrap_or("all"),
         crate::digest::specs_digest()
     );
+    if !report.target_profile.is_empty() {
+        let _ = writeln!(out, "Target profile: {}.\n", cell(&report.target_profile));
+    }
+    if let Some(lines) = super::text::nothing_judged(report) {
+        let mut lines = lines.lines();
+        let head = lines.next().unwrap_or_default();
+        let _ = writeln!(out, "**{}**\n", cell(head));
+        for why in lines {
+            let _ = writeln!(out, "- {}", cell(why.trim()));
+        }
+        out.push('\n');
+    }
     let _ = writeln!(out, "| Verdict | Case runs |\n|---|---:|");
     for (v, n) in report.counts() {
         let _ = writeln!(out, "| {v} | {n} |");

@@ -63,3 +63,95 @@ impl std::str::FromStr for ReportFile {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::{CaseRun, Finding, FindingKind, Severity, Verdict};
+    use crate::wire::Encoding;
+
+    /// A run in which every case was unsupported: nothing was judged.
+    fn unsupported_only() -> RunReport {
+        let run = CaseRun {
+            id: "package1.client-basic".into(),
+            title: "t".into(),
+            requirements: Vec::new(),
+            encoding: Encoding::Xml,
+            verdict: Verdict::Unsupported,
+            findings: vec![Finding {
+                severity: Severity::Info,
+                kind: FindingKind::Capability,
+                requirement: None,
+                check: "capabilities".into(),
+                expected: "auth-basic".into(),
+                actual: "the target profile does not claim it".into(),
+                exchange: None,
+            }],
+            statuses: Vec::new(),
+            transcript: Vec::new(),
+            expected_deviation: None,
+            micros: 1,
+        };
+        RunReport {
+            target: "https://dm.example/".into(),
+            profile: None,
+            target_profile: "\"corp-mdm\" (corp.toml)".into(),
+            runs: vec![run.clone(), run],
+            unused_deviations: Vec::new(),
+            expired_deviations: Vec::new(),
+            micros: 1,
+        }
+    }
+
+    #[test]
+    fn every_report_for_people_names_the_target_profile_and_says_nothing_was_judged() {
+        let report = unsupported_only();
+        for format in [Format::Text, Format::Markdown, Format::Html] {
+            let out = render(format, &report, &Suite::default());
+            assert!(out.contains("Nothing was judged"), "{format:?}: {out}");
+            assert!(out.contains("corp-mdm"), "{format:?}: {out}");
+            assert!(
+                out.contains("2 × unsupported: needs auth-basic"),
+                "{format:?}: {out}"
+            );
+        }
+        let mut judged = report;
+        judged.runs[0].verdict = Verdict::Pass;
+        for format in [Format::Text, Format::Markdown, Format::Html] {
+            let out = render(format, &judged, &Suite::default());
+            assert!(!out.contains("Nothing was judged"), "{format:?}: {out}");
+        }
+    }
+
+    #[test]
+    fn runs_that_say_the_same_and_exchanged_nothing_are_listed_once() {
+        let mut report = unsupported_only();
+        for (i, r) in report.runs.iter_mut().enumerate() {
+            r.id = format!("case.{i}");
+            r.verdict = Verdict::Error;
+            r.findings[0].severity = Severity::Error;
+            r.findings[0].check = "not sent".into();
+            r.findings[0].actual = "the server gave nothing back".into();
+        }
+        let text = render(Format::Text, &report, &Suite::default());
+        assert_eq!(
+            text.matches("actual:   the server gave nothing back")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "… and 1 more case runs with the same finding and no exchange: case.1 [xml]"
+            ),
+            "{text}"
+        );
+        // A run that differs in what it says is described on its own.
+        report.runs[1].findings[0].actual = "refused".into();
+        let text = render(Format::Text, &report, &Suite::default());
+        assert!(
+            !text.contains("more case runs with the same finding"),
+            "{text}"
+        );
+    }
+}

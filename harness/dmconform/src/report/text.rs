@@ -63,9 +63,27 @@ pub fn render(report: &RunReport, suite: &Suite) -> String {
     }
     let mut problems: Vec<&CaseRun> = report.runs.iter().filter(|r| !r.as_expected()).collect();
     problems.sort_by_key(|r| (r.verdict != Verdict::Fail, r.id.clone(), r.encoding));
-    for r in &problems {
+    for (r, alike) in alike_runs(&problems) {
         out.push('\n');
         describe(&mut out, r, suite);
+        if !alike.is_empty() {
+            let names: Vec<String> = alike
+                .iter()
+                .take(RUNS_NAMED)
+                .map(|r| format!("{} [{}]", r.id, r.encoding))
+                .collect();
+            let more = if alike.len() > RUNS_NAMED {
+                ", …"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  … and {} more case runs with the same finding and no exchange: {}{more}",
+                alike.len(),
+                names.join(", ")
+            );
+        }
     }
     let expected: Vec<&CaseRun> = report
         .runs
@@ -152,6 +170,37 @@ fn describe(out: &mut String, r: &CaseRun, suite: &Suite) {
             );
         }
     }
+}
+
+/// How many of the case runs alike another one are named under it.
+const RUNS_NAMED: usize = 10;
+
+/// The runs, each with the later runs that say exactly what it says and
+/// exchanged nothing (e.g. the runs not sent to a server gone silent), in order.
+fn alike_runs<'a>(runs: &[&'a CaseRun]) -> Vec<(&'a CaseRun, Vec<&'a CaseRun>)> {
+    fn says(r: &CaseRun) -> (Verdict, Vec<(Severity, &str, &str, &str)>) {
+        let findings = r
+            .findings
+            .iter()
+            .map(|f| (f.severity, &*f.check, &*f.expected, &*f.actual))
+            .collect();
+        (r.verdict, findings)
+    }
+    let mut out: Vec<(&CaseRun, Vec<&CaseRun>)> = Vec::new();
+    for &r in runs {
+        let first = out.iter_mut().find(|(first, _)| {
+            first.transcript.is_empty()
+                && r.transcript.is_empty()
+                && first.expected_deviation.is_none()
+                && r.expected_deviation.is_none()
+                && says(first) == says(r)
+        });
+        match first {
+            Some((_, alike)) => alike.push(r),
+            None => out.push((r, Vec::new())),
+        }
+    }
+    out
 }
 
 /// The findings that are not informational, grouped by rule, check and
