@@ -203,14 +203,20 @@ pub(crate) fn error(run: &mut CaseRun, e: &SessionError) {
         });
         return;
     }
-    let exchange = match e {
-        SessionError::Undecodable { exchange, .. } => Some(*exchange),
-        _ => None,
+    // A message that reads as neither representation breaks the rule that the DM
+    // content types identify those representations; other failures break no rule
+    // the harness can name.
+    let (exchange, requirement) = match e {
+        SessionError::Undecodable { exchange, .. } => (
+            Some(*exchange),
+            Some(crate::checks::invariants::req::REPRESENTATION.to_string()),
+        ),
+        _ => (None, None),
     };
     run.findings.push(Finding {
         severity: Severity::Error,
         kind: FindingKind::Exchange,
-        requirement: None,
+        requirement,
         check: "exchange".into(),
         expected: "a decodable reply".into(),
         actual: e.to_string(),
@@ -228,6 +234,35 @@ mod tests {
         let (suite, problems) = Suite::from_files([("cases/client/c.toml".into(), text.into())]);
         assert!(problems.is_empty(), "{problems:?}");
         suite.cases[0].clone()
+    }
+
+    #[test]
+    fn an_undecodable_message_names_the_representation_rule_and_other_failures_none() {
+        let profile = TargetProfile::reference();
+        let undecodable = judge_case(&case(), Encoding::Xml, &profile, |run| {
+            error(
+                run,
+                &SessionError::Undecodable {
+                    exchange: 0,
+                    cause: crate::codec::Undecodable::NeitherEncoding { first_byte: b'<' },
+                },
+            );
+            true
+        });
+        assert_eq!(undecodable.verdict, Verdict::Error);
+        assert_eq!(
+            undecodable.findings[0].requirement.as_deref(),
+            Some("oma.message.representation")
+        );
+        let timeout = judge_case(&case(), Encoding::Xml, &profile, |run| {
+            error(
+                run,
+                &SessionError::Target(TargetError::Timeout("no answer".into())),
+            );
+            true
+        });
+        assert_eq!(timeout.verdict, Verdict::Error);
+        assert_eq!(timeout.findings[0].requirement, None);
     }
 
     #[test]

@@ -15,6 +15,8 @@ use syncml::{BodyNode, Command, CommandKind};
 pub(super) struct Answered<'a> {
     /// The SyncBody of the message answered.
     pub(super) body: &'a [BodyNode],
+    /// The SyncHdr of the message answered.
+    pub(super) header: Option<&'a syncml::SyncHdr>,
     pub(super) replies: &'a [&'a Received],
     /// The exchange of the first reply, the one that answers the message itself.
     pub(super) first: usize,
@@ -38,6 +40,7 @@ impl<'a> Answered<'a> {
             .collect();
         Some(Answered {
             body,
+            header: sent.message.hdr.as_ref(),
             replies,
             first,
             msg_id: sent.message.msg_id().unwrap_or("").trim().to_string(),

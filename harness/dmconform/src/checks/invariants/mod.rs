@@ -62,9 +62,14 @@ pub mod req {
     pub const CLIENT_COMMANDS: &str = "oma.session.client-commands";
     pub const NO_EMPTY_MESSAGE: &str = "msmdm.status.no-synchdr-only-message";
     pub const CONTENT_TYPE: &str = "oma.syncml.mime";
+    /// A message of the target decodes as the XML or WBXML representation
+    /// (named by the exchange error of a message that does not).
+    pub const REPRESENTATION: &str = "oma.message.representation";
     pub const SESSIONID_LENGTH: &str = "msmdm.session.sessionid-length";
     pub const RESULTS_SOURCE: &str = "oma.status.results-source";
     pub const STATUS_CMD_VALUES: &str = "msmdm.status.cmd-values";
+    /// TargetRef and SourceRef of a Status name addresses of its command.
+    pub const STATUS_REFS: &str = "msmdm.status.refs";
     pub const COMMAND_IN_ONE_MESSAGE: &str = "oma.multi.command-in-one-message";
     pub const NAMESPACE: &str = "msmdm.syncml.namespace";
     pub const ELEMENT_ORDER: &str = "msmdm.syncml.element-order";
@@ -99,9 +104,11 @@ pub const REQUIREMENTS: &[&str] = &[
     req::CLIENT_COMMANDS,
     req::NO_EMPTY_MESSAGE,
     req::CONTENT_TYPE,
+    req::REPRESENTATION,
     req::SESSIONID_LENGTH,
     req::RESULTS_SOURCE,
     req::STATUS_CMD_VALUES,
+    req::STATUS_REFS,
     req::COMMAND_IN_ONE_MESSAGE,
     req::NAMESPACE,
     req::ELEMENT_ORDER,
@@ -176,6 +183,7 @@ pub fn check_answers(sent: &Sent, replies: &[&Received]) -> Vec<Finding> {
     out.extend(answers::msgref_names_message_answered(&a));
     out.extend(refs::results_msgref_names_message_answered(&a));
     out.extend(refs::status_codes_are_syncml_codes(&a));
+    out.extend(refs::status_refs_name_addresses_of_the_command(&a));
     out.extend(answers::statuses_per_command_in_order(&a));
     out.extend(answers::results_after_200_for_get(&a));
     out.extend(answers::results_for_every_successful_get(&a));

@@ -30,6 +30,7 @@ const OMA_WORDING: &[(&str, Option<&str>)] = &[
     ),
     (req::SESSIONID_LENGTH, None),
     (req::STATUS_CMD_VALUES, None),
+    (req::STATUS_REFS, None),
     (req::NAMESPACE, None),
     (req::ELEMENT_ORDER, None),
     (req::DATA_LAST, None),

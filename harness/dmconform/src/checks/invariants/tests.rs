@@ -627,3 +627,52 @@ fn a_target_claiming_only_oma_dm_gets_the_oma_wording_where_there_is_one() {
     );
     assert_eq!(kept, windows);
 }
+
+/// A Status of `status(…)` with these refs put after its Data.
+fn status_with_refs(id: u32, cmd_ref: &str, cmd: &str, refs: &str) -> String {
+    status(id, cmd_ref, cmd, 200).replace("</Status>", &format!("{refs}</Status>"))
+}
+
+#[test]
+fn status_refs_naming_another_address_break_the_refs_rule() {
+    let mut b = good_body();
+    b[1] = status_with_refs(2, "2", "Add", "<TargetRef>./b</TargetRef>");
+    assert!(broken_by(b).contains(&req::STATUS_REFS.to_string()));
+    // An Add has no Item Source: a SourceRef names nothing of it.
+    let mut b = good_body();
+    b[1] = status_with_refs(2, "2", "Add", "<SourceRef>./a</SourceRef>");
+    assert!(broken_by(b).contains(&req::STATUS_REFS.to_string()));
+    // The SyncHdr Status's refs are the SyncHdr's Target and Source, not swapped.
+    let mut b = good_body();
+    b[0] = status_with_refs(
+        1,
+        "0",
+        "SyncHdr",
+        "<TargetRef>srv</TargetRef><SourceRef>dev</SourceRef>",
+    );
+    assert!(broken_by(b).contains(&req::STATUS_REFS.to_string()));
+}
+
+#[test]
+fn status_refs_copied_from_the_command_or_left_out_pass() {
+    // Left out (the good body), copied as sent, or without the leading "./":
+    // each is a choice a conforming stack may make.
+    for refs in [
+        "<TargetRef>./a</TargetRef>",
+        "<TargetRef>a</TargetRef>",
+        "<TargetRef> ./a </TargetRef>",
+    ] {
+        let mut b = good_body();
+        b[1] = status_with_refs(2, "2", "Add", refs);
+        b[5] = status_with_refs(6, "5", "Replace", refs);
+        assert_eq!(broken_by(b), Vec::<String>::new(), "{refs}");
+    }
+    let mut b = good_body();
+    b[0] = status_with_refs(
+        1,
+        "0",
+        "SyncHdr",
+        "<TargetRef>dev</TargetRef><SourceRef>srv</SourceRef>",
+    );
+    assert_eq!(broken_by(b), Vec::<String>::new());
+}
