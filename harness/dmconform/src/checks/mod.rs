@@ -17,3 +17,29 @@ pub fn invariant_requirements() -> Vec<&'static str> {
         .copied()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Suite;
+
+    #[test]
+    fn the_invariants_cover_the_requirements_no_case_judges_and_name_only_known_ones() {
+        let (suite, _) = Suite::embedded();
+        let invariants = invariant_requirements();
+        let uncovered: Vec<&str> = suite
+            .uncovered(&invariants)
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        assert!(uncovered.is_empty(), "{uncovered:?}");
+        // Without the invariants, the requirements only they check are uncovered.
+        assert!(!suite.uncovered(&[]).is_empty());
+        for id in &invariants {
+            assert!(
+                suite.requirement(id).is_some(),
+                "{id} is not in the registry"
+            );
+        }
+    }
+}
