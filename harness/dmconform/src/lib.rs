@@ -35,6 +35,7 @@ pub mod compare;
 pub mod date;
 pub mod deviations;
 pub mod digest;
+pub mod enroll;
 pub mod generate;
 pub mod libtest;
 pub mod placeholders;

@@ -11,10 +11,13 @@ use crate::client::Target;
 use crate::client::exec::{ExecOptions, ExecTarget};
 use crate::client::listen::{Listen, ListenOptions};
 use crate::client::reference::{Reference, client_config};
+use crate::enroll::reference::ReferenceEnrollment;
+use crate::enroll::service::EnrollmentService;
 use crate::server::ServerTarget;
 use crate::server::http::{HttpOptions, HttpServer};
 use crate::server::reference::{ReferenceServer, reference_server_config};
 use crate::spec::Role;
+use refdm::enroll::EnrollmentFault;
 use refdm::{Fault, ServerFault};
 use std::fmt;
 use std::str::FromStr;
@@ -43,9 +46,11 @@ pub enum TargetKind {
     ReferenceServer { faults: Vec<ServerFault> },
     /// `http://…` or `https://…`: a DM server.
     HttpServer { url: String },
+    /// `builtin:reference-enrollment[?fault=…]`: the reference enrollment service in process.
+    ReferenceEnrollment { faults: Vec<EnrollmentFault> },
 }
 
-const UNKNOWN: &str = "expected builtin:reference[?fault=NAME,…] (see `dmconform run --list-faults`), exec:COMMAND, listen:HOST:PORT[?OPTIONS] (see `dmconform serve --help`) for a DM client, or builtin:reference-server[?fault=NAME,…], http://… or https://… for a DM server";
+const UNKNOWN: &str = "expected builtin:reference[?fault=NAME,…] (see `dmconform run --list-faults`), exec:COMMAND, listen:HOST:PORT[?OPTIONS] (see `dmconform serve --help`) for a DM client, builtin:reference-server[?fault=NAME,…], http://… or https://… for a DM server, or builtin:reference-enrollment[?fault=NAME,…] for an enrollment service";
 
 impl FromStr for TargetSpec {
     type Err = String;
@@ -82,6 +87,9 @@ impl TargetKind {
             "builtin:reference-server" => Ok(TargetKind::ReferenceServer {
                 faults: parse_faults(query)?,
             }),
+            "builtin:reference-enrollment" => Ok(TargetKind::ReferenceEnrollment {
+                faults: parse_faults(query)?,
+            }),
             _ => Err(format!("unknown target {spec:?}: {UNKNOWN}")),
         }
     }
@@ -94,7 +102,24 @@ impl TargetSpec {
             TargetKind::ReferenceClient { .. }
             | TargetKind::Exec { .. }
             | TargetKind::Listen(_) => Role::Client,
-            TargetKind::ReferenceServer { .. } | TargetKind::HttpServer { .. } => Role::Server,
+            TargetKind::ReferenceServer { .. }
+            | TargetKind::HttpServer { .. }
+            | TargetKind::ReferenceEnrollment { .. } => Role::Server,
+        }
+    }
+
+    /// Whether the target is an enrollment service: the enrollment cases run against it.
+    pub fn is_enrollment(&self) -> bool {
+        matches!(self.kind, TargetKind::ReferenceEnrollment { .. })
+    }
+
+    /// Opens an enrollment service target.
+    pub fn open_enrollment(&self) -> Result<Box<dyn EnrollmentService>, String> {
+        match &self.kind {
+            TargetKind::ReferenceEnrollment { faults } => Ok(Box::new(ReferenceEnrollment::new(
+                faults.iter().copied().collect(),
+            ))),
+            _ => Err(format!("target {:?} is no enrollment service", self.text)),
         }
     }
 
@@ -105,7 +130,7 @@ impl TargetSpec {
     pub fn default_profile(&self) -> (TargetProfile, String) {
         match &self.kind {
             TargetKind::HttpServer { url } => TargetProfile::for_url(url),
-            TargetKind::ReferenceServer { .. } => (
+            TargetKind::ReferenceServer { .. } | TargetKind::ReferenceEnrollment { .. } => (
                 TargetProfile::reference_server(),
                 crate::profile::REFERENCE_SERVER.to_string(),
             ),
@@ -142,7 +167,9 @@ impl TargetSpec {
                 )))
             }
             TargetKind::Listen(options) => Ok(Box::new(Listen::start((**options).clone())?)),
-            TargetKind::ReferenceServer { .. } | TargetKind::HttpServer { .. } => Err(format!(
+            TargetKind::ReferenceServer { .. }
+            | TargetKind::HttpServer { .. }
+            | TargetKind::ReferenceEnrollment { .. } => Err(format!(
                 "target {:?} is a DM server: `dmconform run`, `certify` and `replay` run the server cases against it; this command drives DM clients only",
                 self.text
             )),
@@ -197,6 +224,12 @@ pub fn fault_switches() -> String {
         "\nFault switches of builtin:reference-server (combine with builtin:reference-server?fault=A,B):\n",
     );
     for f in ServerFault::ALL {
+        out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
+    }
+    out.push_str(
+        "\nFault switches of builtin:reference-enrollment (combine with builtin:reference-enrollment?fault=A,B):\n",
+    );
+    for f in EnrollmentFault::ALL {
         out.push_str(&format!("  {:width$}  {}\n", f.name(), f.breaks()));
     }
     out

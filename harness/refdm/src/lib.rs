@@ -46,6 +46,7 @@ mod atomic;
 pub mod auth;
 mod commands;
 pub mod config;
+pub mod enroll;
 pub mod faults;
 mod lob;
 mod outbox;

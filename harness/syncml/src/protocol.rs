@@ -44,3 +44,26 @@ pub mod alert {
     /// Item's Meta Type and Format.
     pub const GENERIC: u16 = 1226;
 }
+
+/// The SOAP 1.2, WS-Addressing and discovery names of Windows enrollment
+/// ([MS-MDE2] Mobile Device Enrollment Protocol Version 2, 2.2 and 3.1), for the
+/// harness's enrollment client and the reference enrollment service alike.
+pub mod enrollment {
+    /// The SOAP 1.2 envelope namespace (SOAP 1.2 Part 1, 5.1).
+    pub const SOAP_ENVELOPE: &str = "http://www.w3.org/2003/05/soap-envelope";
+    /// The WS-Addressing 1.0 namespace of Action, MessageID, ReplyTo, To, RelatesTo.
+    pub const ADDRESSING: &str = "http://www.w3.org/2005/08/addressing";
+    /// The anonymous ReplyTo address (WS-Addressing 1.0 Core, 2.1).
+    pub const ANONYMOUS: &str = "http://www.w3.org/2005/08/addressing/anonymous";
+    /// The media type of SOAP 1.2 messages (RFC 3902).
+    pub const SOAP_MEDIA_TYPE: &str = "application/soap+xml";
+    /// The namespace of the discovery messages (MS-MDE2 2.2.9.x, 3.1.4.1).
+    pub const DISCOVERY: &str =
+        "http://schemas.microsoft.com/windows/management/2012/01/enrollment";
+    /// The Action of a Discover request (MS-MDE2 3.1.4.1).
+    pub const DISCOVER_ACTION: &str = "http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/Discover";
+    /// The Action of a Discover response (MS-MDE2 3.1.4.1).
+    pub const DISCOVER_RESPONSE_ACTION: &str = "http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/DiscoverResponse";
+    /// The path of the discovery service on an enrollment server (MS-MDE2 3.1.5.1).
+    pub const DISCOVERY_PATH: &str = "/EnrollmentServer/Discovery.svc";
+}

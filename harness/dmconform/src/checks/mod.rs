@@ -8,12 +8,14 @@ pub mod named;
 pub mod server;
 pub mod step_expectations;
 
-/// Every requirement the always-on invariants check, client and server side.
+/// Every requirement the always-on invariants check, client and server side, and
+/// the rules of the enrollment cases (which are checks in code, not spec cases).
 pub fn invariant_requirements() -> Vec<&'static str> {
     invariants::REQUIREMENTS
         .iter()
         .chain(server::REQUIREMENTS)
         .chain(lob::REQUIREMENTS)
+        .chain(crate::enroll::checks::REQUIREMENTS)
         .copied()
         .collect()
 }

@@ -113,6 +113,18 @@ pub fn run(
     if let TargetKind::Listen(options) = &target.kind {
         return run_listening(options, profile, opts, selected);
     }
+    if target.is_enrollment() {
+        let mut service = target.open_enrollment()?;
+        let start = std::time::Instant::now();
+        let runs = crate::enroll::runner::run_cases(service.as_mut());
+        return Ok(crate::run::report_of(
+            runs,
+            profile,
+            opts,
+            service.describe(),
+            start,
+        ));
+    }
     if target.role() == Role::Server
         && let Some(problem) = crate::server::runner::profile_problem(profile)
     {

@@ -145,17 +145,35 @@ pub(crate) fn run_selected(
     run_one: &mut dyn FnMut(&Case, Encoding, usize) -> CaseRun,
 ) -> RunReport {
     let start = Instant::now();
-    let today = crate::date::today();
     let mut runs = Vec::with_capacity(selected.len());
-    let mut used = vec![false; profile.deviation.len()];
     for (i, (case, encoding)) in selected.iter().enumerate() {
         let mut run = run_one(case, *encoding, i);
+        run.expected_deviation = profile
+            .deviation_on(&run.id, run.encoding, &crate::date::today())
+            .map(|d| profile.deviation[d].reason.clone());
+        progress(i + 1, selected.len(), &run);
+        runs.push(run);
+    }
+    report_of(runs, profile, opts, target_name, start)
+}
+
+/// The report of case runs made since `start`: each run the target profile lists
+/// as a deviation marked so, and the deviation entries no run matched or that
+/// have expired.
+pub(crate) fn report_of(
+    mut runs: Vec<CaseRun>,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    target_name: String,
+    start: Instant,
+) -> RunReport {
+    let today = crate::date::today();
+    let mut used = vec![false; profile.deviation.len()];
+    for run in &mut runs {
         if let Some(d) = profile.deviation_on(&run.id, run.encoding, &today) {
             used[d] = true;
             run.expected_deviation = Some(profile.deviation[d].reason.clone());
         }
-        progress(i + 1, selected.len(), &run);
-        runs.push(run);
     }
     let unused_deviations = profile
         .deviation

@@ -1,4 +1,4 @@
-//! The README lists every fault switch of the reference client and server, with the
+//! The README lists every fault switch of the reference client, server and enrollment service, with the
 //! text `dmconform run --list-faults` prints, so the two cannot drift apart.
 
 #[test]
@@ -9,6 +9,11 @@ fn readme_lists_every_fault_switch() {
         .map(|f| format!("| `{}` | {} |", f.name(), f.breaks()))
         .chain(
             refdm::ServerFault::ALL
+                .iter()
+                .map(|f| format!("| `{}` | {} |", f.name(), f.breaks())),
+        )
+        .chain(
+            refdm::enroll::EnrollmentFault::ALL
                 .iter()
                 .map(|f| format!("| `{}` | {} |", f.name(), f.breaks())),
         )

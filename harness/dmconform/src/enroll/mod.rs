@@ -1,0 +1,13 @@
+//! Windows enrollment ([MS-MDE2] Mobile Device Enrollment Protocol Version 2):
+//! the harness plays a device enrolling against an enrollment service and judges
+//! each answer. Stages judged: discovery (the GET probe and the Discover request,
+//! MS-MDE2 3.1). [`service`] is the adapter, [`reference`] the in-process
+//! reference service, [`soap`] the envelopes, [`discovery`] the discovery
+//! messages, [`checks`] the rules, [`runner`] the cases.
+
+pub mod checks;
+pub mod discovery;
+pub mod reference;
+pub mod runner;
+pub mod service;
+pub mod soap;

@@ -1,0 +1,211 @@
+//! The enrollment cases, run in the order a Windows device meets the service:
+//! the GET probe of the discovery URL, then the Discover request. Each case
+//! names its requirements, records what was sent and what came, and gets its
+//! verdict from the findings of [`super::checks`].
+
+use super::checks;
+use super::discovery;
+use super::service::{EnrollmentService, Method, Reply, Request};
+use super::soap;
+use crate::verdict::{CaseRun, Direction, Exchange, Finding, FindingKind, Severity, Verdict};
+use crate::wire::{Encoding, TargetError};
+use std::time::Instant;
+use syncml::protocol::enrollment as mde2;
+
+/// One enrollment case.
+pub struct EnrollmentCase {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub requirements: &'static [&'static str],
+    run: fn(&mut Stage<'_>),
+}
+
+/// The enrollment cases, in the order they run.
+pub const CASES: &[EnrollmentCase] = &[
+    EnrollmentCase {
+        id: "enroll.discovery-probe",
+        title: "The GET probe of the discovery URL is answered",
+        requirements: &[checks::req::PROBE],
+        run: probe,
+    },
+    EnrollmentCase {
+        id: "enroll.discovery",
+        title: "A Discover request is answered with a DiscoverResponse naming the enrollment services",
+        requirements: &[
+            checks::req::DISCOVER_RESPONSE,
+            checks::req::MEDIA_TYPE,
+            checks::req::RELATES_TO,
+            checks::req::AUTH_POLICY,
+            checks::req::ENROLLMENT_URL,
+            checks::req::POLICY_URL,
+            checks::req::AUTHENTICATION_URL,
+            checks::req::SAME_HOST,
+        ],
+        run: discover,
+    },
+];
+
+/// What a case works with: the service, the device's account, the run's record.
+struct Stage<'a> {
+    service: &'a mut dyn EnrollmentService,
+    email: String,
+    run: CaseRun,
+}
+
+impl Stage<'_> {
+    /// Makes a request and records both directions; the answer, or `None` after an
+    /// error finding.
+    fn exchange(&mut self, label: &str, request: Request) -> Option<(Reply, usize)> {
+        self.run.transcript.push(Exchange {
+            direction: Direction::ToTarget,
+            label: format!("{label} ({} {})", request.method.name(), request.url),
+            content_type: request.content_type.clone().unwrap_or_default(),
+            text: String::from_utf8_lossy(&request.body).into_owned(),
+            hex: None,
+            transport: Vec::new(),
+        });
+        match self.service.request(&request) {
+            Ok(reply) => {
+                let at = self.run.transcript.len();
+                self.run.transcript.push(Exchange {
+                    direction: Direction::FromTarget,
+                    label: format!("{label} (HTTP {})", reply.status),
+                    content_type: reply.content_type.clone(),
+                    text: shown(&reply.body),
+                    hex: None,
+                    transport: Vec::new(),
+                });
+                Some((reply, at))
+            }
+            Err(e) => {
+                self.error(&e);
+                None
+            }
+        }
+    }
+
+    fn error(&mut self, e: &TargetError) {
+        self.run.findings.push(Finding {
+            severity: Severity::Error,
+            kind: FindingKind::Exchange,
+            requirement: None,
+            check: "exchange".into(),
+            expected: "an HTTP answer".into(),
+            actual: e.to_string(),
+            exchange: None,
+        });
+    }
+}
+
+/// How many bytes of an answer a transcript keeps.
+const SHOWN: usize = 64 * 1024;
+
+fn shown(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(SHOWN)];
+    let mut text = String::from_utf8_lossy(cut).into_owned();
+    if body.len() > SHOWN {
+        text.push_str(&format!("\n[… {} more bytes]", body.len() - SHOWN));
+    }
+    text
+}
+
+fn probe(stage: &mut Stage<'_>) {
+    let request = Request {
+        method: Method::Get,
+        url: stage.service.discovery_url(),
+        content_type: None,
+        body: Vec::new(),
+    };
+    if let Some((reply, at)) = stage.exchange("probe", request) {
+        stage
+            .run
+            .findings
+            .extend(checks::probe_answered(&reply, at));
+    }
+}
+
+fn discover(stage: &mut Stage<'_>) {
+    let url = stage.service.discovery_url();
+    let id = soap::message_id();
+    let body = discovery::request(&id, &url, &stage.email, discovery::REQUEST_VERSION);
+    let request = Request {
+        method: Method::Post,
+        url,
+        content_type: Some(format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)),
+        body,
+    };
+    let Some((reply, at)) = stage.exchange("Discover", request) else {
+        return;
+    };
+    let findings = &mut stage.run.findings;
+    let envelope = match soap::read(&reply.body) {
+        Ok(e) => e,
+        Err(what) => {
+            findings.push(Finding {
+                severity: Severity::Fail,
+                kind: FindingKind::Expectation,
+                requirement: Some(checks::req::DISCOVER_RESPONSE.into()),
+                check: "the answer to a Discover".into(),
+                expected: "a SOAP 1.2 envelope holding a DiscoverResponse".into(),
+                actual: format!(
+                    "HTTP {} with {what} (Content-Type {:?})",
+                    reply.status, reply.content_type
+                ),
+                exchange: Some(at),
+            });
+            return;
+        }
+    };
+    findings.extend(checks::soap_media_type(&reply, at));
+    if let Some(result) = checks::discover_response(&reply, &envelope, &id, at, findings) {
+        findings.extend(checks::discover_result(&result, at));
+    }
+}
+
+/// The email address a device enrolls with: `user@` and the domain of the
+/// discovery host without its `enterpriseenrollment.` label.
+pub fn email_for(discovery_url: &str) -> String {
+    let host = discovery_url
+        .split_once("://")
+        .map_or(discovery_url, |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    let lower = host.to_ascii_lowercase();
+    let domain = lower
+        .strip_prefix("enterpriseenrollment.")
+        .unwrap_or(&lower);
+    format!("user@{domain}")
+}
+
+/// Runs the enrollment cases against `service`; one case run each, in order.
+pub fn run_cases(service: &mut dyn EnrollmentService) -> Vec<CaseRun> {
+    let email = email_for(&service.discovery_url());
+    CASES
+        .iter()
+        .map(|case| {
+            let start = Instant::now();
+            let mut stage = Stage {
+                service: &mut *service,
+                email: email.clone(),
+                run: CaseRun {
+                    id: case.id.into(),
+                    title: case.title.into(),
+                    requirements: case.requirements.iter().map(|r| r.to_string()).collect(),
+                    encoding: Encoding::Xml,
+                    verdict: Verdict::Pass,
+                    findings: Vec::new(),
+                    statuses: Vec::new(),
+                    transcript: Vec::new(),
+                    expected_deviation: None,
+                    micros: 0,
+                },
+            };
+            (case.run)(&mut stage);
+            let mut run = stage.run;
+            run.verdict = CaseRun::verdict_from(&run.findings, true);
+            run.micros = start.elapsed().as_micros() as u64;
+            run
+        })
+        .collect()
+}

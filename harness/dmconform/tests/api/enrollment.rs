@@ -1,0 +1,197 @@
+//! The enrollment cases (discovery stage) against the reference enrollment
+//! service, each of its fault switches, hand-made services that make the other
+//! allowed choices, and services that answer something else entirely.
+
+use super::cli_run::run;
+use dmconform::Verdict;
+use dmconform::enroll::reference::ReferenceEnrollment;
+use dmconform::enroll::runner::run_cases;
+use dmconform::enroll::service::{EnrollmentService, Method, Reply, Request};
+use dmconform::wire::TargetError;
+use refdm::enroll::{EnrollmentFault, EnrollmentFaults};
+
+fn verdicts(service: &mut dyn EnrollmentService) -> Vec<(String, Verdict)> {
+    run_cases(service)
+        .into_iter()
+        .map(|r| (r.id, r.verdict))
+        .collect()
+}
+
+#[test]
+fn the_reference_passes_every_enrollment_case_and_each_fault_changes_a_verdict() {
+    let clean = verdicts(&mut ReferenceEnrollment::new(EnrollmentFaults::none()));
+    assert!(clean.iter().all(|(_, v)| *v == Verdict::Pass), "{clean:?}");
+    for fault in EnrollmentFault::ALL {
+        let bent = verdicts(&mut ReferenceEnrollment::new(EnrollmentFaults::from(
+            *fault,
+        )));
+        assert_ne!(bent, clean, "{fault} changes no verdict");
+    }
+}
+
+/// A service written by someone else: its own prefixes, a Federated policy with
+/// its STS, version 5.0, one URL for both services, RelatesTo with Microsoft's
+/// space; every allowed choice.
+struct Stranger {
+    answer: fn(&str) -> Reply,
+}
+
+impl EnrollmentService for Stranger {
+    fn describe(&self) -> String {
+        "stranger".into()
+    }
+    fn discovery_url(&self) -> String {
+        "https://EnterpriseEnrollment.example.com/EnrollmentServer/Discovery.svc".into()
+    }
+    fn request(&mut self, request: &Request) -> Result<Reply, TargetError> {
+        if request.method == Method::Get {
+            return Ok(Reply {
+                status: 200,
+                content_type: "text/html".into(),
+                body: Vec::new(),
+            });
+        }
+        let body = String::from_utf8(request.body.clone()).unwrap();
+        let id = body
+            .split("<a:MessageID>")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .unwrap()
+            .replace("urn:uuid:", "urn:uuid: ");
+        Ok((self.answer)(&id))
+    }
+}
+
+fn federated(id: &str) -> Reply {
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing">
+  <soap:Header>
+    <wsa:Action soap:mustUnderstand="1">http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/DiscoverResponse</wsa:Action>
+    <ActivityId>d9eb2fdd-e38a-46ee-bd93-aea9dc86a3b8</ActivityId>
+    <wsa:RelatesTo>{id}</wsa:RelatesTo>
+  </soap:Header>
+  <soap:Body xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+    <e:DiscoverResponse xmlns:e="http://schemas.microsoft.com/windows/management/2012/01/enrollment">
+      <e:DiscoverResult>
+        <e:AuthPolicy>Federated</e:AuthPolicy>
+        <e:EnrollmentVersion>5.0</e:EnrollmentVersion>
+        <e:EnrollmentPolicyServiceUrl>
+          https://MDM.example.com/ENROLLMENTSERVER/DEVICEENROLLMENTWEBSERVICE.SVC
+        </e:EnrollmentPolicyServiceUrl>
+        <e:EnrollmentServiceUrl>
+          https://mdm.example.com:443/ENROLLMENTSERVER/DEVICEENROLLMENTWEBSERVICE.SVC
+        </e:EnrollmentServiceUrl>
+        <e:AuthenticationServiceUrl>https://login.example.com/wab</e:AuthenticationServiceUrl>
+      </e:DiscoverResult>
+    </e:DiscoverResponse>
+  </soap:Body>
+</soap:Envelope>"#
+    );
+    Reply {
+        status: 200,
+        content_type: "application/soap+xml; charset=utf-8".into(),
+        body: xml.into_bytes(),
+    }
+}
+
+#[test]
+fn a_service_making_the_other_allowed_choices_passes() {
+    let runs = run_cases(&mut Stranger { answer: federated });
+    for r in &runs {
+        assert_eq!(r.verdict, Verdict::Pass, "{}: {:#?}", r.id, r.findings);
+    }
+}
+
+fn sign_in_page(_: &str) -> Reply {
+    Reply {
+        status: 200,
+        content_type: "text/html; charset=utf-8".into(),
+        body: b"<html><head><title>Sign in</title></head><body>Sign in</body></html>".to_vec(),
+    }
+}
+
+fn federated_without_sts(id: &str) -> Reply {
+    let mut reply = federated(id);
+    let text = String::from_utf8(reply.body).unwrap();
+    let cut = text
+        .lines()
+        .filter(|l| !l.contains("AuthenticationServiceUrl"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    reply.body = cut.into_bytes();
+    reply
+}
+
+#[test]
+fn a_sign_in_page_fails_the_discover_rule_and_a_federated_answer_without_sts_is_non_strict() {
+    let runs = run_cases(&mut Stranger {
+        answer: sign_in_page,
+    });
+    let discover = runs.iter().find(|r| r.id == "enroll.discovery").unwrap();
+    assert_eq!(discover.verdict, Verdict::Fail);
+    let f = &discover.findings[0];
+    assert_eq!(f.requirement.as_deref(), Some("mde2.discovery.response"));
+    assert!(
+        f.actual.contains("<html>") && f.actual.contains("text/html"),
+        "{f:?}"
+    );
+
+    let runs = run_cases(&mut Stranger {
+        answer: federated_without_sts,
+    });
+    let discover = runs.iter().find(|r| r.id == "enroll.discovery").unwrap();
+    assert_eq!(
+        discover.verdict,
+        Verdict::NonStrict,
+        "{:#?}",
+        discover.findings
+    );
+    assert_eq!(
+        discover.findings[0].requirement.as_deref(),
+        Some("mde2.discovery.authentication-service-url")
+    );
+}
+
+/// A service that cannot be reached.
+struct Gone;
+
+impl EnrollmentService for Gone {
+    fn describe(&self) -> String {
+        "gone".into()
+    }
+    fn discovery_url(&self) -> String {
+        "https://enterpriseenrollment.example.com/EnrollmentServer/Discovery.svc".into()
+    }
+    fn request(&mut self, _: &Request) -> Result<Reply, TargetError> {
+        Err(TargetError::Other("connection refused".into()))
+    }
+}
+
+#[test]
+fn a_service_that_does_not_answer_is_an_error_for_every_case() {
+    let runs = run_cases(&mut Gone);
+    assert!(!runs.is_empty());
+    for r in &runs {
+        assert_eq!(r.verdict, Verdict::Error, "{}", r.id);
+        assert!(r.findings[0].actual.contains("connection refused"));
+    }
+}
+
+#[test]
+fn run_against_the_reference_enrollment_service_passes_and_a_fault_names_its_rule() {
+    let (code, out, _) = run(&["--target", "builtin:reference-enrollment"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("2 case runs") && out.contains("2 pass"),
+        "{out}"
+    );
+    let (code, out, _) = run(&[
+        "--target",
+        "builtin:reference-enrollment?fault=discovery-wrong-relates-to",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("requirement wsa.relates-to"), "{out}");
+    let (_, out, _) = run(&["--list-faults"]);
+    assert!(out.contains("discovery-no-policy-url"), "{out}");
+}

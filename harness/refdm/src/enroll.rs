@@ -1,0 +1,274 @@
+//! The reference Windows enrollment service ([MS-MDE2]), discovery stage: it
+//! answers the device's GET probe of the discovery URL and its SOAP 1.2 Discover
+//! request with a DiscoverResponse naming the policy and enrollment services, and
+//! a request it cannot read with a SOAP fault. It sees requests as an HTTP server
+//! would (method, path, content type, body); the binary or an in-process adapter
+//! carries them. Named [`EnrollmentFault`] switches make it break one rule each.
+//!
+//! # Choices where the sources leave one
+//!
+//! - Authentication policy: `OnPremise` (user name and password in the enrollment
+//!   request), so the response names no AuthenticationServiceUrl.
+//! - EnrollmentVersion: the request's RequestVersion when it is 1.0 to 5.0, else 5.0.
+//! - A request that is no SOAP 1.2 envelope, or lacks its MessageID: a fault with
+//!   code `s:Sender`, HTTP 400 (SOAP 1.2 Part 2, 7.5.2.2).
+
+use crate::faults::{FaultSet, fault_switches};
+use syncml::protocol::enrollment as mde2;
+use syncml::xml::WriteOptions;
+use syncml::{Element, Limits};
+
+fault_switches! {
+    /// One deviation of the reference enrollment service. [`EnrollmentFault::name`] is
+    /// the switch name (`builtin:reference-enrollment?fault=NAME`).
+    EnrollmentFault {
+        NoProbe = "discovery-no-probe",
+            "answers the device's GET of the discovery URL with 404; MS-MDE2: the server answers the probe with HTTP 200";
+        NoPolicyUrl = "discovery-no-policy-url",
+            "leaves EnrollmentPolicyServiceUrl out of the DiscoverResponse; MS-MDE2: an OnPremise or Federated response names the policy service";
+        WrongRelatesTo = "discovery-wrong-relates-to",
+            "answers with a RelatesTo that is not the request's MessageID; WS-Addressing: RelatesTo holds the MessageID of the request answered";
+        TextXml = "discovery-text-xml",
+            "labels its SOAP replies text/xml; SOAP 1.2 over HTTP: application/soap+xml";
+    }
+}
+
+/// The switches of the reference enrollment service.
+pub type EnrollmentFaults = FaultSet<EnrollmentFault>;
+
+/// An HTTP answer of the service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+/// The reference enrollment service, reached at `base` (`https://host:port`).
+pub struct EnrollmentService {
+    base: String,
+    faults: EnrollmentFaults,
+}
+
+impl EnrollmentService {
+    pub fn new(base: &str, faults: EnrollmentFaults) -> EnrollmentService {
+        EnrollmentService {
+            base: base.trim_end_matches('/').to_string(),
+            faults,
+        }
+    }
+
+    /// The discovery URL a device is given.
+    pub fn discovery_url(&self) -> String {
+        format!("{}{}", self.base, mde2::DISCOVERY_PATH)
+    }
+
+    /// Answers one HTTP request.
+    pub fn handle(&mut self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Reply {
+        let path = path.split('?').next().unwrap_or("");
+        if !path.eq_ignore_ascii_case(mde2::DISCOVERY_PATH) {
+            return plain(404, "no such service\n");
+        }
+        match method {
+            "GET" if self.faults.has(EnrollmentFault::NoProbe) => plain(404, "not found\n"),
+            "GET" => plain(200, ""),
+            "POST" => self.discover(content_type, body),
+            _ => plain(405, "GET or POST\n"),
+        }
+    }
+
+    fn discover(&self, content_type: &str, body: &[u8]) -> Reply {
+        let request = match Request::read(body) {
+            Ok(r) => r,
+            Err(why) => return self.fault(None, &why),
+        };
+        if !content_type
+            .to_ascii_lowercase()
+            .starts_with(mde2::SOAP_MEDIA_TYPE)
+        {
+            return self.fault(
+                Some(&request.message_id),
+                &format!(
+                    "content type {content_type:?} is not {}",
+                    mde2::SOAP_MEDIA_TYPE
+                ),
+            );
+        }
+        let relates_to = if self.faults.has(EnrollmentFault::WrongRelatesTo) {
+            "urn:uuid:00000000-0000-0000-0000-000000000000".to_string()
+        } else {
+            request.message_id.clone()
+        };
+        let version = match request.version.parse::<f32>() {
+            Ok(v) if (1.0..=5.0).contains(&v) => request.version.clone(),
+            _ => "5.0".to_string(),
+        };
+        let mut result = Element::new("DiscoverResult")
+            .with_child(Element::text("AuthPolicy", "OnPremise"))
+            .with_child(Element::text("EnrollmentVersion", version));
+        if !self.faults.has(EnrollmentFault::NoPolicyUrl) {
+            result.push(Element::text(
+                "EnrollmentPolicyServiceUrl",
+                format!("{}/EnrollmentServer/PolicyService.svc", self.base),
+            ));
+        }
+        result.push(Element::text(
+            "EnrollmentServiceUrl",
+            format!("{}/EnrollmentServer/EnrollmentService.svc", self.base),
+        ));
+        let body = Element::new("DiscoverResponse")
+            .with_attr("xmlns", mde2::DISCOVERY)
+            .with_child(result);
+        self.soap(
+            200,
+            envelope(mde2::DISCOVER_RESPONSE_ACTION, Some(&relates_to), body),
+        )
+    }
+
+    /// A SOAP fault with code `s:Sender`, for a request the service cannot read.
+    fn fault(&self, relates_to: Option<&str>, why: &str) -> Reply {
+        let fault = Element::new("s:Fault")
+            .with_child(Element::new("s:Code").with_child(Element::text("s:Value", "s:Sender")))
+            .with_child(
+                Element::new("s:Reason")
+                    .with_child(Element::text("s:Text", why).with_attr("xml:lang", "en-US")),
+            );
+        let action = format!("{}/fault", mde2::ADDRESSING);
+        self.soap(400, envelope(&action, relates_to, fault))
+    }
+
+    fn soap(&self, status: u16, root: Element) -> Reply {
+        let content_type = if self.faults.has(EnrollmentFault::TextXml) {
+            "text/xml; charset=utf-8".to_string()
+        } else {
+            format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)
+        };
+        Reply {
+            status,
+            content_type,
+            body: syncml::xml::write(&root, &WriteOptions::default()),
+        }
+    }
+}
+
+fn plain(status: u16, text: &str) -> Reply {
+    Reply {
+        status,
+        content_type: "text/plain; charset=utf-8".into(),
+        body: text.as_bytes().to_vec(),
+    }
+}
+
+/// A SOAP 1.2 envelope with a WS-Addressing Action (and RelatesTo) around `body`.
+fn envelope(action: &str, relates_to: Option<&str>, body: Element) -> Element {
+    let mut header = Element::new("s:Header")
+        .with_child(Element::text("a:Action", action).with_attr("s:mustUnderstand", "1"));
+    if let Some(id) = relates_to {
+        header.push(Element::text("a:RelatesTo", id));
+    }
+    Element::new("s:Envelope")
+        .with_attr("xmlns:s", mde2::SOAP_ENVELOPE)
+        .with_attr("xmlns:a", mde2::ADDRESSING)
+        .with_child(header)
+        .with_child(Element::new("s:Body").with_child(body))
+}
+
+/// What the service reads of a Discover request.
+struct Request {
+    message_id: String,
+    version: String,
+}
+
+impl Request {
+    fn read(body: &[u8]) -> Result<Request, String> {
+        let doc = syncml::xml::read(body, &Limits::default())
+            .map_err(|e| format!("the request is not XML: {e}"))?;
+        let root = doc.root;
+        if root.local_name() != "Envelope" {
+            return Err(format!(
+                "the request is a <{}>, not a SOAP envelope",
+                root.local_name()
+            ));
+        }
+        let message_id = root
+            .child("Header")
+            .and_then(|h| h.child("MessageID"))
+            .map(|m| m.text_content().trim().to_string())
+            .filter(|m| !m.is_empty())
+            .ok_or("the request has no MessageID header")?;
+        let version = root
+            .child("Body")
+            .and_then(|b| b.child("Discover"))
+            .and_then(|d| d.child("request"))
+            .and_then(|r| r.child("RequestVersion"))
+            .map(|v| v.text_content().trim().to_string())
+            .unwrap_or_default();
+        Ok(Request {
+            message_id,
+            version,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DISCOVER: &str = r#"<s:Envelope xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><a:Action s:mustUnderstand="1">http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/Discover</a:Action><a:MessageID>urn:uuid:748132ec-a575-4329-b01b-6171a9cf8478</a:MessageID></s:Header><s:Body><Discover xmlns="http://schemas.microsoft.com/windows/management/2012/01/enrollment"><request><EmailAddress>u@example.com</EmailAddress><RequestVersion>4.0</RequestVersion></request></Discover></s:Body></s:Envelope>"#;
+
+    fn service(faults: EnrollmentFaults) -> EnrollmentService {
+        EnrollmentService::new("https://enroll.example", faults)
+    }
+
+    #[test]
+    fn discover_is_answered_with_the_services_and_the_request_id() {
+        let reply = service(EnrollmentFaults::none()).handle(
+            "POST",
+            mde2::DISCOVERY_PATH,
+            "application/soap+xml; charset=utf-8",
+            DISCOVER.as_bytes(),
+        );
+        assert_eq!(reply.status, 200);
+        let text = String::from_utf8(reply.body).unwrap();
+        for part in [
+            "<a:RelatesTo>urn:uuid:748132ec-a575-4329-b01b-6171a9cf8478</a:RelatesTo>",
+            "<EnrollmentVersion>4.0</EnrollmentVersion>",
+            "<EnrollmentPolicyServiceUrl>https://enroll.example/EnrollmentServer/PolicyService.svc</EnrollmentPolicyServiceUrl>",
+            mde2::DISCOVER_RESPONSE_ACTION,
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+    }
+
+    #[test]
+    fn a_request_that_is_no_envelope_gets_a_sender_fault() {
+        let reply = service(EnrollmentFaults::none()).handle(
+            "POST",
+            mde2::DISCOVERY_PATH,
+            "application/soap+xml",
+            b"<html/>",
+        );
+        assert_eq!(reply.status, 400);
+        assert!(String::from_utf8(reply.body).unwrap().contains("s:Sender"));
+    }
+
+    #[test]
+    fn each_fault_changes_the_answer() {
+        for fault in EnrollmentFault::ALL {
+            let mut good = service(EnrollmentFaults::none());
+            let mut bad = service(EnrollmentFaults::from(*fault));
+            let ask = |s: &mut EnrollmentService| {
+                (
+                    s.handle("GET", mde2::DISCOVERY_PATH, "", b""),
+                    s.handle(
+                        "POST",
+                        mde2::DISCOVERY_PATH,
+                        "application/soap+xml",
+                        DISCOVER.as_bytes(),
+                    ),
+                )
+            };
+            assert_ne!(ask(&mut good), ask(&mut bad), "{fault}");
+        }
+    }
+}
