@@ -11,6 +11,7 @@ use crate::client::Target;
 use crate::client::exec::{ExecOptions, ExecTarget};
 use crate::client::listen::{Listen, ListenOptions};
 use crate::client::reference::{Reference, client_config};
+use crate::enroll::http::HttpEnrollment;
 use crate::enroll::reference::ReferenceEnrollment;
 use crate::enroll::service::EnrollmentService;
 use crate::server::ServerTarget;
@@ -48,6 +49,15 @@ pub enum TargetKind {
     HttpServer { url: String },
     /// `builtin:reference-enrollment[?fault=…]`: the reference enrollment service in process.
     ReferenceEnrollment { faults: Vec<EnrollmentFault> },
+    /// `http(s)://…/EnrollmentServer/Discovery.svc`: an enrollment service.
+    HttpEnrollment { url: String },
+}
+
+/// Whether an http(s) URL names an enrollment service's discovery endpoint.
+fn is_discovery_url(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    path.to_ascii_lowercase()
+        .ends_with(&syncml::protocol::enrollment::DISCOVERY_PATH.to_ascii_lowercase())
 }
 
 const UNKNOWN: &str = "expected builtin:reference[?fault=NAME,…] (see `dmconform run --list-faults`), exec:COMMAND, listen:HOST:PORT[?OPTIONS] (see `dmconform serve --help`) for a DM client, builtin:reference-server[?fault=NAME,…], http://… or https://… for a DM server, or builtin:reference-enrollment[?fault=NAME,…] for an enrollment service";
@@ -77,6 +87,9 @@ impl TargetKind {
             return ListenOptions::parse(spec).map(|o| TargetKind::Listen(Box::new(o)));
         }
         if spec.starts_with("http://") || spec.starts_with("https://") {
+            if is_discovery_url(spec) {
+                return Ok(TargetKind::HttpEnrollment { url: spec.into() });
+            }
             return Ok(TargetKind::HttpServer { url: spec.into() });
         }
         let (kind, query) = spec.split_once('?').unwrap_or((spec, ""));
@@ -104,18 +117,26 @@ impl TargetSpec {
             | TargetKind::Listen(_) => Role::Client,
             TargetKind::ReferenceServer { .. }
             | TargetKind::HttpServer { .. }
-            | TargetKind::ReferenceEnrollment { .. } => Role::Server,
+            | TargetKind::ReferenceEnrollment { .. }
+            | TargetKind::HttpEnrollment { .. } => Role::Server,
         }
     }
 
     /// Whether the target is an enrollment service: the enrollment cases run against it.
     pub fn is_enrollment(&self) -> bool {
-        matches!(self.kind, TargetKind::ReferenceEnrollment { .. })
+        matches!(
+            self.kind,
+            TargetKind::ReferenceEnrollment { .. } | TargetKind::HttpEnrollment { .. }
+        )
     }
 
-    /// Opens an enrollment service target.
-    pub fn open_enrollment(&self) -> Result<Box<dyn EnrollmentService>, String> {
+    /// Opens an enrollment service target, one over HTTP(S) as `http` says.
+    pub fn open_enrollment(
+        &self,
+        http: &HttpOptions,
+    ) -> Result<Box<dyn EnrollmentService>, String> {
         match &self.kind {
+            TargetKind::HttpEnrollment { url } => Ok(Box::new(HttpEnrollment::new(url, http)?)),
             TargetKind::ReferenceEnrollment { faults } => Ok(Box::new(ReferenceEnrollment::new(
                 faults.iter().copied().collect(),
             ))),
@@ -129,7 +150,9 @@ impl TargetSpec {
     /// SyncHdr Target), never the reference server's account.
     pub fn default_profile(&self) -> (TargetProfile, String) {
         match &self.kind {
-            TargetKind::HttpServer { url } => TargetProfile::for_url(url),
+            TargetKind::HttpServer { url } | TargetKind::HttpEnrollment { url } => {
+                TargetProfile::for_url(url)
+            }
             TargetKind::ReferenceServer { .. } | TargetKind::ReferenceEnrollment { .. } => (
                 TargetProfile::reference_server(),
                 crate::profile::REFERENCE_SERVER.to_string(),
@@ -169,7 +192,8 @@ impl TargetSpec {
             TargetKind::Listen(options) => Ok(Box::new(Listen::start((**options).clone())?)),
             TargetKind::ReferenceServer { .. }
             | TargetKind::HttpServer { .. }
-            | TargetKind::ReferenceEnrollment { .. } => Err(format!(
+            | TargetKind::ReferenceEnrollment { .. }
+            | TargetKind::HttpEnrollment { .. } => Err(format!(
                 "target {:?} is a DM server: `dmconform run`, `certify` and `replay` run the server cases against it; this command drives DM clients only",
                 self.text
             )),

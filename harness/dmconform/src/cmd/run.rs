@@ -41,6 +41,8 @@ impl EncodingChoice {
   dmconform run --report json=run.json --report junit=run.xml   text on the terminal, two files besides
   dmconform run --list-faults                     the reference's fault switches
   dmconform run --target exec:target/debug/refdm-exec   a client behind a wrapper program
+  dmconform run --target https://enterpriseenrollment.example.com/EnrollmentServer/Discovery.svc
+                                                  an enrollment service (discovery)
 
 Exit status: 0 when every verdict is as expected (pass, non-strict, informational,
 unsupported, or a failure the target profile lists as a deviation) and some case run
@@ -50,7 +52,9 @@ pub struct RunArgs {
     /// exec:COMMAND / exec?first-byte=10s&timeout=30s&max-message=4M&stderr=16K:COMMAND
     /// (a wrapper program speaking the exec protocol; see the README),
     /// listen:HOST:PORT[?OPTIONS] (a DM client posting over HTTP(S); see `dmconform serve`),
-    /// or a DM server: builtin:reference-server[?fault=NAME,…], http://… or https://….
+    /// a DM server: builtin:reference-server[?fault=NAME,…], http://… or https://…,
+    /// or a Windows enrollment service: builtin:reference-enrollment[?fault=NAME,…] or
+    /// https://HOST/EnrollmentServer/Discovery.svc (the enrollment cases run).
     #[arg(long, default_value = "builtin:reference")]
     pub target: crate::target_spec::TargetSpec,
     #[command(flatten)]

@@ -114,7 +114,7 @@ pub fn run(
         return run_listening(options, profile, opts, selected);
     }
     if target.is_enrollment() {
-        let mut service = target.open_enrollment()?;
+        let mut service = target.open_enrollment(http)?;
         let start = std::time::Instant::now();
         let runs = crate::enroll::runner::run_cases(service.as_mut());
         return Ok(crate::run::report_of(

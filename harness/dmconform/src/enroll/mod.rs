@@ -2,11 +2,12 @@
 //! the harness plays a device enrolling against an enrollment service and judges
 //! each answer. Stages judged: discovery (the GET probe and the Discover request,
 //! MS-MDE2 3.1). [`service`] is the adapter, [`reference`] the in-process
-//! reference service, [`soap`] the envelopes, [`discovery`] the discovery
+//! reference service, [`http`] services reached over HTTP(S), [`soap`] the envelopes, [`discovery`] the discovery
 //! messages, [`checks`] the rules, [`runner`] the cases.
 
 pub mod checks;
 pub mod discovery;
+pub mod http;
 pub mod reference;
 pub mod runner;
 pub mod service;

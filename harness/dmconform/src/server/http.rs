@@ -91,9 +91,17 @@ struct Bounds {
     client_cert: bool,
 }
 
-impl HttpServer {
+/// An HTTP(S) agent set up as the options say, with the bounds its errors name:
+/// the transport of DM servers and of enrollment services.
+pub(crate) struct Transport {
+    pub(crate) agent: ureq::Agent,
+    pub(crate) max_body: u64,
+    bounds: Bounds,
+}
+
+impl Transport {
     /// A transport to `url`, or why it cannot be set up.
-    pub fn new(url: &str, opts: &HttpOptions) -> Result<HttpServer, String> {
+    pub(crate) fn new(url: &str, opts: &HttpOptions) -> Result<Transport, String> {
         let https = url.starts_with("https://");
         if !https && !url.starts_with("http://") {
             return Err(format!("{url:?} is not an http:// or https:// URL"));
@@ -119,13 +127,9 @@ impl HttpServer {
             ().chain(ConnectProxyConnector::default())
                 .chain(TcpConnector::default())
                 .chain(TlsConnector { config: tls });
-        let agent = ureq::Agent::with_parts(config, connector, DefaultResolver::default());
-        Ok(HttpServer {
-            url: url.to_string(),
-            agent,
+        Ok(Transport {
+            agent: ureq::Agent::with_parts(config, connector, DefaultResolver::default()),
             max_body: opts.max_body,
-            resp_uri: None,
-            insecure_loopback: opts.insecure_loopback,
             bounds: Bounds {
                 connect: opts.connect_timeout,
                 first_byte: opts.first_byte_timeout,
@@ -133,6 +137,30 @@ impl HttpServer {
                 option: opts.timeout_option.clone(),
                 client_cert: opts.client_cert.is_some(),
             },
+        })
+    }
+
+    /// A transport failure as a target error, a timeout naming its bound.
+    pub(crate) fn error(&self, url: &str, e: ureq::Error) -> TargetError {
+        self.bounds.error(url, e)
+    }
+}
+
+impl HttpServer {
+    /// A transport to `url`, or why it cannot be set up.
+    pub fn new(url: &str, opts: &HttpOptions) -> Result<HttpServer, String> {
+        let Transport {
+            agent,
+            max_body,
+            bounds,
+        } = Transport::new(url, opts)?;
+        Ok(HttpServer {
+            url: url.to_string(),
+            agent,
+            max_body,
+            resp_uri: None,
+            insecure_loopback: opts.insecure_loopback,
+            bounds,
             unanswered: None,
         })
     }

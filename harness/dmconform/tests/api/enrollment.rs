@@ -195,3 +195,86 @@ fn run_against_the_reference_enrollment_service_passes_and_a_fault_names_its_rul
     let (_, out, _) = run(&["--list-faults"]);
     assert!(out.contains("discovery-no-policy-url"), "{out}");
 }
+
+/// Serves refdm's enrollment service over plain HTTP on loopback for `requests`
+/// requests (it names its services under https://enterpriseenrollment.example);
+/// the discovery URL.
+fn enrollment_over_http(requests: usize) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/EnrollmentServer/Discovery.svc",
+        listener.local_addr().unwrap()
+    );
+    let handle = std::thread::spawn(move || {
+        let mut service = refdm::enroll::EnrollmentService::new(
+            "https://enterpriseenrollment.example",
+            EnrollmentFaults::none(),
+        );
+        for _ in 0..requests {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let mut parts = line.split_whitespace();
+            let (method, path) = (
+                parts.next().unwrap().to_string(),
+                parts.next().unwrap().to_string(),
+            );
+            let (mut length, mut content_type) = (0, String::new());
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                if h.trim().is_empty() {
+                    break;
+                }
+                let (name, value) = h.split_once(':').unwrap();
+                match name.to_ascii_lowercase().as_str() {
+                    "content-length" => length = value.trim().parse().unwrap(),
+                    "content-type" => content_type = value.trim().to_string(),
+                    _ => {}
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let reply = service.handle(&method, &path, &content_type, &body);
+            let mut stream = reader.into_inner();
+            write!(
+                stream,
+                "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                reply.status,
+                reply.content_type,
+                reply.body.len()
+            )
+            .unwrap();
+            stream.write_all(&reply.body).unwrap();
+        }
+    });
+    (url, handle)
+}
+
+#[test]
+fn a_discovery_url_over_http_runs_the_enrollment_cases() {
+    let (url, server) = enrollment_over_http(2);
+    let (code, out, err) = run(&["--target", &url, "--http-timeout", "30"]);
+    server.join().unwrap();
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("2 case runs against http://127.0.0.1:"),
+        "{out}"
+    );
+    assert!(out.contains("2 pass"), "{out}");
+}
+
+#[test]
+fn a_discovery_url_nobody_serves_is_an_error_quickly() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/EnrollmentServer/Discovery.svc");
+    let (code, out, _) = run(&["--target", &url]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("2 error"), "{out}");
+}
