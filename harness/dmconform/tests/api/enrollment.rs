@@ -278,3 +278,32 @@ fn a_discovery_url_nobody_serves_is_an_error_quickly() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("2 error"), "{out}");
 }
+
+/// Microsoft's published discovery answers (`corpus/enrollment`, from the Learn
+/// enrollment pages), judged as the harness judges a service's answer to the
+/// request published beside them.
+#[test]
+fn microsofts_published_discovery_answers_pass_the_discovery_rules() {
+    use dmconform::enroll::{checks, discovery::DiscoverResult, soap};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/enrollment");
+    for page in ["onprem", "fed", "cert"] {
+        let read = |name: &str| std::fs::read(dir.join(format!("{page}-{name}.xml"))).unwrap();
+        let request = String::from_utf8(read("01-discover-request")).unwrap();
+        let message_id = request
+            .split("MessageID>")
+            .nth(1)
+            .and_then(|r| r.split('<').next())
+            .unwrap()
+            .to_string();
+        let envelope = soap::read(&read("02-discover-response")).unwrap();
+        let result = envelope
+            .payload
+            .as_ref()
+            .and_then(DiscoverResult::read)
+            .unwrap_or_else(|| panic!("{page}: no DiscoverResult"));
+        let mut findings = checks::relates_to(&envelope, &message_id, 1);
+        findings.extend(checks::discover_result(&result, 1));
+        assert!(findings.is_empty(), "{page}: {findings:#?}");
+        assert!(envelope.soap12, "{page}");
+    }
+}
