@@ -29,7 +29,7 @@ pub use mapping::{
 pub use query::{QueryError, Reading, read_query};
 pub use tables::{
     AlertInfo, AppInstallState, CatalogError, CodeKind, EnrollmentError, HresultRow, PortalError,
-    StatusInfo, Table, WindowsText,
+    StatusInfo, Table, WindowsEnrollmentError, WindowsText,
 };
 
 /// All tables, read.
@@ -42,6 +42,7 @@ pub struct Catalog {
     app_install_states: Vec<AppInstallState>,
     portal_errors: Vec<PortalError>,
     enrollment_errors: Vec<EnrollmentError>,
+    windows_enrollment_errors: Vec<WindowsEnrollmentError>,
 }
 
 impl Catalog {
@@ -71,6 +72,9 @@ impl Catalog {
             app_install_states: tables::read_app_install_states(text_of(Table::AppInstall))?,
             portal_errors: tables::read_portal_errors(text_of(Table::IosCompanyPortal))?,
             enrollment_errors: tables::read_enrollment_errors(text_of(Table::Enrollment))?,
+            windows_enrollment_errors: tables::read_windows_enrollment_errors(text_of(
+                Table::WindowsEnrollment,
+            ))?,
         })
     }
 
@@ -126,6 +130,11 @@ impl Catalog {
 
     pub fn enrollment_errors(&self) -> &[EnrollmentError] {
         &self.enrollment_errors
+    }
+
+    /// The Windows enrollment errors, one row per code and source.
+    pub fn windows_enrollment_errors(&self) -> &[WindowsEnrollmentError] {
+        &self.windows_enrollment_errors
     }
 }
 

@@ -29,10 +29,12 @@ pub enum Table {
     IosService,
     /// `enrollment.tsv`: Intune enrollment error codes.
     Enrollment,
+    /// `windows-enrollment.tsv`: the HRESULTs of Windows enrollment faults (MS-MDE2, Learn).
+    WindowsEnrollment,
 }
 
 impl Table {
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::SyncmlStatus,
         Table::AlertCodes,
         Table::WindowsOmaDm,
@@ -42,6 +44,7 @@ impl Table {
         Table::IosCompanyPortal,
         Table::IosService,
         Table::Enrollment,
+        Table::WindowsEnrollment,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -55,6 +58,7 @@ impl Table {
             Table::IosCompanyPortal => "ios-company-portal.tsv",
             Table::IosService => "ios-service.tsv",
             Table::Enrollment => "enrollment.tsv",
+            Table::WindowsEnrollment => "windows-enrollment.tsv",
         }
     }
 
@@ -70,6 +74,7 @@ impl Table {
             Table::IosCompanyPortal => "iOS/iPadOS Company Portal errors (Intune)",
             Table::IosService => "iOS/iPadOS service errors (Intune)",
             Table::Enrollment => "Intune enrollment errors",
+            Table::WindowsEnrollment => "Windows enrollment errors (MS-MDE2, Learn)",
         }
     }
 
@@ -87,6 +92,7 @@ impl Table {
             Table::IosCompanyPortal => include_str!("../../catalog/ios-company-portal.tsv"),
             Table::IosService => include_str!("../../catalog/ios-service.tsv"),
             Table::Enrollment => include_str!("../../catalog/enrollment.tsv"),
+            Table::WindowsEnrollment => include_str!("../../catalog/windows-enrollment.tsv"),
         }
     }
 
@@ -256,6 +262,20 @@ pub struct EnrollmentError {
     pub codes: Vec<u32>,
     pub problem: String,
     pub resolution: String,
+    pub line: usize,
+}
+
+/// A row of the Windows enrollment error table (`windows-enrollment.tsv`): one code
+/// as one source words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WindowsEnrollmentError {
+    pub code: u32,
+    pub name: String,
+    /// The SOAP fault Subcode or DeviceEnrollmentServiceError ErrorType it comes from.
+    pub fault: String,
+    pub meaning: String,
+    /// The source key and section.
+    pub source: String,
     pub line: usize,
 }
 
@@ -466,6 +486,23 @@ pub(super) fn read_enrollment_errors(text: &str) -> Result<Vec<EnrollmentError>,
             codes,
             problem: cells.required("problem")?,
             resolution: cells.text("resolution")?,
+            line,
+        })
+    })
+}
+
+pub(super) fn read_windows_enrollment_errors(
+    text: &str,
+) -> Result<Vec<WindowsEnrollmentError>, CatalogError> {
+    read_rows(Table::WindowsEnrollment, text, |cells, line| {
+        let hresult = cells.required("hresult")?;
+        Ok(WindowsEnrollmentError {
+            code: parse_prefixed_hex(&hresult)
+                .ok_or_else(|| format!("column \"hresult\": {hresult:?} is not a 0x code"))?,
+            name: cells.required("name")?,
+            fault: cells.text("fault")?,
+            meaning: cells.required("meaning")?,
+            source: cells.required("source")?,
             line,
         })
     })

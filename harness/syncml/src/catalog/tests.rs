@@ -49,6 +49,31 @@ fn every_row_of_every_file_reads() {
     assert_eq!(catalog.app_install_states().len(), 14);
     assert_eq!(catalog.portal_errors().len(), 5);
     assert_eq!(catalog.enrollment_errors().len(), 17);
+    assert_eq!(catalog.windows_enrollment_errors().len(), 22);
+}
+
+#[test]
+fn a_windows_enrollment_error_is_shown_in_each_sources_words() {
+    let explanation = explain("0x80180002");
+    let matches = &found(&explanation).matches;
+    let sources: Vec<&str> = matches
+        .iter()
+        .filter(|m| m.table == Table::WindowsEnrollment)
+        .filter_map(|m| m.source.as_deref())
+        .collect();
+    assert_eq!(sources.len(), 2, "{matches:#?}");
+    assert!(
+        sources.iter().any(|s| s.starts_with("MS-MDE2")),
+        "{sources:?}"
+    );
+    assert!(
+        sources.iter().any(|s| s.starts_with("WIN-ENROLL")),
+        "{sources:?}"
+    );
+    let texts: Vec<&str> = matches.iter().map(|m| m.text.as_str()).collect();
+    assert!(texts.contains(&"User not recognized."), "{texts:?}");
+    // The same code as a signed decimal, as Windows logs print it.
+    assert_eq!(matched("-2145910782"), matched("0x80180002"));
 }
 
 #[test]

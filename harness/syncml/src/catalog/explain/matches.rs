@@ -6,7 +6,7 @@ use crate::catalog::Catalog;
 use crate::catalog::hresult::{format_hex, offset_above_base, oma_code_offset};
 use crate::catalog::tables::{
     AlertInfo, AppInstallState, CodeKind, EnrollmentError, HresultRow, PortalError, StatusInfo,
-    Table, WindowsText,
+    Table, WindowsEnrollmentError, WindowsText,
 };
 
 fn non_empty(text: &str) -> Option<String> {
@@ -208,5 +208,24 @@ pub(super) fn enrollment_match(error: &EnrollmentError) -> Match {
         source: None,
         translation: None,
         notes: Vec::new(),
+    }
+}
+
+pub(super) fn windows_enrollment_match(error: &WindowsEnrollmentError) -> Match {
+    Match {
+        subject: Subject::WindowsEnrollmentError(error.code),
+        table: Table::WindowsEnrollment,
+        line: error.line,
+        origin: Origin::Table,
+        key: format_hex(error.code),
+        title: error.name.clone(),
+        text: error.meaning.clone(),
+        resolution: None,
+        source: Some(error.source.clone()),
+        translation: None,
+        notes: non_empty(&error.fault)
+            .map(|fault| format!("sent by the service as {fault}"))
+            .into_iter()
+            .collect(),
     }
 }

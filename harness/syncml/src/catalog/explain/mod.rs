@@ -111,6 +111,8 @@ pub enum Subject {
     PortalError(Option<u16>),
     /// An Intune enrollment error, by the codes of its row.
     EnrollmentError(Vec<u32>),
+    /// A Windows enrollment error (MS-MDE2 fault), by its code.
+    WindowsEnrollmentError(u32),
 }
 
 /// One row of one table that the query matched.
@@ -272,6 +274,15 @@ impl Finder<'_> {
         for error in catalog.enrollment_errors() {
             if error.codes.contains(&code) {
                 self.found(enrollment_match(error));
+            }
+        }
+        self.searched(
+            Table::WindowsEnrollment,
+            format!("code {}", format_hex(code)),
+        );
+        for error in catalog.windows_enrollment_errors() {
+            if error.code == code {
+                self.found(windows_enrollment_match(error));
             }
         }
         if let Some(number) = catalog.status_for_hresult(code) {

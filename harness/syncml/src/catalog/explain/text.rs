@@ -114,6 +114,9 @@ impl fmt::Display for Subject {
                 let codes: Vec<String> = codes.iter().map(|&code| format_hex(code)).collect();
                 write!(f, "Intune enrollment error {}", codes.join(", "))
             }
+            Subject::WindowsEnrollmentError(code) => {
+                write!(f, "Windows enrollment error {}", format_hex(*code))
+            }
         }
     }
 }
