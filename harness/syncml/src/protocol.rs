@@ -66,4 +66,16 @@ pub mod enrollment {
     pub const DISCOVER_RESPONSE_ACTION: &str = "http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/DiscoverResponse";
     /// The path of the discovery service on an enrollment server (MS-MDE2 3.1.5.1).
     pub const DISCOVERY_PATH: &str = "/EnrollmentServer/Discovery.svc";
+    /// The namespace of the certificate enrollment policy messages (MS-XCEP, MS-MDE2 3.3).
+    pub const POLICY: &str = "http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy";
+    /// The Action of a GetPolicies request (Microsoft's enrollment samples).
+    pub const GET_POLICIES_ACTION: &str =
+        "http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy/IPolicy/GetPolicies";
+    /// The Action of a GetPolicies response (MS-MDE2 3.3.4.1.1.2).
+    pub const GET_POLICIES_RESPONSE_ACTION: &str = "http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy/IPolicy/GetPoliciesResponse";
+    /// The WS-Security 1.0 namespace of Security and UsernameToken.
+    pub const WSSE: &str =
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+    /// The Type of a clear-text UsernameToken password (WS-Security UsernameToken Profile 1.0).
+    pub const PASSWORD_TEXT: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText";
 }

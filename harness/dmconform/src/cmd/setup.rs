@@ -116,7 +116,14 @@ pub fn run(
     if target.is_enrollment() {
         let mut service = target.open_enrollment(http)?;
         let start = std::time::Instant::now();
-        let runs = crate::enroll::runner::run_cases(service.as_mut());
+        let account = profile
+            .credentials
+            .as_ref()
+            .map(|c| crate::enroll::runner::Account {
+                user: c.user.clone(),
+                password: c.password.clone(),
+            });
+        let runs = crate::enroll::runner::run_cases(service.as_mut(), account);
         return Ok(crate::run::report_of(
             runs,
             profile,

@@ -4,6 +4,7 @@
 //! names the SOAP media type without forbidding others) the finding is non-strict.
 
 use super::discovery::{AUTH_POLICIES, DiscoverResult};
+use super::policy::Policies;
 use super::service::Reply;
 use super::soap::Envelope;
 use crate::verdict::{Finding, FindingKind, Severity};
@@ -20,6 +21,10 @@ pub mod req {
     pub const POLICY_URL: &str = "mde2.discovery.policy-service-url";
     pub const AUTHENTICATION_URL: &str = "mde2.discovery.authentication-service-url";
     pub const SAME_HOST: &str = "winenroll.policy-same-host";
+    pub const POLICY_RESPONSE: &str = "mde2.policy.response-action";
+    pub const POLICY_SCHEMA: &str = "mde.policy.policyschema-3";
+    pub const MINIMAL_KEY_LENGTH: &str = "xcep.policy.minimal-key-length";
+    pub const HASH_OID_REFERENCE: &str = "mde.policy.hash-oid-reference";
 }
 
 /// Every requirement the enrollment checks judge, for lint and coverage.
@@ -33,6 +38,10 @@ pub const REQUIREMENTS: &[&str] = &[
     req::POLICY_URL,
     req::AUTHENTICATION_URL,
     req::SAME_HOST,
+    req::POLICY_RESPONSE,
+    req::POLICY_SCHEMA,
+    req::MINIMAL_KEY_LENGTH,
+    req::HASH_OID_REFERENCE,
 ];
 
 fn finding(
@@ -238,6 +247,112 @@ pub fn discover_result(result: &DiscoverResult, exchange: usize) -> Vec<Finding>
             format!("policy service on {p}, enrollment service on {e}"),
             exchange,
         ));
+    }
+    out
+}
+
+/// The answer to a GetPolicies: HTTP 200, a SOAP 1.2 envelope with the
+/// GetPoliciesResponse Action and a GetPoliciesResponse, RelatesTo naming the
+/// request. The policies, when they came.
+pub fn policies_response(
+    reply: &Reply,
+    envelope: &Envelope,
+    message_id: &str,
+    exchange: usize,
+    out: &mut Vec<Finding>,
+) -> Option<Policies> {
+    let mut bad = |what: &str, expected: &str, actual: String| {
+        out.push(finding(
+            req::POLICY_RESPONSE,
+            Severity::Fail,
+            what,
+            expected,
+            actual,
+            exchange,
+        ))
+    };
+    if reply.status != 200 {
+        bad(
+            "the HTTP status of a GetPoliciesResponse",
+            "200",
+            format!("HTTP {}", reply.status),
+        );
+    }
+    if envelope.action.as_deref() != Some(mde2::GET_POLICIES_RESPONSE_ACTION) {
+        bad(
+            "the Action of the answer",
+            mde2::GET_POLICIES_RESPONSE_ACTION,
+            envelope.action.clone().unwrap_or_else(|| "none".into()),
+        );
+    }
+    out.extend(relates_to(envelope, message_id, exchange));
+    let policies = envelope.payload.as_ref().and_then(Policies::read);
+    if policies.is_none() {
+        let came = match (&envelope.fault, &envelope.payload) {
+            (Some(f), _) => format!(
+                "a fault {} {} ({})",
+                f.code,
+                f.subcode.as_deref().unwrap_or(""),
+                f.reason
+            ),
+            (None, Some(p)) => format!("a <{}>", p.local_name()),
+            (None, None) => "an empty Body".into(),
+        };
+        out.push(finding(
+            req::POLICY_RESPONSE,
+            Severity::Fail,
+            "the Body of the answer",
+            "a GetPoliciesResponse",
+            came,
+            exchange,
+        ));
+    }
+    policies
+}
+
+/// Each policy: schema 3, a positive minimal key length, a hash algorithm
+/// reference that names an OID of the answer.
+pub fn policy_contents(policies: &Policies, exchange: usize) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, p) in policies.policies.iter().enumerate() {
+        let n = i + 1;
+        if p.schema.as_deref() != Some("3") {
+            out.push(finding(
+                req::POLICY_SCHEMA,
+                Severity::Fail,
+                &format!("policySchema of policy {n}"),
+                "3",
+                p.schema.clone().unwrap_or_else(|| "none".into()),
+                exchange,
+            ));
+        }
+        if let Some(length) = &p.minimal_key_length
+            && !length.parse::<u32>().is_ok_and(|l| l > 0)
+        {
+            out.push(finding(
+                req::MINIMAL_KEY_LENGTH,
+                Severity::Fail,
+                &format!("minimalKeyLength of policy {n}"),
+                "a positive nonzero number",
+                length.clone(),
+                exchange,
+            ));
+        }
+        if let Some(reference) = &p.hash_oid_reference
+            && !policies.oid_references.contains(reference)
+        {
+            out.push(finding(
+                req::HASH_OID_REFERENCE,
+                Severity::Fail,
+                &format!("hashAlgorithmOIDReference of policy {n}"),
+                format!(
+                    "one of the answer's oIDReferenceIDs {:?}",
+                    policies.oid_references
+                ),
+                reference.clone(),
+                exchange,
+            ));
+        }
     }
     out
 }

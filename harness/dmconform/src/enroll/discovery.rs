@@ -27,7 +27,7 @@ pub fn request(message_id: &str, to: &str, email: &str, version: &str) -> Vec<u8
     let body = Element::new("Discover")
         .with_attr("xmlns", mde2::DISCOVERY)
         .with_child(request);
-    super::soap::request(mde2::DISCOVER_ACTION, message_id, to, body)
+    super::soap::request(mde2::DISCOVER_ACTION, message_id, to, None, body)
 }
 
 /// What a DiscoverResponse says, each field as given (trimmed), `None` when absent.

@@ -1,10 +1,14 @@
 //! The enrollment cases, run in the order a Windows device meets the service:
-//! the GET probe of the discovery URL, then the Discover request. Each case
-//! names its requirements, records what was sent and what came, and gets its
-//! verdict from the findings of [`super::checks`].
+//! the GET probe of the discovery URL, the Discover request, then GetPolicies
+//! with the account of the target profile. Each case names its requirements,
+//! records what was sent and what came (the password blotted), and gets its
+//! verdict from the findings of [`super::checks`]. A later stage starts with the
+//! earlier ones as its set-up: when they do not give it what it needs, the case
+//! is not exercised.
 
 use super::checks;
-use super::discovery;
+use super::discovery::{self, DiscoverResult};
+use super::policy;
 use super::service::{EnrollmentService, Method, Reply, Request};
 use super::soap;
 use crate::verdict::{CaseRun, Direction, Exchange, Finding, FindingKind, Severity, Verdict};
@@ -43,12 +47,31 @@ pub const CASES: &[EnrollmentCase] = &[
         ],
         run: discover,
     },
+    EnrollmentCase {
+        id: "enroll.policy",
+        title: "GetPolicies with the account's UsernameToken is answered with a certificate enrollment policy",
+        requirements: &[
+            checks::req::POLICY_RESPONSE,
+            checks::req::POLICY_SCHEMA,
+            checks::req::MINIMAL_KEY_LENGTH,
+            checks::req::HASH_OID_REFERENCE,
+        ],
+        run: get_policies,
+    },
 ];
+
+/// The account a device enrolls with: the user name (an email address) and password.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub user: String,
+    pub password: String,
+}
 
 /// What a case works with: the service, the device's account, the run's record.
 struct Stage<'a> {
     service: &'a mut dyn EnrollmentService,
     email: String,
+    account: Option<Account>,
     run: CaseRun,
 }
 
@@ -60,7 +83,7 @@ impl Stage<'_> {
             direction: Direction::ToTarget,
             label: format!("{label} ({} {})", request.method.name(), request.url),
             content_type: request.content_type.clone().unwrap_or_default(),
-            text: String::from_utf8_lossy(&request.body).into_owned(),
+            text: self.blotted(&String::from_utf8_lossy(&request.body)),
             hex: None,
             transport: Vec::new(),
         });
@@ -71,7 +94,7 @@ impl Stage<'_> {
                     direction: Direction::FromTarget,
                     label: format!("{label} (HTTP {})", reply.status),
                     content_type: reply.content_type.clone(),
-                    text: shown(&reply.body),
+                    text: self.blotted(&shown(&reply.body)),
                     hex: None,
                     transport: Vec::new(),
                 });
@@ -81,6 +104,23 @@ impl Stage<'_> {
                 self.error(&e);
                 None
             }
+        }
+    }
+
+    /// `text` with the account's password replaced, wherever it stands (a service
+    /// may echo the request).
+    fn blotted(&self, text: &str) -> String {
+        match &self.account {
+            Some(a) if !a.password.is_empty() => {
+                let escaped = a
+                    .password
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                text.replace(&escaped, policy::PASSWORD_SHOWN)
+                    .replace(&a.password, policy::PASSWORD_SHOWN)
+            }
+            _ => text.to_string(),
         }
     }
 
@@ -125,6 +165,11 @@ fn probe(stage: &mut Stage<'_>) {
 }
 
 fn discover(stage: &mut Stage<'_>) {
+    discovered(stage);
+}
+
+/// Sends the Discover request and judges the answer; the DiscoverResult, when one came.
+fn discovered(stage: &mut Stage<'_>) -> Option<DiscoverResult> {
     let url = stage.service.discovery_url();
     let id = soap::message_id();
     let body = discovery::request(&id, &url, &stage.email, discovery::REQUEST_VERSION);
@@ -134,9 +179,7 @@ fn discover(stage: &mut Stage<'_>) {
         content_type: Some(format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)),
         body,
     };
-    let Some((reply, at)) = stage.exchange("Discover", request) else {
-        return;
-    };
+    let (reply, at) = stage.exchange("Discover", request)?;
     let findings = &mut stage.run.findings;
     let envelope = match soap::read(&reply.body) {
         Ok(e) => e,
@@ -153,12 +196,99 @@ fn discover(stage: &mut Stage<'_>) {
                 ),
                 exchange: Some(at),
             });
+            return None;
+        }
+    };
+    findings.extend(checks::soap_media_type(&reply, at));
+    let result = checks::discover_response(&reply, &envelope, &id, at, findings)?;
+    findings.extend(checks::discover_result(&result, at));
+    Some(result)
+}
+
+/// The Discover stage as a set-up: its findings become informational and, when it
+/// gives no policy service URL, the case is not exercised. The URL, when it does.
+fn policy_service(stage: &mut Stage<'_>) -> Option<String> {
+    let before = stage.run.findings.len();
+    let url = discovered(stage).and_then(|r| r.policy_service_url);
+    let failed = stage.run.findings[before..]
+        .iter()
+        .any(|f| matches!(f.severity, Severity::Fail | Severity::Error));
+    // Misses of the set-up are enroll.discovery's to judge; an exchange that
+    // failed stays this case's error.
+    for f in &mut stage.run.findings[before..] {
+        if matches!(
+            f.severity,
+            Severity::Fail | Severity::NonStrict | Severity::Info
+        ) {
+            f.severity = Severity::Info;
+            f.kind = FindingKind::NotExercised;
+        }
+        f.check = format!("{} (set-up: the Discover stage)", f.check);
+    }
+    if url.is_none() || failed {
+        stage.run.findings.push(Finding {
+            severity: Severity::Info,
+            kind: FindingKind::NotExercised,
+            requirement: Some(checks::req::DISCOVER_RESPONSE.into()),
+            check: "not exercised".into(),
+            expected: "a Discover answer naming the policy service".into(),
+            actual: "the Discover stage did not go as this case needs (see enroll.discovery)"
+                .into(),
+            exchange: None,
+        });
+        return None;
+    }
+    url
+}
+
+fn get_policies(stage: &mut Stage<'_>) {
+    let Some(account) = stage.account.clone() else {
+        stage.run.findings.push(Finding {
+            severity: Severity::Info,
+            kind: FindingKind::Capability,
+            requirement: None,
+            check: "capabilities".into(),
+            expected: "an account ([credentials] user and password in the target profile)".into(),
+            actual: "the target profile gives none".into(),
+            exchange: None,
+        });
+        return;
+    };
+    let Some(url) = policy_service(stage) else {
+        return;
+    };
+    let id = soap::message_id();
+    let request = Request {
+        method: Method::Post,
+        url: url.clone(),
+        content_type: Some(format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)),
+        body: policy::request(&id, &url, &account.user, &account.password),
+    };
+    let Some((reply, at)) = stage.exchange("GetPolicies", request) else {
+        return;
+    };
+    let findings = &mut stage.run.findings;
+    let envelope = match soap::read(&reply.body) {
+        Ok(e) => e,
+        Err(what) => {
+            findings.push(Finding {
+                severity: Severity::Fail,
+                kind: FindingKind::Expectation,
+                requirement: Some(checks::req::POLICY_RESPONSE.into()),
+                check: "the answer to GetPolicies".into(),
+                expected: "a SOAP 1.2 envelope holding a GetPoliciesResponse".into(),
+                actual: format!(
+                    "HTTP {} with {what} (Content-Type {:?})",
+                    reply.status, reply.content_type
+                ),
+                exchange: Some(at),
+            });
             return;
         }
     };
     findings.extend(checks::soap_media_type(&reply, at));
-    if let Some(result) = checks::discover_response(&reply, &envelope, &id, at, findings) {
-        findings.extend(checks::discover_result(&result, at));
+    if let Some(policies) = checks::policies_response(&reply, &envelope, &id, at, findings) {
+        findings.extend(checks::policy_contents(&policies, at));
     }
 }
 
@@ -178,9 +308,12 @@ pub fn email_for(discovery_url: &str) -> String {
     format!("user@{domain}")
 }
 
-/// Runs the enrollment cases against `service`; one case run each, in order.
-pub fn run_cases(service: &mut dyn EnrollmentService) -> Vec<CaseRun> {
-    let email = email_for(&service.discovery_url());
+/// Runs the enrollment cases against `service` with `account` (none: the cases
+/// that need one are unsupported); one case run each, in order.
+pub fn run_cases(service: &mut dyn EnrollmentService, account: Option<Account>) -> Vec<CaseRun> {
+    let email = account
+        .as_ref()
+        .map_or_else(|| email_for(&service.discovery_url()), |a| a.user.clone());
     CASES
         .iter()
         .map(|case| {
@@ -188,6 +321,7 @@ pub fn run_cases(service: &mut dyn EnrollmentService) -> Vec<CaseRun> {
             let mut stage = Stage {
                 service: &mut *service,
                 email: email.clone(),
+                account: account.clone(),
                 run: CaseRun {
                     id: case.id.into(),
                     title: case.title.into(),
@@ -203,7 +337,19 @@ pub fn run_cases(service: &mut dyn EnrollmentService) -> Vec<CaseRun> {
             };
             (case.run)(&mut stage);
             let mut run = stage.run;
-            run.verdict = CaseRun::verdict_from(&run.findings, true);
+            let unsupported = run
+                .findings
+                .iter()
+                .any(|f| f.kind == FindingKind::Capability);
+            let not_exercised = run
+                .findings
+                .iter()
+                .any(|f| f.kind == FindingKind::NotExercised);
+            run.verdict = if unsupported {
+                Verdict::Unsupported
+            } else {
+                CaseRun::verdict_from(&run.findings, !not_exercised)
+            };
             run.micros = start.elapsed().as_micros() as u64;
             run
         })

@@ -8,16 +8,26 @@ use syncml::protocol::enrollment as mde2;
 use syncml::xml::WriteOptions;
 use syncml::{Element, Limits};
 
-/// A SOAP 1.2 request: `body` in an envelope addressed to `to`.
-pub fn request(action: &str, message_id: &str, to: &str, body: Element) -> Vec<u8> {
+/// A SOAP 1.2 request: `body` in an envelope addressed to `to`, with a
+/// WS-Security header when `security` is given.
+pub fn request(
+    action: &str,
+    message_id: &str,
+    to: &str,
+    security: Option<Element>,
+    body: Element,
+) -> Vec<u8> {
     let must = |e: Element| e.with_attr("s:mustUnderstand", "1");
-    let header = Element::new("s:Header")
+    let mut header = Element::new("s:Header")
         .with_child(must(Element::text("a:Action", action)))
         .with_child(Element::text("a:MessageID", message_id))
         .with_child(
             Element::new("a:ReplyTo").with_child(Element::text("a:Address", mde2::ANONYMOUS)),
         )
         .with_child(must(Element::text("a:To", to)));
+    if let Some(security) = security {
+        header.push(must(security));
+    }
     let root = Element::new("s:Envelope")
         .with_attr("xmlns:s", mde2::SOAP_ENVELOPE)
         .with_attr("xmlns:a", mde2::ADDRESSING)

@@ -5,13 +5,20 @@
 use super::cli_run::run;
 use dmconform::Verdict;
 use dmconform::enroll::reference::ReferenceEnrollment;
-use dmconform::enroll::runner::run_cases;
+use dmconform::enroll::runner::{Account, run_cases};
 use dmconform::enroll::service::{EnrollmentService, Method, Reply, Request};
 use dmconform::wire::TargetError;
 use refdm::enroll::{EnrollmentFault, EnrollmentFaults};
 
+fn account() -> Account {
+    Account {
+        user: "user@example.com".into(),
+        password: "pässword&<1>".into(),
+    }
+}
+
 fn verdicts(service: &mut dyn EnrollmentService) -> Vec<(String, Verdict)> {
-    run_cases(service)
+    run_cases(service, Some(account()))
         .into_iter()
         .map(|r| (r.id, r.verdict))
         .collect()
@@ -58,7 +65,24 @@ impl EnrollmentService for Stranger {
             .and_then(|r| r.split('<').next())
             .unwrap()
             .replace("urn:uuid:", "urn:uuid: ");
+        if body.contains("<GetPolicies") {
+            return Ok(published_policy(&id));
+        }
         Ok((self.answer)(&id))
+    }
+}
+
+/// Microsoft's published GetPoliciesResponse (on-premises page), answering `id`.
+fn published_policy(id: &str) -> Reply {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpus/enrollment/onprem-04-getpolicies-response.xml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let (head, rest) = text.split_once("<a:RelatesTo>").unwrap();
+    let (_, tail) = rest.split_once("</a:RelatesTo>").unwrap();
+    Reply {
+        status: 200,
+        content_type: "application/soap+xml".into(),
+        body: format!("{head}<a:RelatesTo>{id}</a:RelatesTo>{tail}").into_bytes(),
     }
 }
 
@@ -97,7 +121,7 @@ fn federated(id: &str) -> Reply {
 
 #[test]
 fn a_service_making_the_other_allowed_choices_passes() {
-    let runs = run_cases(&mut Stranger { answer: federated });
+    let runs = run_cases(&mut Stranger { answer: federated }, Some(account()));
     for r in &runs {
         assert_eq!(r.verdict, Verdict::Pass, "{}: {:#?}", r.id, r.findings);
     }
@@ -125,9 +149,12 @@ fn federated_without_sts(id: &str) -> Reply {
 
 #[test]
 fn a_sign_in_page_fails_the_discover_rule_and_a_federated_answer_without_sts_is_non_strict() {
-    let runs = run_cases(&mut Stranger {
-        answer: sign_in_page,
-    });
+    let runs = run_cases(
+        &mut Stranger {
+            answer: sign_in_page,
+        },
+        Some(account()),
+    );
     let discover = runs.iter().find(|r| r.id == "enroll.discovery").unwrap();
     assert_eq!(discover.verdict, Verdict::Fail);
     let f = &discover.findings[0];
@@ -137,9 +164,12 @@ fn a_sign_in_page_fails_the_discover_rule_and_a_federated_answer_without_sts_is_
         "{f:?}"
     );
 
-    let runs = run_cases(&mut Stranger {
-        answer: federated_without_sts,
-    });
+    let runs = run_cases(
+        &mut Stranger {
+            answer: federated_without_sts,
+        },
+        Some(account()),
+    );
     let discover = runs.iter().find(|r| r.id == "enroll.discovery").unwrap();
     assert_eq!(
         discover.verdict,
@@ -170,7 +200,7 @@ impl EnrollmentService for Gone {
 
 #[test]
 fn a_service_that_does_not_answer_is_an_error_for_every_case() {
-    let runs = run_cases(&mut Gone);
+    let runs = run_cases(&mut Gone, Some(account()));
     assert!(!runs.is_empty());
     for r in &runs {
         assert_eq!(r.verdict, Verdict::Error, "{}", r.id);
@@ -183,7 +213,7 @@ fn run_against_the_reference_enrollment_service_passes_and_a_fault_names_its_rul
     let (code, out, _) = run(&["--target", "builtin:reference-enrollment"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
-        out.contains("2 case runs") && out.contains("2 pass"),
+        out.contains("3 case runs") && out.contains("3 pass"),
         "{out}"
     );
     let (code, out, _) = run(&[
@@ -259,11 +289,15 @@ fn a_discovery_url_over_http_runs_the_enrollment_cases() {
     let (code, out, err) = run(&["--target", &url, "--http-timeout", "30"]);
     server.join().unwrap();
     assert_eq!(code, Some(0), "{out}{err}");
+    // The built-in profile of an http(s) target names no account: GetPolicies is not asked.
     assert!(
-        out.contains("2 case runs against http://127.0.0.1:"),
+        out.contains("3 case runs against http://127.0.0.1:"),
         "{out}"
     );
-    assert!(out.contains("2 pass"), "{out}");
+    assert!(
+        out.contains("2 pass") && out.contains("1 unsupported"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -276,7 +310,10 @@ fn a_discovery_url_nobody_serves_is_an_error_quickly() {
     let url = format!("http://127.0.0.1:{port}/EnrollmentServer/Discovery.svc");
     let (code, out, _) = run(&["--target", &url]);
     assert_eq!(code, Some(1), "{out}");
-    assert!(out.contains("2 error"), "{out}");
+    assert!(
+        out.contains("2 error") && out.contains("1 unsupported"),
+        "{out}"
+    );
 }
 
 /// Microsoft's published discovery answers (`corpus/enrollment`, from the Learn
@@ -306,4 +343,55 @@ fn microsofts_published_discovery_answers_pass_the_discovery_rules() {
         assert!(findings.is_empty(), "{page}: {findings:#?}");
         assert!(envelope.soap12, "{page}");
     }
+}
+
+#[test]
+fn the_password_never_reaches_a_transcript_and_no_account_makes_the_policy_case_unsupported() {
+    let runs = run_cases(
+        &mut ReferenceEnrollment::new(EnrollmentFaults::none()),
+        Some(account()),
+    );
+    let policy = runs.iter().find(|r| r.id == "enroll.policy").unwrap();
+    assert_eq!(policy.verdict, Verdict::Pass, "{:#?}", policy.findings);
+    let sent = &policy
+        .transcript
+        .iter()
+        .find(|e| e.label.starts_with("GetPolicies"))
+        .unwrap()
+        .text;
+    assert!(sent.contains("<wsse:Password"), "{sent}");
+    let json = serde_json::to_string(&runs).unwrap();
+    for secret in ["pässword", "p\\u00e4ssword", "&amp;&lt;1&gt;"] {
+        assert!(!json.contains(secret), "{secret} in {json}");
+    }
+    assert!(json.contains("[redacted]"));
+
+    let runs = run_cases(
+        &mut ReferenceEnrollment::new(EnrollmentFaults::none()),
+        None,
+    );
+    let policy = runs.iter().find(|r| r.id == "enroll.policy").unwrap();
+    assert_eq!(
+        policy.verdict,
+        Verdict::Unsupported,
+        "{:#?}",
+        policy.findings
+    );
+}
+
+#[test]
+fn a_discover_stage_that_fails_leaves_the_policy_case_not_exercised() {
+    let runs = run_cases(
+        &mut Stranger {
+            answer: sign_in_page,
+        },
+        Some(account()),
+    );
+    let policy = runs.iter().find(|r| r.id == "enroll.policy").unwrap();
+    assert_eq!(
+        policy.verdict,
+        Verdict::Informational,
+        "{:#?}",
+        policy.findings
+    );
 }
