@@ -132,7 +132,15 @@ impl SelectArgs {
             role,
             ..RunOptions::default()
         };
-        if opts.select(&suite).is_empty() {
+        if target.is_enrollment() {
+            if crate::enroll::runner::selected(opts.filter.as_ref()).is_empty() {
+                let ids: Vec<&str> = crate::enroll::runner::CASES.iter().map(|c| c.id).collect();
+                return Err(format!(
+                    "no enrollment case matches --filter (the cases: {})",
+                    ids.join(", ")
+                ));
+            }
+        } else if opts.select(&suite).is_empty() {
             return Err(format!(
                 "no case matches the selection (--filter, --profile, --encoding) among the {} cases: target {:?} is a DM {}",
                 role.name(),

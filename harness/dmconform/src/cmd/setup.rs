@@ -123,7 +123,8 @@ pub fn run(
                 user: c.user.clone(),
                 password: c.password.clone(),
             });
-        let runs = crate::enroll::runner::run_cases(service.as_mut(), account);
+        let cases = crate::enroll::runner::selected(opts.filter.as_ref());
+        let runs = crate::enroll::runner::run_selected(service.as_mut(), account, &cases);
         return Ok(crate::run::report_of(
             runs,
             profile,

@@ -308,13 +308,30 @@ pub fn email_for(discovery_url: &str) -> String {
     format!("user@{domain}")
 }
 
+/// The enrollment cases whose id matches `filter` (all without one), in order.
+pub fn selected(filter: Option<&glob::Pattern>) -> Vec<&'static EnrollmentCase> {
+    CASES
+        .iter()
+        .filter(|c| filter.is_none_or(|f| f.matches(c.id)))
+        .collect()
+}
+
 /// Runs the enrollment cases against `service` with `account` (none: the cases
 /// that need one are unsupported); one case run each, in order.
 pub fn run_cases(service: &mut dyn EnrollmentService, account: Option<Account>) -> Vec<CaseRun> {
+    run_selected(service, account, &selected(None))
+}
+
+/// Runs these enrollment cases against `service` with `account`, in order.
+pub fn run_selected(
+    service: &mut dyn EnrollmentService,
+    account: Option<Account>,
+    cases: &[&EnrollmentCase],
+) -> Vec<CaseRun> {
     let email = account
         .as_ref()
         .map_or_else(|| email_for(&service.discovery_url()), |a| a.user.clone());
-    CASES
+    cases
         .iter()
         .map(|case| {
             let start = Instant::now();

@@ -224,6 +224,28 @@ fn run_against_the_reference_enrollment_service_passes_and_a_fault_names_its_rul
     assert!(out.contains("requirement wsa.relates-to"), "{out}");
     let (_, out, _) = run(&["--list-faults"]);
     assert!(out.contains("discovery-no-policy-url"), "{out}");
+    let (code, out, _) = run(&[
+        "--target",
+        "builtin:reference-enrollment",
+        "--filter",
+        "enroll.policy",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("1 case runs") && out.contains("1 pass"),
+        "{out}"
+    );
+    let (code, _, err) = run(&[
+        "--target",
+        "builtin:reference-enrollment",
+        "--filter",
+        "atomic.*",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("no enrollment case matches --filter (the cases: enroll.discovery-probe"),
+        "{err}"
+    );
 }
 
 /// Serves refdm's enrollment service over plain HTTP on loopback for `requests`
