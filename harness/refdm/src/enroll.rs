@@ -95,22 +95,10 @@ impl EnrollmentService {
     }
 
     fn discover(&self, content_type: &str, body: &[u8]) -> Reply {
-        let request = match Request::read(body) {
+        let request = match self.soap_request(content_type, body) {
             Ok(r) => r,
-            Err(why) => return self.fault(None, &why),
+            Err(fault) => return fault,
         };
-        if !content_type
-            .to_ascii_lowercase()
-            .starts_with(mde2::SOAP_MEDIA_TYPE)
-        {
-            return self.fault(
-                Some(&request.message_id),
-                &format!(
-                    "content type {content_type:?} is not {}",
-                    mde2::SOAP_MEDIA_TYPE
-                ),
-            );
-        }
         let relates_to = if self.faults.has(EnrollmentFault::WrongRelatesTo) {
             "urn:uuid:00000000-0000-0000-0000-000000000000".to_string()
         } else {
@@ -144,22 +132,10 @@ impl EnrollmentService {
 
     /// Answers a GetPolicies request: the policy, or a fault without credentials.
     fn policies(&self, content_type: &str, body: &[u8]) -> Reply {
-        let request = match Request::read(body) {
+        let request = match self.soap_request(content_type, body) {
             Ok(r) => r,
-            Err(why) => return self.fault(None, &why),
+            Err(fault) => return fault,
         };
-        if !content_type
-            .to_ascii_lowercase()
-            .starts_with(mde2::SOAP_MEDIA_TYPE)
-        {
-            return self.fault(
-                Some(&request.message_id),
-                &format!(
-                    "content type {content_type:?} is not {}",
-                    mde2::SOAP_MEDIA_TYPE
-                ),
-            );
-        }
         if !request.has_user_token {
             return self.fault_with(
                 Some(&request.message_id),
@@ -208,6 +184,24 @@ impl EnrollmentService {
                 body,
             ),
         )
+    }
+
+    /// A request read as SOAP 1.2, or the fault that answers it when it cannot be.
+    fn soap_request(&self, content_type: &str, body: &[u8]) -> Result<Request, Reply> {
+        let request = Request::read(body).map_err(|why| self.fault(None, &why))?;
+        if !content_type
+            .to_ascii_lowercase()
+            .starts_with(mde2::SOAP_MEDIA_TYPE)
+        {
+            return Err(self.fault(
+                Some(&request.message_id),
+                &format!(
+                    "content type {content_type:?} is not {}",
+                    mde2::SOAP_MEDIA_TYPE
+                ),
+            ));
+        }
+        Ok(request)
     }
 
     /// A SOAP fault with code `s:Sender`, for a request the service cannot read.

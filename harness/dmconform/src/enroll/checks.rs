@@ -100,29 +100,40 @@ pub fn soap_media_type(reply: &Reply, exchange: usize) -> Vec<Finding> {
     )]
 }
 
-/// The answer to a Discover: HTTP 200, a SOAP 1.2 envelope with the
-/// DiscoverResponse Action and a DiscoverResponse, RelatesTo naming the request.
-/// The DiscoverResult, when one came.
-pub fn discover_response(
+/// What the answer to one SOAP request is judged against: the rule it falls
+/// under, the Action it must carry, the body it must hold.
+pub struct Expected<'a> {
+    pub requirement: &'a str,
+    pub action: &'a str,
+    /// The body element, in words (`a DiscoverResponse holding a DiscoverResult`).
+    pub body: &'a str,
+}
+
+/// The answer to a SOAP request: HTTP 200, a SOAP 1.2 envelope with the expected
+/// Action, RelatesTo naming the request, and a body `read` understands; what
+/// `read` made of the body, when it did.
+pub fn soap_answer<T>(
+    expected: &Expected<'_>,
     reply: &Reply,
     envelope: &Envelope,
     message_id: &str,
     exchange: usize,
     out: &mut Vec<Finding>,
-) -> Option<DiscoverResult> {
-    let mut bad = |what: &str, expected: &str, actual: String| {
+    read: impl FnOnce(&syncml::Element) -> Option<T>,
+) -> Option<T> {
+    let mut bad = |what: &str, wanted: &str, actual: String| {
         out.push(finding(
-            req::DISCOVER_RESPONSE,
+            expected.requirement,
             Severity::Fail,
             what,
-            expected,
+            wanted,
             actual,
             exchange,
         ))
     };
     if reply.status != 200 {
         bad(
-            "the HTTP status of a DiscoverResponse",
+            "the HTTP status of the answer",
             "200",
             format!("HTTP {}", reply.status),
         );
@@ -134,32 +145,47 @@ pub fn discover_response(
             "an Envelope of another namespace".into(),
         );
     }
-    if envelope.action.as_deref() != Some(mde2::DISCOVER_RESPONSE_ACTION) {
+    if envelope.action.as_deref() != Some(expected.action) {
         bad(
             "the Action of the answer",
-            mde2::DISCOVER_RESPONSE_ACTION,
+            expected.action,
             envelope.action.clone().unwrap_or_else(|| "none".into()),
         );
     }
-    out.extend(relates_to(envelope, message_id, exchange));
-    let result = envelope.payload.as_ref().and_then(DiscoverResult::read);
-    if result.is_none() {
+    let read = envelope.payload.as_ref().and_then(read);
+    if read.is_none() {
         let came = match (&envelope.fault, &envelope.payload) {
-            (Some(f), _) => format!("a fault {} ({})", f.code, f.reason),
+            (Some(f), _) => format!(
+                "a fault {}{} ({})",
+                f.code,
+                f.subcode
+                    .as_deref()
+                    .map(|s| format!(", subcode {s}"))
+                    .unwrap_or_default(),
+                f.reason
+            ),
             (None, Some(p)) => format!("a <{}>", p.local_name()),
             (None, None) => "an empty Body".into(),
         };
-        out.push(finding(
-            req::DISCOVER_RESPONSE,
-            Severity::Fail,
-            "the Body of the answer",
-            "a DiscoverResponse holding a DiscoverResult",
-            came,
-            exchange,
-        ));
+        bad("the Body of the answer", expected.body, came);
     }
-    result
+    out.extend(relates_to(envelope, message_id, exchange));
+    read
 }
+
+/// The answer to a Discover (MS-MDE2 3.1.4.1).
+pub const DISCOVER: Expected<'static> = Expected {
+    requirement: req::DISCOVER_RESPONSE,
+    action: mde2::DISCOVER_RESPONSE_ACTION,
+    body: "a DiscoverResponse holding a DiscoverResult",
+};
+
+/// The answer to a GetPolicies (MS-MDE2 3.3.4.1.1.2).
+pub const GET_POLICIES: Expected<'static> = Expected {
+    requirement: req::POLICY_RESPONSE,
+    action: mde2::GET_POLICIES_RESPONSE_ACTION,
+    body: "a GetPoliciesResponse",
+};
 
 /// RelatesTo conveys the MessageID of the request answered (white space aside:
 /// Microsoft's own samples put a space after `urn:uuid:`).
@@ -249,65 +275,6 @@ pub fn discover_result(result: &DiscoverResult, exchange: usize) -> Vec<Finding>
         ));
     }
     out
-}
-
-/// The answer to a GetPolicies: HTTP 200, a SOAP 1.2 envelope with the
-/// GetPoliciesResponse Action and a GetPoliciesResponse, RelatesTo naming the
-/// request. The policies, when they came.
-pub fn policies_response(
-    reply: &Reply,
-    envelope: &Envelope,
-    message_id: &str,
-    exchange: usize,
-    out: &mut Vec<Finding>,
-) -> Option<Policies> {
-    let mut bad = |what: &str, expected: &str, actual: String| {
-        out.push(finding(
-            req::POLICY_RESPONSE,
-            Severity::Fail,
-            what,
-            expected,
-            actual,
-            exchange,
-        ))
-    };
-    if reply.status != 200 {
-        bad(
-            "the HTTP status of a GetPoliciesResponse",
-            "200",
-            format!("HTTP {}", reply.status),
-        );
-    }
-    if envelope.action.as_deref() != Some(mde2::GET_POLICIES_RESPONSE_ACTION) {
-        bad(
-            "the Action of the answer",
-            mde2::GET_POLICIES_RESPONSE_ACTION,
-            envelope.action.clone().unwrap_or_else(|| "none".into()),
-        );
-    }
-    out.extend(relates_to(envelope, message_id, exchange));
-    let policies = envelope.payload.as_ref().and_then(Policies::read);
-    if policies.is_none() {
-        let came = match (&envelope.fault, &envelope.payload) {
-            (Some(f), _) => format!(
-                "a fault {} {} ({})",
-                f.code,
-                f.subcode.as_deref().unwrap_or(""),
-                f.reason
-            ),
-            (None, Some(p)) => format!("a <{}>", p.local_name()),
-            (None, None) => "an empty Body".into(),
-        };
-        out.push(finding(
-            req::POLICY_RESPONSE,
-            Severity::Fail,
-            "the Body of the answer",
-            "a GetPoliciesResponse",
-            came,
-            exchange,
-        ));
-    }
-    policies
 }
 
 /// Each policy: schema 3, a positive minimal key length, a hash algorithm

@@ -107,6 +107,37 @@ impl Stage<'_> {
         }
     }
 
+    /// The answer read as a SOAP envelope, its media type judged; `None` after a
+    /// failure of `expected`'s rule when it is no envelope at all.
+    fn envelope(
+        &mut self,
+        reply: &Reply,
+        at: usize,
+        expected: &checks::Expected<'_>,
+    ) -> Option<soap::Envelope> {
+        match soap::read(&reply.body) {
+            Ok(envelope) => {
+                self.run.findings.extend(checks::soap_media_type(reply, at));
+                Some(envelope)
+            }
+            Err(what) => {
+                self.run.findings.push(Finding {
+                    severity: Severity::Fail,
+                    kind: FindingKind::Expectation,
+                    requirement: Some(expected.requirement.into()),
+                    check: "the answer".into(),
+                    expected: format!("a SOAP 1.2 envelope holding {}", expected.body),
+                    actual: format!(
+                        "HTTP {} with {what} (Content-Type {:?})",
+                        reply.status, reply.content_type
+                    ),
+                    exchange: Some(at),
+                });
+                None
+            }
+        }
+    }
+
     /// `text` with the account's password replaced, wherever it stands (a service
     /// may echo the request).
     fn blotted(&self, text: &str) -> String {
@@ -180,27 +211,17 @@ fn discovered(stage: &mut Stage<'_>) -> Option<DiscoverResult> {
         body,
     };
     let (reply, at) = stage.exchange("Discover", request)?;
+    let envelope = stage.envelope(&reply, at, &checks::DISCOVER)?;
     let findings = &mut stage.run.findings;
-    let envelope = match soap::read(&reply.body) {
-        Ok(e) => e,
-        Err(what) => {
-            findings.push(Finding {
-                severity: Severity::Fail,
-                kind: FindingKind::Expectation,
-                requirement: Some(checks::req::DISCOVER_RESPONSE.into()),
-                check: "the answer to a Discover".into(),
-                expected: "a SOAP 1.2 envelope holding a DiscoverResponse".into(),
-                actual: format!(
-                    "HTTP {} with {what} (Content-Type {:?})",
-                    reply.status, reply.content_type
-                ),
-                exchange: Some(at),
-            });
-            return None;
-        }
-    };
-    findings.extend(checks::soap_media_type(&reply, at));
-    let result = checks::discover_response(&reply, &envelope, &id, at, findings)?;
+    let result = checks::soap_answer(
+        &checks::DISCOVER,
+        &reply,
+        &envelope,
+        &id,
+        at,
+        findings,
+        DiscoverResult::read,
+    )?;
     findings.extend(checks::discover_result(&result, at));
     Some(result)
 }
@@ -267,27 +288,19 @@ fn get_policies(stage: &mut Stage<'_>) {
     let Some((reply, at)) = stage.exchange("GetPolicies", request) else {
         return;
     };
-    let findings = &mut stage.run.findings;
-    let envelope = match soap::read(&reply.body) {
-        Ok(e) => e,
-        Err(what) => {
-            findings.push(Finding {
-                severity: Severity::Fail,
-                kind: FindingKind::Expectation,
-                requirement: Some(checks::req::POLICY_RESPONSE.into()),
-                check: "the answer to GetPolicies".into(),
-                expected: "a SOAP 1.2 envelope holding a GetPoliciesResponse".into(),
-                actual: format!(
-                    "HTTP {} with {what} (Content-Type {:?})",
-                    reply.status, reply.content_type
-                ),
-                exchange: Some(at),
-            });
-            return;
-        }
+    let Some(envelope) = stage.envelope(&reply, at, &checks::GET_POLICIES) else {
+        return;
     };
-    findings.extend(checks::soap_media_type(&reply, at));
-    if let Some(policies) = checks::policies_response(&reply, &envelope, &id, at, findings) {
+    let findings = &mut stage.run.findings;
+    if let Some(policies) = checks::soap_answer(
+        &checks::GET_POLICIES,
+        &reply,
+        &envelope,
+        &id,
+        at,
+        findings,
+        policy::Policies::read,
+    ) {
         findings.extend(checks::policy_contents(&policies, at));
     }
 }
