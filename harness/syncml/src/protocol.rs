@@ -78,4 +78,35 @@ pub mod enrollment {
         "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
     /// The Type of a clear-text UsernameToken password (WS-Security UsernameToken Profile 1.0).
     pub const PASSWORD_TEXT: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText";
+    /// The WS-Security utility namespace (the `u:Id` of a UsernameToken).
+    pub const WSSE_UTILITY: &str =
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+    /// The `u:Id` of an on-premise UsernameToken (MS-MDE2 3.4.4.1.1.1.3).
+    pub const ONPREMISE_TOKEN_ID: &str = "uuid-cc1ccc1f-2fba-4bcf-b063-ffc0cac77917-4";
+    /// The WS-Trust 1.3 namespace of RequestSecurityToken and its response.
+    pub const TRUST: &str = "http://docs.oasis-open.org/ws-sx/ws-trust/200512";
+    /// The namespace of AdditionalContext (WS-Trust authorization).
+    pub const AUTHORIZATION: &str = "http://schemas.xmlsoap.org/ws/2006/12/authorization";
+    /// The namespace of RequestID and DispositionMessage (MS-WSTEP).
+    pub const ENROLLMENT: &str = "http://schemas.microsoft.com/windows/pki/2009/01/enrollment";
+    /// The Action of a RequestSecurityToken (MS-MDE2 3.4.4.1.1.1).
+    pub const RST_ACTION: &str =
+        "http://schemas.microsoft.com/windows/pki/2009/01/enrollment/RST/wstep";
+    /// The Action of its response (MS-MDE 3.4.4.1.1.3).
+    pub const RSTRC_ACTION: &str =
+        "http://schemas.microsoft.com/windows/pki/2009/01/enrollment/RSTRC/wstep";
+    /// The TokenType of the request and its response (MS-MDE2 3.4.4.1.1.1.1).
+    pub const DEVICE_ENROLLMENT_TOKEN: &str = "http://schemas.microsoft.com/5.0.0.0/ConfigurationManager/Enrollment/DeviceEnrollmentToken";
+    /// The RequestType of a first enrollment (MS-MDE2 3.4.4.1.1.1.1).
+    pub const REQUEST_TYPE_ISSUE: &str = "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue";
+    /// The ValueType of the PKCS#10 request in a RequestSecurityToken (Microsoft's samples).
+    pub const PKCS10: &str = "http://schemas.microsoft.com/windows/pki/2009/01/enrollment#PKCS10";
+    /// The EncodingType of a Base64 BinarySecurityToken (MS-MDE2 3.4.4.1.1.1.1).
+    pub const BASE64_BINARY: &str = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary";
+    /// The ValueType of the provisioning document in the response, as Microsoft's
+    /// samples write it.
+    pub const PROVISION_DOC: &str = "http://schemas.microsoft.com/5.0.0.0/ConfigurationManager/Enrollment/DeviceEnrollmentProvisionDoc";
+    /// The same ValueType as WIN-ENROLL-FED's prose writes it, without `5.0.0.0/`.
+    pub const PROVISION_DOC_PROSE: &str =
+        "http://schemas.microsoft.com/ConfigurationManager/Enrollment/DeviceEnrollmentProvisionDoc";
 }

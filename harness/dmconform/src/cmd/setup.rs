@@ -124,7 +124,19 @@ pub fn run(
                 password: c.password.clone(),
             });
         let cases = crate::enroll::runner::selected(opts.filter.as_ref());
-        let runs = crate::enroll::runner::run_selected(service.as_mut(), account, &cases);
+        let (mut runs, enrolled) =
+            crate::enroll::runner::run_enrolling(service.as_mut(), account, &cases);
+        if let Some(enrolled) = &enrolled
+            && !selected.is_empty()
+        {
+            runs.extend(run_enrolled(
+                service.as_ref(),
+                enrolled,
+                profile,
+                opts,
+                selected,
+            ));
+        }
         return Ok(crate::run::report_of(
             runs,
             profile,
@@ -159,6 +171,43 @@ pub fn run(
         )
     };
     Ok(report)
+}
+
+/// The DM server cases over an enrollment's result, as the enrolled device
+/// runs them: against the DM server its provisioning document names, with its
+/// certificate, account and encoding; none, with a note on stderr, when the
+/// harness cannot reach that server as the device would.
+fn run_enrolled(
+    service: &dyn crate::enroll::service::EnrollmentService,
+    enrolled: &crate::enroll::runner::Enrolled,
+    profile: &TargetProfile,
+    opts: &RunOptions,
+    selected: &[(&Case, Encoding)],
+) -> Vec<crate::verdict::CaseRun> {
+    let dm_profile = crate::enroll::enrolled::dm_profile(profile, enrolled);
+    let Some(mut server) = service.dm_server(enrolled, &dm_profile) else {
+        eprintln!(
+            "dmconform: the DM server cases do not run over the certificate {} issued; run them with --target {} and --client-cert/--client-key",
+            service.describe(),
+            enrolled.account.addr
+        );
+        return Vec::new();
+    };
+    let encoding = crate::enroll::enrolled::encoding(enrolled);
+    let selected: Vec<(&Case, Encoding)> = selected
+        .iter()
+        .filter(|(_, e)| *e == encoding)
+        .copied()
+        .collect();
+    let progress = Progress::new(selected.len());
+    let report = run_server_cases(
+        &selected,
+        server.as_mut(),
+        &dm_profile,
+        opts,
+        &mut progress.callback(),
+    );
+    report.runs
 }
 
 /// Runs the given case runs against a `listen:` target the way `serve` does

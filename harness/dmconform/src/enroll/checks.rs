@@ -25,6 +25,25 @@ pub mod req {
     pub const POLICY_SCHEMA: &str = "mde.policy.policyschema-3";
     pub const MINIMAL_KEY_LENGTH: &str = "xcep.policy.minimal-key-length";
     pub const HASH_OID_REFERENCE: &str = "mde.policy.hash-oid-reference";
+    pub const RSTR_ACTION: &str = "mde.rstr.action";
+    pub const RSTR_STRUCTURE: &str = "mde.rstr.structure";
+    pub const PROVISION_VALUE_TYPE: &str = "winenroll.rstr.provision-doc-valuetype";
+    pub const PROVISIONING_CONTENTS: &str = "winenroll.rstr.provisioning-contents";
+    pub const CERTIFICATE_FOR_REQUEST: &str = "rfc2986.certificate-for-request-key";
+    pub const CERTIFICATE_CHAIN: &str = "winenroll.prov.chain";
+    pub const CERTIFICATE_COUNT: &str = "winenroll.prov.certificate-count";
+    pub const STORE_PATHS: &str = "winenroll.prov.certificate-store-paths";
+    pub const PRIVATE_KEY_CONTAINER: &str = "winenroll.prov.private-key-container";
+    pub const PROVIDER_NAME_ADDR: &str = "winenroll.prov.provider-id-name-addr";
+    pub const UPPERCASE: &str = "winenroll.prov.uppercase";
+    pub const CLIENT_AND_APPSRV: &str = "winenroll.prov.client-and-appsrv";
+    pub const DMCLIENT_PROVIDER: &str = "winenroll.prov.dmclient-provider-id";
+    pub const W7_APPID: &str = "winenroll.w7.appid";
+    pub const DEFAULT_ENCODING: &str = "winenroll.w7.defaultencoding";
+    pub const AAUTHTYPE: &str = "winenroll.w7.aauthtype";
+    pub const SSL_STORE: &str = "winenroll.w7.ssl-store";
+    pub const FAULT_SUBCODES: &str = "mde2.fault.subcodes";
+    pub const SOAP_FAULT: &str = "mde2.fault.soap-fault";
 }
 
 /// Every requirement the enrollment checks judge, for lint and coverage.
@@ -42,9 +61,29 @@ pub const REQUIREMENTS: &[&str] = &[
     req::POLICY_SCHEMA,
     req::MINIMAL_KEY_LENGTH,
     req::HASH_OID_REFERENCE,
+    req::RSTR_ACTION,
+    req::RSTR_STRUCTURE,
+    req::PROVISION_VALUE_TYPE,
+    req::PROVISIONING_CONTENTS,
+    req::CERTIFICATE_FOR_REQUEST,
+    req::CERTIFICATE_CHAIN,
+    req::CERTIFICATE_COUNT,
+    req::STORE_PATHS,
+    req::PRIVATE_KEY_CONTAINER,
+    req::PROVIDER_NAME_ADDR,
+    req::UPPERCASE,
+    req::CLIENT_AND_APPSRV,
+    req::DMCLIENT_PROVIDER,
+    req::W7_APPID,
+    req::DEFAULT_ENCODING,
+    req::AAUTHTYPE,
+    req::SSL_STORE,
+    req::FAULT_SUBCODES,
+    req::SOAP_FAULT,
 ];
 
-fn finding(
+/// A finding of `requirement` about exchange `exchange`.
+pub(super) fn finding(
     requirement: &str,
     severity: Severity,
     check: &str,
@@ -105,6 +144,8 @@ pub fn soap_media_type(reply: &Reply, exchange: usize) -> Vec<Finding> {
 pub struct Expected<'a> {
     pub requirement: &'a str,
     pub action: &'a str,
+    /// The rule a wrong Action breaks.
+    pub action_requirement: &'a str,
     /// The body element, in words (`a DiscoverResponse holding a DiscoverResult`).
     pub body: &'a str,
 }
@@ -121,9 +162,9 @@ pub fn soap_answer<T>(
     out: &mut Vec<Finding>,
     read: impl FnOnce(&syncml::Element) -> Option<T>,
 ) -> Option<T> {
-    let mut bad = |what: &str, wanted: &str, actual: String| {
+    let mut bad = |rule: &str, what: &str, wanted: &str, actual: String| {
         out.push(finding(
-            expected.requirement,
+            rule,
             Severity::Fail,
             what,
             wanted,
@@ -131,8 +172,10 @@ pub fn soap_answer<T>(
             exchange,
         ))
     };
+    let rule = expected.requirement;
     if reply.status != 200 {
         bad(
+            rule,
             "the HTTP status of the answer",
             "200",
             format!("HTTP {}", reply.status),
@@ -140,6 +183,7 @@ pub fn soap_answer<T>(
     }
     if !envelope.soap12 {
         bad(
+            rule,
             "the envelope of the answer",
             "a SOAP 1.2 envelope (http://www.w3.org/2003/05/soap-envelope)",
             "an Envelope of another namespace".into(),
@@ -147,6 +191,7 @@ pub fn soap_answer<T>(
     }
     if envelope.action.as_deref() != Some(expected.action) {
         bad(
+            expected.action_requirement,
             "the Action of the answer",
             expected.action,
             envelope.action.clone().unwrap_or_else(|| "none".into()),
@@ -167,7 +212,7 @@ pub fn soap_answer<T>(
             (None, Some(p)) => format!("a <{}>", p.local_name()),
             (None, None) => "an empty Body".into(),
         };
-        bad("the Body of the answer", expected.body, came);
+        bad(rule, "the Body of the answer", expected.body, came);
     }
     out.extend(relates_to(envelope, message_id, exchange));
     read
@@ -177,6 +222,7 @@ pub fn soap_answer<T>(
 pub const DISCOVER: Expected<'static> = Expected {
     requirement: req::DISCOVER_RESPONSE,
     action: mde2::DISCOVER_RESPONSE_ACTION,
+    action_requirement: req::DISCOVER_RESPONSE,
     body: "a DiscoverResponse holding a DiscoverResult",
 };
 
@@ -184,6 +230,7 @@ pub const DISCOVER: Expected<'static> = Expected {
 pub const GET_POLICIES: Expected<'static> = Expected {
     requirement: req::POLICY_RESPONSE,
     action: mde2::GET_POLICIES_RESPONSE_ACTION,
+    action_requirement: req::POLICY_RESPONSE,
     body: "a GetPoliciesResponse",
 };
 
@@ -324,7 +371,8 @@ pub fn policy_contents(policies: &Policies, exchange: usize) -> Vec<Finding> {
     out
 }
 
-fn is_absolute_https(url: &str) -> bool {
+/// An absolute https:// URL with a host.
+pub(super) fn is_absolute_https(url: &str) -> bool {
     url.get(..8)
         .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
         && host_of(url).is_some_and(|h| !h.is_empty())

@@ -15,6 +15,8 @@ pub fn username_token(user: &str, password: &str) -> Element {
         .with_attr("xmlns:wsse", mde2::WSSE)
         .with_child(
             Element::new("wsse:UsernameToken")
+                .with_attr("xmlns:u", mde2::WSSE_UTILITY)
+                .with_attr("u:Id", mde2::ONPREMISE_TOKEN_ID)
                 .with_child(Element::text("wsse:Username", user))
                 .with_child(
                     Element::text("wsse:Password", password)

@@ -1,7 +1,11 @@
 //! The reference enrollment service of `refdm`, in process
 //! (`builtin:reference-enrollment[?fault=…]`).
 
+use super::enrolled::EnrolledReference;
+use super::runner::{Account, Enrolled};
 use super::service::{EnrollmentService, Reply, Request};
+use crate::TargetProfile;
+use crate::server::target::ServerTarget;
 use crate::wire::TargetError;
 use refdm::enroll::{EnrollmentFaults, EnrollmentService as Service};
 
@@ -21,6 +25,15 @@ impl ReferenceEnrollment {
     }
 }
 
+impl ReferenceEnrollment {
+    /// The service enrolling `account` instead of the reference DM server's.
+    pub fn with_account(faults: EnrollmentFaults, account: &Account) -> ReferenceEnrollment {
+        ReferenceEnrollment {
+            service: Service::new(BASE, faults).with_account(&account.user, &account.password),
+        }
+    }
+}
+
 impl EnrollmentService for ReferenceEnrollment {
     fn describe(&self) -> String {
         "builtin:reference-enrollment".into()
@@ -28,6 +41,18 @@ impl EnrollmentService for ReferenceEnrollment {
 
     fn discovery_url(&self) -> String {
         self.service.discovery_url()
+    }
+
+    fn dm_server(
+        &self,
+        enrolled: &Enrolled,
+        profile: &TargetProfile,
+    ) -> Option<Box<dyn ServerTarget>> {
+        Some(Box::new(EnrolledReference::new(
+            self.service.root().to_vec(),
+            enrolled,
+            profile,
+        )))
     }
 
     fn request(&mut self, request: &Request) -> Result<Reply, TargetError> {

@@ -1,16 +1,22 @@
 //! The enrollment cases, run in the order a Windows device meets the service:
-//! the GET probe of the discovery URL, the Discover request, then GetPolicies
-//! with the account of the target profile. Each case names its requirements,
+//! the GET probe of the discovery URL, the Discover request, GetPolicies with
+//! the account of the target profile, the RequestSecurityToken that enrolls the
+//! device, then requests the service must decline (a wrong password, a
+//! malformed certificate request). Each case names its requirements,
 //! records what was sent and what came (the password blotted), and gets its
 //! verdict from the findings of [`super::checks`]. A later stage starts with the
 //! earlier ones as its set-up: when they do not give it what it needs, the case
 //! is not exercised.
 
 use super::checks;
+use super::csr::{DeviceKey, KEY_BITS};
 use super::discovery::{self, DiscoverResult};
+use super::issued_checks::{self, Declined, REQUEST_SECURITY_TOKEN};
 use super::policy;
+use super::provisioning::{DmAccount, ProvisioningDoc};
 use super::service::{EnrollmentService, Method, Reply, Request};
 use super::soap;
+use super::token::{self, DeviceContext, Issued};
 use crate::verdict::{CaseRun, Direction, Exchange, Finding, FindingKind, Severity, Verdict};
 use crate::wire::{Encoding, TargetError};
 use std::time::Instant;
@@ -58,7 +64,58 @@ pub const CASES: &[EnrollmentCase] = &[
         ],
         run: get_policies,
     },
+    EnrollmentCase {
+        id: "enroll.enrollment",
+        title: "A RequestSecurityToken with the account and a PKCS#10 request is answered with a provisioning document holding the requested certificate and the DM account",
+        requirements: &[
+            checks::req::RSTR_STRUCTURE,
+            checks::req::RSTR_ACTION,
+            checks::req::PROVISION_VALUE_TYPE,
+            checks::req::PROVISIONING_CONTENTS,
+            checks::req::CERTIFICATE_FOR_REQUEST,
+            checks::req::CERTIFICATE_CHAIN,
+            checks::req::CERTIFICATE_COUNT,
+            checks::req::STORE_PATHS,
+            checks::req::PRIVATE_KEY_CONTAINER,
+            checks::req::PROVIDER_NAME_ADDR,
+            checks::req::UPPERCASE,
+            checks::req::CLIENT_AND_APPSRV,
+            checks::req::DMCLIENT_PROVIDER,
+            checks::req::W7_APPID,
+            checks::req::DEFAULT_ENCODING,
+            checks::req::AAUTHTYPE,
+            checks::req::SSL_STORE,
+        ],
+        run: enroll,
+    },
+    EnrollmentCase {
+        id: "enroll.wrong-password",
+        title: "A RequestSecurityToken with a wrong password is declined with the fault Subcode Authentication",
+        requirements: &[checks::req::FAULT_SUBCODES, checks::req::SOAP_FAULT],
+        run: wrong_password,
+    },
+    EnrollmentCase {
+        id: "enroll.malformed-csr",
+        title: "A RequestSecurityToken whose BinarySecurityToken is no PKCS#10 request is declined with the fault Subcode CertificateRequest",
+        requirements: &[checks::req::FAULT_SUBCODES, checks::req::SOAP_FAULT],
+        run: malformed_csr,
+    },
 ];
+
+/// The device id and name the harness enrolls as.
+pub const DEVICE_ID: &str = "dmconform-device";
+
+/// What an enrollment gave the device: its key and certificate, the roots it
+/// was given, and the DM account of the provisioning document.
+pub struct Enrolled {
+    /// The device's private key, PKCS#8 DER.
+    pub key: Vec<u8>,
+    /// The client certificate issued for it, DER.
+    pub certificate: Vec<u8>,
+    /// The roots of `CertificateStore/Root/System`, DER.
+    pub roots: Vec<Vec<u8>>,
+    pub account: DmAccount,
+}
 
 /// The account a device enrolls with: the user name (an email address) and password.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +130,8 @@ struct Stage<'a> {
     email: String,
     account: Option<Account>,
     run: CaseRun,
+    /// Set by the enrollment case when the device got what a DM session needs.
+    enrolled: Option<Enrolled>,
 }
 
 impl Stage<'_> {
@@ -227,10 +286,15 @@ fn discovered(stage: &mut Stage<'_>) -> Option<DiscoverResult> {
 }
 
 /// The Discover stage as a set-up: its findings become informational and, when it
-/// gives no policy service URL, the case is not exercised. The URL, when it does.
-fn policy_service(stage: &mut Stage<'_>) -> Option<String> {
+/// does not give the service URL `pick` takes (`needed`, in words), the case is
+/// not exercised. The URL, when it does.
+fn discovered_url(
+    stage: &mut Stage<'_>,
+    pick: fn(DiscoverResult) -> Option<String>,
+    needed: &str,
+) -> Option<String> {
     let before = stage.run.findings.len();
-    let url = discovered(stage).and_then(|r| r.policy_service_url);
+    let url = discovered(stage).and_then(pick);
     let failed = stage.run.findings[before..]
         .iter()
         .any(|f| matches!(f.severity, Severity::Fail | Severity::Error));
@@ -252,7 +316,7 @@ fn policy_service(stage: &mut Stage<'_>) -> Option<String> {
             kind: FindingKind::NotExercised,
             requirement: Some(checks::req::DISCOVER_RESPONSE.into()),
             check: "not exercised".into(),
-            expected: "a Discover answer naming the policy service".into(),
+            expected: format!("a Discover answer naming {needed}"),
             actual: "the Discover stage did not go as this case needs (see enroll.discovery)"
                 .into(),
             exchange: None,
@@ -262,8 +326,9 @@ fn policy_service(stage: &mut Stage<'_>) -> Option<String> {
     url
 }
 
-fn get_policies(stage: &mut Stage<'_>) {
-    let Some(account) = stage.account.clone() else {
+/// The profile's account; `None`, and the case unsupported, without one.
+fn needs_account(stage: &mut Stage<'_>) -> Option<Account> {
+    if stage.account.is_none() {
         stage.run.findings.push(Finding {
             severity: Severity::Info,
             kind: FindingKind::Capability,
@@ -273,9 +338,15 @@ fn get_policies(stage: &mut Stage<'_>) {
             actual: "the target profile gives none".into(),
             exchange: None,
         });
+    }
+    stage.account.clone()
+}
+
+fn get_policies(stage: &mut Stage<'_>) {
+    let Some(account) = needs_account(stage) else {
         return;
     };
-    let Some(url) = policy_service(stage) else {
+    let Some(url) = discovered_url(stage, |r| r.policy_service_url, "the policy service") else {
         return;
     };
     let id = soap::message_id();
@@ -304,6 +375,217 @@ fn get_policies(stage: &mut Stage<'_>) {
         findings.extend(checks::policy_contents(&policies, at));
     }
 }
+
+/// The Discover stage as set-up, then a RequestSecurityToken for `csr` with
+/// `password`; the answer, its envelope (when it is one) and where it stands.
+fn request_token(
+    stage: &mut Stage<'_>,
+    account: &Account,
+    password: &str,
+    csr: &[u8],
+) -> Option<(Reply, Option<soap::Envelope>, usize, String)> {
+    let url = discovered_url(
+        stage,
+        |r| r.enrollment_service_url,
+        "the enrollment service",
+    )?;
+    let id = soap::message_id();
+    let device = DeviceContext {
+        device_id: DEVICE_ID,
+        device_name: DEVICE_ID,
+    };
+    let request = Request {
+        method: Method::Post,
+        url: url.clone(),
+        content_type: Some(format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)),
+        body: token::request(&id, &url, (&account.user, password), csr, &device),
+    };
+    let (reply, at) = stage.exchange("RequestSecurityToken", request)?;
+    let envelope = soap::read(&reply.body).ok();
+    if envelope.is_some() {
+        stage
+            .run
+            .findings
+            .extend(checks::soap_media_type(&reply, at));
+    }
+    Some((reply, envelope, at, id))
+}
+
+fn enroll(stage: &mut Stage<'_>) {
+    let Some(account) = needs_account(stage) else {
+        return;
+    };
+    let key = match DeviceKey::generate(KEY_BITS) {
+        Ok(key) => key,
+        Err(e) => return stage.error(&TargetError::Other(e)),
+    };
+    let csr = match key.request(DEVICE_ID) {
+        Ok(csr) => csr,
+        Err(e) => return stage.error(&TargetError::Other(e)),
+    };
+    let Some((reply, envelope, at, id)) = request_token(stage, &account, &account.password, &csr)
+    else {
+        return;
+    };
+    let Some(envelope) = envelope else {
+        stage.envelope(&reply, at, &REQUEST_SECURITY_TOKEN);
+        return;
+    };
+    let findings = &mut stage.run.findings;
+    let Some(issued) = checks::soap_answer(
+        &REQUEST_SECURITY_TOKEN,
+        &reply,
+        &envelope,
+        &id,
+        at,
+        findings,
+        Issued::read,
+    ) else {
+        return;
+    };
+    let Some(bytes) = issued_checks::issued_token(&issued, at, findings) else {
+        return;
+    };
+    stage.run.transcript[at].text = without_token(&stage.run.transcript[at].text, bytes.len());
+    let doc = match ProvisioningDoc::read(&bytes) {
+        Ok(doc) => doc,
+        Err(why) => {
+            stage.run.findings.push(checks::finding(
+                checks::req::PROVISIONING_CONTENTS,
+                Severity::Fail,
+                "the BinarySecurityToken",
+                "a provisioning document (wap-provisioningdoc)",
+                why,
+                at,
+            ));
+            return;
+        }
+    };
+    let account = doc.w7().map(DmAccount::of).unwrap_or_default();
+    let mut shown = stage.blotted(&shown(&bytes));
+    for secret in account.secrets() {
+        shown = shown.replace(secret, crate::redact::MARKER);
+    }
+    let doc_at = stage.run.transcript.len();
+    stage.run.transcript.push(Exchange {
+        direction: Direction::FromTarget,
+        label: "provisioning document (the BinarySecurityToken decoded)".into(),
+        content_type: "application/xml".into(),
+        text: shown,
+        hex: None,
+        transport: Vec::new(),
+    });
+    let spki = key.public_key_der();
+    stage
+        .run
+        .findings
+        .extend(issued_checks::provisioning(&doc, &spki, doc_at));
+    let placed = doc.certificates();
+    let certificate = placed
+        .iter()
+        .filter(|p| p.store.starts_with("My/"))
+        .filter_map(|p| p.der.clone())
+        .find(|der| super::certs::Parsed::new("My", der).is_ok_and(|c| c.certifies(&spki)));
+    if let Some(certificate) = certificate
+        && !account.addr.is_empty()
+    {
+        stage.enrolled = Some(Enrolled {
+            key: key.pkcs8.clone(),
+            certificate,
+            roots: placed
+                .iter()
+                .filter(|p| p.store == "Root/System")
+                .filter_map(|p| p.der.clone())
+                .collect(),
+            account,
+        });
+    }
+}
+
+/// The recorded answer with the Base64 of its BinarySecurityToken replaced by a
+/// note: the document holds secrets, and it is shown decoded (blotted) next.
+fn without_token(text: &str, decoded_len: usize) -> String {
+    let Some(tag) = text.find("BinarySecurityToken") else {
+        return text.to_string();
+    };
+    let Some(open_end) = text[tag..].find('>').map(|i| tag + i + 1) else {
+        return text.to_string();
+    };
+    let Some(close) = text[open_end..].find('<').map(|i| open_end + i) else {
+        return text.to_string();
+    };
+    format!(
+        "{}[the provisioning document, {decoded_len} bytes: shown decoded in the next entry]{}",
+        &text[..open_end],
+        &text[close..]
+    )
+}
+
+/// A request the service must decline, judged by [`issued_checks::declined`].
+fn must_decline(stage: &mut Stage<'_>, password: &str, csr: &[u8], expected: &Declined<'_>) {
+    let Some(account) = needs_account(stage) else {
+        return;
+    };
+    let Some((reply, envelope, at, id)) = request_token(stage, &account, password, csr) else {
+        return;
+    };
+    if let Some(envelope) = &envelope {
+        stage
+            .run
+            .findings
+            .extend(checks::relates_to(envelope, &id, at));
+    }
+    stage.run.findings.extend(issued_checks::declined(
+        expected,
+        envelope.as_ref(),
+        reply.status,
+        at,
+    ));
+}
+
+fn wrong_password(stage: &mut Stage<'_>) {
+    let Some(account) = stage.account.clone() else {
+        return must_decline(stage, "", b"", &WRONG_PASSWORD);
+    };
+    let mut wrong = "dmconform-wrong-password".to_string();
+    if wrong == account.password {
+        wrong.push('!');
+    }
+    let csr = match DeviceKey::generate(KEY_BITS).and_then(|k| k.request(DEVICE_ID)) {
+        Ok(csr) => csr,
+        Err(e) => return stage.error(&TargetError::Other(e)),
+    };
+    must_decline(stage, &wrong, &csr, &WRONG_PASSWORD);
+}
+
+/// MS-MDE2 2.2.10: Authentication, "User not recognized"; WIN-ENROLL:
+/// InvalidSecurity, "not able to validate your account".
+const WRONG_PASSWORD: Declined<'static> = Declined {
+    condition: "a wrong password",
+    subcodes: &["Authentication", "InvalidSecurity"],
+};
+
+fn malformed_csr(stage: &mut Stage<'_>) {
+    let password = stage
+        .account
+        .as_ref()
+        .map(|a| a.password.clone())
+        .unwrap_or_default();
+    must_decline(
+        stage,
+        &password,
+        b"this is not a PKCS#10 certificate request",
+        &MALFORMED_CSR,
+    );
+}
+
+/// MS-MDE2 2.2.10: CertificateRequest, "Failed to get certificate", or
+/// MessageFormat, "Message format is bad" (the token MUST be a certificate
+/// signing request, MS-MDE2 3.4.4.1.1.1.3).
+const MALFORMED_CSR: Declined<'static> = Declined {
+    condition: "a BinarySecurityToken that is no PKCS#10 request",
+    subcodes: &["CertificateRequest", "MessageFormat"],
+};
 
 /// The email address a device enrolls with: `user@` and the domain of the
 /// discovery host without its `enterpriseenrollment.` label.
@@ -341,10 +623,21 @@ pub fn run_selected(
     account: Option<Account>,
     cases: &[&EnrollmentCase],
 ) -> Vec<CaseRun> {
+    run_enrolling(service, account, cases).0
+}
+
+/// Runs these enrollment cases in order; their runs, and what the enrollment
+/// case gave the device when it enrolled.
+pub fn run_enrolling(
+    service: &mut dyn EnrollmentService,
+    account: Option<Account>,
+    cases: &[&EnrollmentCase],
+) -> (Vec<CaseRun>, Option<Enrolled>) {
     let email = account
         .as_ref()
         .map_or_else(|| email_for(&service.discovery_url()), |a| a.user.clone());
-    cases
+    let mut enrolled = None;
+    let runs = cases
         .iter()
         .map(|case| {
             let start = Instant::now();
@@ -364,8 +657,12 @@ pub fn run_selected(
                     expected_deviation: None,
                     micros: 0,
                 },
+                enrolled: None,
             };
             (case.run)(&mut stage);
+            if stage.enrolled.is_some() {
+                enrolled = stage.enrolled.take();
+            }
             let mut run = stage.run;
             let unsupported = run
                 .findings
@@ -383,5 +680,6 @@ pub fn run_selected(
             run.micros = start.elapsed().as_micros() as u64;
             run
         })
-        .collect()
+        .collect();
+    (runs, enrolled)
 }

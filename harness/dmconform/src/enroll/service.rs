@@ -3,6 +3,9 @@
 //! in-process reference service ([`super::reference`]) and HTTP(S)
 //! ([`super::http`]) implement [`EnrollmentService`].
 
+use super::runner::Enrolled;
+use crate::TargetProfile;
+use crate::server::target::ServerTarget;
 use crate::wire::TargetError;
 
 /// One HTTP request of the harness.
@@ -50,4 +53,16 @@ pub trait EnrollmentService {
 
     /// Makes one request; the answer, or why none came.
     fn request(&mut self, request: &Request) -> Result<Reply, TargetError>;
+
+    /// The DM server an enrollment's provisioning document names, reached as the
+    /// enrolled device reaches it (its certificate, its account); `None` when the
+    /// harness cannot reach it that way.
+    fn dm_server(
+        &self,
+        enrolled: &Enrolled,
+        profile: &TargetProfile,
+    ) -> Option<Box<dyn ServerTarget>> {
+        let _ = (enrolled, profile);
+        None
+    }
 }

@@ -1,6 +1,7 @@
-//! The enrollment cases (discovery stage) against the reference enrollment
-//! service, each of its fault switches, hand-made services that make the other
-//! allowed choices, and services that answer something else entirely.
+//! The enrollment cases (discovery, policy, enrollment and the requests a
+//! service must decline) against the reference enrollment service, each of its
+//! fault switches, hand-made services that make the other allowed choices, and
+//! services that answer something else entirely.
 
 use super::cli_run::run;
 use dmconform::Verdict;
@@ -17,6 +18,11 @@ fn account() -> Account {
     }
 }
 
+/// The reference enrolling the tests' account.
+fn reference(faults: EnrollmentFaults) -> ReferenceEnrollment {
+    ReferenceEnrollment::with_account(faults, &account())
+}
+
 fn verdicts(service: &mut dyn EnrollmentService) -> Vec<(String, Verdict)> {
     run_cases(service, Some(account()))
         .into_iter()
@@ -26,12 +32,10 @@ fn verdicts(service: &mut dyn EnrollmentService) -> Vec<(String, Verdict)> {
 
 #[test]
 fn the_reference_passes_every_enrollment_case_and_each_fault_changes_a_verdict() {
-    let clean = verdicts(&mut ReferenceEnrollment::new(EnrollmentFaults::none()));
+    let clean = verdicts(&mut reference(EnrollmentFaults::none()));
     assert!(clean.iter().all(|(_, v)| *v == Verdict::Pass), "{clean:?}");
     for fault in EnrollmentFault::ALL {
-        let bent = verdicts(&mut ReferenceEnrollment::new(EnrollmentFaults::from(
-            *fault,
-        )));
+        let bent = verdicts(&mut reference(EnrollmentFaults::from(*fault)));
         assert_ne!(bent, clean, "{fault} changes no verdict");
     }
 }
@@ -68,6 +72,9 @@ impl EnrollmentService for Stranger {
         if body.contains("<GetPolicies") {
             return Ok(published_policy(&id));
         }
+        if body.contains("RequestSecurityToken") {
+            return Ok(stranger_enrollment(&id, &body));
+        }
         Ok((self.answer)(&id))
     }
 }
@@ -83,6 +90,120 @@ fn published_policy(id: &str) -> Reply {
         status: 200,
         content_type: "application/soap+xml".into(),
         body: format!("{head}<a:RelatesTo>{id}</a:RelatesTo>{tail}").into_bytes(),
+    }
+}
+
+/// The stranger's certificate authority: a root and an intermediate it signed.
+struct StrangerCa {
+    root: rcgen::Certificate,
+    intermediate: rcgen::Certificate,
+    intermediate_params: rcgen::CertificateParams,
+    intermediate_key: rcgen::KeyPair,
+}
+
+fn stranger_ca() -> StrangerCa {
+    let ca_params = |name: &str| {
+        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(rcgen::DnType::CommonName, name);
+        p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        p
+    };
+    let root_params = ca_params("Example Root");
+    let root_key = rcgen::KeyPair::generate().unwrap();
+    let root = root_params.self_signed(&root_key).unwrap();
+    let intermediate_params = ca_params("Example Issuing CA");
+    let intermediate_key = rcgen::KeyPair::generate().unwrap();
+    let intermediate = intermediate_params
+        .signed_by(
+            &intermediate_key,
+            &rcgen::Issuer::from_params(&root_params, &root_key),
+        )
+        .unwrap();
+    StrangerCa {
+        root,
+        intermediate,
+        intermediate_params,
+        intermediate_key,
+    }
+}
+
+/// The stranger's answer to a RequestSecurityToken: a wrong password gets
+/// `a:InvalidSecurity`, a request that is no CSR `s:MessageFormat` (the other
+/// allowed Subcodes), and a good one a document with an intermediate under
+/// My/User, WBXML as DEFAULTENCODING, DIGEST credentials both ways, and the
+/// ValueType as Microsoft's samples write it.
+fn stranger_enrollment(id: &str, body: &str) -> Reply {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let fault = |subcode: &str| {
+        Reply {
+        status: 500,
+        content_type: "application/soap+xml".into(),
+        body: format!(
+            r#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing"><env:Header><wsa:Action>http://www.w3.org/2005/08/addressing/soap/fault</wsa:Action><wsa:RelatesTo>{id}</wsa:RelatesTo></env:Header><env:Body><env:Fault><env:Code><env:Value>env:Receiver</env:Value><env:Subcode><env:Value>{subcode}</env:Value></env:Subcode></env:Code><env:Reason><env:Text xml:lang="en">declined</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>"#
+        )
+        .into_bytes(),
+    }
+    };
+    if !body.contains("pässword&amp;&lt;1&gt;") {
+        return fault("wsa:InvalidSecurity");
+    }
+    let token: String = body
+        .split("BinarySecurityToken")
+        .nth(1)
+        .and_then(|t| t.split_once('>'))
+        .and_then(|(_, t)| t.split('<').next())
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let Some(csr) = b64.decode(token).ok().and_then(|der| {
+        rcgen::CertificateSigningRequestParams::from_der(&der.as_slice().into()).ok()
+    }) else {
+        return fault("env:MessageFormat");
+    };
+    let ca = stranger_ca();
+    let issuer = rcgen::Issuer::from_params(&ca.intermediate_params, &ca.intermediate_key);
+    let client = csr.signed_by(&issuer).unwrap();
+    let cert = |store: &str, der: &[u8]| {
+        format!(
+            r#"<characteristic type="{store}"><characteristic type="{}"><parm name="EncodedCertificate" value="{}"/></characteristic>{}</characteristic>"#,
+            "ABCDEF0123456789ABCDEF0123456789ABCDEF01",
+            b64.encode(der),
+            if store == "User" {
+                r#"<characteristic type="PrivateKeyContainer"/>"#
+            } else {
+                ""
+            }
+        )
+    };
+    let doc = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<wap-provisioningdoc version="1.1">
+  <characteristic type="CertificateStore"><characteristic type="Root">{}</characteristic></characteristic>
+  <characteristic type="CertificateStore"><characteristic type="My">{}</characteristic></characteristic>
+  <characteristic type="CertificateStore"><characteristic type="My"><characteristic type="User"><characteristic type="0000000000000000000000000000000000000001"><parm name="EncodedCertificate" value="{}"/></characteristic></characteristic></characteristic></characteristic>
+  <characteristic type="APPLICATION">
+    <parm name="APPID" value="w7"/><parm name="PROVIDER-ID" value="ExampleMDM"/><parm name="NAME" value="Example"/>
+    <parm name="ADDR" value="https://mdm.example.com/omadm/WindowsMDM.ashx"/>
+    <parm name="DEFAULTENCODING" value="application/vnd.syncml.dm+wbxml"/>
+    <characteristic type="APPAUTH"><parm name="AAUTHLEVEL" value="CLIENT"/><parm name="AAUTHTYPE" value="DIGEST"/><parm name="AAUTHSECRET" value="s3cret-client"/><parm name="AAUTHDATA" value="bm9uY2U="/></characteristic>
+    <characteristic type="APPAUTH"><parm name="AAUTHLEVEL" value="APPSRV"/><parm name="AAUTHTYPE" value="DIGEST"/><parm name="AAUTHNAME" value="device"/><parm name="AAUTHSECRET" value="s3cret-server"/></characteristic>
+  </characteristic>
+</wap-provisioningdoc>"#,
+        cert("System", ca.root.der()),
+        cert("User", client.der()),
+        b64.encode(ca.intermediate.der()),
+    );
+    Reply {
+        status: 200,
+        content_type: "application/soap+xml; charset=utf-8".into(),
+        body: format!(
+            r#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing"><env:Header><wsa:Action env:mustUnderstand="1">http://schemas.microsoft.com/windows/pki/2009/01/enrollment/RSTRC/wstep</wsa:Action><wsa:RelatesTo>{id}</wsa:RelatesTo></env:Header><env:Body><t:RequestSecurityTokenResponseCollection xmlns:t="http://docs.oasis-open.org/ws-sx/ws-trust/200512"><t:RequestSecurityTokenResponse><t:TokenType>http://schemas.microsoft.com/5.0.0.0/ConfigurationManager/Enrollment/DeviceEnrollmentToken</t:TokenType><t:RequestedSecurityToken><o:BinarySecurityToken xmlns:o="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" ValueType="http://schemas.microsoft.com/5.0.0.0/ConfigurationManager/Enrollment/DeviceEnrollmentProvisionDoc" EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary">
+{}
+</o:BinarySecurityToken></t:RequestedSecurityToken></t:RequestSecurityTokenResponse></t:RequestSecurityTokenResponseCollection></env:Body></env:Envelope>"#,
+            b64.encode(doc.as_bytes())
+        )
+        .into_bytes(),
     }
 }
 
@@ -125,6 +246,16 @@ fn a_service_making_the_other_allowed_choices_passes() {
     for r in &runs {
         assert_eq!(r.verdict, Verdict::Pass, "{}: {:#?}", r.id, r.findings);
     }
+    // The document travels Base64-encoded; it is recorded decoded, its secrets blotted.
+    let json = serde_json::to_string(&runs).unwrap();
+    let enrollment = runs.iter().find(|r| r.id == "enroll.enrollment").unwrap();
+    assert!(
+        enrollment.transcript.iter().any(|e| e
+            .text
+            .contains("<parm name=\"AAUTHSECRET\" value=\"[redacted]\"/>")),
+        "{json}"
+    );
+    assert!(!json.contains("s3cret"), "{json}");
 }
 
 fn sign_in_page(_: &str) -> Reply {
@@ -212,10 +343,7 @@ fn a_service_that_does_not_answer_is_an_error_for_every_case() {
 fn run_against_the_reference_enrollment_service_passes_and_a_fault_names_its_rule() {
     let (code, out, _) = run(&["--target", "builtin:reference-enrollment"]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(
-        out.contains("3 case runs") && out.contains("3 pass"),
-        "{out}"
-    );
+    assert!(out.contains(" pass, 0 fail, 0 non-strict"), "{out}");
     let (code, out, _) = run(&[
         "--target",
         "builtin:reference-enrollment?fault=discovery-wrong-relates-to",
@@ -313,11 +441,11 @@ fn a_discovery_url_over_http_runs_the_enrollment_cases() {
     assert_eq!(code, Some(0), "{out}{err}");
     // The built-in profile of an http(s) target names no account: GetPolicies is not asked.
     assert!(
-        out.contains("3 case runs against http://127.0.0.1:"),
+        out.contains("6 case runs against http://127.0.0.1:"),
         "{out}"
     );
     assert!(
-        out.contains("2 pass") && out.contains("1 unsupported"),
+        out.contains("2 pass") && out.contains("4 unsupported"),
         "{out}"
     );
 }
@@ -333,7 +461,7 @@ fn a_discovery_url_nobody_serves_is_an_error_quickly() {
     let (code, out, _) = run(&["--target", &url]);
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("2 error") && out.contains("1 unsupported"),
+        out.contains("2 error") && out.contains("4 unsupported"),
         "{out}"
     );
 }
@@ -369,10 +497,7 @@ fn microsofts_published_discovery_answers_pass_the_discovery_rules() {
 
 #[test]
 fn the_password_never_reaches_a_transcript_and_no_account_makes_the_policy_case_unsupported() {
-    let runs = run_cases(
-        &mut ReferenceEnrollment::new(EnrollmentFaults::none()),
-        Some(account()),
-    );
+    let runs = run_cases(&mut reference(EnrollmentFaults::none()), Some(account()));
     let policy = runs.iter().find(|r| r.id == "enroll.policy").unwrap();
     assert_eq!(policy.verdict, Verdict::Pass, "{:#?}", policy.findings);
     let sent = &policy
@@ -415,5 +540,49 @@ fn a_discover_stage_that_fails_leaves_the_policy_case_not_exercised() {
         Verdict::Informational,
         "{:#?}",
         policy.findings
+    );
+}
+
+#[test]
+fn the_dm_server_cases_run_after_enrollment_over_the_issued_certificate() {
+    let (code, out, _) = run(&[
+        "--target",
+        "builtin:reference-enrollment",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let runs = report["cases"].as_array().unwrap();
+    let dm: Vec<&serde_json::Value> = runs
+        .iter()
+        .filter(|r| !r["id"].as_str().unwrap().starts_with("enroll."))
+        .collect();
+    assert!(dm.len() > 5, "{out}");
+    // The document selects XML: the device speaks only that.
+    assert!(dm.iter().all(|r| r["encoding"] == "xml"), "{out}");
+    assert!(runs.iter().all(|r| r["verdict"] == "pass"), "{out}");
+}
+
+#[test]
+fn the_reference_dm_server_refuses_a_certificate_its_enrollment_root_did_not_issue() {
+    use dmconform::enroll::enrolled::EnrolledReference;
+    use dmconform::enroll::runner::run_enrolling;
+    use dmconform::server::ServerTarget;
+    let mut service = reference(EnrollmentFaults::none());
+    let (_, enrolled) = run_enrolling(
+        &mut service,
+        Some(account()),
+        &dmconform::enroll::runner::selected(None),
+    );
+    let enrolled = enrolled.expect("the reference enrolls the device");
+    let profile = dmconform::TargetProfile::reference_server();
+    let other_root = refdm::enroll::ca::Authority::new("another root").root;
+    let mut server = EnrolledReference::new(other_root, &enrolled, &profile);
+    let message = dmconform::wire::Wire::new(dmconform::wire::Encoding::Xml, b"<SyncML/>".to_vec());
+    let refused = server.send(message).unwrap_err().to_string();
+    assert!(
+        refused.contains("refused the TLS client certificate"),
+        "{refused}"
     );
 }

@@ -1,9 +1,11 @@
-//! The reference Windows enrollment service ([MS-MDE2]), discovery and policy
-//! stages: it answers the device's GET probe of the discovery URL and its SOAP 1.2
-//! Discover request with a DiscoverResponse naming the policy and enrollment
-//! services, a GetPolicies request carrying a UsernameToken with its certificate
-//! enrollment policy (MS-XCEP as MS-MDE2 3.3 profiles it), and a request it cannot
-//! read with a SOAP fault. It sees requests as an HTTP server
+//! The reference Windows enrollment service ([MS-MDE2]): it answers the device's
+//! GET probe of the discovery URL and its SOAP 1.2 Discover request with a
+//! DiscoverResponse naming the policy and enrollment services, a GetPolicies
+//! request carrying its account with its certificate enrollment policy (MS-XCEP as
+//! MS-MDE2 3.3 profiles it), a RequestSecurityToken with its account and a PKCS#10
+//! request with a provisioning document holding the certificate its own
+//! authority ([`ca`]) issued ([`issue`]), and a request it cannot read or accept
+//! with a SOAP fault. It sees requests as an HTTP server
 //! would (method, path, content type, body); the binary or an in-process adapter
 //! carries them. Named [`EnrollmentFault`] switches make it break one rule each.
 //!
@@ -14,13 +16,24 @@
 //! - EnrollmentVersion: the request's RequestVersion when it is 1.0 to 5.0, else 5.0.
 //! - A request that is no SOAP 1.2 envelope, or lacks its MessageID: a fault with
 //!   code `s:Sender`, HTTP 400 (SOAP 1.2 Part 2, 7.5.2.2).
-//! - GetPolicies: any UsernameToken with a user name and a password is accepted
-//!   (the OnPremise user is "authenticated when calling the management service");
-//!   none gets a fault with Subcode `s:Authentication` (MS-MDE2 2.2.10). The
+//! - GetPolicies and RequestSecurityToken: the UsernameToken must carry the
+//!   account's user name and password (by default the reference DM server's,
+//!   `dmconform`/`reference`); none, or another, gets a fault with Subcode
+//!   `s:Authentication`, "User not recognized" (MS-MDE2 2.2.10). A request
+//!   whose BinarySecurityToken is no PKCS#10 request with a valid signature gets
+//!   Subcode `s:CertificateRequest`, "Failed to get certificate". The
 //!   policy is the one of Microsoft's sample: schema 3, 2048-bit keys, SHA-1 with
 //!   RSA (OID 1.3.14.3.2.29) as hash algorithm reference 0.
+//! - The provisioning document puts the root under `CertificateStore/Root/System`
+//!   and the client certificate under `CertificateStore/My/User`, names the DM
+//!   server at `BASE/ManagementServer/MDM.svc` in XML, with the account as APPSRV
+//!   Basic credentials, and a DMClient provider of the same PROVIDER-ID.
+
+pub mod ca;
+pub mod issue;
 
 use crate::faults::{FaultSet, fault_switches};
+use base64::Engine;
 use syncml::protocol::enrollment as mde2;
 use syncml::xml::WriteOptions;
 use syncml::{Element, Limits};
@@ -41,6 +54,18 @@ fault_switches! {
             "answers GetPolicies with policySchema 2; MS-MDE: the policySchema value MUST be 3";
         DanglingHashOid = "policy-dangling-hash-oid",
             "refers its hash algorithm to an OID reference its answer does not list; MS-MDE: the referenced OID MUST be in the GetPoliciesResponse";
+        OtherKey = "enroll-other-key",
+            "issues a certificate for a key of its own making, not the requested one; RFC 2986: the certificate is constructed from the request's public key";
+        ForeignRoot = "enroll-foreign-root",
+            "provisions a root that did not sign the client certificate; WIN-ENROLL-FED: the root provisioned is the one needed to chain up the MDM client certificate";
+        NoDmAccount = "enroll-no-dm-account",
+            "leaves the w7 APPLICATION (the DM client account) out of the provisioning document; WIN-ENROLL-FED: the DM client configuration is required";
+        ProviderMismatch = "enroll-provider-mismatch",
+            "names its DMClient provider other than the w7 PROVIDER-ID; WIN-ENROLL-FED: ProviderID in DMClient CSP must match PROVIDER-ID";
+        AnyPassword = "enroll-any-password",
+            "enrolls a device whose password is wrong; MS-MDE2 2.2.10: a user not recognized gets the fault Subcode Authentication";
+        WrongFaultCode = "enroll-wrong-fault-code",
+            "answers a wrong password with the fault Subcode s:EnrollmentServer; MS-MDE2 2.2.10: a user not recognized gets s:Authentication";
     }
 }
 
@@ -59,14 +84,41 @@ pub struct Reply {
 pub struct EnrollmentService {
     base: String,
     faults: EnrollmentFaults,
+    /// The user name and password it enrolls.
+    account: (String, String),
+    authority: ca::Authority,
 }
 
 impl EnrollmentService {
+    /// The service with the reference DM server's account.
     pub fn new(base: &str, faults: EnrollmentFaults) -> EnrollmentService {
+        let account = crate::server::ServerConfig::default()
+            .account
+            .map(|a| (a.user, a.password))
+            .unwrap_or_default();
         EnrollmentService {
             base: base.trim_end_matches('/').to_string(),
             faults,
+            account,
+            authority: ca::Authority::new("dmconform reference enrollment root"),
         }
+    }
+
+    /// The service enrolling `user` with `password` instead.
+    pub fn with_account(mut self, user: &str, password: &str) -> EnrollmentService {
+        self.account = (user.to_string(), password.to_string());
+        self
+    }
+
+    /// The root of the service's certificate authority (DER): what the DM server
+    /// trusts client certificates by.
+    pub fn root(&self) -> &[u8] {
+        &self.authority.root
+    }
+
+    /// The DM server address the provisioning document names.
+    pub fn dm_address(&self) -> String {
+        format!("{}{DM_PATH}", self.base)
     }
 
     /// The discovery URL a device is given.
@@ -80,6 +132,12 @@ impl EnrollmentService {
         if path.eq_ignore_ascii_case(POLICY_PATH) {
             return match method {
                 "POST" => self.policies(content_type, body),
+                _ => plain(405, "POST\n"),
+            };
+        }
+        if path.eq_ignore_ascii_case(ENROLLMENT_PATH) {
+            return match method {
+                "POST" => self.enroll(content_type, body),
                 _ => plain(405, "POST\n"),
             };
         }
@@ -119,7 +177,7 @@ impl EnrollmentService {
         }
         result.push(Element::text(
             "EnrollmentServiceUrl",
-            format!("{}/EnrollmentServer/EnrollmentService.svc", self.base),
+            format!("{}{ENROLLMENT_PATH}", self.base),
         ));
         let body = Element::new("DiscoverResponse")
             .with_attr("xmlns", mde2::DISCOVERY)
@@ -136,12 +194,8 @@ impl EnrollmentService {
             Ok(r) => r,
             Err(fault) => return fault,
         };
-        if !request.has_user_token {
-            return self.fault_with(
-                Some(&request.message_id),
-                Some("s:Authentication"),
-                "the request carries no UsernameToken with a user name and a password",
-            );
+        if let Err(fault) = self.authenticated(&request) {
+            return fault;
         }
         let schema = if self.faults.has(EnrollmentFault::PolicySchema2) {
             "2"
@@ -182,6 +236,91 @@ impl EnrollmentService {
                 mde2::GET_POLICIES_RESPONSE_ACTION,
                 Some(&request.message_id),
                 body,
+            ),
+        )
+    }
+
+    /// The account's UsernameToken came, or the fault that answers a request
+    /// without it.
+    fn authenticated(&self, request: &Request) -> Result<(), Reply> {
+        let token = request.user_token.as_ref();
+        let refuse = |why: &str| {
+            let subcode = if self.faults.has(EnrollmentFault::WrongFaultCode) {
+                "s:EnrollmentServer"
+            } else {
+                "s:Authentication"
+            };
+            Err(self.fault_with(Some(&request.message_id), Some(subcode), why))
+        };
+        match token {
+            None => refuse("the request carries no UsernameToken with a user name and a password"),
+            Some(t) if t.0 != self.account.0 => refuse("user not recognized"),
+            Some(t) if t.1 != self.account.1 && !self.faults.has(EnrollmentFault::AnyPassword) => {
+                refuse("user not recognized")
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Answers a RequestSecurityToken: a provisioning document with the
+    /// certificate issued for its request, or a fault.
+    fn enroll(&mut self, content_type: &str, body: &[u8]) -> Reply {
+        let request = match self.soap_request(content_type, body) {
+            Ok(r) => r,
+            Err(fault) => return fault,
+        };
+        if let Err(fault) = self.authenticated(&request) {
+            return fault;
+        }
+        let csr = request
+            .certificate_request
+            .as_deref()
+            .and_then(|t| base64::engine::general_purpose::STANDARD.decode(t).ok());
+        let issued = match csr {
+            None => Err("the BinarySecurityToken holds no Base64 certificate request".to_string()),
+            Some(csr) => self.authority.issue(&csr),
+        };
+        let client = match issued {
+            Ok(_) if self.faults.has(EnrollmentFault::OtherKey) => {
+                self.authority.issue_for_other_key("dmconform-device")
+            }
+            Ok(cert) => cert,
+            Err(why) => {
+                return self.fault_with(
+                    Some(&request.message_id),
+                    Some("s:CertificateRequest"),
+                    &why,
+                );
+            }
+        };
+        let foreign;
+        let root = if self.faults.has(EnrollmentFault::ForeignRoot) {
+            foreign = ca::Authority::new("dmconform reference enrollment root").root;
+            &foreign
+        } else {
+            &self.authority.root
+        };
+        let addr = self.dm_address();
+        let document = issue::Provision {
+            root,
+            client: &client,
+            addr: &addr,
+            dm_user: &self.account.0,
+            dm_password: &self.account.1,
+            with_dm_account: !self.faults.has(EnrollmentFault::NoDmAccount),
+            dmclient_provider: if self.faults.has(EnrollmentFault::ProviderMismatch) {
+                "dmconform-other"
+            } else {
+                issue::PROVIDER_ID
+            },
+        }
+        .document();
+        self.soap(
+            200,
+            envelope(
+                mde2::RSTRC_ACTION,
+                Some(&request.message_id),
+                issue::response(&document),
             ),
         )
     }
@@ -261,14 +400,20 @@ fn envelope(action: &str, relates_to: Option<&str>, body: Element) -> Element {
 
 /// Where the reference names its policy service.
 const POLICY_PATH: &str = "/EnrollmentServer/PolicyService.svc";
+/// Where the reference names its enrollment service.
+const ENROLLMENT_PATH: &str = "/EnrollmentServer/EnrollmentService.svc";
+/// Where the provisioning document names the DM server.
+pub const DM_PATH: &str = "/ManagementServer/MDM.svc";
 
 /// What the service reads of a request.
 struct Request {
     message_id: String,
     /// The RequestVersion of a Discover.
     version: String,
-    /// A WS-Security UsernameToken with a user name and a password came.
-    has_user_token: bool,
+    /// The user name and password of a WS-Security UsernameToken that has both.
+    user_token: Option<(String, String)>,
+    /// The BinarySecurityToken of a RequestSecurityToken, white space removed.
+    certificate_request: Option<String>,
 }
 
 impl Request {
@@ -302,12 +447,19 @@ impl Request {
         let filled = |name: &str| {
             token
                 .and_then(|t| t.child(name))
-                .is_some_and(|e| !e.text_content().trim().is_empty())
+                .map(|e| e.text_content().trim().to_string())
+                .filter(|t| !t.is_empty())
         };
+        let certificate_request = root
+            .child("Body")
+            .and_then(|b| b.child("RequestSecurityToken"))
+            .and_then(|r| r.child("BinarySecurityToken"))
+            .map(|t| t.text_content().split_whitespace().collect());
         Ok(Request {
             message_id,
             version,
-            has_user_token: filled("Username") && filled("Password"),
+            user_token: filled("Username").zip(filled("Password")),
+            certificate_request,
         })
     }
 }
@@ -318,7 +470,7 @@ mod tests {
 
     const DISCOVER: &str = r#"<s:Envelope xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><a:Action s:mustUnderstand="1">http://schemas.microsoft.com/windows/management/2012/01/enrollment/IDiscoveryService/Discover</a:Action><a:MessageID>urn:uuid:748132ec-a575-4329-b01b-6171a9cf8478</a:MessageID></s:Header><s:Body><Discover xmlns="http://schemas.microsoft.com/windows/management/2012/01/enrollment"><request><EmailAddress>u@example.com</EmailAddress><RequestVersion>4.0</RequestVersion></request></Discover></s:Body></s:Envelope>"#;
 
-    const GET_POLICIES: &str = r#"<s:Envelope xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><s:Header><a:MessageID>urn:uuid:72048B64-0F19-448F-8C2E-B4C661860AA0</a:MessageID><wsse:Security><wsse:UsernameToken><wsse:Username>u@example.com</wsse:Username><wsse:Password>p</wsse:Password></wsse:UsernameToken></wsse:Security></s:Header><s:Body><GetPolicies xmlns="http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy"/></s:Body></s:Envelope>"#;
+    const GET_POLICIES: &str = r#"<s:Envelope xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><s:Header><a:MessageID>urn:uuid:72048B64-0F19-448F-8C2E-B4C661860AA0</a:MessageID><wsse:Security><wsse:UsernameToken><wsse:Username>dmconform</wsse:Username><wsse:Password>reference</wsse:Password></wsse:UsernameToken></wsse:Security></s:Header><s:Body><GetPolicies xmlns="http://schemas.microsoft.com/windows/pki/2009/01/enrollmentpolicy"/></s:Body></s:Envelope>"#;
 
     #[test]
     fn get_policies_needs_a_username_token() {
@@ -335,7 +487,7 @@ mod tests {
                 .unwrap()
                 .contains("<policySchema>3</policySchema>")
         );
-        let bare = GET_POLICIES.replace("<wsse:Password>p</wsse:Password>", "");
+        let bare = GET_POLICIES.replace("<wsse:Password>reference</wsse:Password>", "");
         let refused = s.handle("POST", POLICY_PATH, "application/soap+xml", bare.as_bytes());
         assert_eq!(refused.status, 400);
         assert!(
@@ -343,6 +495,47 @@ mod tests {
                 .unwrap()
                 .contains("s:Authentication")
         );
+    }
+
+    /// A RequestSecurityToken for `user`/`password` whose BinarySecurityToken is `token`.
+    fn rst(user: &str, password: &str, token: &str) -> String {
+        format!(
+            r#"<s:Envelope xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsse="{}" xmlns:wst="{}"><s:Header><a:MessageID>urn:uuid:1</a:MessageID><wsse:Security><wsse:UsernameToken><wsse:Username>{user}</wsse:Username><wsse:Password>{password}</wsse:Password></wsse:UsernameToken></wsse:Security></s:Header><s:Body><wst:RequestSecurityToken><wsse:BinarySecurityToken>{token}</wsse:BinarySecurityToken></wst:RequestSecurityToken></s:Body></s:Envelope>"#,
+            mde2::WSSE,
+            mde2::TRUST
+        )
+    }
+
+    fn csr() -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let der = rcgen::CertificateParams::default()
+            .serialize_request(&key)
+            .unwrap()
+            .der()
+            .to_vec();
+        base64::engine::general_purpose::STANDARD.encode(der)
+    }
+
+    #[test]
+    fn a_request_security_token_gets_a_provisioning_document_or_the_fault_for_its_defect() {
+        let mut s = service(EnrollmentFaults::none());
+        let post = |s: &mut EnrollmentService, body: String| {
+            let r = s.handle(
+                "POST",
+                ENROLLMENT_PATH,
+                "application/soap+xml",
+                body.as_bytes(),
+            );
+            (r.status, String::from_utf8(r.body).unwrap())
+        };
+        let (status, ok) = post(&mut s, rst("dmconform", "reference", &csr()));
+        assert_eq!(status, 200, "{ok}");
+        assert!(ok.contains(mde2::RSTRC_ACTION) && ok.contains(mde2::PROVISION_DOC));
+        let (status, wrong) = post(&mut s, rst("dmconform", "wrong", &csr()));
+        assert_eq!(status, 400);
+        assert!(wrong.contains("s:Authentication"), "{wrong}");
+        let (_, garbage) = post(&mut s, rst("dmconform", "reference", "bm90IGEgQ1NS"));
+        assert!(garbage.contains("s:CertificateRequest"), "{garbage}");
     }
 
     fn service(faults: EnrollmentFaults) -> EnrollmentService {
@@ -381,9 +574,14 @@ mod tests {
         assert!(String::from_utf8(reply.body).unwrap().contains("s:Sender"));
     }
 
+    /// The faults of the enrollment stage issue certificates, which differ from
+    /// run to run; the harness's tests show each of them changing a verdict.
     #[test]
-    fn each_fault_changes_the_answer() {
-        for fault in EnrollmentFault::ALL {
+    fn each_discovery_and_policy_fault_changes_the_answer() {
+        let stages = EnrollmentFault::ALL
+            .iter()
+            .filter(|f| !f.name().starts_with("enroll-"));
+        for fault in stages {
             let mut good = service(EnrollmentFaults::none());
             let mut bad = service(EnrollmentFaults::from(*fault));
             let ask = |s: &mut EnrollmentService| {

@@ -1,0 +1,433 @@
+//! The rules the answer to a RequestSecurityToken is judged by: the
+//! RequestSecurityTokenResponseCollection and its token, the provisioning
+//! document inside it, the certificates it places, and the SOAP fault that
+//! declines a request that must not be granted. Each finding names its
+//! requirement (`specs/requirements/enrollment.toml`); SHOULD-level sentences
+//! give non-strict findings.
+
+use super::certs::{self, Parsed};
+use super::checks::{Expected, finding, is_absolute_https, req};
+use super::provisioning::{DmAccount, ProvisioningDoc};
+use super::soap::Envelope;
+use super::token::Issued;
+use crate::verdict::{Finding, Severity};
+use syncml::protocol::enrollment as mde2;
+
+/// The answer to a RequestSecurityToken (MS-MDE 3.4.4.1.1.3).
+pub const REQUEST_SECURITY_TOKEN: Expected<'static> = Expected {
+    requirement: req::RSTR_STRUCTURE,
+    action: mde2::RSTRC_ACTION,
+    action_requirement: req::RSTR_ACTION,
+    body: "a RequestSecurityTokenResponseCollection",
+};
+
+/// The collection holds a response with the enrollment TokenType and a Base64
+/// token of the provisioning document's ValueType; the document's bytes, when
+/// they can be had.
+pub fn issued_token(issued: &Issued, exchange: usize, out: &mut Vec<Finding>) -> Option<Vec<u8>> {
+    let mut judge = |rule: &str, severity: Severity, what: &str, wanted: &str, actual: String| {
+        out.push(finding(rule, severity, what, wanted, actual, exchange))
+    };
+    if issued.responses == 0 {
+        judge(
+            req::RSTR_STRUCTURE,
+            Severity::Fail,
+            "RequestSecurityTokenResponse in the collection",
+            "one",
+            "none".into(),
+        );
+        return None;
+    }
+    if issued.token_type.as_deref() != Some(mde2::DEVICE_ENROLLMENT_TOKEN) {
+        judge(
+            req::RSTR_STRUCTURE,
+            Severity::Fail,
+            "TokenType of the response",
+            mde2::DEVICE_ENROLLMENT_TOKEN,
+            issued.token_type.clone().unwrap_or_else(|| "none".into()),
+        );
+    }
+    let Some(token) = &issued.token else {
+        judge(
+            req::RSTR_STRUCTURE,
+            Severity::Fail,
+            "RequestedSecurityToken/BinarySecurityToken of the response",
+            "the provisioning document",
+            "none".into(),
+        );
+        return None;
+    };
+    match token.value_type.as_deref() {
+        Some(mde2::PROVISION_DOC) => {}
+        Some(mde2::PROVISION_DOC_PROSE) => judge(
+            req::PROVISION_VALUE_TYPE,
+            Severity::NonStrict,
+            "ValueType of the BinarySecurityToken",
+            &format!("{} (every sample of Microsoft's)", mde2::PROVISION_DOC),
+            format!(
+                "{} (the form of WIN-ENROLL-FED's prose)",
+                mde2::PROVISION_DOC_PROSE
+            ),
+        ),
+        other => judge(
+            req::PROVISION_VALUE_TYPE,
+            Severity::Fail,
+            "ValueType of the BinarySecurityToken",
+            mde2::PROVISION_DOC,
+            other.unwrap_or("none").to_string(),
+        ),
+    }
+    let decoded = token.decoded();
+    if decoded.is_none() {
+        judge(
+            req::PROVISIONING_CONTENTS,
+            Severity::Fail,
+            "the BinarySecurityToken",
+            "the Base64 of a provisioning document",
+            format!("{} characters that are not Base64", token.text.len()),
+        );
+    }
+    decoded
+}
+
+/// The document holds the requested certificate (for the device's key, under
+/// `CertificateStore/My`, chained by the root it provisions) and the DM client
+/// configuration (a w7 APPLICATION with the settings Windows reads).
+pub fn provisioning(doc: &ProvisioningDoc, device_key: &[u8], exchange: usize) -> Vec<Finding> {
+    let mut out = Vec::new();
+    certificates(doc, device_key, exchange, &mut out);
+    if !doc.has_private_key_container() {
+        out.push(finding(
+            req::PRIVATE_KEY_CONTAINER,
+            Severity::Fail,
+            "CertificateStore/My/…/PrivateKeyContainer",
+            "present",
+            "absent",
+            exchange,
+        ));
+    }
+    for other in doc
+        .top("APPLICATION")
+        .filter_map(|a| a.parm("APPID"))
+        .filter(|id| *id != "w7")
+    {
+        out.push(finding(
+            req::W7_APPID,
+            Severity::Fail,
+            "APPID of an APPLICATION characteristic",
+            "w7",
+            other,
+            exchange,
+        ));
+    }
+    match doc.w7() {
+        None => out.push(finding(
+            req::PROVISIONING_CONTENTS,
+            Severity::Fail,
+            "the DM client configuration",
+            "an APPLICATION characteristic with APPID w7",
+            "none",
+            exchange,
+        )),
+        Some(w7) => {
+            application(w7, exchange, &mut out);
+            let provider = w7.parm("PROVIDER-ID").unwrap_or("");
+            for named in doc.dmclient_providers() {
+                if named != provider {
+                    out.push(finding(
+                        req::DMCLIENT_PROVIDER,
+                        Severity::Fail,
+                        "the provider under DMClient/Provider",
+                        format!("the w7 PROVIDER-ID {provider:?}"),
+                        format!("{named:?}"),
+                        exchange,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn certificates(doc: &ProvisioningDoc, device_key: &[u8], exchange: usize, out: &mut Vec<Finding>) {
+    let placed = doc.certificates();
+    let mut parsed = Vec::new();
+    for p in &placed {
+        match p.der.as_deref().map(|der| Parsed::new(&p.store, der)) {
+            Some(Ok(c)) => parsed.push(c),
+            Some(Err(why)) => out.push(finding(
+                req::PROVISIONING_CONTENTS,
+                Severity::Fail,
+                &format!("the certificate {} in {}", p.thumbprint, p.store),
+                "a Base64 DER X.509 certificate",
+                why,
+                exchange,
+            )),
+            None => out.push(finding(
+                req::PROVISIONING_CONTENTS,
+                Severity::Fail,
+                &format!("the certificate {} in {}", p.thumbprint, p.store),
+                "a Base64 DER X.509 certificate",
+                "EncodedCertificate is not Base64",
+                exchange,
+            )),
+        }
+    }
+    for p in &placed {
+        if !matches!(p.store.as_str(), "Root/System" | "My/User" | "My/System") {
+            out.push(finding(
+                req::STORE_PATHS,
+                Severity::Fail,
+                &format!("the store of certificate {}", p.thumbprint),
+                "CertificateStore/Root/System (root) or CertificateStore/My/User",
+                format!("CertificateStore/{}", p.store),
+                exchange,
+            ));
+        }
+    }
+    let Some(client) = parsed
+        .iter()
+        .find(|c| c.store.starts_with("My/") && c.certifies(device_key))
+    else {
+        let mine = parsed
+            .iter()
+            .filter(|c| c.store.starts_with("My/"))
+            .map(|c| c.subject())
+            .collect::<Vec<_>>();
+        out.push(finding(
+            req::CERTIFICATE_FOR_REQUEST,
+            Severity::Fail,
+            "the requested certificate in CertificateStore/My",
+            "a certificate for the public key of the device's PKCS#10 request",
+            if mine.is_empty() {
+                "no certificate in CertificateStore/My".to_string()
+            } else {
+                format!("certificates for other keys only: {}", mine.join("; "))
+            },
+            exchange,
+        ));
+        return;
+    };
+    if !client.valid_now() {
+        out.push(finding(
+            req::CERTIFICATE_FOR_REQUEST,
+            Severity::Fail,
+            "the validity of the client certificate",
+            "valid now",
+            "not valid at the time of the run",
+            exchange,
+        ));
+    }
+    let roots: Vec<&Parsed<'_>> = parsed.iter().filter(|c| c.store == "Root/System").collect();
+    let intermediates: Vec<&Parsed<'_>> = parsed
+        .iter()
+        .filter(|c| c.store.starts_with("My/") && c.der != client.der)
+        .collect();
+    if roots.len() > 1 || intermediates.len() > 1 {
+        out.push(finding(
+            req::CERTIFICATE_COUNT,
+            Severity::NonStrict,
+            "the CA certificates of the document",
+            "at most one root and one intermediate",
+            format!(
+                "{} roots, {} intermediates",
+                roots.len(),
+                intermediates.len()
+            ),
+            exchange,
+        ));
+    }
+    if !roots.is_empty() && !certs::chains_to(client, &intermediates, &roots) {
+        out.push(finding(
+            req::CERTIFICATE_CHAIN,
+            Severity::NonStrict,
+            "the chain of the client certificate",
+            "signed by the provisioned root (or an intermediate it signed)",
+            format!(
+                "issued by {}, which no provisioned certificate is",
+                client.issuer()
+            ),
+            exchange,
+        ));
+    }
+}
+
+/// The w7 APPLICATION's settings: PROVIDER-ID, NAME and an https ADDR; names and
+/// types in upper case; a known DEFAULTENCODING; the APPAUTH types; the SSL
+/// client certificate store.
+fn application(w7: &super::provisioning::Characteristic, exchange: usize, out: &mut Vec<Finding>) {
+    for name in ["PROVIDER-ID", "NAME"] {
+        if w7.parm(name).is_none_or(str::is_empty) {
+            out.push(finding(
+                req::PROVIDER_NAME_ADDR,
+                Severity::Fail,
+                &format!("{name} of the w7 APPLICATION"),
+                "a value",
+                "none",
+                exchange,
+            ));
+        }
+    }
+    let account = DmAccount::of(w7);
+    if !is_absolute_https(&account.addr) {
+        out.push(finding(
+            req::PROVIDER_NAME_ADDR,
+            Severity::Fail,
+            "ADDR of the w7 APPLICATION",
+            "the https:// address of the DM server",
+            format!("{:?}", account.addr),
+            exchange,
+        ));
+    }
+    let lower: Vec<String> = w7
+        .walk()
+        .into_iter()
+        .flat_map(|c| std::iter::once(c.kind.clone()).chain(c.parms.iter().map(|p| p.name.clone())))
+        .filter(|n| *n != n.to_ascii_uppercase())
+        .collect();
+    if !lower.is_empty() {
+        out.push(finding(
+            req::UPPERCASE,
+            Severity::Fail,
+            "parm names and characteristic types of the w7 APPLICATION",
+            "all upper case",
+            lower.join(", "),
+            exchange,
+        ));
+    }
+    if let Some(encoding) = &account.encoding
+        && ![
+            syncml::protocol::CONTENT_TYPE_XML,
+            syncml::protocol::CONTENT_TYPE_WBXML,
+        ]
+        .contains(&encoding.as_str())
+    {
+        out.push(finding(
+            req::DEFAULT_ENCODING,
+            Severity::Fail,
+            "DEFAULTENCODING of the w7 APPLICATION",
+            "application/vnd.syncml.dm+xml or application/vnd.syncml.dm+wbxml",
+            encoding.clone(),
+            exchange,
+        ));
+    }
+    for auth in [&account.client_auth, &account.server_auth]
+        .into_iter()
+        .flatten()
+    {
+        let allowed: &[&str] = if auth.level == "CLIENT" {
+            &["DIGEST"]
+        } else {
+            &["BASIC", "DIGEST"]
+        };
+        if !allowed.contains(&auth.kind.as_str()) {
+            out.push(finding(
+                req::AAUTHTYPE,
+                Severity::Fail,
+                &format!("AAUTHTYPE of the {} APPAUTH", auth.level),
+                allowed.join(" or "),
+                auth.kind.clone(),
+                exchange,
+            ));
+        }
+    }
+    let missing: Vec<&str> = [
+        ("APPSRV", &account.client_auth),
+        ("CLIENT", &account.server_auth),
+    ]
+    .into_iter()
+    .filter(|(_, a)| a.is_none())
+    .map(|(level, _)| level)
+    .collect();
+    if !missing.is_empty() {
+        out.push(finding(
+            req::CLIENT_AND_APPSRV,
+            Severity::NonStrict,
+            "the APPAUTH characteristics of the w7 APPLICATION",
+            "CLIENT and APPSRV credentials",
+            format!("no {}", missing.join(" and no ")),
+            exchange,
+        ));
+    }
+    if let Some(criteria) = w7.parm("SSLCLIENTCERTSEARCHCRITERIA")
+        && let Some(stores) = criteria
+            .split('&')
+            .map(|p| p.trim_start_matches("amp;"))
+            .find_map(|p| p.strip_prefix("Stores="))
+        && !stores.eq_ignore_ascii_case("My%5CUser")
+    {
+        out.push(finding(
+            req::SSL_STORE,
+            Severity::Fail,
+            "Stores of SSLCLIENTCERTSEARCHCRITERIA",
+            "My%5CUser",
+            stores,
+            exchange,
+        ));
+    }
+}
+
+/// The Subcodes a declined request may carry, by the condition that declines it
+/// (MS-MDE2 2.2.10 and WIN-ENROLL's table).
+pub struct Declined<'a> {
+    /// The condition, in words (`a wrong password`).
+    pub condition: &'a str,
+    /// The local names of the Subcodes that name it.
+    pub subcodes: &'a [&'a str],
+}
+
+/// A request that must be declined is: by a SOAP fault whose Subcode names its
+/// condition. A certificate issued for it fails; an answer that is no SOAP fault
+/// is non-strict (MS-MDE2 2.2.10: the server "can" decline with a fault).
+pub fn declined(
+    expected: &Declined<'_>,
+    envelope: Option<&Envelope>,
+    status: u16,
+    exchange: usize,
+) -> Vec<Finding> {
+    let subcodes = expected.subcodes.join(" or ");
+    let fault = envelope.and_then(|e| e.fault.as_ref());
+    let Some(fault) = fault else {
+        let issued = envelope
+            .and_then(|e| e.payload.as_ref())
+            .and_then(Issued::read)
+            .is_some_and(|i| i.token.is_some());
+        return vec![if issued {
+            finding(
+                req::FAULT_SUBCODES,
+                Severity::Fail,
+                &format!("the answer to a request with {}", expected.condition),
+                format!("a SOAP fault with Subcode {subcodes}"),
+                "a token was issued",
+                exchange,
+            )
+        } else {
+            finding(
+                req::SOAP_FAULT,
+                Severity::NonStrict,
+                &format!("the answer to a request with {}", expected.condition),
+                format!("a SOAP fault with Subcode {subcodes}"),
+                format!("HTTP {status} without a SOAP fault"),
+                exchange,
+            )
+        }];
+    };
+    let local = fault
+        .subcode
+        .as_deref()
+        .map(|s| s.rsplit(':').next().unwrap_or(s).trim());
+    if local.is_some_and(|l| expected.subcodes.contains(&l)) {
+        return Vec::new();
+    }
+    vec![finding(
+        req::FAULT_SUBCODES,
+        Severity::Fail,
+        &format!("the fault answering a request with {}", expected.condition),
+        format!("Subcode {subcodes}"),
+        match &fault.subcode {
+            Some(s) => format!("Subcode {s} ({})", fault.reason),
+            None => format!("no Subcode, Code {} ({})", fault.code, fault.reason),
+        },
+        exchange,
+    )]
+}
