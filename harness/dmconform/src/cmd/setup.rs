@@ -12,6 +12,7 @@ use crate::server::http::HttpOptions;
 use crate::server::runner::run_server_cases;
 use crate::spec::{Case, Role, Suite};
 use crate::target_spec::{TargetKind, TargetSpec};
+use crate::verdict::{CaseRun, Finding, FindingKind, Severity};
 use crate::wire::Encoding;
 use std::path::Path;
 
@@ -126,12 +127,10 @@ pub fn run(
         let cases = crate::enroll::runner::selected(opts.filter.as_ref());
         let (mut runs, enrolled) =
             crate::enroll::runner::run_enrolling(service.as_mut(), account, &cases);
-        if let Some(enrolled) = &enrolled
-            && !selected.is_empty()
-        {
+        if !selected.is_empty() {
             runs.extend(run_enrolled(
                 service.as_ref(),
-                enrolled,
+                enrolled.as_ref(),
                 profile,
                 opts,
                 selected,
@@ -175,30 +174,41 @@ pub fn run(
 
 /// The DM server cases over an enrollment's result, as the enrolled device
 /// runs them: against the DM server its provisioning document names, with its
-/// certificate, account and encoding; none, with a note on stderr, when the
-/// harness cannot reach that server as the device would.
+/// certificate, account and encoding. Without an enrollment each case is not
+/// exercised; a DM server the harness cannot reach that way makes each an error.
 fn run_enrolled(
     service: &dyn crate::enroll::service::EnrollmentService,
-    enrolled: &crate::enroll::runner::Enrolled,
+    enrolled: Option<&crate::enroll::runner::Enrolled>,
     profile: &TargetProfile,
     opts: &RunOptions,
     selected: &[(&Case, Encoding)],
-) -> Vec<crate::verdict::CaseRun> {
-    let dm_profile = crate::enroll::enrolled::dm_profile(profile, enrolled);
-    let Some(mut server) = service.dm_server(enrolled, &dm_profile) else {
-        eprintln!(
-            "dmconform: the DM server cases do not run over the certificate {} issued; run them with --target {} and --client-cert/--client-key",
-            service.describe(),
-            enrolled.account.addr
+) -> Vec<CaseRun> {
+    let Some(enrolled) = enrolled else {
+        return unrun(
+            selected,
+            Severity::Info,
+            FindingKind::NotExercised,
+            "enrollment gave the device no certificate and DM account (see enroll.enrollment)",
         );
-        return Vec::new();
     };
+    let dm_profile = crate::enroll::enrolled::dm_profile(profile, enrolled);
     let encoding = crate::enroll::enrolled::encoding(enrolled);
     let selected: Vec<(&Case, Encoding)> = selected
         .iter()
         .filter(|(_, e)| *e == encoding)
         .copied()
         .collect();
+    let mut server = match service.dm_server(enrolled, &dm_profile) {
+        Ok(server) => server,
+        Err(why) => {
+            return unrun(
+                &selected,
+                Severity::Error,
+                FindingKind::Exchange,
+                &format!("the DM server of the provisioning document: {why}"),
+            );
+        }
+    };
     let progress = Progress::new(selected.len());
     let report = run_server_cases(
         &selected,
@@ -208,6 +218,43 @@ fn run_enrolled(
         &mut progress.callback(),
     );
     report.runs
+}
+
+/// A run of each case that did not start, with one finding saying why.
+fn unrun(
+    selected: &[(&Case, Encoding)],
+    severity: Severity,
+    kind: FindingKind,
+    why: &str,
+) -> Vec<CaseRun> {
+    selected
+        .iter()
+        .map(|(case, encoding)| {
+            let findings = vec![Finding {
+                severity,
+                kind,
+                requirement: None,
+                check: "the DM session after enrollment".into(),
+                expected:
+                    "the DM server of the provisioning document, reached as the enrolled device"
+                        .into(),
+                actual: why.to_string(),
+                exchange: None,
+            }];
+            CaseRun {
+                id: case.id.clone(),
+                title: case.title.clone(),
+                requirements: case.requirements.clone(),
+                encoding: *encoding,
+                verdict: CaseRun::verdict_from(&findings, kind != FindingKind::NotExercised),
+                findings,
+                statuses: Vec::new(),
+                transcript: Vec::new(),
+                expected_deviation: None,
+                micros: 0,
+            }
+        })
+        .collect()
 }
 
 /// Runs the given case runs against a `listen:` target the way `serve` does

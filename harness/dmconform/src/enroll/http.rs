@@ -1,16 +1,23 @@
 //! Enrollment services reached over HTTP(S) (`--target https://…/EnrollmentServer/Discovery.svc`):
 //! the same transport as DM servers ([`crate::server::http`]: its timeouts, TLS
 //! options and explanations), without redirects; every answer is kept whatever its
-//! status, up to the body limit.
+//! status, up to the body limit. The DM server after enrollment is reached with
+//! the same options and the identity enrollment gave the device.
 
+use super::runner::Enrolled;
 use super::service::{EnrollmentService, Method, Reply, Request};
-use crate::server::http::{HttpOptions, Transport};
+use crate::TargetProfile;
+use crate::server::http::{HttpOptions, HttpServer, Transport};
+use crate::server::target::ServerTarget;
+use crate::server::tls::DeviceIdentity;
 use crate::wire::TargetError;
 
 /// An enrollment service at a discovery URL.
 pub struct HttpEnrollment {
     url: String,
     transport: Transport,
+    /// The options the DM server after enrollment is reached with too.
+    opts: HttpOptions,
 }
 
 impl HttpEnrollment {
@@ -19,6 +26,7 @@ impl HttpEnrollment {
         Ok(HttpEnrollment {
             url: url.to_string(),
             transport: Transport::new(url, opts)?,
+            opts: opts.clone(),
         })
     }
 }
@@ -30,6 +38,27 @@ impl EnrollmentService for HttpEnrollment {
 
     fn discovery_url(&self) -> String {
         self.url.clone()
+    }
+
+    /// The DM server at the document's ADDR over HTTPS, with the issued
+    /// certificate as TLS client certificate and the document's roots trusted
+    /// beside `--ca-cert` (or the WebPKI roots).
+    fn dm_server(
+        &self,
+        enrolled: &Enrolled,
+        _profile: &TargetProfile,
+    ) -> Result<Box<dyn ServerTarget>, String> {
+        let opts = HttpOptions {
+            client_cert: None,
+            device: Some(DeviceIdentity {
+                chain: vec![enrolled.certificate.clone()],
+                key_pkcs8: enrolled.key.clone(),
+                roots: enrolled.roots.clone(),
+            }),
+            ..self.opts.clone()
+        };
+        let server = HttpServer::new(&enrolled.account.addr, &opts)?;
+        Ok(Box::new(server))
     }
 
     fn request(&mut self, request: &Request) -> Result<Reply, TargetError> {

@@ -47,8 +47,8 @@ impl EnrollmentService for ReferenceEnrollment {
         &self,
         enrolled: &Enrolled,
         profile: &TargetProfile,
-    ) -> Option<Box<dyn ServerTarget>> {
-        Some(Box::new(EnrolledReference::new(
+    ) -> Result<Box<dyn ServerTarget>, String> {
+        Ok(Box::new(EnrolledReference::new(
             self.service.root().to_vec(),
             enrolled,
             profile,

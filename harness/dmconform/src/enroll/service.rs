@@ -55,14 +55,18 @@ pub trait EnrollmentService {
     fn request(&mut self, request: &Request) -> Result<Reply, TargetError>;
 
     /// The DM server an enrollment's provisioning document names, reached as the
-    /// enrolled device reaches it (its certificate, its account); `None` when the
-    /// harness cannot reach it that way.
+    /// enrolled device reaches it (its certificate, its account), or why it
+    /// cannot be.
     fn dm_server(
         &self,
         enrolled: &Enrolled,
         profile: &TargetProfile,
-    ) -> Option<Box<dyn ServerTarget>> {
-        let _ = (enrolled, profile);
-        None
+    ) -> Result<Box<dyn ServerTarget>, String> {
+        let _ = profile;
+        Err(format!(
+            "the harness has no way to reach {} as {} names it",
+            enrolled.account.addr,
+            self.describe()
+        ))
     }
 }

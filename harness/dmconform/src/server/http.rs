@@ -12,7 +12,7 @@
 
 use crate::codec;
 use crate::server::target::ServerTarget;
-use crate::server::tls::{ClientTlsOptions, TlsConnector};
+use crate::server::tls::{ClientTlsOptions, DeviceIdentity, TlsConnector};
 use crate::wire::{TargetError, Wire};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -37,6 +37,8 @@ pub struct HttpOptions {
     pub insecure_loopback: bool,
     /// PEM certificate chain and PEM private key of a TLS client certificate to present.
     pub client_cert: Option<(PathBuf, PathBuf)>,
+    /// An enrolled device's certificate, key and roots (the DM session after enrollment).
+    pub device: Option<DeviceIdentity>,
 }
 
 impl HttpOptions {
@@ -62,6 +64,7 @@ impl Default for HttpOptions {
             ca_cert: None,
             insecure_loopback: false,
             client_cert: None,
+            device: None,
         }
     }
 }
@@ -115,6 +118,7 @@ impl Transport {
             ca_cert: opts.ca_cert.clone(),
             insecure: opts.insecure_loopback,
             client_cert: opts.client_cert.clone(),
+            device: opts.device.clone(),
         })?;
         let config = ureq::Agent::config_builder()
             .timeout_connect(Some(opts.connect_timeout))
@@ -135,7 +139,7 @@ impl Transport {
                 first_byte: opts.first_byte_timeout,
                 exchange: opts.exchange_timeout,
                 option: opts.timeout_option.clone(),
-                client_cert: opts.client_cert.is_some(),
+                client_cert: opts.client_cert.is_some() || opts.device.is_some(),
             },
         })
     }

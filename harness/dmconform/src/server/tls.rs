@@ -28,6 +28,28 @@ pub struct ClientTlsOptions {
     pub insecure: bool,
     /// PEM certificate chain and PEM private key of the client certificate to present.
     pub client_cert: Option<(PathBuf, PathBuf)>,
+    /// An enrolled device's certificate, key and roots, held in memory.
+    pub device: Option<DeviceIdentity>,
+}
+
+/// What enrollment gave a device for TLS: its client certificate chain and key
+/// (DER, the key PKCS#8) and the roots its provisioning document installed,
+/// trusted beside the others. Its `Debug` leaves the key out.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct DeviceIdentity {
+    pub chain: Vec<Vec<u8>>,
+    pub key_pkcs8: Vec<u8>,
+    pub roots: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for DeviceIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceIdentity")
+            .field("chain", &format!("{} certificates", self.chain.len()))
+            .field("key_pkcs8", &crate::redact::MARKER)
+            .field("roots", &format!("{} certificates", self.roots.len()))
+            .finish()
+    }
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -52,6 +74,18 @@ pub fn client_config(opts: &ClientTlsOptions) -> Result<Arc<ClientConfig>, Strin
         }
         None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
     }
+    if let Some(device) = &opts.device {
+        let (added, _) = roots.add_parsable_certificates(
+            device.roots.iter().map(|r| CertificateDer::from(r.clone())),
+        );
+        if added < device.roots.len() {
+            return Err(format!(
+                "{} of the {} roots the provisioning document installed cannot be trust anchors",
+                device.roots.len() - added,
+                device.roots.len()
+            ));
+        }
+    }
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
         .build()
         .map_err(|e| format!("TLS roots: {e}"))?;
@@ -66,7 +100,20 @@ pub fn client_config(opts: &ClientTlsOptions) -> Result<Arc<ClientConfig>, Strin
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier));
     let config = match &opts.client_cert {
-        None => builder.with_no_client_auth(),
+        None => match &opts.device {
+            None => builder.with_no_client_auth(),
+            Some(device) => {
+                let chain = device
+                    .chain
+                    .iter()
+                    .map(|c| CertificateDer::from(c.clone()))
+                    .collect();
+                let key = PrivateKeyDer::Pkcs8(device.key_pkcs8.clone().into());
+                builder
+                    .with_client_auth_cert(chain, key)
+                    .map_err(|e| format!("the certificate enrollment issued: {e}"))?
+            }
+        },
         Some((cert, key)) => {
             let chain = read_certs(cert, "--client-cert")?;
             let key_der = PrivateKeyDer::from_pem_file(key)
