@@ -50,8 +50,21 @@ pub struct TargetProfile {
     /// The TLS client certificate the harness presents to a DM server.
     #[serde(default)]
     pub tls: Tls,
+    /// The account the harness enrolls with against an enrollment service.
+    #[serde(default)]
+    pub enrollment: Option<EnrollmentAccount>,
     #[serde(default)]
     pub deviation: Vec<Deviation>,
+}
+
+/// The account a device enrolls with (`[enrollment]`): the user, an email address
+/// as Windows asks for one, and the password an OnPremise service checks in its
+/// UsernameToken. Without this section the enrollment cases take `[credentials]`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentAccount {
+    pub user: String,
+    pub password: String,
 }
 
 /// TLS set-up of the harness as DM client (`[tls]`): the client certificate a DM server

@@ -117,13 +117,12 @@ pub fn run(
     if target.is_enrollment() {
         let mut service = target.open_enrollment(http)?;
         let start = std::time::Instant::now();
-        let account = profile
-            .credentials
-            .as_ref()
-            .map(|c| crate::enroll::runner::Account {
-                user: c.user.clone(),
-                password: c.password.clone(),
-            });
+        let account = match (&profile.enrollment, &profile.credentials) {
+            (Some(e), _) => Some((e.user.clone(), e.password.clone())),
+            (None, Some(c)) => Some((c.user.clone(), c.password.clone())),
+            (None, None) => None,
+        }
+        .map(|(user, password)| crate::enroll::runner::Account { user, password });
         let cases = crate::enroll::runner::selected(opts.filter.as_ref());
         let (mut runs, enrolled) =
             crate::enroll::runner::run_enrolling(service.as_mut(), account, &cases);

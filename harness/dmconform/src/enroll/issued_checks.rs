@@ -385,7 +385,12 @@ pub fn declined(
     status: u16,
     exchange: usize,
 ) -> Vec<Finding> {
-    let subcodes = expected.subcodes.join(" or ");
+    let subcodes = expected
+        .subcodes
+        .iter()
+        .map(|s| with_device_code(s))
+        .collect::<Vec<_>>()
+        .join(" or ");
     let fault = envelope.and_then(|e| e.fault.as_ref());
     let Some(fault) = fault else {
         let issued = envelope
@@ -425,9 +430,19 @@ pub fn declined(
         &format!("the fault answering a request with {}", expected.condition),
         format!("Subcode {subcodes}"),
         match &fault.subcode {
-            Some(s) => format!("Subcode {s} ({})", fault.reason),
+            Some(s) => format!("Subcode {} ({})", with_device_code(s), fault.reason),
             None => format!("no Subcode, Code {} ({})", fault.code, fault.reason),
         },
         exchange,
     )]
+}
+
+/// A Subcode with the error a Windows device shows for it, when the catalog
+/// knows it: `Authentication (0x80180002 MENROLL_E_DEVICE_AUTHENTICATION_ERROR on the device)`.
+fn with_device_code(subcode: &str) -> String {
+    let local = subcode.rsplit(':').next().unwrap_or(subcode).trim();
+    match syncml::catalog::windows_enrollment_fault(local) {
+        Some(e) => format!("{subcode} ({:#010X} {} on the device)", e.code, e.name),
+        None => subcode.to_string(),
+    }
 }

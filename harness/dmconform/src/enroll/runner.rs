@@ -334,7 +334,9 @@ fn needs_account(stage: &mut Stage<'_>) -> Option<Account> {
             kind: FindingKind::Capability,
             requirement: None,
             check: "capabilities".into(),
-            expected: "an account ([credentials] user and password in the target profile)".into(),
+            expected:
+                "an account ([enrollment] or [credentials] user and password in the target profile)"
+                    .into(),
             actual: "the target profile gives none".into(),
             exchange: None,
         });

@@ -605,3 +605,45 @@ fn the_reference_dm_server_refuses_a_certificate_its_enrollment_root_did_not_iss
         "{refused}"
     );
 }
+
+#[test]
+fn the_enrollment_section_of_a_target_profile_is_the_account_enrolled() {
+    let dir = std::env::temp_dir().join(format!("dmconform-enroll-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../specs/targets/reference-server.toml"),
+    )
+    .unwrap();
+    let profile = |name: &str, password: &str| {
+        let path = dir.join(format!("{name}.toml"));
+        std::fs::write(
+            &path,
+            format!("{base}\n[enrollment]\nuser = \"dmconform\"\npassword = \"{password}\"\n"),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let args = |file: &str| {
+        vec![
+            "--target".to_string(),
+            "builtin:reference-enrollment".into(),
+            "--target-profile".into(),
+            file.to_string(),
+            "--filter".into(),
+            "enroll.policy".into(),
+        ]
+    };
+    let right = args(&profile("right", "reference"));
+    let (code, out, _) = run(&right.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, Some(0), "{out}");
+    let wrong = args(&profile("wrong", "not-the-reference-password"));
+    let (code, out, _) = run(&wrong.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("requirement mde2.policy.response-action"),
+        "{out}"
+    );
+    assert!(!out.contains("not-the-reference-password"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

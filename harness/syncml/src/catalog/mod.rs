@@ -151,6 +151,18 @@ pub fn alert_code(code: u16) -> Option<&'static AlertInfo> {
         .filter(|alert| !alert.is_reserved())
 }
 
+/// The error a Windows device shows for an enrollment fault whose Subcode (or
+/// DeviceEnrollmentServiceError ErrorType) has the local name `name`
+/// (`Authentication`), from the built-in catalog.
+pub fn windows_enrollment_fault(name: &str) -> Option<&'static WindowsEnrollmentError> {
+    let subcode = format!("Subcode {name} ");
+    let error_type = format!("ErrorType {name} ");
+    Catalog::builtin()
+        .windows_enrollment_errors()
+        .iter()
+        .find(|e| e.fault.contains(&subcode) || e.fault.contains(&error_type))
+}
+
 /// Everything the built-in catalog knows about `query`; see [`Catalog::explain`].
 pub fn explain(query: &str) -> Explanation {
     Catalog::builtin().explain(query)

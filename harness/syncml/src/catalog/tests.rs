@@ -854,3 +854,12 @@ mod hostile_queries {
         }
     }
 }
+
+#[test]
+fn enrollment_faults_map_to_the_code_a_device_shows() {
+    let code = |name: &str| super::windows_enrollment_fault(name).map(|e| e.code);
+    assert_eq!(code("Authentication"), Some(0x8018_0002));
+    assert_eq!(code("InvalidSecurity"), Some(0x8018_0007));
+    assert_eq!(code("DeviceCapReached"), Some(0x8018_0013));
+    assert_eq!(code("Auth"), None);
+}
