@@ -647,3 +647,175 @@ fn the_enrollment_section_of_a_target_profile_is_the_account_enrolled() {
     assert!(!out.contains("not-the-reference-password"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The PEM of a DER certificate.
+fn pem(der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+/// Serves `listener`'s requests with `answer` on a thread until `stop` is set
+/// (at most five minutes).
+fn serve(
+    listener: dmconform::client::http::Server,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    mut answer: impl FnMut(&dmconform::client::http::Incoming) -> dmconform::client::http::Response
+    + Send
+    + 'static,
+) -> std::thread::JoinHandle<Vec<Option<String>>> {
+    use dmconform::client::http::Event;
+    std::thread::spawn(move || {
+        let mut subjects = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        while !stop.load(std::sync::atomic::Ordering::SeqCst)
+            && std::time::Instant::now() < deadline
+        {
+            if let Some(Event::Request(incoming)) =
+                listener.next_event(std::time::Duration::from_millis(20))
+            {
+                subjects.push(incoming.client_subject.clone());
+                let response = answer(&incoming);
+                incoming.answer(response);
+            }
+        }
+        subjects
+    })
+}
+
+/// The whole flow over real HTTPS on loopback: refdm's enrollment service on one
+/// listener, and its DM server on another that requires a TLS client
+/// certificate issued by the enrollment root (rustls verifies it); the harness
+/// enrolls, then runs the DM server cases presenting the issued certificate and
+/// trusting the root it was given.
+#[test]
+fn the_whole_flow_runs_over_https_with_the_issued_client_certificate() {
+    use dmconform::client::http::{Response, Server, ServerConfig, TlsOptions, TlsSetup};
+    use std::sync::{Arc, Mutex, atomic::AtomicBool};
+    let dir = std::env::temp_dir().join(format!("dmconform-enroll-https-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tls = |name: &str, client_ca: Option<std::path::PathBuf>| TlsOptions {
+        setup: TlsSetup::SelfSigned {
+            write_cert_to: Some(dir.join(name)),
+        },
+        client_ca,
+    };
+    let enrollment = Server::start(ServerConfig {
+        tls: Some(tls("enrollment.pem", None)),
+        ..ServerConfig::new("127.0.0.1:0")
+    })
+    .unwrap();
+    let service =
+        refdm::enroll::EnrollmentService::new(&enrollment.url(""), EnrollmentFaults::none());
+    let root = dir.join("root.pem");
+    std::fs::write(&root, pem(service.root())).unwrap();
+    let dm = Server::start(ServerConfig {
+        tls: Some(tls("dm.pem", Some(root))),
+        ..ServerConfig::new("127.0.0.1:0")
+    })
+    .unwrap();
+    let dm_url = dm.url("/ManagementServer/MDM.svc");
+    let service = Arc::new(Mutex::new(service.with_dm_address(&dm_url)));
+    let ca = dir.join("ca.pem");
+    std::fs::write(
+        &ca,
+        std::fs::read_to_string(dir.join("enrollment.pem")).unwrap()
+            + &std::fs::read_to_string(dir.join("dm.pem")).unwrap(),
+    )
+    .unwrap();
+    let discovery = enrollment.url("/EnrollmentServer/Discovery.svc");
+    let stop = Arc::new(AtomicBool::new(false));
+    let enrolling = serve(enrollment, stop.clone(), move |incoming| {
+        let r = &incoming.request;
+        let reply = service.lock().unwrap().handle(
+            &r.method,
+            &r.path,
+            r.header("content-type").unwrap_or(""),
+            &r.body,
+        );
+        Response {
+            status: reply.status,
+            content_type: reply.content_type,
+            headers: Vec::new(),
+            body: reply.body,
+        }
+    });
+    let mut dm_server = refdm::server::Server::new(Default::default(), Default::default());
+    let managing = serve(
+        dm,
+        stop.clone(),
+        move |incoming| match refdm::server::wire::answer(&mut dm_server, &incoming.request.body) {
+            Ok((body, content_type)) => Response {
+                status: 200,
+                content_type: content_type.into(),
+                headers: Vec::new(),
+                body,
+            },
+            Err((code, reason)) => Response::text(code, &reason),
+        },
+    );
+    let profile = dir.join("profile.toml");
+    std::fs::write(
+        &profile,
+        "name = \"https-enrollment\"\nprofiles = [\"windows\"]\nencodings = [\"xml\", \"wbxml\"]\n\
+         capabilities = [\"auth-basic\", \"multi-message\"]\n\
+         [enrollment]\nuser = \"dmconform\"\npassword = \"reference\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&[
+        "--target",
+        &discovery,
+        "--target-profile",
+        profile.to_str().unwrap(),
+        "--ca-cert",
+        ca.to_str().unwrap(),
+        "--http-timeout",
+        "30",
+        "--format",
+        "json",
+    ]);
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    enrolling.join().unwrap();
+    let subjects = managing.join().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let report: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let runs = report["cases"].as_array().unwrap();
+    for r in runs {
+        // The harness's own listener, not the reference, answers a GET (405);
+        // the profile claims Basic only.
+        if r["id"] != "enroll.discovery-probe" {
+            assert!(
+                r["verdict"] == "pass" || r["verdict"] == "unsupported",
+                "{}: {:#}",
+                r["id"],
+                r["findings"]
+            );
+        }
+    }
+    let passed = |prefix: bool| {
+        runs.iter()
+            .filter(|r| r["verdict"] == "pass")
+            .filter(|r| r["id"].as_str().unwrap().starts_with("enroll.") == prefix)
+            .count()
+    };
+    assert_eq!(passed(true), 5, "{out}");
+    assert!(passed(false) > 5, "{out}");
+    assert_eq!(code, Some(0), "{err}");
+    // Every DM request came with the certificate issued to the device.
+    assert!(!subjects.is_empty());
+    assert!(
+        subjects
+            .iter()
+            .all(|s| s.as_deref() == Some("CN=dmconform-device")),
+        "{subjects:?}"
+    );
+}

@@ -87,6 +87,8 @@ pub struct EnrollmentService {
     /// The user name and password it enrolls.
     account: (String, String),
     authority: ca::Authority,
+    /// The DM server the provisioning document names, when not `BASE/ManagementServer/MDM.svc`.
+    dm_address: Option<String>,
 }
 
 impl EnrollmentService {
@@ -101,7 +103,15 @@ impl EnrollmentService {
             faults,
             account,
             authority: ca::Authority::new("dmconform reference enrollment root"),
+            dm_address: None,
         }
+    }
+
+    /// The service naming the DM server at `url` (another host, as many
+    /// deployments have it).
+    pub fn with_dm_address(mut self, url: &str) -> EnrollmentService {
+        self.dm_address = Some(url.to_string());
+        self
     }
 
     /// The service enrolling `user` with `password` instead.
@@ -118,7 +128,9 @@ impl EnrollmentService {
 
     /// The DM server address the provisioning document names.
     pub fn dm_address(&self) -> String {
-        format!("{}{DM_PATH}", self.base)
+        self.dm_address
+            .clone()
+            .unwrap_or_else(|| format!("{}{DM_PATH}", self.base))
     }
 
     /// The discovery URL a device is given.
