@@ -358,3 +358,44 @@ fn decimal_session_ids_only_refuse_the_others() {
         None
     );
 }
+
+/// A message of session `session` from device `device`, with Basic credentials.
+fn from_device(device: &str, session: &str, msg_id: u32, commands: Vec<Command>) -> Message {
+    let mut m = message_in(session, msg_id, basic("reference"), commands, true);
+    m.hdr.as_mut().unwrap().source.as_mut().unwrap().loc_uri = Some(device.into());
+    m
+}
+
+#[test]
+fn devices_in_session_at_once_keep_their_own_sessions() {
+    let mut s = server();
+    let a1 = s.handle(&from_device("device-a", "11", 1, package1()));
+    let b1 = s.handle(&from_device("device-b", "22", 1, package1()));
+    assert_eq!(s.open_sessions(), 2);
+    // Device a answers its Get; its session goes on at MsgID 2 with the next script entry.
+    let get = a1
+        .commands()
+        .find(|c| c.kind == CommandKind::Get)
+        .unwrap()
+        .cmd_id
+        .clone()
+        .unwrap();
+    let answer = vec![Command::status("1", "1", get.as_str(), "Get", 404)];
+    let a2 = s.handle(&from_device("device-a", "11", 2, answer.clone()));
+    assert_eq!(a2.msg_id(), Some("2"));
+    assert_eq!(
+        statuses(&a2)[0],
+        ("0".into(), "SyncHdr".into(), 200),
+        "device a is still authenticated"
+    );
+    assert_eq!(
+        new_commands(&a2),
+        vec![CommandKind::Replace, CommandKind::Exec, CommandKind::Atomic]
+    );
+    // Device b's session was not disturbed by a's messages.
+    assert_eq!(b1.msg_id(), Some("1"));
+    let b2 = s.handle(&from_device("device-b", "22", 2, answer));
+    assert_eq!(b2.msg_id(), Some("2"));
+    assert_eq!(b2.hdr.as_ref().unwrap().session_id.as_deref(), Some("22"));
+    assert_eq!(new_commands(&b2), new_commands(&a2));
+}

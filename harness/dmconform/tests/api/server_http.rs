@@ -21,16 +21,24 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 fn run_against(url: &str, http: &HttpOptions, filter: Option<&str>) -> RunReport {
+    run_as(&TargetProfile::reference_server(), url, http, filter)
+}
+
+fn run_as(
+    profile: &TargetProfile,
+    url: &str,
+    http: &HttpOptions,
+    filter: Option<&str>,
+) -> RunReport {
     let (suite, problems) = Suite::embedded();
     assert!(problems.is_empty(), "{problems:?}");
-    let profile = TargetProfile::reference_server();
     let mut target = HttpServer::new(url, http).expect("a valid URL");
     let opts = RunOptions {
         role: Role::Server,
         filter: filter.map(|f| glob::Pattern::new(f).unwrap()),
         ..RunOptions::default()
     };
-    run_server_suite(&suite, &mut target, &profile, &opts, &mut |_, _, _| {})
+    run_server_suite(&suite, &mut target, profile, &opts, &mut |_, _, _| {})
 }
 
 /// The `refdm-server` binary, built when the workspace's tests did not build it.
@@ -56,11 +64,16 @@ struct ServerProcess {
 
 impl ServerProcess {
     fn start(faults: &str) -> ServerProcess {
-        let mut cmd = Command::new(server_binary());
-        cmd.args(["--listen", "127.0.0.1:0"]);
-        if !faults.is_empty() {
-            cmd.args(["--fault", faults]);
+        if faults.is_empty() {
+            ServerProcess::start_with(&[])
+        } else {
+            ServerProcess::start_with(&["--fault", faults])
         }
+    }
+
+    fn start_with(args: &[&str]) -> ServerProcess {
+        let mut cmd = Command::new(server_binary());
+        cmd.args(["--listen", "127.0.0.1:0"]).args(args);
         let mut child = cmd
             .stdout(Stdio::piped())
             .spawn()
@@ -103,6 +116,44 @@ fn a_fault_switch_makes_the_binary_fail_over_http() {
     let server = ServerProcess::start("status-order-swapped");
     let report = run_against(&server.url, &HttpOptions::default(), None);
     assert!(report.runs.iter().any(|r| r.verdict == Verdict::Fail));
+}
+
+#[test]
+fn the_reference_server_binary_serves_devices_at_once_over_https() {
+    let dir = TempDir::new();
+    let (cert, key) = ca_true_server_certificate(&dir);
+    let server = ServerProcess::start_with(&[
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let http = HttpOptions {
+        ca_cert: Some(cert),
+        ..HttpOptions::default()
+    };
+    // Four devices in session at once, each its own DevId: every session keeps its own
+    // MsgIDs, authentication and script.
+    let runs: Vec<_> = (0..4)
+        .map(|n| {
+            let (url, http) = (server.url.clone(), http.clone());
+            std::thread::spawn(move || {
+                let mut profile = TargetProfile::reference_server();
+                profile.device.dev_id = format!("device-{n}");
+                run_as(&profile, &url, &http, Some("session.*"))
+            })
+        })
+        .collect();
+    for run in runs {
+        let report = run.join().unwrap();
+        assert!(!report.runs.is_empty());
+        common::assert_every_run_passes(&report);
+    }
 }
 
 /// How a misbehaving peer answers each request.

@@ -1,26 +1,47 @@
 //! `refdm-server --listen ADDR [--fault NAME[,NAME…]] [--max-requests N] [--resp-uri URL]
 //! [--auth none|basic|md5] [--own-scheme-only] [--every-message] [--rotate-nonce]
-//! [--decimal-session-ids]`: the reference DM server behind a small HTTP server, so that
-//! the server-role suite runs over real HTTP. Each POST carries one client message (XML or
-//! WBXML); the reply is the server's message in the same encoding. Requests larger than
-//! 4 MiB get 413. With `--resp-uri`, every reply names URL`?s=SESSIONID` as RespURI (any
+//! [--decimal-session-ids] [--tls-cert PEM --tls-key PEM]`: the reference DM server behind
+//! an HTTP/1.1 server (tokio and hyper, keep-alive, many clients at once), so that the
+//! server-role suite and fleet loads run over real HTTP. Each POST carries one client
+//! message (XML or WBXML); the reply is the server's message in the same encoding
+//! ([`refdm::server::wire::respond`] maps every request to its response). Requests larger
+//! than 4 MiB get 413, other methods than POST 405; `--max-requests N` exits after the
+//! N-th response. With `--tls-cert` and `--tls-key` it serves HTTPS (rustls). With `--resp-uri`, every reply names URL`?s=SESSIONID` as RespURI (any
 //! path is served). The other options set up its account (`none`: no SyncML credentials
 //! asked for; the scheme it challenges with) and the behaviours of [`ServerConfig`]. The
-//! address printed on the first line of standard output (`listening on http://ADDR/`) is
-//! the one bound, which matters with port 0.
+//! address printed on the first line of standard output (`listening on http://ADDR/`, or
+//! `https://`) is the one bound, which matters with port 0. The server's state is one
+//! [`Server`] behind a mutex, held only while it handles a decoded message.
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use refdm::AuthScheme;
-use refdm::server::wire::answer;
+use refdm::server::wire::{MAX_REQUEST, respond};
 use refdm::server::{Server, ServerConfig, ServerFault, ServerFaults};
-use std::io::Read;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use std::convert::Infallible;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::Notify;
 
-const MAX_REQUEST: u64 = 4 << 20;
+/// How long a client may take to send a request's head, and then its body.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Args {
     listen: String,
     faults: ServerFaults,
     max_requests: Option<u64>,
     config: ServerConfig,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -28,6 +49,7 @@ fn parse_args() -> Result<Args, String> {
     let mut faults = ServerFaults::none();
     let mut max_requests = None;
     let mut config = ServerConfig::default();
+    let (mut tls_cert, mut tls_key) = (None, None);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
@@ -45,6 +67,8 @@ fn parse_args() -> Result<Args, String> {
             "--every-message" => account(&mut config)?.every_message = true,
             "--rotate-nonce" => config.rotate_nonce = true,
             "--decimal-session-ids" => config.decimal_session_ids = true,
+            "--tls-cert" => tls_cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => tls_key = Some(PathBuf::from(value()?)),
             "--max-requests" => {
                 max_requests = Some(
                     value()?
@@ -61,11 +85,16 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    if tls_cert.is_some() != tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".into());
+    }
     Ok(Args {
         listen: listen.ok_or("--listen ADDR is required")?,
         faults,
         max_requests,
         config,
+        tls_cert,
+        tls_key,
     })
 }
 
@@ -77,8 +106,183 @@ fn account(config: &mut ServerConfig) -> Result<&mut refdm::server::Account, Str
         .ok_or_else(|| "this option needs an account; --auth none removed it".to_string())
 }
 
-/// The server's reply to a request body: the body and its content type, or an HTTP
-/// status and a reason.
+/// The TLS acceptor for a certificate chain and its key, both PEM files.
+fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<tokio_rustls::TlsAcceptor, String> {
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("--tls-cert {}: {e}", cert.display()))?;
+    if certs.is_empty() {
+        return Err(format!(
+            "--tls-cert {}: no PEM certificate in it",
+            cert.display()
+        ));
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("--tls-key {}: {e}", key.display()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("server certificate: {e}"))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+/// What every connection shares: the server, and the count of responses toward
+/// `--max-requests`.
+struct Shared {
+    server: Mutex<Server>,
+    max_requests: Option<u64>,
+    served: AtomicU64,
+    /// Told when the last response `--max-requests` allows has been written.
+    done: Notify,
+}
+
+impl Shared {
+    /// Counts one response; whether it is the last one allowed.
+    fn count(&self) -> bool {
+        let served = self.served.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_requests.is_some_and(|m| served >= m)
+    }
+
+    fn reached_max(&self) -> bool {
+        self.max_requests
+            .is_some_and(|m| self.served.load(Ordering::SeqCst) >= m)
+    }
+}
+
+/// The body of a request, up to one byte past [`MAX_REQUEST`] (enough for 413); an
+/// error when it cannot be read.
+async fn read_body(mut body: Incoming) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    while bytes.len() <= MAX_REQUEST {
+        match body.frame().await {
+            None => break,
+            Some(Err(e)) => return Err(e.to_string()),
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    let room = MAX_REQUEST + 1 - bytes.len();
+                    bytes.extend_from_slice(&data[..data.len().min(room)]);
+                }
+            }
+        }
+    }
+    Ok(bytes)
+}
+
+async fn handle(
+    request: hyper::Request<Incoming>,
+    shared: Arc<Shared>,
+) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = request.into_parts();
+    let read = tokio::time::timeout(BODY_TIMEOUT, read_body(body)).await;
+    let headers: Vec<(&str, &str)> = parts
+        .headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        .collect();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let reply = match read {
+        Ok(Ok(body)) => respond(&shared.server, parts.method.as_str(), path, &headers, &body),
+        Ok(Err(e)) => text_reply(400, e),
+        Err(_) => text_reply(
+            408,
+            format!("body not read within {} s", BODY_TIMEOUT.as_secs()),
+        ),
+    };
+    let last = shared.count();
+    let mut response = hyper::Response::builder()
+        .status(reply.status)
+        .header(hyper::header::CONTENT_TYPE, reply.content_type);
+    // After a 413 the rest of the body is unread: the connection cannot go on.
+    if last || reply.status == 413 {
+        response = response.header(hyper::header::CONNECTION, "close");
+    }
+    response
+        .body(Full::new(Bytes::from(reply.body)))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+}
+
+fn text_reply(status: u16, reason: impl Into<String>) -> refdm::server::wire::HttpReply {
+    refdm::server::wire::HttpReply {
+        status,
+        content_type: "text/plain",
+        body: reason.into().into_bytes(),
+    }
+}
+
+/// Serves HTTP/1.1 with keep-alive on one connection until it ends.
+async fn serve_connection<S>(io: S, shared: Arc<Shared>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = {
+        let shared = shared.clone();
+        hyper::service::service_fn(move |request| {
+            let shared = shared.clone();
+            async move { Ok::<_, Infallible>(handle(request, shared).await) }
+        })
+    };
+    let _ = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .serve_connection(TokioIo::new(io), service)
+        .await;
+    if shared.reached_max() {
+        shared.done.notify_one();
+    }
+}
+
+async fn serve(args: Args) -> Result<(), String> {
+    let acceptor = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls_acceptor(cert, key)?),
+        _ => None,
+    };
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
+    match listener.local_addr() {
+        Ok(addr) => println!("listening on {scheme}://{addr}/"),
+        Err(_) => println!("listening on {}", args.listen),
+    }
+    let _ = std::io::stdout().flush();
+    let shared = Arc::new(Shared {
+        server: Mutex::new(Server::new(args.config, args.faults)),
+        max_requests: args.max_requests,
+        served: AtomicU64::new(0),
+        done: Notify::new(),
+    });
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = shared.done.notified() => return Ok(()),
+        };
+        let Ok((stream, _)) = accepted else {
+            // Out of file descriptors or the like: wait a little rather than spin.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            match acceptor {
+                None => serve_connection(stream, shared).await,
+                Some(acceptor) => {
+                    if let Ok(Ok(tls)) =
+                        tokio::time::timeout(HEAD_TIMEOUT, acceptor.accept(stream)).await
+                    {
+                        serve_connection(tls, shared).await;
+                    }
+                }
+            }
+        });
+    }
+}
+
 fn main() {
     let args = match parse_args() {
         Ok(a) => a,
@@ -87,45 +291,18 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let http = match tiny_http::Server::http(&args.listen) {
-        Ok(s) => s,
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
         Err(e) => {
-            eprintln!("refdm-server: cannot listen on {}: {e}", args.listen);
+            eprintln!("refdm-server: cannot start the runtime: {e}");
             std::process::exit(2);
         }
     };
-    match http.server_addr().to_ip() {
-        Some(addr) => println!("listening on http://{addr}/"),
-        None => println!("listening on {}", args.listen),
-    }
-    let mut server = Server::new(args.config, args.faults);
-    for (served, mut request) in (1u64..).zip(http.incoming_requests()) {
-        let mut body = Vec::new();
-        let read = request
-            .as_reader()
-            .take(MAX_REQUEST + 1)
-            .read_to_end(&mut body);
-        let (code, bytes, content_type) = match read {
-            Err(e) => (400, e.to_string().into_bytes(), "text/plain"),
-            Ok(_) if body.len() as u64 > MAX_REQUEST => {
-                (413, b"request too large".to_vec(), "text/plain")
-            }
-            Ok(_) if *request.method() != tiny_http::Method::Post => {
-                (405, b"POST a SyncML DM message".to_vec(), "text/plain")
-            }
-            Ok(_) => match answer(&mut server, &body) {
-                Ok((bytes, ct)) => (200, bytes, ct),
-                Err((code, reason)) => (code, reason.into_bytes(), "text/plain"),
-            },
-        };
-        let header =
-            tiny_http::Header::from_bytes("Content-Type", content_type).expect("a valid header");
-        let response = tiny_http::Response::from_data(bytes)
-            .with_status_code(code)
-            .with_header(header);
-        let _ = request.respond(response);
-        if args.max_requests.is_some_and(|m| served >= m) {
-            break;
-        }
+    if let Err(e) = runtime.block_on(serve(args)) {
+        eprintln!("refdm-server: {e}");
+        std::process::exit(2);
     }
 }

@@ -11,6 +11,10 @@
 //! works on typed [`syncml::Message`]s ([`wire`] turns HTTP bodies into them and back);
 //! [`ServerFault`] switches make it break one rule each.
 //!
+//! It keeps one session per device (the SyncHdr Source of the client's messages), so
+//! that many devices can be in session at once; a new session of a device replaces its
+//! last one, and past [`MAX_SESSIONS`] the oldest opened is forgotten.
+//!
 //! Credentials of another type than the one it challenged for end the session (401 with
 //! the same Chal, Statuses and Final only); unprompted, either Basic or MD5 is accepted
 //! unless the account takes only its own scheme. Without an account it asks for no
@@ -33,13 +37,15 @@ use crate::auth;
 use crate::config::AuthScheme;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use syncml::protocol::{AUTH_BASIC, AUTH_MD5, alert};
 use syncml::{Chal, Command, CommandKind, Data, Item, Message, Meta, MetaValue, SyncBody, SyncHdr};
 
 /// The state of one management session.
 #[derive(Debug, Default)]
 struct Session {
+    /// When it was opened, in sessions opened by the server.
+    opened: u64,
     id: String,
     device: String,
     /// The MsgID of the server's last message.
@@ -62,7 +68,16 @@ struct Session {
 pub struct Server {
     config: ServerConfig,
     faults: ServerFaults,
-    session: Option<Session>,
+    /// The open session of each device, by device.
+    sessions: HashMap<String, Session>,
+    /// The devices in the order their sessions were opened, with the session's
+    /// `opened`: the oldest is forgotten first.
+    opening_order: VecDeque<(u64, String)>,
+    /// How many sessions the server has opened.
+    sessions_opened: u64,
+    /// The device of the last message handled: the one [`Server::dev_info`] and
+    /// [`Server::results`] speak of.
+    last_device: Option<String>,
     /// The nonce each device's next MD5 digest must use, by device, when nonces rotate.
     nonces: BTreeMap<String, Vec<u8>>,
     /// How many nonces the server has made.
@@ -74,7 +89,10 @@ impl Server {
         Server {
             config,
             faults,
-            session: None,
+            sessions: HashMap::new(),
+            opening_order: VecDeque::new(),
+            sessions_opened: 0,
+            last_device: None,
             nonces: BTreeMap::new(),
             nonces_made: 0,
         }
@@ -108,19 +126,53 @@ impl Server {
         &self.faults
     }
 
-    /// The ./DevInfo values the client reported in this session.
+    /// The session of the device of the last message handled, while it is open.
+    fn last_session(&self) -> Option<&Session> {
+        self.sessions.get(self.last_device.as_deref()?)
+    }
+
+    /// The ./DevInfo values the client reported in this session (the one of the
+    /// device of the last message handled).
     pub fn dev_info(&self) -> Option<&BTreeMap<String, String>> {
-        self.session.as_ref().map(|s| &s.dev_info)
+        self.last_session().map(|s| &s.dev_info)
     }
 
     /// Results the client returned in this session, by source URI.
     pub fn results(&self) -> Option<&BTreeMap<String, String>> {
-        self.session.as_ref().map(|s| &s.results)
+        self.last_session().map(|s| &s.results)
     }
 
-    /// Whether a session is open.
+    /// Whether the device of the last message handled is in session.
     pub fn in_session(&self) -> bool {
-        self.session.is_some()
+        self.last_session().is_some()
+    }
+
+    /// How many devices are in session.
+    pub fn open_sessions(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Keeps a device's session, forgetting the oldest opened past [`MAX_SESSIONS`].
+    fn keep(&mut self, device: String, session: Session) {
+        if self.sessions.len() >= MAX_SESSIONS && !self.sessions.contains_key(&device) {
+            while let Some((opened, oldest)) = self.opening_order.pop_front() {
+                if self
+                    .sessions
+                    .get(&oldest)
+                    .is_some_and(|s| s.opened == opened)
+                {
+                    self.sessions.remove(&oldest);
+                    break;
+                }
+            }
+        }
+        self.sessions.insert(device, session);
+        // Entries of sessions replaced since are dropped once they are half the queue.
+        if self.opening_order.len() > 2 * MAX_SESSIONS.max(self.sessions.len()) {
+            let sessions = &self.sessions;
+            self.opening_order
+                .retain(|(opened, d)| sessions.get(d).is_some_and(|s| s.opened == *opened));
+        }
     }
 
     /// Handles one client message and returns the server's reply. A message of Statuses
@@ -135,26 +187,34 @@ impl Server {
                     Some(alert::SERVER_INITIATED_MGMT | alert::CLIENT_INITIATED_MGMT)
                 )
         });
-        let known = self.session.as_ref().is_some_and(|s| s.id == session_id);
-        if !known || (opens && self.session.as_ref().is_some_and(|s| s.script_pos > 0)) {
-            self.session = Some(Session {
-                id: session_id.clone(),
-                device: hdr
-                    .source
-                    .as_ref()
-                    .and_then(|s| s.loc_uri.clone())
-                    .unwrap_or_default(),
-                ..Session::default()
-            });
-        }
+        let device = hdr
+            .source
+            .as_ref()
+            .and_then(|s| s.loc_uri.clone())
+            .unwrap_or_default();
+        let mut session = match self.sessions.remove(&device) {
+            Some(s) if s.id == session_id && !(opens && s.script_pos > 0) => s,
+            _ => {
+                self.sessions_opened += 1;
+                self.opening_order
+                    .push_back((self.sessions_opened, device.clone()));
+                Session {
+                    opened: self.sessions_opened,
+                    id: session_id.clone(),
+                    device: device.clone(),
+                    ..Session::default()
+                }
+            }
+        };
+        self.last_device = Some(device.clone());
         let Auth {
             code: hdr_code,
             chal,
             terminate,
-        } = self.authenticate(&hdr);
+        } = self.authenticate(&hdr, &session);
         let faults = self.faults.clone();
         let account_ok = hdr_code == 200 || hdr_code == 212;
-        let session = self.session.as_mut().expect("opened above");
+        let session = &mut session;
         if account_ok {
             session.authenticated = true;
         }
@@ -285,17 +345,18 @@ impl Server {
         });
         let mut sync_body = SyncBody::with_commands(body);
         sync_body.final_ = final_;
-        if terminate {
-            // The session is over: a next message under its SessionID opens a new one.
-            self.session = None;
+        let reply = Message::new(header, sync_body);
+        // When the session is over, a next message under its SessionID opens a new one.
+        if !terminate {
+            self.keep(device, std::mem::take(session));
         }
-        Message::new(header, sync_body)
+        reply
     }
 
     /// The code for the client's SyncHdr, the challenge to go with it, and whether the
     /// session ends: credentials of another type than the one challenged for end it
     /// (OMA DM Security 5.1.4.1), with 401 and the same challenge again.
-    fn authenticate(&mut self, hdr: &SyncHdr) -> Auth {
+    fn authenticate(&mut self, hdr: &SyncHdr, session: &Session) -> Auth {
         let accepted = |code| Auth {
             code,
             chal: None,
@@ -304,12 +365,11 @@ impl Server {
         let Some(account) = self.config.account.clone() else {
             return accepted(200);
         };
-        let session = self.session.as_ref();
-        let device = session.map(|s| s.device.clone()).unwrap_or_default();
-        if !account.every_message && session.is_some_and(|s| s.authenticated) {
+        let device = session.device.clone();
+        if !account.every_message && session.authenticated {
             return accepted(200);
         }
-        let challenged = session.and_then(|s| s.challenged);
+        let challenged = session.challenged;
         let verdict = match &hdr.cred {
             None => Err(407),
             Some(cred)
@@ -396,6 +456,9 @@ impl Server {
         Chal { meta: Some(meta) }
     }
 }
+
+/// How many device sessions the server keeps open at most.
+pub const MAX_SESSIONS: usize = 1 << 18;
 
 /// How the server answers a client's credentials.
 struct Auth {
