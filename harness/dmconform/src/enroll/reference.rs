@@ -70,7 +70,7 @@ impl EnrollmentService for ReferenceEnrollment {
         );
         Ok(Reply {
             status: reply.status,
-            content_type: reply.content_type,
+            content_type: reply.content_type.to_string(),
             body: reply.body,
         })
     }

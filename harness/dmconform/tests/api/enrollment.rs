@@ -743,7 +743,7 @@ fn the_whole_flow_runs_over_https_with_the_issued_client_certificate() {
         );
         Response {
             status: reply.status,
-            content_type: reply.content_type,
+            content_type: reply.content_type.to_string(),
             headers: Vec::new(),
             body: reply.body,
         }
@@ -818,4 +818,109 @@ fn the_whole_flow_runs_over_https_with_the_issued_client_certificate() {
             .all(|s| s.as_deref() == Some("CN=dmconform-device")),
         "{subjects:?}"
     );
+}
+
+/// `refdm-server --enrollment` as a process: the whole flow over HTTPS passes;
+/// its DM endpoint turns away a connection without the issued certificate; an
+/// enrollment fault switch changes a verdict.
+#[test]
+fn refdm_server_as_a_process_enrolls_and_serves_the_dm_session_over_https() {
+    use super::server_http::{ServerProcess, TempDir, ca_true_server_certificate};
+    let dir = TempDir::new();
+    let (cert, key) = ca_true_server_certificate(&dir);
+    let start = |extra: &[&str]| {
+        let mut args = vec![
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+            "--enrollment",
+        ];
+        args.extend_from_slice(extra);
+        let server = ServerProcess::start_with(&args);
+        let base = server.url.trim_end_matches("omadm").to_string();
+        (server, base)
+    };
+    let profile = dir.0.join("profile.toml");
+    std::fs::write(
+        &profile,
+        "name = \"refdm-server\"\nprofiles = [\"windows\"]\nencodings = [\"xml\", \"wbxml\"]\n\
+         capabilities = [\"auth-basic\", \"multi-message\"]\n\
+         [enrollment]\nuser = \"dmconform\"\npassword = \"reference\"\n",
+    )
+    .unwrap();
+    let run_against = |base: &str| {
+        let discovery = format!("{base}EnrollmentServer/Discovery.svc");
+        run(&[
+            "--target",
+            &discovery,
+            "--target-profile",
+            profile.to_str().unwrap(),
+            "--ca-cert",
+            cert.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+    };
+    let (_server, base) = start(&[]);
+    let (code, out, err) = run_against(&base);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let runs = report["cases"].as_array().unwrap();
+    let verdicts: Vec<(&str, &str)> = runs
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["verdict"].as_str().unwrap()))
+        .collect();
+    assert!(
+        verdicts
+            .iter()
+            .all(|(_, v)| *v == "pass" || *v == "unsupported"),
+        "{verdicts:?}"
+    );
+    let dm_passed = verdicts
+        .iter()
+        .filter(|(id, v)| !id.starts_with("enroll.") && *v == "pass")
+        .count();
+    assert!(dm_passed > 5, "{verdicts:?}");
+    assert_eq!(
+        verdicts
+            .iter()
+            .filter(|(id, v)| id.starts_with("enroll.") && *v == "pass")
+            .count(),
+        6,
+        "{verdicts:?}"
+    );
+
+    // Without the issued certificate the DM endpoint answers 403.
+    let agent_opts = dmconform::server::http::HttpOptions {
+        ca_cert: Some(cert.clone()),
+        ..Default::default()
+    };
+    let mut bare = dmconform::server::http::HttpServer::new(
+        &format!("{base}ManagementServer/MDM.svc"),
+        &agent_opts,
+    )
+    .unwrap();
+    use dmconform::server::ServerTarget;
+    bare.start_session().unwrap();
+    let refused = bare
+        .send(dmconform::wire::Wire::new(
+            dmconform::wire::Encoding::Xml,
+            b"<SyncML/>".to_vec(),
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("403"), "{refused}");
+
+    let (_server, base) = start(&["--enrollment-fault", "enroll-any-password"]);
+    let (code, out, _) = run_against(&base);
+    assert_eq!(code, Some(1), "{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let wrong = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "enroll.wrong-password")
+        .unwrap();
+    assert_eq!(wrong["verdict"], "fail", "{wrong:#}");
 }

@@ -42,7 +42,7 @@ fn run_as(
 }
 
 /// The `refdm-server` binary, built when the workspace's tests did not build it.
-fn server_binary() -> PathBuf {
+pub(crate) fn server_binary() -> PathBuf {
     let deps = std::env::current_exe().unwrap();
     let dir = deps.parent().unwrap().parent().unwrap().to_path_buf();
     let bin = dir.join(format!("refdm-server{}", std::env::consts::EXE_SUFFIX));
@@ -57,9 +57,9 @@ fn server_binary() -> PathBuf {
 }
 
 /// The reference server in its own process; killed when dropped.
-struct ServerProcess {
+pub(crate) struct ServerProcess {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl ServerProcess {
@@ -71,7 +71,7 @@ impl ServerProcess {
         }
     }
 
-    fn start_with(args: &[&str]) -> ServerProcess {
+    pub(crate) fn start_with(args: &[&str]) -> ServerProcess {
         let mut cmd = Command::new(server_binary());
         cmd.args(["--listen", "127.0.0.1:0"]).args(args);
         let mut child = cmd
@@ -429,10 +429,10 @@ fn a_refused_connection_is_an_error_for_every_case_run_without_stopping_the_run(
 }
 
 /// A folder of its own for one test's files, removed when dropped.
-struct TempDir(PathBuf);
+pub(crate) struct TempDir(pub(crate) PathBuf);
 
 impl TempDir {
-    fn new() -> TempDir {
+    pub(crate) fn new() -> TempDir {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
         let dir =
@@ -456,7 +456,7 @@ impl Drop for TempDir {
 
 /// A self-signed server certificate for localhost and 127.0.0.1 that says CA:TRUE, as
 /// `openssl req -x509` makes it by default: its PEM certificate and key files.
-fn ca_true_server_certificate(dir: &TempDir) -> (PathBuf, PathBuf) {
+pub(crate) fn ca_true_server_certificate(dir: &TempDir) -> (PathBuf, PathBuf) {
     let mut params =
         rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()]).unwrap();
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);

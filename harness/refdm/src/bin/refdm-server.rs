@@ -1,6 +1,7 @@
 //! `refdm-server --listen ADDR [--fault NAME[,NAME…]] [--max-requests N] [--resp-uri URL]
 //! [--auth none|basic|md5] [--own-scheme-only] [--every-message] [--rotate-nonce]
-//! [--decimal-session-ids] [--tls-cert PEM --tls-key PEM]`: the reference DM server behind
+//! [--decimal-session-ids] [--tls-cert PEM --tls-key PEM [--enrollment]
+//! [--enrollment-fault NAME[,NAME…]]]`: the reference DM server behind
 //! an HTTP/1.1 server (tokio and hyper, keep-alive, many clients at once), so that the
 //! server-role suite and fleet loads run over real HTTP. Each POST carries one client
 //! message (XML or WBXML); the reply is the server's message in the same encoding
@@ -12,12 +13,21 @@
 //! address printed on the first line of standard output (`listening on http://ADDR/`, or
 //! `https://`) is the one bound, which matters with port 0. The server's state is one
 //! [`Server`] behind a mutex, held only while it handles a decoded message.
+//!
+//! With `--enrollment` (and TLS) it is a whole Windows MDM server: the reference
+//! enrollment service ([`refdm::enroll`], its own certificate authority made at
+//! start) answers under `/EnrollmentServer/` at the address bound, its provisioning
+//! documents name `https://ADDR/ManagementServer/MDM.svc`, and every other path,
+//! the DM endpoint, answers only requests whose TLS connection presented a client
+//! certificate that authority issued (rustls verifies it; others get 403).
+//! `--enrollment-fault NAME[,NAME…]` switches the service's faults on.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use refdm::AuthScheme;
+use refdm::enroll::{EnrollmentFaults, EnrollmentService};
 use refdm::server::wire::{MAX_REQUEST, respond};
 use refdm::server::{Server, ServerConfig, ServerFault, ServerFaults};
 use rustls_pki_types::pem::PemObject;
@@ -42,6 +52,8 @@ struct Args {
     config: ServerConfig,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    /// `--enrollment`: the enrollment service's faults.
+    enrollment: Option<EnrollmentFaults>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -50,6 +62,7 @@ fn parse_args() -> Result<Args, String> {
     let mut max_requests = None;
     let mut config = ServerConfig::default();
     let (mut tls_cert, mut tls_key) = (None, None);
+    let mut enrollment = None;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{a} needs a value"));
@@ -69,6 +82,12 @@ fn parse_args() -> Result<Args, String> {
             "--decimal-session-ids" => config.decimal_session_ids = true,
             "--tls-cert" => tls_cert = Some(PathBuf::from(value()?)),
             "--tls-key" => tls_key = Some(PathBuf::from(value()?)),
+            "--enrollment" => {
+                enrollment.get_or_insert_with(EnrollmentFaults::none);
+            }
+            "--enrollment-fault" => {
+                enrollment = Some(value()?.parse().map_err(|e| format!("{e}"))?);
+            }
             "--max-requests" => {
                 max_requests = Some(
                     value()?
@@ -80,6 +99,10 @@ fn parse_args() -> Result<Args, String> {
                 for f in ServerFault::ALL {
                     println!("{:30} {}", f.name(), f.breaks());
                 }
+                println!("\nEnrollment faults (--enrollment-fault):");
+                for f in refdm::enroll::EnrollmentFault::ALL {
+                    println!("{:30} {}", f.name(), f.breaks());
+                }
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?}")),
@@ -88,6 +111,12 @@ fn parse_args() -> Result<Args, String> {
     if tls_cert.is_some() != tls_key.is_some() {
         return Err("--tls-cert and --tls-key go together".into());
     }
+    if enrollment.is_some() && tls_cert.is_none() {
+        return Err(
+            "--enrollment needs --tls-cert and --tls-key: the DM endpoint checks the client certificate enrollment issued"
+                .into(),
+        );
+    }
     Ok(Args {
         listen: listen.ok_or("--listen ADDR is required")?,
         faults,
@@ -95,6 +124,7 @@ fn parse_args() -> Result<Args, String> {
         config,
         tls_cert,
         tls_key,
+        enrollment,
     })
 }
 
@@ -106,8 +136,14 @@ fn account(config: &mut ServerConfig) -> Result<&mut refdm::server::Account, Str
         .ok_or_else(|| "this option needs an account; --auth none removed it".to_string())
 }
 
-/// The TLS acceptor for a certificate chain and its key, both PEM files.
-fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<tokio_rustls::TlsAcceptor, String> {
+/// The TLS acceptor for a certificate chain and its key, both PEM files; with
+/// `client_root` (DER), client certificates it issued are asked for and verified,
+/// and connections without one are let in (the enrollment service needs none).
+fn tls_acceptor(
+    cert: &PathBuf,
+    key: &PathBuf,
+    client_root: Option<&[u8]>,
+) -> Result<tokio_rustls::TlsAcceptor, String> {
     let certs = CertificateDer::pem_file_iter(cert)
         .and_then(|it| it.collect::<Result<Vec<_>, _>>())
         .map_err(|e| format!("--tls-cert {}: {e}", cert.display()))?;
@@ -120,10 +156,27 @@ fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<tokio_rustls::TlsAccept
     let key = PrivateKeyDer::from_pem_file(key)
         .map_err(|e| format!("--tls-key {}: {e}", key.display()))?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
+        .map_err(|e| e.to_string())?;
+    let builder = match client_root {
+        None => builder.with_no_client_auth(),
+        Some(root) => {
+            let mut roots = rustls::RootCertStore::empty();
+            roots
+                .add(CertificateDer::from(root.to_vec()))
+                .map_err(|e| format!("the enrollment root: {e}"))?;
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .allow_unauthenticated()
+            .build()
+            .map_err(|e| format!("the enrollment root: {e}"))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
         .with_single_cert(certs, key)
         .map_err(|e| format!("server certificate: {e}"))?;
     Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
@@ -133,6 +186,8 @@ fn tls_acceptor(cert: &PathBuf, key: &PathBuf) -> Result<tokio_rustls::TlsAccept
 /// `--max-requests`.
 struct Shared {
     server: Mutex<Server>,
+    /// The enrollment service, with `--enrollment`.
+    enrollment: Option<Mutex<EnrollmentService>>,
     max_requests: Option<u64>,
     served: AtomicU64,
     /// Told when the last response `--max-requests` allows has been written.
@@ -171,9 +226,50 @@ async fn read_body(mut body: Incoming) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// The reply to one request: the enrollment service's under `/EnrollmentServer/`,
+/// the DM endpoint's elsewhere, which with `--enrollment` wants a connection that
+/// presented a client certificate (`certified`; rustls verified it).
+fn route(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    certified: bool,
+) -> refdm::server::wire::HttpReply {
+    let Some(enrollment) = &shared.enrollment else {
+        return respond(&shared.server, method, path, headers, body);
+    };
+    if refdm::enroll::is_enrollment_path(path) {
+        let content_type = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map_or("", |(_, v)| *v);
+        let reply = enrollment.lock().unwrap_or_else(|p| p.into_inner()).handle(
+            method,
+            path,
+            content_type,
+            body,
+        );
+        return refdm::server::wire::HttpReply {
+            status: reply.status,
+            content_type: reply.content_type,
+            body: reply.body,
+        };
+    }
+    if !certified {
+        return text_reply(
+            403,
+            "the DM endpoint needs a TLS client certificate issued by this server's enrollment service",
+        );
+    }
+    respond(&shared.server, method, path, headers, body)
+}
+
 async fn handle(
     request: hyper::Request<Incoming>,
     shared: Arc<Shared>,
+    certified: bool,
 ) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let read = tokio::time::timeout(BODY_TIMEOUT, read_body(body)).await;
@@ -184,7 +280,14 @@ async fn handle(
         .collect();
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let reply = match read {
-        Ok(Ok(body)) => respond(&shared.server, parts.method.as_str(), path, &headers, &body),
+        Ok(Ok(body)) => route(
+            &shared,
+            parts.method.as_str(),
+            path,
+            &headers,
+            &body,
+            certified,
+        ),
         Ok(Err(e)) => text_reply(400, e),
         Err(_) => text_reply(
             408,
@@ -213,7 +316,7 @@ fn text_reply(status: u16, reason: impl Into<String>) -> refdm::server::wire::Ht
 }
 
 /// Serves HTTP/1.1 with keep-alive on one connection until it ends.
-async fn serve_connection<S>(io: S, shared: Arc<Shared>)
+async fn serve_connection<S>(io: S, shared: Arc<Shared>, certified: bool)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -221,7 +324,7 @@ where
         let shared = shared.clone();
         hyper::service::service_fn(move |request| {
             let shared = shared.clone();
-            async move { Ok::<_, Infallible>(handle(request, shared).await) }
+            async move { Ok::<_, Infallible>(handle(request, shared, certified).await) }
         })
     };
     let _ = hyper::server::conn::http1::Builder::new()
@@ -236,21 +339,36 @@ where
 }
 
 async fn serve(args: Args) -> Result<(), String> {
-    let acceptor = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(tls_acceptor(cert, key)?),
-        _ => None,
-    };
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let enrollment = args
+        .enrollment
+        .map(|faults| EnrollmentService::new(&format!("https://{addr}"), faults));
+    let acceptor = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls_acceptor(
+            cert,
+            key,
+            enrollment.as_ref().map(EnrollmentService::root),
+        )?),
+        _ => None,
+    };
     let scheme = if acceptor.is_some() { "https" } else { "http" };
-    match listener.local_addr() {
-        Ok(addr) => println!("listening on {scheme}://{addr}/"),
-        Err(_) => println!("listening on {}", args.listen),
+    // One write, whose failure is no error: a reader may stop after the first line.
+    let mut banner = format!("listening on {scheme}://{addr}/\n");
+    if let Some(e) = &enrollment {
+        banner.push_str(&format!("enrollment at {}\n", e.discovery_url()));
     }
-    let _ = std::io::stdout().flush();
+    let mut stdout = std::io::stdout();
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
     let shared = Arc::new(Shared {
         server: Mutex::new(Server::new(args.config, args.faults)),
+        enrollment: enrollment.map(Mutex::new),
         max_requests: args.max_requests,
         served: AtomicU64::new(0),
         done: Notify::new(),
@@ -270,12 +388,13 @@ async fn serve(args: Args) -> Result<(), String> {
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
             match acceptor {
-                None => serve_connection(stream, shared).await,
+                None => serve_connection(stream, shared, false).await,
                 Some(acceptor) => {
                     if let Ok(Ok(tls)) =
                         tokio::time::timeout(HEAD_TIMEOUT, acceptor.accept(stream)).await
                     {
-                        serve_connection(tls, shared).await;
+                        let certified = tls.get_ref().1.peer_certificates().is_some();
+                        serve_connection(tls, shared, certified).await;
                     }
                 }
             }

@@ -76,7 +76,7 @@ pub type EnrollmentFaults = FaultSet<EnrollmentFault>;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
     pub status: u16,
-    pub content_type: String,
+    pub content_type: &'static str,
     pub body: Vec<u8>,
 }
 
@@ -376,9 +376,9 @@ impl EnrollmentService {
 
     fn soap(&self, status: u16, root: Element) -> Reply {
         let content_type = if self.faults.has(EnrollmentFault::TextXml) {
-            "text/xml; charset=utf-8".to_string()
+            "text/xml; charset=utf-8"
         } else {
-            format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)
+            "application/soap+xml; charset=utf-8"
         };
         Reply {
             status,
@@ -391,7 +391,7 @@ impl EnrollmentService {
 fn plain(status: u16, text: &str) -> Reply {
     Reply {
         status,
-        content_type: "text/plain; charset=utf-8".into(),
+        content_type: "text/plain; charset=utf-8",
         body: text.as_bytes().to_vec(),
     }
 }
@@ -408,6 +408,12 @@ fn envelope(action: &str, relates_to: Option<&str>, body: Element) -> Element {
         .with_attr("xmlns:a", mde2::ADDRESSING)
         .with_child(header)
         .with_child(Element::new("s:Body").with_child(body))
+}
+
+/// Whether a request path is the enrollment service's (under `/EnrollmentServer/`).
+pub fn is_enrollment_path(path: &str) -> bool {
+    path.get(..18)
+        .is_some_and(|p| p.eq_ignore_ascii_case("/EnrollmentServer/"))
 }
 
 /// Where the reference names its policy service.
