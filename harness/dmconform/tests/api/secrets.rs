@@ -10,7 +10,10 @@
 //! - an `exec:` wrapper that writes its password on standard error, in its
 //!   `ERROR` and `UNSUPPORTED` answers, and in the log tail of a crash;
 //! - the target profile a certification bundle records, and every file of
-//!   the bundle.
+//!   the bundle;
+//! - enrollment: the account's password in the UsernameToken, the device's
+//!   private key, and the secrets of the provisioning document (AAUTHSECRET,
+//!   AAUTHDATA), which travel Base64-encoded inside the BinarySecurityToken.
 //!
 //! Every text report (text, JSON, JUnit, Markdown, HTML) and every snapshot is
 //! searched for the passwords, their Basic form, their MD5 digests, and every
@@ -471,4 +474,58 @@ fn a_certification_bundle_records_no_password() {
         "the recorded profile keeps its password line, redacted"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn enrollment_keeps_the_password_the_device_key_and_the_documents_secrets_out() {
+    use dmconform::enroll::reference::ReferenceEnrollment;
+    use dmconform::enroll::runner::{Account, run_enrolling, selected};
+    let account = Account {
+        user: "dmconform".into(),
+        password: "enr0ll-p\u{e4}ss&<w>".into(),
+    };
+    let mut service =
+        ReferenceEnrollment::with_account(refdm::enroll::EnrollmentFaults::none(), &account);
+    let (runs, enrolled) = run_enrolling(&mut service, Some(account.clone()), &selected(None));
+    let enrolled = enrolled.expect("the reference enrolls the device");
+    let report = RunReport {
+        target: "builtin:reference-enrollment".into(),
+        profile: None,
+        target_profile: String::new(),
+        runs,
+        unused_deviations: Vec::new(),
+        expired_deviations: Vec::new(),
+        micros: 0,
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = b64.encode(&enrolled.key);
+    let mut secrets = forms_of(&account.password);
+    secrets.push("enr0ll-p&#228;ss".into());
+    // The key as a whole, and its private exponent (the modulus is public: the
+    // request carries it) as hex and as Base64 at each of the three alignments
+    // a Base64 text of the key could give it.
+    secrets.push(key.clone());
+    let private = {
+        use rsa::pkcs8::DecodePrivateKey;
+        use rsa::traits::PrivateKeyParts;
+        rsa::RsaPrivateKey::from_pkcs8_der(&enrolled.key)
+            .unwrap()
+            .d()
+            .to_bytes_be()
+    };
+    secrets.push(private.iter().map(|b| format!("{b:02x}")).collect());
+    let at = enrolled
+        .key
+        .windows(private.len())
+        .position(|w| w == private.as_slice())
+        .expect("the exponent is in the key's DER");
+    for shift in 0..3 {
+        secrets.push(b64.encode(&enrolled.key[at + shift..at + shift + 30]));
+    }
+    // The document's CLIENT credentials (the APPSRV ones are the account's).
+    let server_auth = enrolled.account.server_auth.clone().unwrap();
+    secrets.push(server_auth.secret.unwrap());
+    secrets.push(server_auth.data.unwrap());
+    assert_clean(&report, &secrets);
+    assert!(shows_marker(&report));
 }
