@@ -58,13 +58,18 @@ pub struct TargetProfile {
 }
 
 /// The account a device enrolls with (`[enrollment]`): the user, an email address
-/// as Windows asks for one, and the password an OnPremise service checks in its
-/// UsernameToken. Without this section the enrollment cases take `[credentials]`.
+/// as Windows asks for one; the password an OnPremise service checks in its
+/// UsernameToken; the security token a Federated service's STS issued at
+/// sign-in, sent as the BinarySecurityToken (the harness does not sign in).
+/// Without this section the enrollment cases take `[credentials]`.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct EnrollmentAccount {
     pub user: String,
+    #[serde(default)]
     pub password: String,
+    #[serde(default)]
+    pub token: Option<String>,
 }
 
 /// TLS set-up of the harness as DM client (`[tls]`): the client certificate a DM server

@@ -117,12 +117,20 @@ pub fn run(
     if target.is_enrollment() {
         let mut service = target.open_enrollment(http)?;
         let start = std::time::Instant::now();
+        use crate::enroll::runner::Account;
         let account = match (&profile.enrollment, &profile.credentials) {
-            (Some(e), _) => Some((e.user.clone(), e.password.clone())),
-            (None, Some(c)) => Some((c.user.clone(), c.password.clone())),
+            (Some(e), _) => Some(Account {
+                user: e.user.clone(),
+                password: e.password.clone(),
+                token: e.token.clone(),
+            }),
+            (None, Some(c)) => Some(Account {
+                user: c.user.clone(),
+                password: c.password.clone(),
+                token: None,
+            }),
             (None, None) => None,
-        }
-        .map(|(user, password)| crate::enroll::runner::Account { user, password });
+        };
         let cases = crate::enroll::runner::selected(opts.filter.as_ref());
         let (mut runs, enrolled) =
             crate::enroll::runner::run_enrolling(service.as_mut(), account, &cases);

@@ -5,9 +5,6 @@
 use syncml::Element;
 use syncml::protocol::enrollment as mde2;
 
-/// The text that stands for the password in transcripts.
-pub const PASSWORD_SHOWN: &str = "[redacted]";
-
 /// The WS-Security header of an OnPremise request: the account as a
 /// UsernameToken with a clear-text password (WIN-ENROLL-ONPREM's sample).
 pub fn username_token(user: &str, password: &str) -> Element {
@@ -25,8 +22,25 @@ pub fn username_token(user: &str, password: &str) -> Element {
         )
 }
 
-/// The GetPolicies request for a device that has no policy yet.
-pub fn request(message_id: &str, to: &str, user: &str, password: &str) -> Vec<u8> {
+/// The ValueType of a Federated device's token (MS-MDE2 3.4.4.1.1.1.1).
+pub const USER_TOKEN: &str = "http://schemas.microsoft.com/5.0.0.0/ConfigurationManager/Enrollment/DeviceEnrollmentUserToken";
+
+/// The WS-Security header of a Federated request: the token the STS issued as
+/// a Base64 BinarySecurityToken (MS-MDE2 3.4.4.1.1.1.1; WIN-ENROLL-FED's sample
+/// GetPolicies carries the same).
+pub fn federated_token(token: &str) -> Element {
+    Element::new("wsse:Security")
+        .with_attr("xmlns:wsse", mde2::WSSE)
+        .with_child(
+            Element::text("wsse:BinarySecurityToken", token)
+                .with_attr("ValueType", USER_TOKEN)
+                .with_attr("EncodingType", mde2::BASE64_BINARY),
+        )
+}
+
+/// The GetPolicies request for a device that has no policy yet, with its
+/// WS-Security header.
+pub fn request(message_id: &str, to: &str, security: Element) -> Vec<u8> {
     let nil = |name: &str| Element::new(name).with_attr("xsi:nil", "true");
     let body = Element::new("GetPolicies")
         .with_attr("xmlns", mde2::POLICY)
@@ -41,7 +55,7 @@ pub fn request(message_id: &str, to: &str, user: &str, password: &str) -> Vec<u8
         mde2::GET_POLICIES_ACTION,
         message_id,
         to,
-        Some(username_token(user, password)),
+        Some(security),
         body,
     )
 }

@@ -1,8 +1,9 @@
 //! The enrollment cases, run in the order a Windows device meets the service:
 //! the GET probe of the discovery URL, the Discover request, GetPolicies with
 //! the account of the target profile, the RequestSecurityToken that enrolls the
-//! device, then requests the service must decline (a wrong password, a
-//! malformed certificate request). Each case names its requirements,
+//! device, then requests the service must decline (wrong credentials, a
+//! malformed certificate request). The credential goes as the discovered
+//! AuthPolicy asks: OnPremise a UsernameToken, Federated the profile's token. Each case names its requirements,
 //! records what was sent and what came (the password blotted), and gets its
 //! verdict from the findings of [`super::checks`]. A later stage starts with the
 //! earlier ones as its set-up: when they do not give it what it needs, the case
@@ -89,10 +90,10 @@ pub const CASES: &[EnrollmentCase] = &[
         run: enroll,
     },
     EnrollmentCase {
-        id: "enroll.wrong-password",
-        title: "A RequestSecurityToken with a wrong password is declined with the fault Subcode Authentication",
+        id: "enroll.wrong-credentials",
+        title: "A RequestSecurityToken with a wrong password (OnPremise) or token (Federated) is declined with the fault Subcode Authentication",
         requirements: &[checks::req::FAULT_SUBCODES, checks::req::SOAP_FAULT],
-        run: wrong_password,
+        run: wrong_credentials,
     },
     EnrollmentCase {
         id: "enroll.malformed-csr",
@@ -117,11 +118,14 @@ pub struct Enrolled {
     pub account: DmAccount,
 }
 
-/// The account a device enrolls with: the user name (an email address) and password.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The account a device enrolls with: the user name (an email address), the
+/// password an OnPremise service checks, and the security token a Federated
+/// one does (what its STS gave the user; the harness does not sign in itself).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Account {
     pub user: String,
     pub password: String,
+    pub token: Option<String>,
 }
 
 /// What a case works with: the service, the device's account, the run's record.
@@ -197,20 +201,68 @@ impl Stage<'_> {
         }
     }
 
-    /// `text` with the account's password replaced, wherever it stands (a service
-    /// may echo the request).
+    /// `text` with the account's password and token replaced, wherever they
+    /// stand (a service may echo the request).
     fn blotted(&self, text: &str) -> String {
-        match &self.account {
-            Some(a) if !a.password.is_empty() => {
-                let escaped = a
-                    .password
-                    .replace('&', "&amp;")
-                    .replace('<', "&lt;")
-                    .replace('>', "&gt;");
-                text.replace(&escaped, policy::PASSWORD_SHOWN)
-                    .replace(&a.password, policy::PASSWORD_SHOWN)
+        let Some(a) = &self.account else {
+            return text.to_string();
+        };
+        let mut text = text.to_string();
+        for secret in std::iter::once(&a.password).chain(&a.token) {
+            if secret.is_empty() {
+                continue;
             }
-            _ => text.to_string(),
+            let escaped = secret
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            text = text
+                .replace(&escaped, crate::redact::MARKER)
+                .replace(secret, crate::redact::MARKER);
+        }
+        text
+    }
+
+    /// The WS-Security header for the service's AuthPolicy: OnPremise, a
+    /// UsernameToken with the password; Federated, a BinarySecurityToken with
+    /// the token; `wrong` stands for either secret in a request that must be
+    /// declined. `None`, and the case unsupported, when the account has no
+    /// secret of that kind or the policy is Certificate.
+    fn security(
+        &mut self,
+        account: &Account,
+        auth_policy: &str,
+        wrong: Option<&str>,
+    ) -> Option<syncml::Element> {
+        let unsupported = |why: &str| Finding {
+            severity: Severity::Info,
+            kind: FindingKind::Capability,
+            requirement: None,
+            check: "capabilities".into(),
+            expected: format!("a credential for AuthPolicy {auth_policy}"),
+            actual: why.to_string(),
+            exchange: None,
+        };
+        match auth_policy {
+            "Federated" => match wrong.map(str::to_string).or_else(|| account.token.clone()) {
+                Some(token) => Some(policy::federated_token(&token)),
+                None => {
+                    self.run.findings.push(unsupported(
+                        "the target profile's [enrollment] gives no token (what the service's STS issues at sign-in)",
+                    ));
+                    None
+                }
+            },
+            "Certificate" => {
+                self.run.findings.push(unsupported(
+                    "the harness does not sign requests with a certificate (WS-Security X.509 signatures)",
+                ));
+                None
+            }
+            _ => Some(policy::username_token(
+                &account.user,
+                wrong.unwrap_or(&account.password),
+            )),
         }
     }
 
@@ -287,14 +339,17 @@ fn discovered(stage: &mut Stage<'_>) -> Option<DiscoverResult> {
 
 /// The Discover stage as a set-up: its findings become informational and, when it
 /// does not give the service URL `pick` takes (`needed`, in words), the case is
-/// not exercised. The URL, when it does.
+/// not exercised. The URL and the AuthPolicy, when it does.
 fn discovered_url(
     stage: &mut Stage<'_>,
-    pick: fn(DiscoverResult) -> Option<String>,
+    pick: fn(&DiscoverResult) -> Option<String>,
     needed: &str,
-) -> Option<String> {
+) -> Option<(String, String)> {
     let before = stage.run.findings.len();
-    let url = discovered(stage).and_then(pick);
+    let url = discovered(stage).and_then(|r| {
+        let url = pick(&r)?;
+        Some((url, r.auth_policy.unwrap_or_default()))
+    });
     let failed = stage.run.findings[before..]
         .iter()
         .any(|f| matches!(f.severity, Severity::Fail | Severity::Error));
@@ -348,7 +403,14 @@ fn get_policies(stage: &mut Stage<'_>) {
     let Some(account) = needs_account(stage) else {
         return;
     };
-    let Some(url) = discovered_url(stage, |r| r.policy_service_url, "the policy service") else {
+    let Some((url, auth_policy)) = discovered_url(
+        stage,
+        |r| r.policy_service_url.clone(),
+        "the policy service",
+    ) else {
+        return;
+    };
+    let Some(security) = stage.security(&account, &auth_policy, None) else {
         return;
     };
     let id = soap::message_id();
@@ -356,7 +418,7 @@ fn get_policies(stage: &mut Stage<'_>) {
         method: Method::Post,
         url: url.clone(),
         content_type: Some(format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)),
-        body: policy::request(&id, &url, &account.user, &account.password),
+        body: policy::request(&id, &url, security),
     };
     let Some((reply, at)) = stage.exchange("GetPolicies", request) else {
         return;
@@ -378,19 +440,21 @@ fn get_policies(stage: &mut Stage<'_>) {
     }
 }
 
-/// The Discover stage as set-up, then a RequestSecurityToken for `csr` with
-/// `password`; the answer, its envelope (when it is one) and where it stands.
+/// The Discover stage as set-up, then a RequestSecurityToken for `csr` with the
+/// account's credential (or `wrong` in its place); the answer, its envelope
+/// (when it is one) and where it stands.
 fn request_token(
     stage: &mut Stage<'_>,
     account: &Account,
-    password: &str,
+    wrong: Option<&str>,
     csr: &[u8],
 ) -> Option<(Reply, Option<soap::Envelope>, usize, String)> {
-    let url = discovered_url(
+    let (url, auth_policy) = discovered_url(
         stage,
-        |r| r.enrollment_service_url,
+        |r| r.enrollment_service_url.clone(),
         "the enrollment service",
     )?;
+    let security = stage.security(account, &auth_policy, wrong)?;
     let id = soap::message_id();
     let device = DeviceContext {
         device_id: DEVICE_ID,
@@ -400,7 +464,7 @@ fn request_token(
         method: Method::Post,
         url: url.clone(),
         content_type: Some(format!("{}; charset=utf-8", mde2::SOAP_MEDIA_TYPE)),
-        body: token::request(&id, &url, (&account.user, password), csr, &device),
+        body: token::request(&id, &url, security, csr, &device),
     };
     let (reply, at) = stage.exchange("RequestSecurityToken", request)?;
     let envelope = soap::read(&reply.body).ok();
@@ -425,8 +489,7 @@ fn enroll(stage: &mut Stage<'_>) {
         Ok(csr) => csr,
         Err(e) => return stage.error(&TargetError::Other(e)),
     };
-    let Some((reply, envelope, at, id)) = request_token(stage, &account, &account.password, &csr)
-    else {
+    let Some((reply, envelope, at, id)) = request_token(stage, &account, None, &csr) else {
         return;
     };
     let Some(envelope) = envelope else {
@@ -524,11 +587,11 @@ fn without_token(text: &str, decoded_len: usize) -> String {
 }
 
 /// A request the service must decline, judged by [`issued_checks::declined`].
-fn must_decline(stage: &mut Stage<'_>, password: &str, csr: &[u8], expected: &Declined<'_>) {
+fn must_decline(stage: &mut Stage<'_>, wrong: Option<&str>, csr: &[u8], expected: &Declined<'_>) {
     let Some(account) = needs_account(stage) else {
         return;
     };
-    let Some((reply, envelope, at, id)) = request_token(stage, &account, password, csr) else {
+    let Some((reply, envelope, at, id)) = request_token(stage, &account, wrong, csr) else {
         return;
     };
     if let Some(envelope) = &envelope {
@@ -545,37 +608,33 @@ fn must_decline(stage: &mut Stage<'_>, password: &str, csr: &[u8], expected: &De
     ));
 }
 
-fn wrong_password(stage: &mut Stage<'_>) {
+fn wrong_credentials(stage: &mut Stage<'_>) {
     let Some(account) = stage.account.clone() else {
-        return must_decline(stage, "", b"", &WRONG_PASSWORD);
+        return must_decline(stage, None, b"", &WRONG_CREDENTIALS);
     };
-    let mut wrong = "dmconform-wrong-password".to_string();
-    if wrong == account.password {
-        wrong.push('!');
+    // Wrong as a password and as a token (Base64, as tokens are).
+    let mut wrong = "ZG1jb25mb3JtLXdyb25nLWNyZWRlbnRpYWw=".to_string();
+    while wrong == account.password || Some(&wrong) == account.token.as_ref() {
+        wrong.insert(0, 'x');
     }
     let csr = match DeviceKey::generate(KEY_BITS).and_then(|k| k.request(DEVICE_ID)) {
         Ok(csr) => csr,
         Err(e) => return stage.error(&TargetError::Other(e)),
     };
-    must_decline(stage, &wrong, &csr, &WRONG_PASSWORD);
+    must_decline(stage, Some(&wrong), &csr, &WRONG_CREDENTIALS);
 }
 
 /// MS-MDE2 2.2.10: Authentication, "User not recognized"; WIN-ENROLL:
 /// InvalidSecurity, "not able to validate your account".
-const WRONG_PASSWORD: Declined<'static> = Declined {
-    condition: "a wrong password",
+const WRONG_CREDENTIALS: Declined<'static> = Declined {
+    condition: "a wrong password or token",
     subcodes: &["Authentication", "InvalidSecurity"],
 };
 
 fn malformed_csr(stage: &mut Stage<'_>) {
-    let password = stage
-        .account
-        .as_ref()
-        .map(|a| a.password.clone())
-        .unwrap_or_default();
     must_decline(
         stage,
-        &password,
+        None,
         b"this is not a PKCS#10 certificate request",
         &MALFORMED_CSR,
     );

@@ -2,7 +2,6 @@
 //! a device sends with its account and a PKCS#10 request, and what the harness
 //! reads of the RequestSecurityTokenResponseCollection that answers it.
 
-use super::policy::username_token;
 use base64::Engine;
 use syncml::Element;
 use syncml::protocol::enrollment as mde2;
@@ -14,12 +13,12 @@ pub struct DeviceContext<'a> {
     pub device_name: &'a str,
 }
 
-/// A RequestSecurityToken of an OnPremise device: `csr` (DER) as a Base64
-/// BinarySecurityToken, the account as a UsernameToken.
+/// A RequestSecurityToken: `csr` (DER) as a Base64 BinarySecurityToken, the
+/// account's credential in the WS-Security header `security`.
 pub fn request(
     message_id: &str,
     to: &str,
-    (user, password): (&str, &str),
+    security: Element,
     csr: &[u8],
     device: &DeviceContext<'_>,
 ) -> Vec<u8> {
@@ -54,13 +53,7 @@ pub fn request(
         .with_child(Element::text("wst:RequestType", mde2::REQUEST_TYPE_ISSUE))
         .with_child(token)
         .with_child(context);
-    super::soap::request(
-        mde2::RST_ACTION,
-        message_id,
-        to,
-        Some(username_token(user, password)),
-        body,
-    )
+    super::soap::request(mde2::RST_ACTION, message_id, to, Some(security), body)
 }
 
 /// What a RequestSecurityTokenResponseCollection says, as given (trimmed).

@@ -1,19 +1,28 @@
-//! The passwords of a target profile's TOML text, replaced where the text is
+//! The passwords and tokens of a target profile's TOML text, replaced where the text is
 //! shown or kept (a certification bundle's record, the diff of
 //! `dmconform expectations update`), so a published bundle carries no secret.
 
 use super::MARKER;
 
-/// The profile text with every `password` value replaced by [`MARKER`]. Lines of the form
-/// `password = …` keep their place and comments; a file that hides a password
-/// elsewhere (an inline table, a dotted key) is re-serialized without comments.
+/// The keys whose values are secrets: `password` (of `[credentials]`,
+/// `[server_credentials]`, `[enrollment]`) and `token` (of `[enrollment]`).
+const SECRET_KEYS: &[&str] = &["password", "token"];
+
+fn is_secret(key: &str) -> bool {
+    SECRET_KEYS.contains(&key.trim())
+}
+
+/// The profile text with every `password` and `token` value replaced by [`MARKER`].
+/// Lines of the form `password = …` keep their place and comments; a file that
+/// hides a secret elsewhere (an inline table, a dotted key) is re-serialized
+/// without comments.
 pub fn profile_text(text: &str) -> String {
     let by_line: String = text
         .lines()
         .map(|line| match line.split_once('=') {
-            Some((key, _)) if key.trim() == "password" => {
+            Some((key, _)) if is_secret(key) => {
                 let indent = &line[..line.len() - line.trim_start().len()];
-                format!("{indent}password = \"{MARKER}\"\n")
+                format!("{indent}{} = \"{MARKER}\"\n", key.trim())
             }
             _ => format!("{line}\n"),
         })
@@ -35,7 +44,7 @@ fn no_password_left(text: &str) -> bool {
         match v {
             toml::Value::Table(t) => t
                 .iter()
-                .all(|(k, v)| (k != "password" || v.as_str() == Some(MARKER)) && clean(v)),
+                .all(|(k, v)| (!is_secret(k) || v.as_str() == Some(MARKER)) && clean(v)),
             toml::Value::Array(a) => a.iter().all(clean),
             _ => true,
         }
@@ -52,7 +61,7 @@ fn redact_table(table: &mut toml::Table) {
                     redact_table(t)
                 }
             }),
-            _ if k == "password" => *v = toml::Value::String(MARKER.into()),
+            _ if is_secret(k) => *v = toml::Value::String(MARKER.into()),
             _ => {}
         }
     }
@@ -61,6 +70,14 @@ fn redact_table(table: &mut toml::Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_enrollment_token_goes_too() {
+        let text = "[enrollment]\nuser = \"u@example.com\"\ntoken = \"ZXlKaGJHY2lPaUpT\"\n";
+        let r = profile_text(text);
+        assert!(!r.contains("ZXlKaGJHY2lPaUpT"), "{r}");
+        assert!(r.contains("token = \"[redacted]\""), "{r}");
+    }
 
     #[test]
     fn passwords_go_and_comments_stay() {

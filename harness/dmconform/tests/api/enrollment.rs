@@ -11,10 +11,14 @@ use dmconform::enroll::service::{EnrollmentService, Method, Reply, Request};
 use dmconform::wire::TargetError;
 use refdm::enroll::{EnrollmentFault, EnrollmentFaults};
 
+/// The tests' token of a Federated service's STS.
+const TOKEN: &str = "ZXhhbXBsZS1zdHMtdG9rZW4tZm9yLXVzZXJAZXhhbXBsZS5jb20=";
+
 fn account() -> Account {
     Account {
         user: "user@example.com".into(),
         password: "pässword&<1>".into(),
+        token: Some(TOKEN.into()),
     }
 }
 
@@ -127,7 +131,8 @@ fn stranger_ca() -> StrangerCa {
     }
 }
 
-/// The stranger's answer to a RequestSecurityToken: a wrong password gets
+/// The stranger's answer to a RequestSecurityToken (it is Federated: the
+/// account's token must come as a BinarySecurityToken): a wrong token gets
 /// `a:InvalidSecurity`, a request that is no CSR `s:MessageFormat` (the other
 /// allowed Subcodes), and a good one a document with an intermediate under
 /// My/User, WBXML as DEFAULTENCODING, DIGEST credentials both ways, and the
@@ -145,10 +150,18 @@ fn stranger_enrollment(id: &str, body: &str) -> Reply {
         .into_bytes(),
     }
     };
-    if !body.contains("pässword&amp;&lt;1&gt;") {
+    let user_token = format!(
+        r#"ValueType="{}" EncodingType="{}">{TOKEN}<"#,
+        dmconform::enroll::policy::USER_TOKEN,
+        syncml::protocol::enrollment::BASE64_BINARY
+    );
+    if !body.contains(&user_token) || body.contains("UsernameToken") {
         return fault("wsa:InvalidSecurity");
     }
     let token: String = body
+        .split("<s:Body>")
+        .nth(1)
+        .unwrap()
         .split("BinarySecurityToken")
         .nth(1)
         .and_then(|t| t.split_once('>'))
@@ -256,6 +269,41 @@ fn a_service_making_the_other_allowed_choices_passes() {
         "{json}"
     );
     assert!(!json.contains("s3cret"), "{json}");
+    // The Federated token went as the BinarySecurityToken, and is blotted.
+    assert!(!json.contains(TOKEN), "{json}");
+    let sent = &enrollment.transcript[enrollment
+        .transcript
+        .iter()
+        .position(|e| e.label.starts_with("RequestSecurityToken"))
+        .unwrap()]
+    .text;
+    assert!(
+        sent.contains("DeviceEnrollmentUserToken\" EncodingType="),
+        "{sent}"
+    );
+    assert!(
+        sent.contains(">[redacted]</wsse:BinarySecurityToken>"),
+        "{sent}"
+    );
+
+    // Without a token the cases that need the right one are unsupported (a
+    // wrong one can still be sent).
+    let tokenless = Account {
+        token: None,
+        ..account()
+    };
+    let runs = run_cases(&mut Stranger { answer: federated }, Some(tokenless));
+    for r in &runs {
+        let expected = if matches!(
+            r.id.as_str(),
+            "enroll.discovery-probe" | "enroll.discovery" | "enroll.wrong-credentials"
+        ) {
+            Verdict::Pass
+        } else {
+            Verdict::Unsupported
+        };
+        assert_eq!(r.verdict, expected, "{}: {:#?}", r.id, r.findings);
+    }
 }
 
 fn sign_in_page(_: &str) -> Reply {
@@ -508,7 +556,7 @@ fn the_password_never_reaches_a_transcript_and_no_account_makes_the_policy_case_
         .text;
     assert!(sent.contains("<wsse:Password"), "{sent}");
     let json = serde_json::to_string(&runs).unwrap();
-    for secret in ["pässword", "p\\u00e4ssword", "&amp;&lt;1&gt;"] {
+    for secret in ["pässword", "p\\u00e4ssword", "&amp;&lt;1&gt;", TOKEN] {
         assert!(!json.contains(secret), "{secret} in {json}");
     }
     assert!(json.contains("[redacted]"));
@@ -920,7 +968,7 @@ fn refdm_server_as_a_process_enrolls_and_serves_the_dm_session_over_https() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["id"] == "enroll.wrong-password")
+        .find(|r| r["id"] == "enroll.wrong-credentials")
         .unwrap();
     assert_eq!(wrong["verdict"], "fail", "{wrong:#}");
 }
@@ -955,4 +1003,41 @@ fn microsofts_published_provisioning_documents_pass_the_document_rules() {
             .collect();
         assert!(rules.is_empty(), "{page}: {findings:#?}");
     }
+}
+
+fn certificate_policy(id: &str) -> Reply {
+    let reply = federated(id);
+    let text = String::from_utf8(reply.body)
+        .unwrap()
+        .replace(">Federated<", ">Certificate<");
+    Reply {
+        body: text.into_bytes(),
+        ..reply
+    }
+}
+
+#[test]
+fn a_certificate_policy_makes_the_cases_that_sign_unsupported() {
+    let runs = run_cases(
+        &mut Stranger {
+            answer: certificate_policy,
+        },
+        Some(account()),
+    );
+    for r in &runs {
+        let expected = if r.id.starts_with("enroll.discovery") {
+            Verdict::Pass
+        } else {
+            Verdict::Unsupported
+        };
+        assert_eq!(r.verdict, expected, "{}: {:#?}", r.id, r.findings);
+    }
+    let policy = runs.iter().find(|r| r.id == "enroll.policy").unwrap();
+    assert!(
+        policy.findings[0]
+            .actual
+            .contains("does not sign requests with a certificate"),
+        "{:#?}",
+        policy.findings
+    );
 }

@@ -483,6 +483,7 @@ fn enrollment_keeps_the_password_the_device_key_and_the_documents_secrets_out() 
     let account = Account {
         user: "dmconform".into(),
         password: "enr0ll-p\u{e4}ss&<w>".into(),
+        token: None,
     };
     let mut service =
         ReferenceEnrollment::with_account(refdm::enroll::EnrollmentFaults::none(), &account);
