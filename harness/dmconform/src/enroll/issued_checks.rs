@@ -446,3 +446,223 @@ fn with_device_code(subcode: &str) -> String {
         None => subcode.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enroll::csr::{DeviceKey, KEY_BITS};
+    use crate::enroll::token::Token;
+
+    /// A document as the reference issues it for a fresh key: its text and the
+    /// key's SubjectPublicKeyInfo.
+    fn document() -> (String, Vec<u8>) {
+        let key = DeviceKey::generate(KEY_BITS).unwrap();
+        let mut ca = refdm::enroll::ca::Authority::new("test root");
+        let client = ca.issue(&key.request("device").unwrap()).unwrap();
+        let doc = refdm::enroll::issue::Provision {
+            root: &ca.root,
+            client: &client,
+            addr: "https://dm.example/ManagementServer/MDM.svc",
+            dm_user: "u",
+            dm_password: "p",
+            with_dm_account: true,
+            dmclient_provider: refdm::enroll::issue::PROVIDER_ID,
+        }
+        .document();
+        (String::from_utf8(doc).unwrap(), key.public_key_der())
+    }
+
+    fn broken(text: &str, key: &[u8]) -> Vec<(String, Severity)> {
+        let doc = ProvisioningDoc::read(text.as_bytes()).unwrap();
+        provisioning(&doc, key, 1)
+            .into_iter()
+            .map(|f| (f.requirement.unwrap(), f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn the_reference_document_passes_and_each_rule_can_fail() {
+        let (good, key) = document();
+        assert_eq!(broken(&good, &key), []);
+        let cases: &[(&str, &str, &str, Severity)] = &[
+            (
+                r#"<characteristic type="PrivateKeyContainer"/>"#,
+                "",
+                req::PRIVATE_KEY_CONTAINER,
+                Severity::Fail,
+            ),
+            (
+                r#"<parm name="NAME" value="dmconform reference"/>"#,
+                "",
+                req::PROVIDER_NAME_ADDR,
+                Severity::Fail,
+            ),
+            (
+                "https://dm.example/",
+                "http://dm.example/",
+                req::PROVIDER_NAME_ADDR,
+                Severity::Fail,
+            ),
+            (
+                r#"name="AAUTHLEVEL""#,
+                r#"name="aauthlevel""#,
+                req::UPPERCASE,
+                Severity::Fail,
+            ),
+            (
+                "application/vnd.syncml.dm+xml",
+                "application/xml",
+                req::DEFAULT_ENCODING,
+                Severity::Fail,
+            ),
+            (
+                r#"<parm name="AAUTHTYPE" value="DIGEST"/>"#,
+                r#"<parm name="AAUTHTYPE" value="BASIC"/>"#,
+                req::AAUTHTYPE,
+                Severity::Fail,
+            ),
+            (
+                r#"<parm name="AAUTHLEVEL" value="APPSRV"/>"#,
+                r#"<parm name="AAUTHLEVEL" value="SOMETHING"/>"#,
+                req::CLIENT_AND_APPSRV,
+                Severity::NonStrict,
+            ),
+            (
+                "Stores=My%5CUser",
+                "Stores=My%5CSystem",
+                req::SSL_STORE,
+                Severity::Fail,
+            ),
+            (
+                r#"<characteristic type="Root">"#,
+                r#"<characteristic type="CA">"#,
+                req::STORE_PATHS,
+                Severity::Fail,
+            ),
+        ];
+        for (from, to, rule, severity) in cases {
+            assert!(good.contains(from), "{from}");
+            let bad = good.replacen(from, to, 1);
+            assert!(
+                broken(&bad, &key).contains(&(rule.to_string(), *severity)),
+                "{rule} for {from} -> {to}: {:?}",
+                broken(&bad, &key)
+            );
+        }
+        // Another APPLICATION than w7, and two roots.
+        let other_app = good.replacen(
+            "</wap-provisioningdoc>",
+            r#"<characteristic type="APPLICATION"><parm name="APPID" value="w4"/></characteristic></wap-provisioningdoc>"#,
+            1,
+        );
+        assert!(broken(&other_app, &key).contains(&(req::W7_APPID.into(), Severity::Fail)));
+        let root_store = good
+            .split("<characteristic type=\"CertificateStore\">")
+            .nth(1)
+            .unwrap()
+            .to_string();
+        let two_roots = good.replacen(
+            "</wap-provisioningdoc>",
+            &format!(
+                "<characteristic type=\"CertificateStore\">{root_store}</wap-provisioningdoc>"
+            ),
+            1,
+        );
+        assert!(
+            broken(&two_roots, &key)
+                .contains(&(req::CERTIFICATE_COUNT.into(), Severity::NonStrict)),
+            "{:?}",
+            broken(&two_roots, &key)
+        );
+    }
+
+    fn issued(value_type: &str, text: &str) -> Issued {
+        Issued {
+            responses: 1,
+            token_type: Some(mde2::DEVICE_ENROLLMENT_TOKEN.into()),
+            token: Some(Token {
+                value_type: Some(value_type.into()),
+                encoding_type: Some(mde2::BASE64_BINARY.into()),
+                text: text.into(),
+            }),
+        }
+    }
+
+    fn token_rules(issued: &Issued) -> Vec<(String, Severity)> {
+        let mut out = Vec::new();
+        issued_token(issued, 1, &mut out);
+        out.into_iter()
+            .map(|f| (f.requirement.unwrap(), f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn each_rule_of_the_token_can_fail_and_the_prose_value_type_is_non_strict() {
+        assert_eq!(token_rules(&issued(mde2::PROVISION_DOC, "PGE+")), []);
+        assert_eq!(
+            token_rules(&issued(mde2::PROVISION_DOC_PROSE, "PGE+")),
+            [(req::PROVISION_VALUE_TYPE.into(), Severity::NonStrict)]
+        );
+        assert_eq!(
+            token_rules(&issued("urn:x", "PGE+")),
+            [(req::PROVISION_VALUE_TYPE.into(), Severity::Fail)]
+        );
+        assert_eq!(
+            token_rules(&issued(mde2::PROVISION_DOC, "not base64!")),
+            [(req::PROVISIONING_CONTENTS.into(), Severity::Fail)]
+        );
+        let mut other_type = issued(mde2::PROVISION_DOC, "PGE+");
+        other_type.token_type = Some("urn:x".into());
+        assert_eq!(
+            token_rules(&other_type),
+            [(req::RSTR_STRUCTURE.into(), Severity::Fail)]
+        );
+        let none = Issued::default();
+        assert_eq!(
+            token_rules(&none),
+            [(req::RSTR_STRUCTURE.into(), Severity::Fail)]
+        );
+    }
+
+    #[test]
+    fn a_decline_that_is_no_soap_fault_is_non_strict() {
+        let expected = Declined {
+            condition: "x",
+            subcodes: &["Authentication"],
+        };
+        let findings = declined(&expected, None, 401, 1);
+        assert_eq!(findings[0].requirement.as_deref(), Some(req::SOAP_FAULT));
+        assert_eq!(findings[0].severity, Severity::NonStrict);
+    }
+
+    #[test]
+    fn a_wrong_action_names_the_rule_of_the_action() {
+        let envelope = Envelope {
+            soap12: true,
+            action: Some("urn:other".into()),
+            relates_to: Some("urn:uuid:1".into()),
+            payload: None,
+            fault: None,
+        };
+        let reply = crate::enroll::service::Reply {
+            status: 200,
+            content_type: mde2::SOAP_MEDIA_TYPE.into(),
+            body: Vec::new(),
+        };
+        let mut out = Vec::new();
+        super::super::checks::soap_answer(
+            &REQUEST_SECURITY_TOKEN,
+            &reply,
+            &envelope,
+            "urn:uuid:1",
+            1,
+            &mut out,
+            Issued::read,
+        );
+        let rules: Vec<&str> = out
+            .iter()
+            .filter_map(|f| f.requirement.as_deref())
+            .collect();
+        assert_eq!(rules, [req::RSTR_ACTION, req::RSTR_STRUCTURE]);
+    }
+}
