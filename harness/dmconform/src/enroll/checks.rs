@@ -146,6 +146,9 @@ pub struct Expected<'a> {
     pub action: &'a str,
     /// The rule a wrong Action breaks.
     pub action_requirement: &'a str,
+    /// How an envelope of SOAP 1.1 is judged: a failure, or non-strict where
+    /// Microsoft's own samples answer so.
+    pub soap11: Severity,
     /// The body element, in words (`a DiscoverResponse holding a DiscoverResult`).
     pub body: &'a str,
 }
@@ -162,36 +165,32 @@ pub fn soap_answer<T>(
     out: &mut Vec<Finding>,
     read: impl FnOnce(&syncml::Element) -> Option<T>,
 ) -> Option<T> {
-    let mut bad = |rule: &str, what: &str, wanted: &str, actual: String| {
-        out.push(finding(
-            rule,
-            Severity::Fail,
-            what,
-            wanted,
-            actual,
-            exchange,
-        ))
+    let mut judge = |rule: &str, severity: Severity, what: &str, wanted: &str, actual: String| {
+        out.push(finding(rule, severity, what, wanted, actual, exchange))
     };
     let rule = expected.requirement;
     if reply.status != 200 {
-        bad(
+        judge(
             rule,
+            Severity::Fail,
             "the HTTP status of the answer",
             "200",
             format!("HTTP {}", reply.status),
         );
     }
     if !envelope.soap12 {
-        bad(
+        judge(
             rule,
+            expected.soap11,
             "the envelope of the answer",
-            "a SOAP 1.2 envelope (http://www.w3.org/2003/05/soap-envelope)",
+            "a SOAP 1.2 envelope (http://www.w3.org/2003/05/soap-envelope), as the request's",
             "an Envelope of another namespace".into(),
         );
     }
     if envelope.action.as_deref() != Some(expected.action) {
-        bad(
+        judge(
             expected.action_requirement,
+            Severity::Fail,
             "the Action of the answer",
             expected.action,
             envelope.action.clone().unwrap_or_else(|| "none".into()),
@@ -212,7 +211,13 @@ pub fn soap_answer<T>(
             (None, Some(p)) => format!("a <{}>", p.local_name()),
             (None, None) => "an empty Body".into(),
         };
-        bad(rule, "the Body of the answer", expected.body, came);
+        judge(
+            rule,
+            Severity::Fail,
+            "the Body of the answer",
+            expected.body,
+            came,
+        );
     }
     out.extend(relates_to(envelope, message_id, exchange));
     read
@@ -223,6 +228,7 @@ pub const DISCOVER: Expected<'static> = Expected {
     requirement: req::DISCOVER_RESPONSE,
     action: mde2::DISCOVER_RESPONSE_ACTION,
     action_requirement: req::DISCOVER_RESPONSE,
+    soap11: Severity::Fail,
     body: "a DiscoverResponse holding a DiscoverResult",
 };
 
@@ -231,6 +237,7 @@ pub const GET_POLICIES: Expected<'static> = Expected {
     requirement: req::POLICY_RESPONSE,
     action: mde2::GET_POLICIES_RESPONSE_ACTION,
     action_requirement: req::POLICY_RESPONSE,
+    soap11: Severity::Fail,
     body: "a GetPoliciesResponse",
 };
 

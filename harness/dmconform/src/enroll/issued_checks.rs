@@ -13,11 +13,15 @@ use super::token::Issued;
 use crate::verdict::{Finding, Severity};
 use syncml::protocol::enrollment as mde2;
 
-/// The answer to a RequestSecurityToken (MS-MDE 3.4.4.1.1.3).
+/// The answer to a RequestSecurityToken (MS-MDE 3.4.4.1.1.3). A SOAP 1.1
+/// envelope is non-strict: all three of Microsoft's published answers
+/// (`corpus/enrollment/*-06-rstr-response.xml`) use one to answer a SOAP 1.2
+/// request, and servers that copy them work with Windows.
 pub const REQUEST_SECURITY_TOKEN: Expected<'static> = Expected {
     requirement: req::RSTR_STRUCTURE,
     action: mde2::RSTRC_ACTION,
     action_requirement: req::RSTR_ACTION,
+    soap11: Severity::NonStrict,
     body: "a RequestSecurityTokenResponseCollection",
 };
 

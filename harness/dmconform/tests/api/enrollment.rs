@@ -1041,3 +1041,53 @@ fn a_certificate_policy_makes_the_cases_that_sign_unsupported() {
         policy.findings
     );
 }
+
+/// Microsoft's published RequestSecurityTokenResponses, judged as answers to
+/// a request with their own RelatesTo as MessageID (the samples' RelatesTo does
+/// not name the sample request's): the SOAP 1.1 envelope they all use is
+/// non-strict, and their placeholder token ("B64EncodedSampleBinarySecurityToken")
+/// is no provisioning document. Nothing else is found.
+#[test]
+fn microsofts_published_rstr_answers_are_judged_by_their_envelope_and_token_only() {
+    use dmconform::enroll::issued_checks::{REQUEST_SECURITY_TOKEN, issued_token};
+    use dmconform::enroll::token::Issued;
+    use dmconform::enroll::{checks, soap};
+    use dmconform::verdict::Severity;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/enrollment");
+    for page in ["onprem", "fed", "cert"] {
+        let text =
+            std::fs::read_to_string(dir.join(format!("{page}-06-rstr-response.xml"))).unwrap();
+        // The certificate page's sample starts with the HTTP status line and headers.
+        let body = &text[text.find("<s:Envelope").unwrap()..];
+        let envelope = soap::read(body.as_bytes()).unwrap();
+        let reply = Reply {
+            status: 200,
+            content_type: "application/soap+xml; charset=utf-8".into(),
+            body: body.as_bytes().to_vec(),
+        };
+        let mut findings = Vec::new();
+        let issued = checks::soap_answer(
+            &REQUEST_SECURITY_TOKEN,
+            &reply,
+            &envelope,
+            envelope.relates_to.as_deref().unwrap(),
+            1,
+            &mut findings,
+            Issued::read,
+        )
+        .unwrap_or_else(|| panic!("{page}: {findings:#?}"));
+        issued_token(&issued, 1, &mut findings);
+        let seen: Vec<(&str, Severity)> = findings
+            .iter()
+            .map(|f| (f.requirement.as_deref().unwrap(), f.severity))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("mde.rstr.structure", Severity::NonStrict),
+                ("winenroll.rstr.provisioning-contents", Severity::Fail)
+            ],
+            "{page}: {findings:#?}"
+        );
+    }
+}
