@@ -43,6 +43,8 @@ pub enum Command {
     Compare(cmd::compare::CompareArgs),
     /// Fuzz a target with generated packages, well-formed and malformed, and keep what fails.
     Fuzz(cmd::fuzz::FuzzArgs),
+    /// Load a DM server with a fleet of simulated Windows devices, every reply judged.
+    Load(cmd::load::LoadArgs),
 }
 
 /// Parses the arguments and runs the subcommand.
@@ -60,5 +62,6 @@ pub fn main() -> std::process::ExitCode {
         Command::Expectations { command } => cmd::expectations::run(command),
         Command::Compare(args) => cmd::compare::run(&args),
         Command::Fuzz(args) => cmd::fuzz::run(args),
+        Command::Load(args) => cmd::load::run(args),
     }
 }

@@ -38,6 +38,7 @@ pub mod digest;
 pub mod enroll;
 pub mod generate;
 pub mod libtest;
+pub mod load;
 pub mod placeholders;
 pub mod profile;
 pub mod progress;

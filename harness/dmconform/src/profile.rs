@@ -53,6 +53,9 @@ pub struct TargetProfile {
     /// The account the harness enrolls with against an enrollment service.
     #[serde(default)]
     pub enrollment: Option<EnrollmentAccount>,
+    /// The identities of the devices of a fleet load (`dmconform load`).
+    #[serde(default)]
+    pub load: Option<crate::load::fleet::LoadTemplate>,
     #[serde(default)]
     pub deviation: Vec<Deviation>,
 }

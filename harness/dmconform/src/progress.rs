@@ -44,3 +44,17 @@ impl Drop for Progress {
         self.bar.finish_and_clear();
     }
 }
+
+/// A spinner with the elapsed time and a message, for runs of no known length
+/// (`fuzz`, `load`); `None` when standard error is not a terminal.
+pub fn spinner() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::no_length();
+    let style = ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
+}

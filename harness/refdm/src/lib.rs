@@ -60,5 +60,5 @@ pub mod wire_size;
 pub use config::{AuthScheme, ClientConfig, ServerAuth, SessionIdFormat};
 pub use faults::{Fault, Faults, UnknownFault};
 pub use server::{Server, ServerConfig, ServerFault, ServerFaults};
-pub use session::{Client, GenericAlert};
+pub use session::{Carried, Client, GenericAlert};
 pub use tree::{Access, Node, Tree};

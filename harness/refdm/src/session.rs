@@ -67,6 +67,15 @@ struct Session {
     resp_uri: Option<String>,
 }
 
+/// What a client keeps from one session to the next besides its tree: the number of
+/// its next session, the nonce for its next digest, and the nonce it last gave the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Carried {
+    pub next_session: u16,
+    pub client_nonce: Vec<u8>,
+    pub server_nonce: Vec<u8>,
+}
+
 /// The reference DM client.
 #[derive(Debug)]
 pub struct Client {
@@ -100,6 +109,26 @@ impl Client {
             session: None,
             queued_alerts: Vec::new(),
             nonce_counter: 0,
+        }
+    }
+
+    /// A client that goes on from where another of the same device stopped: its
+    /// session counter and nonces are `carried`, the rest is made from `config` afresh
+    /// (a device of a fleet keeps only these between sessions).
+    pub fn resume(config: ClientConfig, faults: Faults, carried: &Carried) -> Client {
+        let mut client = Client::new(config, faults);
+        client.next_session = carried.next_session.max(1);
+        client.client_nonce = carried.client_nonce.clone();
+        client.server_nonce = carried.server_nonce.clone();
+        client
+    }
+
+    /// What the next session of this device starts from: see [`Client::resume`].
+    pub fn carried(&self) -> Carried {
+        Carried {
+            next_session: self.next_session,
+            client_nonce: self.client_nonce.clone(),
+            server_nonce: self.server_nonce.clone(),
         }
     }
 

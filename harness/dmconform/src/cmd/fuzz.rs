@@ -5,8 +5,7 @@
 use crate::TargetProfile;
 use crate::campaign::{self, CampaignOptions, Progress};
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -70,7 +69,7 @@ fn execute(args: &FuzzArgs) -> Result<bool, String> {
         max_exchanges: args.max_exchanges,
         max_findings: None,
     };
-    let bar = std::io::stderr().is_terminal().then(progress_bar);
+    let bar = crate::progress::spinner();
     let mut show = |p: Progress| {
         if let Some(bar) = &bar {
             let rate = p.exchanges as f64 / bar.elapsed().as_secs_f64().max(1e-3);
@@ -94,13 +93,4 @@ fn execute(args: &FuzzArgs) -> Result<bool, String> {
     // A closed pipe (`| head`) is no error of the campaign.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(!summary.findings.is_empty())
-}
-
-fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::no_length();
-    let style = ProgressStyle::with_template("{spinner} {elapsed} {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
-    bar.set_style(style);
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod expectations;
 pub mod explain;
 pub mod fuzz;
+pub mod load;
 pub mod replay;
 pub mod run;
 pub mod serve;

@@ -424,7 +424,7 @@ fn transport_error(url: &str, e: ureq::Error) -> TargetError {
 }
 
 /// Whether the URL's host is a loopback address or `localhost`.
-fn is_loopback(url: &str) -> bool {
+pub(crate) fn is_loopback(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = match authority.strip_prefix('[') {

@@ -83,3 +83,26 @@ pub fn reference_server_config(profile: &crate::TargetProfile) -> ServerConfig {
     }
     config
 }
+
+/// The reference DM server shared by many client sessions at once (a fleet load in
+/// process): the same request-to-response mapping `refdm-server` serves over HTTP
+/// ([`refdm::server::wire::respond`]), without the network.
+pub struct SharedReference {
+    server: std::sync::Mutex<Server>,
+}
+
+impl SharedReference {
+    pub fn new(config: ServerConfig, faults: &[ServerFault]) -> SharedReference {
+        let set = faults.iter().copied().collect::<ServerFaults>();
+        SharedReference {
+            server: std::sync::Mutex::new(Server::new(config, set)),
+        }
+    }
+
+    /// The HTTP status, content type and body the reference server answers a POST of
+    /// `body` with.
+    pub fn post(&self, body: &[u8]) -> (u16, &'static str, Vec<u8>) {
+        let reply = refdm::server::wire::respond(&self.server, "POST", "/", &[], body);
+        (reply.status, reply.content_type, reply.body)
+    }
+}

@@ -1,0 +1,196 @@
+//! Where a fleet's messages go: the reference DM server in process (shared by every
+//! device), or a DM server over HTTP(S) through one pooled async client (hyper with
+//! rustls: thousands of sessions in flight need no thread each). Every post is bounded
+//! in time and in the size of the reply read, so that a server that hangs, trickles or
+//! answers 200 MB costs the run one counted error, not a stall or the memory.
+
+use crate::server::reference::SharedReference;
+use crate::server::tls::{self, ClientTlsOptions};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use std::time::Duration;
+
+/// The largest reply body read; a longer one is the error `too large`.
+pub const MAX_REPLY: usize = 4 << 20;
+
+/// An HTTP reply: status, content type, body.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+/// Why a post got no reply to judge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PostError {
+    /// No complete reply within the bound.
+    Timeout(Duration),
+    /// No connection (refused, unreachable, TLS handshake failed).
+    Connect(String),
+    /// The connection closed or was reset before the reply was complete.
+    Reset(String),
+    /// The reply body was longer than [`MAX_REPLY`].
+    TooLarge,
+    Other(String),
+}
+
+impl PostError {
+    /// The kind, as errors are counted in a report.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PostError::Timeout(_) => "timeout",
+            PostError::Connect(_) => "connect",
+            PostError::Reset(_) => "reset",
+            PostError::TooLarge => "too large",
+            PostError::Other(_) => "transport",
+        }
+    }
+}
+
+impl std::fmt::Display for PostError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PostError::Timeout(d) => write!(f, "no complete reply within {} s", d.as_secs_f64()),
+            PostError::Connect(e) => write!(f, "no connection: {e}"),
+            PostError::Reset(e) => write!(
+                f,
+                "the connection closed before the reply was complete: {e}"
+            ),
+            PostError::TooLarge => write!(f, "the reply body is over {} bytes", MAX_REPLY),
+            PostError::Other(e) => f.write_str(e),
+        }
+    }
+}
+
+type HttpClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// The server the fleet loads.
+pub enum Backend {
+    InProcess(SharedReference),
+    Http {
+        client: HttpClient,
+        /// `scheme://authority` of the target URL; the path comes with each post.
+        origin: String,
+        timeout: Duration,
+    },
+}
+
+impl Backend {
+    /// A DM server at `url`, reached with `tls` and a bound of `timeout` on each exchange.
+    pub fn http(url: &str, tls: &ClientTlsOptions, timeout: Duration) -> Result<Backend, String> {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| format!("{url:?} is not an http:// or https:// URL"))?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if authority.is_empty() {
+            return Err(format!("{url:?} names no host"));
+        }
+        let origin = format!("{}{authority}", &url[..url.len() - rest.len()]);
+        let config = tls::client_config(tls)?;
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config((*config).clone())
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(connector);
+        Ok(Backend::Http {
+            client,
+            origin,
+            timeout,
+        })
+    }
+
+    /// Posts one message to `path` (with its query) and reads the reply.
+    pub async fn post(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Reply, PostError> {
+        match self {
+            Backend::InProcess(server) => {
+                let (status, content_type, body) = server.post(&body);
+                Ok(Reply {
+                    status,
+                    content_type: content_type.to_string(),
+                    body,
+                })
+            }
+            Backend::Http {
+                client,
+                origin,
+                timeout,
+            } => {
+                let uri = format!("{origin}{path}");
+                let exchange = http_post(client, &uri, content_type, body);
+                match tokio::time::timeout(*timeout, exchange).await {
+                    Ok(result) => result,
+                    Err(_) => Err(PostError::Timeout(*timeout)),
+                }
+            }
+        }
+    }
+}
+
+async fn http_post(
+    client: &HttpClient,
+    uri: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Result<Reply, PostError> {
+    let request = hyper::Request::post(uri)
+        .header(hyper::header::CONTENT_TYPE, content_type)
+        .header(hyper::header::ACCEPT, content_type)
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| PostError::Other(format!("cannot make the request for {uri:?}: {e}")))?;
+    let response = client.request(request).await.map_err(|e| {
+        if e.is_connect() {
+            PostError::Connect(error_chain(&e))
+        } else {
+            PostError::Reset(error_chain(&e))
+        }
+    })?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = Limited::new(response.into_body(), MAX_REPLY)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                PostError::TooLarge
+            } else {
+                PostError::Reset(e.to_string())
+            }
+        })?
+        .to_bytes()
+        .to_vec();
+    Ok(Reply {
+        status,
+        content_type,
+        body,
+    })
+}
+
+/// An error with its causes, outermost first.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}

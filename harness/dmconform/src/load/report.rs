@@ -1,0 +1,307 @@
+//! The report of a fleet load: what ran (target, encoding, devices, pace, duration,
+//! shards), the [`Tally`], the figures read off it (sessions and messages a second,
+//! latency percentiles), and the verdict: `pass` when replies were judged and no MUST
+//! was broken and no session failed, `fail` otherwise, `nothing judged` when no reply
+//! was judged at all. Written as text or JSON here, as HTML in [`super::html`]; JSON
+//! reports of the shards of one load merge into the report of the whole
+//! ([`LoadReport::merge`]).
+
+use super::schedule::Shard;
+use super::tally::{Tally, position_label};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+
+/// The `format` of a load report in JSON.
+pub const FORMAT: &str = "dmconform-load/1";
+
+/// What one shard's process did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShardRecord {
+    pub shard: Shard,
+    /// Devices of the shard, and of them those that opened a session.
+    pub devices: u64,
+    pub active: u64,
+    /// Wall time of the run, in seconds.
+    pub elapsed_s: f64,
+    pub peak_rss_kib: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_early: Option<String>,
+}
+
+/// A fleet load's report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadReport {
+    pub format: String,
+    pub tool: String,
+    pub target: String,
+    /// Which target profile the devices were set up from.
+    pub profile: String,
+    pub encoding: String,
+    /// Devices of the whole fleet.
+    pub devices: u64,
+    /// Sessions a second over the whole fleet, when the load ran at a rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// Sessions in flight at once in each shard, when the load ran by concurrency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u64>,
+    pub duration_s: u64,
+    pub shards: Vec<ShardRecord>,
+    pub tally: Tally,
+}
+
+/// The verdict of a load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadVerdict {
+    Pass,
+    Fail,
+    NothingJudged,
+}
+
+impl LoadVerdict {
+    pub fn word(self) -> &'static str {
+        match self {
+            LoadVerdict::Pass => "pass",
+            LoadVerdict::Fail => "fail",
+            LoadVerdict::NothingJudged => "nothing judged",
+        }
+    }
+}
+
+impl LoadReport {
+    pub fn verdict(&self) -> LoadVerdict {
+        if self.tally.judged == 0 {
+            LoadVerdict::NothingJudged
+        } else if self.tally.fails() || self.tally.error_count() > 0 {
+            LoadVerdict::Fail
+        } else {
+            LoadVerdict::Pass
+        }
+    }
+
+    /// The longest wall time of a shard, in seconds: the time the whole load took.
+    pub fn elapsed_s(&self) -> f64 {
+        self.shards.iter().map(|s| s.elapsed_s).fold(0.0, f64::max)
+    }
+
+    pub fn sessions_per_s(&self) -> f64 {
+        per_second(self.tally.sessions, self.elapsed_s())
+    }
+
+    pub fn messages_per_s(&self) -> f64 {
+        per_second(self.tally.messages, self.elapsed_s())
+    }
+
+    /// Why the verdict is not `pass`, in one line.
+    pub fn why(&self) -> Option<String> {
+        match self.verdict() {
+            LoadVerdict::Pass => None,
+            LoadVerdict::NothingJudged => Some(format!(
+                "no reply of the target was judged ({} sessions, {} errors{})",
+                self.tally.sessions,
+                self.tally.error_count(),
+                self.shards
+                    .iter()
+                    .find_map(|s| s.stopped_early.as_deref())
+                    .map(|w| format!("; stopped early: {w}"))
+                    .unwrap_or_default()
+            )),
+            LoadVerdict::Fail => Some(format!(
+                "{} sessions broke a MUST, {} sessions failed with an error",
+                self.tally.non_conforming,
+                self.tally.error_count()
+            )),
+        }
+    }
+
+    /// Merges the JSON reports of the shards of one load: same target, encoding,
+    /// fleet, pace and duration, each shard of the same count once.
+    pub fn merge(reports: Vec<LoadReport>) -> Result<LoadReport, String> {
+        let mut it = reports.into_iter();
+        let mut whole = it.next().ok_or("nothing to merge")?;
+        for r in it {
+            let same = |what: &str, a: String, b: String| {
+                if a == b {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "the reports are of different loads: {what} {a} and {b}"
+                    ))
+                }
+            };
+            same("format", whole.format.clone(), r.format.clone())?;
+            same("target", whole.target.clone(), r.target.clone())?;
+            same("encoding", whole.encoding.clone(), r.encoding.clone())?;
+            same("devices", whole.devices.to_string(), r.devices.to_string())?;
+            same("rate", format!("{:?}", whole.rate), format!("{:?}", r.rate))?;
+            same(
+                "concurrency",
+                format!("{:?}", whole.concurrency),
+                format!("{:?}", r.concurrency),
+            )?;
+            same(
+                "duration",
+                whole.duration_s.to_string(),
+                r.duration_s.to_string(),
+            )?;
+            for s in &r.shards {
+                if whole.shards.iter().any(|w| w.shard == s.shard) {
+                    return Err(format!("shard {} is in two of the reports", s.shard));
+                }
+                if whole.shards.iter().any(|w| w.shard.count != s.shard.count) {
+                    return Err(format!(
+                        "shard {} is not of the same split as shard {}",
+                        s.shard, whole.shards[0].shard
+                    ));
+                }
+            }
+            whole.tally.merge(&r.tally)?;
+            whole.shards.extend(r.shards);
+        }
+        whole.shards.sort_by_key(|s| s.shard);
+        Ok(whole)
+    }
+
+    /// Shards of the split not among the reports: a merged load that is not whole.
+    pub fn missing_shards(&self) -> Vec<Shard> {
+        let Some(count) = self.shards.first().map(|s| s.shard.count) else {
+            return Vec::new();
+        };
+        (0..count)
+            .map(|index| Shard { index, count })
+            .filter(|s| !self.shards.iter().any(|r| r.shard == *s))
+            .collect()
+    }
+
+    /// The report as text for a terminal.
+    pub fn text(&self) -> String {
+        let t = &self.tally;
+        let mut out = String::new();
+        let _ = writeln!(out, "dmconform load: {} ({})", self.target, self.encoding);
+        let pace = match (self.rate, self.concurrency) {
+            (Some(r), _) => format!("{r} sessions/s"),
+            (_, Some(c)) => format!("{c} sessions at once per shard"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{} devices, {pace}, {} s; {} shard(s); profile {}",
+            self.devices,
+            self.duration_s,
+            self.shards.len(),
+            self.profile
+        );
+        for s in self.missing_shards() {
+            let _ = writeln!(out, "  shard {s} is missing from this report");
+        }
+        let active: u64 = self.shards.iter().map(|s| s.active).sum();
+        let _ = writeln!(
+            out,
+            "\nsessions {} ({:.0}/s): {} ended, {} failed, {} cut at the end; {} devices took part",
+            t.sessions,
+            self.sessions_per_s(),
+            t.ended,
+            t.failed,
+            t.cut,
+            active
+        );
+        let _ = writeln!(
+            out,
+            "messages {} ({:.0}/s), {} judged",
+            t.messages,
+            self.messages_per_s(),
+            t.judged
+        );
+        for (why, n) in &t.missed {
+            let _ = writeln!(out, "turns missed ({why}): {n}");
+        }
+        let peak = self
+            .shards
+            .iter()
+            .map(|s| s.peak_rss_kib)
+            .max()
+            .unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "peak resident memory of a shard: {:.1} MiB",
+            peak as f64 / 1024.0
+        );
+        let _ = writeln!(
+            out,
+            "\nlatency (ms)           count      p50      p90      p99    p99.9      max"
+        );
+        let rows = t
+            .latency
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (position_label(i), h))
+            .chain([("whole session".to_string(), &t.session_latency)]);
+        for (label, h) in rows {
+            if h.count() == 0 {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "  {label:<20} {:>7} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+                h.count(),
+                h.ms_at(50.0),
+                h.ms_at(90.0),
+                h.ms_at(99.0),
+                h.ms_at(99.9),
+                h.max_ms()
+            );
+        }
+        if t.errors.is_empty() {
+            let _ = writeln!(out, "\nerrors: none");
+        } else {
+            let _ = writeln!(out, "\nerrors:");
+            for (kind, e) in &t.errors {
+                let first = e
+                    .examples
+                    .first()
+                    .and_then(|x| x.error.as_deref())
+                    .unwrap_or("");
+                let _ = writeln!(out, "  {kind:<12} {:>7}  e.g. {first}", e.count);
+            }
+        }
+        if t.findings.is_empty() {
+            let _ = writeln!(out, "\nfindings: none");
+        } else {
+            let _ = writeln!(out, "\nfindings (by requirement):");
+            for (key, f) in &t.findings {
+                let _ = writeln!(
+                    out,
+                    "  {key} [{}] {} in {} sessions: {}",
+                    f.severity, f.count, f.sessions, f.check
+                );
+                if let Some(x) = f.examples.first() {
+                    if let Some(fx) = &x.finding {
+                        let _ = writeln!(
+                            out,
+                            "    e.g. device {} ({}), session {}, at {:.1} s: expected {}; got {}",
+                            x.device,
+                            x.dev_id,
+                            x.session_id,
+                            x.at_ms as f64 / 1000.0,
+                            fx.expected,
+                            fx.actual
+                        );
+                    }
+                }
+            }
+        }
+        let _ = writeln!(out, "\nverdict: {}", self.verdict().word());
+        if let Some(why) = self.why() {
+            let _ = writeln!(out, "  {why}");
+        }
+        out
+    }
+}
+
+fn per_second(n: u64, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        n as f64 / seconds
+    } else {
+        0.0
+    }
+}

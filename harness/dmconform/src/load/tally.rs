@@ -1,0 +1,395 @@
+//! What a fleet load counts, session by session: sessions and messages, findings per
+//! requirement, errors by kind, latencies per message of the session, and a timeline
+//! of intervals. Only the first few findings and errors of each key are kept whole
+//! (the session's transcript, the device, the time); the rest are counted, so memory
+//! stays the same however long the run. Tallies of shards add up exactly
+//! ([`Tally::merge`]).
+
+use super::latency::Latency;
+use super::session::SessionRun;
+use crate::verdict::{Direction, Exchange, Finding, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The message positions latencies are kept for: package 1, messages 2 to 5, and the rest.
+pub const POSITIONS: usize = 6;
+
+/// The label of latency position `i` (from 0).
+pub fn position_label(i: usize) -> String {
+    match i {
+        0 => "package 1".into(),
+        i if i + 1 < POSITIONS => format!("message {}", i + 1),
+        _ => format!("message {POSITIONS} and later"),
+    }
+}
+
+/// A finding of an example, as a report keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExampleFinding {
+    pub check: String,
+    pub expected: String,
+    pub actual: String,
+    /// Index of the message in the example's transcript.
+    pub exchange: Option<usize>,
+}
+
+/// A message of an example's transcript.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExampleMessage {
+    /// `to-target` (the device's) or `from-target` (the server's).
+    pub direction: String,
+    pub label: String,
+    pub content_type: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hex: Option<String>,
+}
+
+impl From<Exchange> for ExampleMessage {
+    fn from(e: Exchange) -> ExampleMessage {
+        ExampleMessage {
+            direction: match e.direction {
+                Direction::ToTarget => "to-target".into(),
+                Direction::FromTarget => "from-target".into(),
+            },
+            label: e.label,
+            content_type: e.content_type,
+            text: e.text,
+            hex: e.hex,
+        }
+    }
+}
+
+/// One occurrence kept whole.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Example {
+    pub device: u64,
+    pub dev_id: String,
+    pub session_id: String,
+    /// When the session opened, in milliseconds from the start of the run.
+    pub at_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<ExampleFinding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub transcript: Vec<ExampleMessage>,
+}
+
+/// The findings of one requirement (or, for a check of none, of one check).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingTally {
+    pub requirement: Option<String>,
+    /// `fail` (a MUST) or `non-strict` (a SHOULD).
+    pub severity: String,
+    pub check: String,
+    pub count: u64,
+    /// Sessions with at least one such finding.
+    pub sessions: u64,
+    pub examples: Vec<Example>,
+}
+
+/// The errors of one kind.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorTally {
+    pub count: u64,
+    pub examples: Vec<Example>,
+}
+
+/// One interval of the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Sessions that finished in it.
+    pub sessions: u64,
+    /// Replies received in it.
+    pub messages: u64,
+    pub errors: u64,
+    pub findings: u64,
+    /// Latency of the replies received in it.
+    pub latency: Latency,
+    /// The most resident memory of the harness seen in it, in KiB (summed over shards).
+    pub rss_kib: u64,
+}
+
+impl Interval {
+    fn new() -> Interval {
+        Interval {
+            sessions: 0,
+            messages: 0,
+            errors: 0,
+            findings: 0,
+            latency: Latency::new(2),
+            rss_kib: 0,
+        }
+    }
+
+    fn add(&mut self, o: &Interval) {
+        self.sessions += o.sessions;
+        self.messages += o.messages;
+        self.errors += o.errors;
+        self.findings += o.findings;
+        self.latency.add(&o.latency);
+        self.rss_kib += o.rss_kib;
+    }
+}
+
+/// Everything a fleet load counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Sessions opened.
+    pub sessions: u64,
+    /// Sessions the device ended as the rules say.
+    pub ended: u64,
+    /// Sessions stopped by an error.
+    pub failed: u64,
+    /// Sessions with a failing finding (a MUST broken).
+    pub non_conforming: u64,
+    /// Replies received, and of them those decoded and judged.
+    pub messages: u64,
+    pub judged: u64,
+    /// Turns not taken, by why: `device busy` (its last session still ran),
+    /// `too many in flight`.
+    pub missed: BTreeMap<String, u64>,
+    /// Sessions still running when the run's grace period ended, cut there.
+    pub cut: u64,
+    /// By requirement id (or `check: …` for a check of no requirement).
+    pub findings: BTreeMap<String, FindingTally>,
+    /// By kind: `timeout`, `connect`, `reset`, `too large`, `http 503`, `undecodable`, `endless`.
+    pub errors: BTreeMap<String, ErrorTally>,
+    /// Latency by message position ([`position_label`]).
+    pub latency: Vec<Latency>,
+    /// Time from package 1 to the session's last reply.
+    pub session_latency: Latency,
+    /// Length of a timeline interval, in milliseconds.
+    pub interval_ms: u64,
+    pub timeline: Vec<Interval>,
+    /// Examples kept whole per finding key and per error kind.
+    pub max_examples: usize,
+}
+
+impl Tally {
+    pub fn new(interval: Duration, max_examples: usize) -> Tally {
+        Tally {
+            sessions: 0,
+            ended: 0,
+            failed: 0,
+            non_conforming: 0,
+            messages: 0,
+            judged: 0,
+            missed: BTreeMap::new(),
+            cut: 0,
+            findings: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            latency: (0..POSITIONS).map(|_| Latency::new(3)).collect(),
+            session_latency: Latency::new(3),
+            interval_ms: interval.as_millis().max(1) as u64,
+            timeline: Vec::new(),
+            max_examples,
+        }
+    }
+
+    /// The timeline interval of `at` from the start of the run.
+    fn interval(&mut self, at: Duration) -> &mut Interval {
+        let i = (at.as_millis() as u64 / self.interval_ms) as usize;
+        while self.timeline.len() <= i {
+            self.timeline.push(Interval::new());
+        }
+        &mut self.timeline[i]
+    }
+
+    /// Notes the resident memory seen at `at`.
+    pub fn note_memory(&mut self, at: Duration, rss_kib: u64) {
+        let i = self.interval(at);
+        i.rss_kib = i.rss_kib.max(rss_kib);
+    }
+
+    pub fn miss(&mut self, why: &str) {
+        *self.missed.entry(why.to_string()).or_default() += 1;
+    }
+
+    /// Counts one session.
+    pub fn add(&mut self, run: &SessionRun) {
+        self.sessions += 1;
+        let replies = run.latencies.len() as u64;
+        self.messages += replies;
+        let mut at = run.started;
+        for (i, d) in run.latencies.iter().enumerate() {
+            at += *d;
+            self.latency[i.min(POSITIONS - 1)].record(*d);
+            let interval = self.interval(at);
+            interval.messages += 1;
+            interval.latency.record(*d);
+        }
+        // A reply that was an HTTP error or did not decode came but was not judged.
+        let unjudged = run
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.kind == "undecodable" || f.kind.starts_with("http "));
+        let judged = replies - u64::from(unjudged && replies > 0);
+        self.judged += judged;
+        self.session_latency.record(run.latencies.iter().sum());
+        let end = at;
+        self.interval(end).sessions += 1;
+        self.interval(end).findings += run.findings.len() as u64;
+        let mut transcript = None;
+        let mut keys_seen = Vec::new();
+        for f in &run.findings {
+            let key = finding_key(f);
+            let first_in_session = !keys_seen.contains(&key);
+            let max = self.max_examples;
+            let entry = self
+                .findings
+                .entry(key.clone())
+                .or_insert_with(|| FindingTally {
+                    requirement: f.requirement.clone(),
+                    severity: severity_word(f.severity).into(),
+                    check: f.check.clone(),
+                    count: 0,
+                    sessions: 0,
+                    examples: Vec::new(),
+                });
+            entry.count += 1;
+            if first_in_session {
+                entry.sessions += 1;
+                if entry.examples.len() < max {
+                    let t = transcript.get_or_insert_with(|| messages(run)).clone();
+                    entry.examples.push(example(run, Some(f), None, t));
+                }
+                keys_seen.push(key);
+            }
+        }
+        if run.findings.iter().any(|f| f.severity == Severity::Fail) {
+            self.non_conforming += 1;
+        }
+        match &run.failure {
+            None => self.ended += 1,
+            Some(failure) => {
+                self.failed += 1;
+                self.interval(end).errors += 1;
+                let max = self.max_examples;
+                let entry = self.errors.entry(failure.kind.clone()).or_default();
+                entry.count += 1;
+                if entry.examples.len() < max {
+                    let t = transcript.get_or_insert_with(|| messages(run)).clone();
+                    entry
+                        .examples
+                        .push(example(run, None, Some(&failure.message), t));
+                }
+            }
+        }
+    }
+
+    /// Adds another shard's tally: every count adds, histograms add bucket by bucket,
+    /// and the earliest examples are kept.
+    pub fn merge(&mut self, o: &Tally) -> Result<(), String> {
+        if o.interval_ms != self.interval_ms {
+            return Err(format!(
+                "the timelines have different intervals ({} ms and {} ms)",
+                self.interval_ms, o.interval_ms
+            ));
+        }
+        self.sessions += o.sessions;
+        self.ended += o.ended;
+        self.failed += o.failed;
+        self.non_conforming += o.non_conforming;
+        self.messages += o.messages;
+        self.judged += o.judged;
+        self.cut += o.cut;
+        for (k, v) in &o.missed {
+            *self.missed.entry(k.clone()).or_default() += v;
+        }
+        let max = self.max_examples.max(o.max_examples);
+        self.max_examples = max;
+        for (k, v) in &o.findings {
+            match self.findings.get_mut(k) {
+                Some(mine) => {
+                    mine.count += v.count;
+                    mine.sessions += v.sessions;
+                    mine.examples = earliest(&mine.examples, &v.examples, max);
+                }
+                None => {
+                    self.findings.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        for (k, v) in &o.errors {
+            let mine = self.errors.entry(k.clone()).or_default();
+            mine.count += v.count;
+            mine.examples = earliest(&mine.examples, &v.examples, max);
+        }
+        for (mine, theirs) in self.latency.iter_mut().zip(&o.latency) {
+            mine.add(theirs);
+        }
+        self.session_latency.add(&o.session_latency);
+        for (i, theirs) in o.timeline.iter().enumerate() {
+            while self.timeline.len() <= i {
+                self.timeline.push(Interval::new());
+            }
+            self.timeline[i].add(theirs);
+        }
+        Ok(())
+    }
+
+    /// Whether a MUST was broken.
+    pub fn fails(&self) -> bool {
+        self.findings.values().any(|f| f.severity == "fail")
+    }
+
+    /// How many errors, of every kind.
+    pub fn error_count(&self) -> u64 {
+        self.errors.values().map(|e| e.count).sum()
+    }
+}
+
+/// The key a finding is counted under: its requirement, else its check.
+fn finding_key(f: &Finding) -> String {
+    f.requirement
+        .clone()
+        .unwrap_or_else(|| format!("check: {}", f.check))
+}
+
+pub fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Fail => "fail",
+        Severity::NonStrict => "non-strict",
+        Severity::Info => "info",
+        Severity::Error => "error",
+    }
+}
+
+fn messages(run: &SessionRun) -> Vec<ExampleMessage> {
+    run.transcript()
+        .into_iter()
+        .map(ExampleMessage::from)
+        .collect()
+}
+
+fn example(
+    run: &SessionRun,
+    finding: Option<&Finding>,
+    error: Option<&str>,
+    transcript: Vec<ExampleMessage>,
+) -> Example {
+    Example {
+        device: run.device,
+        dev_id: run.dev_id.clone(),
+        session_id: run.session_id.clone(),
+        at_ms: run.started.as_millis() as u64,
+        finding: finding.map(|f| ExampleFinding {
+            check: f.check.clone(),
+            expected: f.expected.clone(),
+            actual: f.actual.clone(),
+            exchange: f.exchange,
+        }),
+        error: error.map(str::to_string),
+        transcript,
+    }
+}
+
+/// The `max` earliest of two lists of examples.
+fn earliest(a: &[Example], b: &[Example], max: usize) -> Vec<Example> {
+    let mut all: Vec<Example> = a.iter().chain(b).cloned().collect();
+    all.sort_by_key(|e| (e.at_ms, e.device));
+    all.truncate(max);
+    all
+}
