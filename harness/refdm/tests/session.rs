@@ -678,3 +678,23 @@ fn fault_no_final() {
     let reply = r.send(vec![get("2", "./DevInfo/Lang")]);
     assert!(!reply.is_final());
 }
+
+#[test]
+fn a_resumed_client_goes_on_from_what_the_last_session_carried() {
+    let mut r = with_auth(AuthScheme::Md5, Faults::none());
+    // The server's Chal gives the nonce for the next digest.
+    let m = answer_hdr(&mut r, 200, Some(md5_chal("Tm9uY2Uy")), vec![]);
+    assert_eq!(r.deliver(&m), None, "nothing more to do: the session ends");
+    let carried = r.client.carried();
+    assert_eq!(carried.next_session, 2);
+    assert_eq!(carried.client_nonce, b"Nonce2");
+    // The same device in a later session, made afresh from what was carried.
+    let mut again = Client::resume(r.client.config().clone(), Faults::none(), &carried);
+    let pkg1 = again.open_session();
+    assert_eq!(pkg1.hdr.as_ref().unwrap().session_id.as_deref(), Some("2"));
+    assert_eq!(
+        cred_data(&pkg1),
+        Some(auth::md5_digest("Bruce2", "OhBehave", b"Nonce2"))
+    );
+    assert_eq!(again.carried().next_session, 3);
+}

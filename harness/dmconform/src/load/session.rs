@@ -9,6 +9,7 @@ use super::backend::{Backend, PostError};
 use super::fleet::InSession;
 use super::judge::Judge;
 use crate::codec;
+use crate::server::http::{blot, not_syncml, what_came};
 use crate::transcript::{self, Received, Sent};
 use crate::verdict::{Direction, Exchange, Finding};
 use crate::wire::{Encoding, Wire};
@@ -21,7 +22,7 @@ pub const MAX_MESSAGES: usize = 64;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     /// How errors are counted: `timeout`, `connect`, `reset`, `too large`, `http 503`,
-    /// `undecodable`, `endless`, `harness`.
+    /// `not SyncML`, `undecodable`, `endless`, `harness`.
     pub kind: String,
     pub message: String,
 }
@@ -54,6 +55,9 @@ pub struct SessionRun {
     pub started: Duration,
     /// The time to each reply that came, in message order (package 1 first).
     pub latencies: Vec<Duration>,
+    /// Replies decoded as SyncML and judged (an HTTP error or a body that is not
+    /// SyncML came but was not).
+    pub judged: u64,
     pub findings: Vec<Finding>,
     /// Set when the session did not end as the client ends it.
     pub failure: Option<Failure>,
@@ -65,22 +69,23 @@ impl SessionRun {
     /// blotted); finding `exchange` indices point into it.
     pub fn transcript(&self) -> Vec<Exchange> {
         let mut out = Vec::new();
+        let mut last_sent: &[u8] = &[];
         for m in &self.messages {
-            let wire = Wire {
-                content_type: m.content_type.clone(),
-                headers: Vec::new(),
-                body: m.body.clone(),
-            };
             match m.direction {
-                Direction::ToTarget => match codec::decode(&m.body, &codec::reply_limits()) {
-                    Ok(d) => {
+                Direction::ToTarget => {
+                    // The device's own messages were encoded by the harness: they decode.
+                    if let Ok(d) = codec::decode(&m.body, &codec::reply_limits()) {
                         transcript::record_sent(&mut out, &m.label, d.encoding, d.root, &m.body);
                     }
-                    Err(_) => {
-                        let _ = transcript::receive(&mut out, &m.label, wire);
-                    }
-                },
+                    last_sent = &m.body;
+                }
                 Direction::FromTarget => {
+                    let wire = Wire {
+                        content_type: m.content_type.clone(),
+                        headers: Vec::new(),
+                        // A server that echoes the request must not show its credentials.
+                        body: blot(&m.body, last_sent),
+                    };
                     let _ = transcript::receive(&mut out, &m.label, wire);
                 }
             }
@@ -118,6 +123,7 @@ pub async fn run(
         session_id: session_id.clone(),
         started,
         latencies: Vec::new(),
+        judged: 0,
         findings: Vec::new(),
         failure: None,
         messages: Vec::new(),
@@ -166,31 +172,33 @@ pub async fn run(
             content_type: reply.content_type.clone(),
             body: reply.body.clone(),
         });
+        // What came, for an error message: the credentials of the message answered
+        // blotted out, as a server that echoes the request would show them.
+        let sent_body = &run.messages[exchange - 1].body;
+        let what = || what_came(&reply.content_type, &blot(&reply.body, sent_body));
         if reply.status != 200 {
             run.failure = Some(Failure::new(
                 format!("http {}", reply.status),
-                format!(
-                    "HTTP {} ({:?}, {} bytes: {:?})",
-                    reply.status,
-                    reply.content_type,
-                    reply.body.len(),
-                    first_bytes(&reply.body)
-                ),
+                format!("HTTP {}: {}", reply.status, what()),
             ));
             return run;
         }
-        let decoded = match codec::decode(&reply.body, &codec::reply_limits()) {
+        let decoded = codec::decode(&reply.body, &codec::reply_limits());
+        if not_syncml(&reply.content_type, &reply.body, &decoded).is_some() {
+            let blotted = blot(&reply.body, sent_body);
+            let words = not_syncml(&reply.content_type, &blotted, &decoded).unwrap_or_default();
+            run.failure = Some(Failure::new(
+                "not SyncML",
+                format!("the reply to {} is not SyncML: {words}", label(k)),
+            ));
+            return run;
+        }
+        let decoded = match decoded {
             Ok(d) => d,
             Err(e) => {
                 run.failure = Some(Failure::new(
                     "undecodable",
-                    format!(
-                        "the reply to {} does not decode ({:?}, {} bytes: {:?}): {e}",
-                        label(k),
-                        reply.content_type,
-                        reply.body.len(),
-                        first_bytes(&reply.body)
-                    ),
+                    format!("the reply to {} does not decode: {e}; {}", label(k), what()),
                 ));
                 return run;
             }
@@ -203,6 +211,7 @@ pub async fn run(
             exchange,
         };
         run.findings.extend(judge.judge(&sent, &received));
+        run.judged += 1;
         match device.client.handle(&received.decoded.message) {
             Some(next) => message = next,
             None => return run,
@@ -217,9 +226,4 @@ pub async fn run(
 
 fn post_failure(e: &PostError) -> Failure {
     Failure::new(e.kind(), e.to_string())
-}
-
-/// The first bytes of a body as text, for an error message.
-fn first_bytes(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned()
 }

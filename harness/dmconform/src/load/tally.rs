@@ -154,7 +154,7 @@ pub struct Tally {
     pub cut: u64,
     /// By requirement id (or `check: …` for a check of no requirement).
     pub findings: BTreeMap<String, FindingTally>,
-    /// By kind: `timeout`, `connect`, `reset`, `too large`, `http 503`, `undecodable`, `endless`.
+    /// By kind: `timeout`, `connect`, `reset`, `too large`, `http 503`, `not SyncML`, `undecodable`, `endless`.
     pub errors: BTreeMap<String, ErrorTally>,
     /// Latency by message position ([`position_label`]).
     pub latency: Vec<Latency>,
@@ -220,13 +220,7 @@ impl Tally {
             interval.messages += 1;
             interval.latency.record(*d);
         }
-        // A reply that was an HTTP error or did not decode came but was not judged.
-        let unjudged = run
-            .failure
-            .as_ref()
-            .is_some_and(|f| f.kind == "undecodable" || f.kind.starts_with("http "));
-        let judged = replies - u64::from(unjudged && replies > 0);
-        self.judged += judged;
+        self.judged += run.judged;
         self.session_latency.record(run.latencies.iter().sum());
         let end = at;
         self.interval(end).sessions += 1;

@@ -296,7 +296,7 @@ const ECHO_WINDOW: u64 = 4096;
 
 /// A reply body with the credentials of the message it answers blotted out, for a
 /// server that echoes the request in an error page.
-fn blot(reply: &[u8], sent: &[u8]) -> Vec<u8> {
+pub(crate) fn blot(reply: &[u8], sent: &[u8]) -> Vec<u8> {
     let Some(data) = codec::decode(sent, &codec::reply_limits())
         .ok()
         .and_then(|d| d.message.hdr?.cred?.data)
@@ -322,7 +322,7 @@ fn blot(reply: &[u8], sent: &[u8]) -> Vec<u8> {
 /// (an HTML sign-in page). A SyncML body under a wrong content type is SyncML (the
 /// content-type invariant judges it); an undecodable body labelled SyncML is left to the
 /// decoder, which reports where it breaks.
-fn not_syncml(
+pub(crate) fn not_syncml(
     content_type: &str,
     body: &[u8],
     decoded: &Result<codec::Decoded, codec::Undecodable>,
@@ -340,7 +340,7 @@ fn not_syncml(
 }
 
 /// The content type and the first bytes of a body, for a message.
-fn what_came(content_type: &str, body: &[u8]) -> String {
+pub(crate) fn what_came(content_type: &str, body: &[u8]) -> String {
     let ct = if content_type.is_empty() {
         "no Content-Type".to_string()
     } else {

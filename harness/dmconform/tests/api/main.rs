@@ -18,6 +18,7 @@ mod exec;
 mod fuzz_regressions;
 mod generated;
 mod http_bounds;
+mod load;
 mod other_choices;
 mod profiles;
 mod readme;

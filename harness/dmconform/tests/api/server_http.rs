@@ -63,7 +63,7 @@ pub(crate) struct ServerProcess {
 }
 
 impl ServerProcess {
-    fn start(faults: &str) -> ServerProcess {
+    pub(crate) fn start(faults: &str) -> ServerProcess {
         if faults.is_empty() {
             ServerProcess::start_with(&[])
         } else {
@@ -158,7 +158,7 @@ fn the_reference_server_binary_serves_devices_at_once_over_https() {
 
 /// How a misbehaving peer answers each request.
 #[derive(Clone, Copy)]
-enum Misbehaviour {
+pub(crate) enum Misbehaviour {
     Silent,
     Garbage,
     TruncatedWbxml,
@@ -241,7 +241,7 @@ fn respond(stream: &mut TcpStream, how: Misbehaviour) {
 
 /// A peer on loopback that misbehaves for every connection, until `stop` is set or
 /// `lifetime` is over.
-fn misbehaving_peer(
+pub(crate) fn misbehaving_peer(
     how: Misbehaviour,
     lifetime: Duration,
     stop: Arc<AtomicBool>,
