@@ -1,5 +1,6 @@
-//! The HTML certification report in a real browser: `.ci/browser-check`
-//! renders the reference's report and a faulty target's in headless Chromium,
+//! The HTML reports in a real browser: `.ci/browser-check` renders the
+//! certification reports of the reference and of a faulty target, and the
+//! report of a fleet load against a faulty server, in headless Chromium,
 //! and each screenshot must be a PNG of the window's size with real content.
 //! Without `chromium` on PATH the test says SKIPPED and passes.
 
@@ -31,7 +32,7 @@ fn reports_render_in_headless_chromium() {
         .status()
         .unwrap();
     assert!(status.success(), ".ci/browser-check failed");
-    for name in ["reference", "wrong-cmdref"] {
+    for name in ["reference", "wrong-cmdref", "load"] {
         let png = std::fs::read(out.join(format!("{name}.png"))).unwrap();
         assert!(
             png.starts_with(b"\x89PNG\r\n\x1a\n"),
