@@ -33,6 +33,9 @@ pub enum PostError {
     Connect(String),
     /// The connection closed or was reset before the reply was complete.
     Reset(String),
+    /// TLS failed (an untrusted server certificate, a client certificate refused or
+    /// missing), explained with the option that helps.
+    Tls(String),
     /// The reply body was longer than [`MAX_REPLY`].
     TooLarge,
     Other(String),
@@ -45,6 +48,7 @@ impl PostError {
             PostError::Timeout(_) => "timeout",
             PostError::Connect(_) => "connect",
             PostError::Reset(_) => "reset",
+            PostError::Tls(_) => "tls",
             PostError::TooLarge => "too large",
             PostError::Other(_) => "transport",
         }
@@ -61,7 +65,7 @@ impl std::fmt::Display for PostError {
                 "the connection closed before the reply was complete: {e}"
             ),
             PostError::TooLarge => write!(f, "the reply body is over {} bytes", MAX_REPLY),
-            PostError::Other(e) => f.write_str(e),
+            PostError::Tls(e) | PostError::Other(e) => f.write_str(e),
         }
     }
 }
@@ -76,6 +80,8 @@ pub enum Backend {
         /// `scheme://authority` of the target URL; the path comes with each post.
         origin: String,
         timeout: Duration,
+        /// Whether the fleet presents a client certificate (for explaining TLS failures).
+        client_cert: bool,
     },
 }
 
@@ -104,6 +110,7 @@ impl Backend {
             client,
             origin,
             timeout,
+            client_cert: tls.client_cert.is_some(),
         })
     }
 
@@ -127,9 +134,10 @@ impl Backend {
                 client,
                 origin,
                 timeout,
+                client_cert,
             } => {
                 let uri = format!("{origin}{path}");
-                let exchange = http_post(client, &uri, content_type, body);
+                let exchange = http_post(client, &uri, content_type, body, *client_cert);
                 match tokio::time::timeout(*timeout, exchange).await {
                     Ok(result) => result,
                     Err(_) => Err(PostError::Timeout(*timeout)),
@@ -144,6 +152,7 @@ async fn http_post(
     uri: &str,
     content_type: &str,
     body: Vec<u8>,
+    client_cert: bool,
 ) -> Result<Reply, PostError> {
     let request = hyper::Request::post(uri)
         .header(hyper::header::CONTENT_TYPE, content_type)
@@ -151,7 +160,9 @@ async fn http_post(
         .body(Full::new(Bytes::from(body)))
         .map_err(|e| PostError::Other(format!("cannot make the request for {uri:?}: {e}")))?;
     let response = client.request(request).await.map_err(|e| {
-        if e.is_connect() {
+        if let Some(t) = rustls_error(&e) {
+            PostError::Tls(tls::explain(t, client_cert))
+        } else if e.is_connect() {
             PostError::Connect(error_chain(&e))
         } else {
             PostError::Reset(error_chain(&e))
@@ -181,6 +192,25 @@ async fn http_post(
         content_type,
         body,
     })
+}
+
+/// The rustls error among the causes of `e`, if TLS is what failed.
+fn rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(t) = c.downcast_ref::<rustls::Error>() {
+            return Some(t);
+        }
+        let inner = c
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|i| i.downcast_ref::<rustls::Error>());
+        if inner.is_some() {
+            return inner;
+        }
+        cause = c.source();
+    }
+    None
 }
 
 /// An error with its causes, outermost first.

@@ -31,8 +31,12 @@ pub enum Pace {
 /// The most sessions in flight at once at a fixed rate; a turn beyond is missed.
 pub const MAX_IN_FLIGHT: usize = 10_000;
 
-/// Connection failures in a row, with no reply ever, that mean the target is gone.
+/// Refused sessions in a row, with no reply ever, that mean the target is gone (or
+/// will never talk to this fleet: TLS refused).
 const GONE_AFTER: u64 = 50;
+
+/// The error kinds of a session the target refused outright.
+const REFUSALS: [&str; 3] = ["connect", "tls", "reset"];
 
 /// What a load runs with.
 #[derive(Clone, Debug)]
@@ -112,13 +116,14 @@ async fn drive(
         tokio::select! {
             event = rx.recv() => match event {
                 Some(Event::Session(run)) => {
+                    // Refused: no connection, TLS refused, or closed before any reply.
                     let refused = run.latencies.is_empty()
-                        && run.failure.as_ref().is_some_and(|f| f.kind == "connect");
+                        && run.failure.as_ref().is_some_and(|f| REFUSALS.contains(&f.kind.as_str()));
                     refused_in_a_row = if refused { refused_in_a_row + 1 } else { 0 };
                     tally.add(&run);
                     if refused_in_a_row >= GONE_AFTER && tally.messages == 0 && stopped_early.is_none() {
                         stopped_early = Some(format!(
-                            "the target refused the first {GONE_AFTER} connections and never answered: it is not there"
+                            "the target refused the first {GONE_AFTER} sessions and never answered: it is not there, or will not talk to this fleet"
                         ));
                         stop.store(true, Ordering::Release);
                     }

@@ -158,7 +158,7 @@ pub struct Tally {
     pub errors: BTreeMap<String, ErrorTally>,
     /// Latency by message position ([`position_label`]).
     pub latency: Vec<Latency>,
-    /// Time from package 1 to the session's last reply.
+    /// Time from package 1 to the last reply, of the sessions that ended as the rules say.
     pub session_latency: Latency,
     /// Length of a timeline interval, in milliseconds.
     pub interval_ms: u64,
@@ -221,7 +221,9 @@ impl Tally {
             interval.latency.record(*d);
         }
         self.judged += run.judged;
-        self.session_latency.record(run.latencies.iter().sum());
+        if run.failure.is_none() {
+            self.session_latency.record(run.latencies.iter().sum());
+        }
         let end = at;
         self.interval(end).sessions += 1;
         self.interval(end).findings += run.findings.len() as u64;

@@ -7,7 +7,10 @@
 //! target that refuses every connection stops the run early with `nothing judged`;
 //! the reference server binary passes over HTTP and HTTPS; examples keep no secret.
 
-use crate::server_http::{Misbehaviour, ServerProcess, misbehaving_peer};
+use crate::server_http::{
+    Misbehaviour, ServerProcess, certificate_only_profile, certificate_only_server,
+    misbehaving_peer,
+};
 use dmconform::Encoding;
 use dmconform::TargetProfile;
 use dmconform::checks::named::basic_credential;
@@ -41,13 +44,16 @@ fn load(target: &str, plan: &Plan) -> LoadReport {
 }
 
 fn load_with(target: &str, plan: &Plan, profile: &TargetProfile) -> LoadReport {
+    load_over(target, plan, profile, &HttpOptions::default())
+}
+
+fn load_over(target: &str, plan: &Plan, profile: &TargetProfile, http: &HttpOptions) -> LoadReport {
     let target: TargetSpec = target.parse().unwrap();
-    let http = HttpOptions::default();
     dmconform::load::run(
         &target,
         profile,
         "reference-server",
-        &http,
+        http,
         plan,
         &mut |_| {},
     )
@@ -168,8 +174,10 @@ fn the_shards_of_a_load_merge_into_the_whole() {
         .iter()
         .map(|s| serde_json::from_str(&serde_json::to_string(s).unwrap()).unwrap())
         .collect();
-    let text = |r: &LoadReport| serde_json::to_string(r).unwrap();
-    assert_eq!(text(&LoadReport::merge(json).unwrap()), text(&merged));
+    let tally = |r: &LoadReport| serde_json::to_string(&r.tally).unwrap();
+    let from_json = LoadReport::merge(json).unwrap();
+    assert_eq!(tally(&from_json), tally(&merged));
+    assert_eq!(from_json.shards.len(), merged.shards.len());
 
     let two = LoadReport::merge(shards[..2].to_vec()).unwrap();
     assert_eq!(two.missing_shards(), [Shard { index: 2, count: 3 }]);
@@ -242,7 +250,7 @@ fn a_target_that_refuses_every_connection_stops_early_with_nothing_judged() {
     );
     assert_eq!(r.verdict(), LoadVerdict::NothingJudged, "{}", r.text());
     let why = r.shards[0].stopped_early.as_deref().unwrap();
-    assert!(why.contains("refused the first 50 connections"), "{why}");
+    assert!(why.contains("refused the first 50 sessions"), "{why}");
     assert!(r.tally.errors.contains_key("connect"), "{}", r.text());
     assert!(r.text().contains("verdict: nothing judged"));
 }
@@ -263,6 +271,54 @@ fn the_reference_server_binary_passes_under_load_over_http_in_both_encodings() {
         r.tally.findings.contains_key("win.common.cmdref"),
         "{}",
         r.text()
+    );
+}
+
+#[test]
+fn over_https_a_fleet_presenting_its_client_certificate_passes_a_server_that_requires_one() {
+    let (server, cert, key) = certificate_only_server();
+    let profile = certificate_only_profile();
+    let trust = HttpOptions {
+        ca_cert: Some(server.cert.clone()),
+        ..HttpOptions::default()
+    };
+    let with_cert = HttpOptions {
+        client_cert: Some((cert, key)),
+        ..trust.clone()
+    };
+    let r = load_over(
+        &server.url,
+        &plan(20, Pace::Concurrency(4), 2),
+        &profile,
+        &with_cert,
+    );
+    assert_clean(&r);
+    let subjects = server.subjects.lock().unwrap().clone();
+    assert!(!subjects.is_empty());
+    assert!(
+        subjects
+            .iter()
+            .all(|s| s.as_deref().is_some_and(|s| s.contains("device-1"))),
+        "{subjects:?}"
+    );
+    let refused = load_over(
+        &server.url,
+        &plan(20, Pace::Concurrency(4), 1),
+        &profile,
+        &trust,
+    );
+    assert_ne!(refused.verdict(), LoadVerdict::Pass, "{}", refused.text());
+    assert_eq!(refused.tally.judged, 0, "{}", refused.text());
+    let tls = &refused.tally.errors["tls"];
+    let said = tls.examples[0].error.as_deref().unwrap();
+    assert!(
+        said.contains("CertificateRequired") && said.contains("--client-cert"),
+        "{said}"
+    );
+    assert!(
+        refused.shards[0].stopped_early.is_some(),
+        "{}",
+        refused.text()
     );
 }
 

@@ -13,6 +13,7 @@ mod cli_explain;
 mod cli_run;
 mod cli_serve;
 mod common;
+mod deploy;
 mod enrollment;
 mod exec;
 mod fuzz_regressions;

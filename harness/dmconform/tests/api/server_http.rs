@@ -499,12 +499,12 @@ fn client_certificate(dir: &TempDir) -> (PathBuf, PathBuf, PathBuf) {
 /// The reference server behind the harness's own HTTPS listener, naming
 /// `/omadm/next?s=SESSIONID` as RespURI in every reply; the paths the client posted to,
 /// in order, and the subject of the client certificate of each request.
-struct HttpsReference {
-    url: String,
+pub(crate) struct HttpsReference {
+    pub(crate) url: String,
     /// The server's certificate, for the client to trust.
-    cert: PathBuf,
+    pub(crate) cert: PathBuf,
     paths: Arc<std::sync::Mutex<Vec<String>>>,
-    subjects: Arc<std::sync::Mutex<Vec<Option<String>>>>,
+    pub(crate) subjects: Arc<std::sync::Mutex<Vec<Option<String>>>>,
     /// The SyncHdr Target of each client message.
     targets: Arc<std::sync::Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
@@ -717,7 +717,7 @@ fn a_self_signed_certificate_saying_ca_true_given_with_ca_cert_is_trusted() {
 
 /// The target profile of a server that authenticates devices by their TLS client
 /// certificate only: no SyncML credentials, no SyncML authentication claimed.
-fn certificate_only_profile() -> TargetProfile {
+pub(crate) fn certificate_only_profile() -> TargetProfile {
     let mut p = TargetProfile::reference_server();
     p.name = "certificate-only".into();
     p.capabilities = vec![dmconform::spec::Capability::MultiMessage];
@@ -727,7 +727,7 @@ fn certificate_only_profile() -> TargetProfile {
 
 /// The reference server asking for no SyncML credentials behind a listener that
 /// requires a client certificate from the CA made in `dir`; the client's files.
-fn certificate_only_server() -> (HttpsReference, PathBuf, PathBuf) {
+pub(crate) fn certificate_only_server() -> (HttpsReference, PathBuf, PathBuf) {
     let dir = TempDir::new();
     let (ca, cert, key) = client_certificate(&dir);
     let config = refdm::server::ServerConfig {
