@@ -349,6 +349,11 @@ pub fn render(r: &LoadReport) -> String {
     }
     body.push_str(&latency_row("whole session", &t.session_latency));
     body.push_str("</table>\n<h2>Throughput and memory over time</h2>\n");
+    // Rates of whole intervals within the duration: the grace period after it, where
+    // sessions only end, would read as a fall of the server's throughput.
+    let whole = |i: usize| (i as f64 + 1.0) * secs <= r.duration_s as f64 + 1e-9;
+    let rate =
+        |count: &dyn Fn(usize) -> u64| over_time(&|i| whole(i).then(|| count(i) as f64 / secs));
     body.push_str(&chart(
         "Replies and sessions a second",
         "seconds from the start",
@@ -357,15 +362,15 @@ pub fn render(r: &LoadReport) -> String {
         &[
             Series {
                 name: "replies/s".into(),
-                points: over_time(&|i| Some(t.timeline[i].messages as f64 / secs)),
+                points: rate(&|i| t.timeline[i].messages),
             },
             Series {
                 name: "sessions/s".into(),
-                points: over_time(&|i| Some(t.timeline[i].sessions as f64 / secs)),
+                points: rate(&|i| t.timeline[i].sessions),
             },
             Series {
                 name: "errors/s".into(),
-                points: over_time(&|i| Some(t.timeline[i].errors as f64 / secs)),
+                points: rate(&|i| t.timeline[i].errors),
             },
         ],
     ));

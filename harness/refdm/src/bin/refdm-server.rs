@@ -41,6 +41,31 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Notify;
 
+/// What `--help` prints.
+const USAGE: &str = "\
+refdm-server: the reference DM server (and, with --enrollment, the reference Windows
+enrollment service) behind HTTP(S), for the server suite and fleet loads.
+
+Usage: refdm-server --listen ADDR [OPTIONS]
+
+  --listen ADDR                 address to bind (127.0.0.1:0 picks a port; the first line
+                                of standard output names the one bound)
+  --fault NAME[,NAME...]        switch faults of the DM server on (--list-faults)
+  --auth none|basic|md5         the scheme it asks for (default: that of its account)
+  --own-scheme-only             refuse credentials of another scheme than its own
+  --every-message               want the credentials in every message
+  --rotate-nonce                a new MD5 nonce in every challenge
+  --decimal-session-ids         refuse (HTTP 500) SessionIDs that are not decimal
+  --resp-uri URL                name URL?s=SESSIONID as RespURI in every reply
+  --max-requests N              exit after the N-th response
+  --tls-cert PEM --tls-key PEM  serve HTTPS (rustls)
+  --enrollment                  with TLS: the enrollment service under /EnrollmentServer/,
+                                and the DM endpoint only for its certificates
+  --enrollment-fault NAME[,...] the enrollment service with these faults
+  --list-faults                 list the fault switches and exit
+  --help                        this text
+";
+
 /// How long a client may take to send a request's head, and then its body.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 const BODY_TIMEOUT: Duration = Duration::from_secs(60);
@@ -95,6 +120,10 @@ fn parse_args() -> Result<Args, String> {
                         .map_err(|e| format!("--max-requests: {e}"))?,
                 )
             }
+            "--help" | "-h" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
             "--list-faults" => {
                 for f in ServerFault::ALL {
                     println!("{:30} {}", f.name(), f.breaks());
@@ -105,7 +134,7 @@ fn parse_args() -> Result<Args, String> {
                 }
                 std::process::exit(0);
             }
-            other => return Err(format!("unknown argument {other:?}")),
+            other => return Err(format!("unknown argument {other:?} (see --help)")),
         }
     }
     if tls_cert.is_some() != tls_key.is_some() {
