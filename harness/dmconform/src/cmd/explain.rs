@@ -18,6 +18,9 @@ Accepted forms:
   dmconform explain -2016345694     an HRESULT as the signed decimal Intune shows
   dmconform explain 2278621602      an HRESULT as an unsigned decimal
   dmconform explain 0x80CF0437      an Intune enrollment error code
+  dmconform explain InvalidSecurity the SOAP fault Subcode or DeviceEnrollmentServiceError
+                                    ErrorType a Windows enrollment service sent: the HRESULT
+                                    the device shows for it
   dmconform explain 60              a Windows app-install state (10 to 130)
   dmconform explain 1222            an OMA DM alert code (1100 to 1299)
   dmconform explain 500 12000 1200  an HTTP status, an iOS error, a DCMO code

@@ -220,16 +220,15 @@ fn examples(list: &[Example]) -> String {
 }
 
 fn latency_row(label: &str, h: &Latency) -> String {
-    format!(
-        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td><td class=\"n\">{:.2}</td></tr>",
+    let mut row = format!(
+        "<tr><td>{}</td><td class=\"n\">{}</td>",
         esc(label),
-        h.count(),
-        h.ms_at(50.0),
-        h.ms_at(90.0),
-        h.ms_at(99.0),
-        h.ms_at(99.9),
-        h.max_ms()
-    )
+        h.count()
+    );
+    for ms in h.columns() {
+        let _ = write!(row, "<td class=\"n\">{ms:.2}</td>");
+    }
+    row + "</tr>"
 }
 
 /// The whole page.

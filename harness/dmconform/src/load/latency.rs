@@ -50,6 +50,17 @@ impl Latency {
         self.0.max() as f64 / 1000.0
     }
 
+    /// The columns of a latency table: p50, p90, p99, p99.9 and max, in milliseconds.
+    pub fn columns(&self) -> [f64; 5] {
+        [
+            self.ms_at(50.0),
+            self.ms_at(90.0),
+            self.ms_at(99.0),
+            self.ms_at(99.9),
+            self.max_ms(),
+        ]
+    }
+
     pub fn mean_ms(&self) -> f64 {
         self.0.mean() / 1000.0
     }

@@ -240,16 +240,11 @@ impl LoadReport {
             if h.count() == 0 {
                 continue;
             }
-            let _ = writeln!(
-                out,
-                "  {label:<20} {:>7} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
-                h.count(),
-                h.ms_at(50.0),
-                h.ms_at(90.0),
-                h.ms_at(99.0),
-                h.ms_at(99.9),
-                h.max_ms()
-            );
+            let _ = write!(out, "  {label:<20} {:>7}", h.count());
+            for ms in h.columns() {
+                let _ = write!(out, " {ms:>8.2}");
+            }
+            out.push('\n');
         }
         if t.errors.is_empty() {
             let _ = writeln!(out, "\nerrors: none");

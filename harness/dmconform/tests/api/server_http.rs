@@ -504,7 +504,7 @@ pub(crate) struct HttpsReference {
     /// The server's certificate, for the client to trust.
     pub(crate) cert: PathBuf,
     paths: Arc<std::sync::Mutex<Vec<String>>>,
-    pub(crate) subjects: Arc<std::sync::Mutex<Vec<Option<String>>>>,
+    subjects: Arc<std::sync::Mutex<Vec<Option<String>>>>,
     /// The SyncHdr Target of each client message.
     targets: Arc<std::sync::Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
@@ -521,6 +521,18 @@ struct Listening {
 }
 
 impl HttpsReference {
+    /// Some connection came, and each presented a client certificate naming `subject`.
+    pub(crate) fn assert_every_connection_presented(&self, subject: &str) {
+        let subjects = self.subjects.lock().unwrap().clone();
+        assert!(!subjects.is_empty());
+        assert!(
+            subjects
+                .iter()
+                .all(|s| s.as_deref().is_some_and(|s| s.contains(subject))),
+            "{subjects:?}"
+        );
+    }
+
     /// A self-signed certificate, no client certificate, the reference server's account.
     fn start() -> HttpsReference {
         let config = dmconform::server::reference::reference_server_config(
@@ -778,14 +790,7 @@ fn a_server_authenticating_by_client_certificate_only_is_judged_without_syncml_c
             r.id, r.encoding, r.findings
         );
     }
-    let subjects = server.subjects.lock().unwrap().clone();
-    assert!(!subjects.is_empty());
-    assert!(
-        subjects
-            .iter()
-            .all(|s| s.as_deref().is_some_and(|s| s.contains("device-1"))),
-        "{subjects:?}"
-    );
+    server.assert_every_connection_presented("device-1");
 }
 
 #[test]

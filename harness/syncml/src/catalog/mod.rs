@@ -136,6 +136,21 @@ impl Catalog {
     pub fn windows_enrollment_errors(&self) -> &[WindowsEnrollmentError] {
         &self.windows_enrollment_errors
     }
+
+    /// The error a Windows device shows for an enrollment fault whose Subcode (or
+    /// DeviceEnrollmentServiceError ErrorType) has the local name `name`
+    /// (`Authentication`; a prefix such as `s:` is ignored), matched exactly.
+    pub fn windows_enrollment_fault(&self, name: &str) -> Option<&WindowsEnrollmentError> {
+        let local = name.rsplit(':').next().unwrap_or(name).trim();
+        if local.is_empty() {
+            return None;
+        }
+        let subcode = format!("Subcode {local} ");
+        let error_type = format!("ErrorType {local} ");
+        self.windows_enrollment_errors
+            .iter()
+            .find(|e| e.fault.contains(&subcode) || e.fault.contains(&error_type))
+    }
 }
 
 /// The SyncML status `code` from the built-in catalog, if it is an assigned one.
@@ -155,12 +170,7 @@ pub fn alert_code(code: u16) -> Option<&'static AlertInfo> {
 /// DeviceEnrollmentServiceError ErrorType) has the local name `name`
 /// (`Authentication`), from the built-in catalog.
 pub fn windows_enrollment_fault(name: &str) -> Option<&'static WindowsEnrollmentError> {
-    let subcode = format!("Subcode {name} ");
-    let error_type = format!("ErrorType {name} ");
-    Catalog::builtin()
-        .windows_enrollment_errors()
-        .iter()
-        .find(|e| e.fault.contains(&subcode) || e.fault.contains(&error_type))
+    Catalog::builtin().windows_enrollment_fault(name)
 }
 
 /// Everything the built-in catalog knows about `query`; see [`Catalog::explain`].

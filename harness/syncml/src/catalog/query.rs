@@ -54,7 +54,8 @@ impl fmt::Display for QueryError {
             QueryError::NotACode(query) => write!(
                 f,
                 "{query:?} is not a code: expected a decimal number (418, 60, -2016345694, \
-                 2278621602) or hexadecimal (0x87D101A2, 87D101A2, 0x80CF0437)"
+                 2278621602), hexadecimal (0x87D101A2, 87D101A2, 0x80CF0437) or the name of \
+                 an enrollment fault (InvalidSecurity, DeviceCapReached)"
             ),
             QueryError::OutOfRange(query) => {
                 write!(

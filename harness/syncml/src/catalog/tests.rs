@@ -863,3 +863,29 @@ fn enrollment_faults_map_to_the_code_a_device_shows() {
     assert_eq!(code("DeviceCapReached"), Some(0x8018_0013));
     assert_eq!(code("Auth"), None);
 }
+
+#[test]
+fn the_name_of_an_enrollment_fault_is_explained_as_the_code_a_device_shows() {
+    for (name, code) in [
+        ("InvalidSecurity", 0x8018_0007),
+        ("a:InvalidSecurity", 0x8018_0007),
+        ("DeviceCapReached", 0x8018_0013),
+    ] {
+        let e = explain(name);
+        assert_eq!(e.query, name);
+        let Outcome::Found(findings) = &e.outcome else {
+            panic!("{name}: {e}")
+        };
+        assert_eq!(findings.readings, vec![Reading::Hresult(code)], "{name}");
+        assert!(e.is_known(), "{name}");
+        assert!(e.to_string().contains("MENROLL_E_"), "{name}: {e}");
+    }
+    for not_a_fault in ["Auth", "s:", "InvalidSecurityX"] {
+        let e = explain(not_a_fault);
+        assert!(!e.is_valid(), "{not_a_fault}");
+        assert!(
+            e.to_string().contains("the name of an enrollment fault"),
+            "{e}"
+        );
+    }
+}

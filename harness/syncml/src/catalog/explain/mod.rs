@@ -177,7 +177,15 @@ impl Catalog {
     /// enrollment code (`0x80CF0437`), an app-install state (`60`), ... The
     /// accepted forms are those of [`read_query`].
     pub fn explain(&self, query: &str) -> Explanation {
-        let outcome = match read_query(query) {
+        // The name of an enrollment fault (a Subcode or an ErrorType a server sends)
+        // stands for the HRESULT a Windows device shows for it.
+        let read = read_query(query).or_else(|error| {
+            match (&error, self.windows_enrollment_fault(query)) {
+                (QueryError::NotACode(_), Some(fault)) => Ok(vec![Reading::Hresult(fault.code)]),
+                _ => Err(error),
+            }
+        });
+        let outcome = match read {
             Err(error) => Outcome::Invalid(error),
             Ok(readings) => {
                 let mut finder = Finder {
