@@ -1,9 +1,10 @@
 //! What a fleet load counts, session by session: sessions and messages, findings per
 //! requirement, errors by kind, latencies per message of the session, and a timeline
 //! of intervals. Only the first few findings and errors of each key are kept whole
-//! (the session's transcript, the device, the time); the rest are counted, so memory
-//! stays the same however long the run. Tallies of shards add up exactly
-//! ([`Tally::merge`]).
+//! (the session's transcript, the device, the time); the rest are counted, and the
+//! timeline keeps at most [`MAX_INTERVALS`] intervals (doubling their length as a run
+//! goes on), so memory stays bounded however long the run. Tallies of shards add up
+//! exactly ([`Tally::merge`]).
 
 use super::latency::Latency;
 use super::session::SessionRun;
@@ -11,6 +12,10 @@ use crate::verdict::{Direction, Exchange, Finding, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+/// The most intervals a timeline keeps: past them, neighbouring intervals are joined
+/// and the interval's length doubles.
+pub const MAX_INTERVALS: usize = 512;
 
 /// The message positions latencies are kept for: package 1, messages 2 to 5, and the rest.
 pub const POSITIONS: usize = 6;
@@ -190,11 +195,34 @@ impl Tally {
 
     /// The timeline interval of `at` from the start of the run.
     fn interval(&mut self, at: Duration) -> &mut Interval {
-        let i = (at.as_millis() as u64 / self.interval_ms) as usize;
+        let index = |t: &Tally| (at.as_millis() as u64 / t.interval_ms) as usize;
+        while index(self) >= MAX_INTERVALS {
+            self.coarsen();
+        }
+        let i = index(self);
         while self.timeline.len() <= i {
             self.timeline.push(Interval::new());
         }
         &mut self.timeline[i]
+    }
+
+    /// Doubles the length of the timeline's intervals, joining each pair.
+    fn coarsen(&mut self) {
+        self.interval_ms *= 2;
+        let old = std::mem::take(&mut self.timeline);
+        for pair in old.chunks(2) {
+            let mut joined = pair[0].clone();
+            if let Some(second) = pair.get(1) {
+                joined.sessions += second.sessions;
+                joined.messages += second.messages;
+                joined.errors += second.errors;
+                joined.findings += second.findings;
+                joined.latency.add(&second.latency);
+                // Memory is the most seen, not a sum over time.
+                joined.rss_kib = joined.rss_kib.max(second.rss_kib);
+            }
+            self.timeline.push(joined);
+        }
     }
 
     /// Notes the resident memory seen at `at`.
@@ -278,11 +306,29 @@ impl Tally {
     /// Adds another shard's tally: every count adds, histograms add bucket by bucket,
     /// and the earliest examples are kept.
     pub fn merge(&mut self, o: &Tally) -> Result<(), String> {
-        if o.interval_ms != self.interval_ms {
+        let (short, long) = (
+            self.interval_ms.min(o.interval_ms),
+            self.interval_ms.max(o.interval_ms),
+        );
+        if long % short != 0 || !(long / short).is_power_of_two() {
             return Err(format!(
-                "the timelines have different intervals ({} ms and {} ms)",
+                "the timelines have intervals of {} ms and {} ms: not shards of one load",
                 self.interval_ms, o.interval_ms
             ));
+        }
+        // A shard that ran longer may have coarsened its timeline once more.
+        let mut coarser;
+        let o = if o.interval_ms < self.interval_ms {
+            coarser = o.clone();
+            while coarser.interval_ms < self.interval_ms {
+                coarser.coarsen();
+            }
+            &coarser
+        } else {
+            o
+        };
+        while self.interval_ms < o.interval_ms {
+            self.coarsen();
         }
         self.sessions += o.sessions;
         self.ended += o.ended;
@@ -388,4 +434,52 @@ fn earliest(a: &[Example], b: &[Example], max: usize) -> Vec<Example> {
     all.sort_by_key(|e| (e.at_ms, e.device));
     all.truncate(max);
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tally with one message in each second of `seconds`.
+    fn ticking(seconds: u64) -> Tally {
+        let mut t = Tally::new(Duration::from_secs(1), 3);
+        for s in 0..seconds {
+            let i = t.interval(Duration::from_secs(s));
+            i.messages += 1;
+            i.latency.record(Duration::from_millis(s + 1));
+            t.note_memory(Duration::from_secs(s), 1000 + s);
+        }
+        t
+    }
+
+    fn total(t: &Tally) -> (u64, u64) {
+        let messages = t.timeline.iter().map(|i| i.messages).sum();
+        let latencies = t.timeline.iter().map(|i| i.latency.count()).sum();
+        (messages, latencies)
+    }
+
+    #[test]
+    fn a_long_run_keeps_a_bounded_timeline_with_every_count() {
+        let t = ticking(2000);
+        assert!(t.timeline.len() <= MAX_INTERVALS, "{}", t.timeline.len());
+        assert_eq!(t.interval_ms, 4000, "1 s doubled until 2000 s fit in 512 intervals");
+        assert_eq!(total(&t), (2000, 2000));
+        assert_eq!(t.timeline.iter().map(|i| i.rss_kib).max(), Some(2999));
+    }
+
+    #[test]
+    fn shards_whose_timelines_coarsened_differently_merge_at_the_coarser() {
+        let mut long = ticking(2000);
+        long.merge(&ticking(100)).unwrap();
+        assert_eq!(long.interval_ms, 4000);
+        assert_eq!(total(&long), (2100, 2100));
+        let mut short = ticking(100);
+        short.merge(&ticking(2000)).unwrap();
+        assert_eq!(short.interval_ms, 4000);
+        assert_eq!(total(&short), (2100, 2100));
+        let mut odd = ticking(10);
+        odd.interval_ms = 3000;
+        let err = ticking(10).merge(&odd).unwrap_err();
+        assert!(err.contains("not shards of one load"), "{err}");
+    }
 }
