@@ -1,8 +1,9 @@
 //! `dmconform load`: a fleet of simulated Windows devices against a DM server at a
 //! rate or a concurrency, every reply judged ([`crate::load`]), with progress on a
 //! terminal and the report as text, JSON or HTML; `dmconform load merge` joins the
-//! JSON reports of the shards of one load. Exit status: 0 when replies were judged
-//! and none broke a MUST and no session failed, 1 otherwise, 2 on a usage error.
+//! JSON reports of the shards of one load. Exit status: 0 when replies were judged,
+//! none broke a MUST, no session failed and some device was managed (not every session
+//! refused authentication), 1 otherwise, 2 on a usage error.
 
 use crate::cmd::setup;
 use crate::load::drive::{Pace, Plan, Progress};
@@ -62,8 +63,10 @@ counted under the requirement it breaks, with a few whole sessions kept as examp
 At --rate R the devices take turns in a fixed order, turn k at k/R seconds (a device
 whose last session still runs misses its turn); at --concurrency C, C sessions run at
 once. Latency is measured per message position as HDR histograms, which merge
-exactly across shards. Exit status: 0 when replies were judged and none broke a MUST
-and no session failed, 1 otherwise, 2 on a usage error."
+exactly across shards. Sessions the server ended by refusing a device's credentials (SyncHdr 401/407) are
+counted apart; when every session was refused the verdict is `no device managed`.
+Exit status: 0 when replies were judged, none broke a MUST, no session failed and some
+device was managed; 1 otherwise; 2 on a usage error."
 )]
 pub struct LoadArgs {
     #[command(subcommand)]

@@ -4,7 +4,7 @@
 //! time, errors by kind and findings by requirement with their examples' transcripts.
 
 use super::latency::Latency;
-use super::report::LoadReport;
+use super::report::{LoadReport, LoadVerdict};
 use super::tally::{Example, position_label};
 use crate::report::page::{class, esc, page};
 use std::fmt::Write;
@@ -252,7 +252,13 @@ pub fn render(r: &LoadReport) -> String {
     );
     let peak = r.shards.iter().map(|s| s.peak_rss_kib).max().unwrap_or(0);
     body.push_str("<div class=\"cards\">");
-    body.push_str(&card("verdict", verdict, &verdict.replace(' ', "-")));
+    // Only a pass is green: a run that judged nothing or managed no device is not.
+    let verdict_class = if r.verdict() == LoadVerdict::Pass {
+        "pass"
+    } else {
+        "fail"
+    };
+    body.push_str(&card("verdict", verdict, verdict_class));
     body.push_str(&card("sessions", &t.sessions.to_string(), "informational"));
     body.push_str(&card(
         "sessions/s",
@@ -390,8 +396,9 @@ pub fn render(r: &LoadReport) -> String {
         body,
         "<h2>Sessions</h2>\n<table><tr><th>opened</th><td class=\"n\">{}</td></tr><tr><th>ended as the rules say</th><td class=\"n\">{}</td></tr>\
 <tr><th>failed with an error</th><td class=\"n\">{}</td></tr><tr><th>cut at the end of the run</th><td class=\"n\">{}</td></tr>\
+<tr><th>refused authentication (SyncHdr 401/407)</th><td class=\"n\">{}</td></tr>\
 <tr><th>replies</th><td class=\"n\">{}</td></tr><tr><th>replies judged</th><td class=\"n\">{}</td></tr>",
-        t.sessions, t.ended, t.failed, t.cut, t.messages, t.judged
+        t.sessions, t.ended, t.failed, t.cut, t.refused_auth, t.messages, t.judged
     );
     for (why, n) in &t.missed {
         let _ = write!(

@@ -2,7 +2,8 @@
 //! shards), the [`Tally`], the figures read off it (sessions and messages a second,
 //! latency percentiles), and the verdict: `pass` when replies were judged and no MUST
 //! was broken and no session failed, `fail` otherwise, `nothing judged` when no reply
-//! was judged at all. Written as text or JSON here, as HTML in [`super::html`]; JSON
+//! was judged at all, `no device managed` when every session ended with the server
+//! refusing the devices' credentials. Written as text or JSON here, as HTML in [`super::html`]; JSON
 //! reports of the shards of one load merge into the report of the whole
 //! ([`LoadReport::merge`]).
 
@@ -56,6 +57,9 @@ pub enum LoadVerdict {
     Pass,
     Fail,
     NothingJudged,
+    /// Every session ended with the server refusing the devices' credentials: the
+    /// refusals were judged, but no device was managed.
+    NoDeviceManaged,
 }
 
 impl LoadVerdict {
@@ -64,16 +68,20 @@ impl LoadVerdict {
             LoadVerdict::Pass => "pass",
             LoadVerdict::Fail => "fail",
             LoadVerdict::NothingJudged => "nothing judged",
+            LoadVerdict::NoDeviceManaged => "no device managed",
         }
     }
 }
 
 impl LoadReport {
     pub fn verdict(&self) -> LoadVerdict {
-        if self.tally.judged == 0 {
+        let t = &self.tally;
+        if t.judged == 0 {
             LoadVerdict::NothingJudged
-        } else if self.tally.fails() || self.tally.error_count() > 0 {
+        } else if t.fails() || t.error_count() > 0 {
             LoadVerdict::Fail
+        } else if t.refused_auth == t.sessions {
+            LoadVerdict::NoDeviceManaged
         } else {
             LoadVerdict::Pass
         }
@@ -105,6 +113,10 @@ impl LoadReport {
                     .find_map(|s| s.stopped_early.as_deref())
                     .map(|w| format!("; stopped early: {w}"))
                     .unwrap_or_default()
+            )),
+            LoadVerdict::NoDeviceManaged => Some(format!(
+                "the server refused the devices' credentials in every one of the {} sessions (SyncHdr Status 401 or 407): give them in [credentials] or [load] of the target profile",
+                self.tally.sessions
             )),
             LoadVerdict::Fail => Some(format!(
                 "{} sessions broke a MUST, {} sessions failed with an error",
@@ -205,6 +217,13 @@ impl LoadReport {
             t.cut,
             active
         );
+        if t.refused_auth > 0 {
+            let _ = writeln!(
+                out,
+                "sessions refused authentication (SyncHdr 401/407): {}",
+                t.refused_auth
+            );
+        }
         let _ = writeln!(
             out,
             "messages {} ({:.0}/s), {} judged",

@@ -61,6 +61,9 @@ pub struct SessionRun {
     pub findings: Vec<Finding>,
     /// Set when the session did not end as the client ends it.
     pub failure: Option<Failure>,
+    /// The session ended with the server refusing the device's credentials (the last
+    /// reply's SyncHdr Status 401 or 407): it was judged, but the device was not managed.
+    pub refused_auth: bool,
     messages: Vec<RawMessage>,
 }
 
@@ -126,6 +129,7 @@ pub async fn run(
         judged: 0,
         findings: Vec::new(),
         failure: None,
+        refused_auth: false,
         messages: Vec::new(),
     };
     let mut judge = Judge::new(&session_id, encoding, profiles);
@@ -214,7 +218,11 @@ pub async fn run(
         run.judged += 1;
         match device.client.handle(&received.decoded.message) {
             Some(next) => message = next,
-            None => return run,
+            None => {
+                run.refused_auth =
+                    matches!(synchdr_status(&received.decoded.message), Some(401 | 407));
+                return run;
+            }
         }
     }
     run.failure = Some(Failure::new(
@@ -222,6 +230,16 @@ pub async fn run(
         format!("the session did not end within {MAX_MESSAGES} client messages"),
     ));
     run
+}
+
+/// The code of a message's Status for the SyncHdr, if it has one.
+fn synchdr_status(m: &syncml::Message) -> Option<u16> {
+    m.commands()
+        .find(|c| {
+            c.kind == syncml::CommandKind::Status
+                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+        })
+        .and_then(|c| c.code())
 }
 
 fn post_failure(e: &PostError) -> Failure {

@@ -149,6 +149,9 @@ pub struct Tally {
     pub failed: u64,
     /// Sessions with a failing finding (a MUST broken).
     pub non_conforming: u64,
+    /// Sessions that ended with the server refusing the device's credentials.
+    #[serde(default)]
+    pub refused_auth: u64,
     /// Replies received, and of them those decoded and judged.
     pub messages: u64,
     pub judged: u64,
@@ -179,6 +182,7 @@ impl Tally {
             ended: 0,
             failed: 0,
             non_conforming: 0,
+            refused_auth: 0,
             messages: 0,
             judged: 0,
             missed: BTreeMap::new(),
@@ -282,6 +286,7 @@ impl Tally {
                 keys_seen.push(key);
             }
         }
+        self.refused_auth += u64::from(run.refused_auth);
         if run.findings.iter().any(|f| f.severity == Severity::Fail) {
             self.non_conforming += 1;
         }
@@ -334,6 +339,7 @@ impl Tally {
         self.ended += o.ended;
         self.failed += o.failed;
         self.non_conforming += o.non_conforming;
+        self.refused_auth += o.refused_auth;
         self.messages += o.messages;
         self.judged += o.judged;
         self.cut += o.cut;
@@ -462,7 +468,10 @@ mod tests {
     fn a_long_run_keeps_a_bounded_timeline_with_every_count() {
         let t = ticking(2000);
         assert!(t.timeline.len() <= MAX_INTERVALS, "{}", t.timeline.len());
-        assert_eq!(t.interval_ms, 4000, "1 s doubled until 2000 s fit in 512 intervals");
+        assert_eq!(
+            t.interval_ms, 4000,
+            "1 s doubled until 2000 s fit in 512 intervals"
+        );
         assert_eq!(total(&t), (2000, 2000));
         assert_eq!(t.timeline.iter().map(|i| i.rss_kib).max(), Some(2999));
     }

@@ -15,6 +15,7 @@ use dmconform::Encoding;
 use dmconform::TargetProfile;
 use dmconform::checks::named::basic_credential;
 use dmconform::load::drive::{Pace, Plan};
+use dmconform::load::fleet::LoadTemplate;
 use dmconform::load::report::{LoadReport, LoadVerdict};
 use dmconform::load::schedule::Shard;
 use dmconform::profile::AuthScheme;
@@ -68,6 +69,7 @@ fn assert_clean(r: &LoadReport) {
     assert!(t.findings.is_empty(), "{}", r.text());
     assert!(t.errors.is_empty(), "{}", r.text());
     assert_eq!(t.ended + t.failed, t.sessions);
+    assert_eq!(t.refused_auth, 0, "every device was let in: {}", r.text());
     assert_eq!(r.verdict(), LoadVerdict::Pass, "{}", r.text());
 }
 
@@ -313,6 +315,39 @@ fn over_https_a_fleet_presenting_its_client_certificate_passes_a_server_that_req
         "{}",
         refused.text()
     );
+}
+
+#[test]
+fn a_fleet_whose_credentials_the_server_refuses_manages_no_device_and_is_not_green() {
+    // The server's account is the profile's [credentials]; each device's password differs.
+    let mut profile = TargetProfile::reference_server();
+    profile.load = Some(LoadTemplate {
+        password: Some("not-the-password-{n}".into()),
+        ..LoadTemplate::default()
+    });
+    let r = load_with(
+        "builtin:reference-server",
+        &plan(10, Pace::Concurrency(2), 1),
+        &profile,
+    );
+    assert!(r.tally.judged > 0, "the refusals were judged: {}", r.text());
+    assert!(
+        r.tally.findings.is_empty(),
+        "refusing is conforming: {}",
+        r.text()
+    );
+    assert_eq!(r.tally.refused_auth, r.tally.sessions, "{}", r.text());
+    assert_eq!(r.verdict(), LoadVerdict::NoDeviceManaged);
+    let text = r.text();
+    assert!(text.contains("verdict: no device managed"), "{text}");
+    assert!(text.contains("[credentials] or [load]"), "{text}");
+    // Over HTTP with the profile of an unknown server (no SyncML credentials) against a
+    // server that asks for them: the same.
+    let server = ServerProcess::start("");
+    let target: TargetSpec = server.url.parse().unwrap();
+    let (unknown, _) = target.default_profile();
+    let r = load_with(&server.url, &plan(10, Pace::Concurrency(2), 1), &unknown);
+    assert_eq!(r.verdict(), LoadVerdict::NoDeviceManaged, "{}", r.text());
 }
 
 #[test]
