@@ -27,8 +27,11 @@ pub struct Reply {
 /// Why a post got no reply to judge.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PostError {
-    /// No complete reply within the bound.
-    Timeout(Duration),
+    /// No reply head within half the bound, or no complete reply within the bound.
+    Timeout {
+        bound: Duration,
+        head: bool,
+    },
     /// No connection (refused, unreachable, TLS handshake failed).
     Connect(String),
     /// The connection closed or was reset before the reply was complete.
@@ -38,6 +41,9 @@ pub enum PostError {
     Tls(String),
     /// The reply body was longer than [`MAX_REPLY`].
     TooLarge,
+    /// The server's RespURI may not be followed (from HTTPS to plain HTTP, or off
+    /// loopback with --insecure-loopback).
+    RespUri(String),
     Other(String),
 }
 
@@ -45,11 +51,12 @@ impl PostError {
     /// The kind, as errors are counted in a report.
     pub fn kind(&self) -> &'static str {
         match self {
-            PostError::Timeout(_) => "timeout",
+            PostError::Timeout { .. } => "timeout",
             PostError::Connect(_) => "connect",
             PostError::Reset(_) => "reset",
             PostError::Tls(_) => "tls",
             PostError::TooLarge => "too large",
+            PostError::RespUri(_) => "resp-uri",
             PostError::Other(_) => "transport",
         }
     }
@@ -58,14 +65,19 @@ impl PostError {
 impl std::fmt::Display for PostError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PostError::Timeout(d) => write!(f, "no complete reply within {} s", d.as_secs_f64()),
+            PostError::Timeout { bound, head: true } => {
+                write!(f, "no reply head within {} s", bound.as_secs_f64())
+            }
+            PostError::Timeout { bound, head: false } => {
+                write!(f, "no complete reply within {} s", bound.as_secs_f64())
+            }
             PostError::Connect(e) => write!(f, "no connection: {e}"),
             PostError::Reset(e) => write!(
                 f,
                 "the connection closed before the reply was complete: {e}"
             ),
             PostError::TooLarge => write!(f, "the reply body is over {} bytes", MAX_REPLY),
-            PostError::Tls(e) | PostError::Other(e) => f.write_str(e),
+            PostError::Tls(e) | PostError::RespUri(e) | PostError::Other(e) => f.write_str(e),
         }
     }
 }
@@ -82,6 +94,8 @@ pub enum Backend {
         timeout: Duration,
         /// Whether the fleet presents a client certificate (for explaining TLS failures).
         client_cert: bool,
+        /// --insecure-loopback: a RespURI off loopback is not followed.
+        insecure_loopback: bool,
     },
 }
 
@@ -111,19 +125,26 @@ impl Backend {
             origin,
             timeout,
             client_cert: tls.client_cert.is_some(),
+            insecure_loopback: tls.insecure,
         })
     }
 
-    /// Posts one message to `path` (with its query) and reads the reply.
+    /// Posts one message to `path` (with its query), or to the server's RespURI
+    /// `resp_uri` where it names another origin, with the `x-syncml-hmac` header when the
+    /// device authenticates by HMAC, and reads the reply.
     pub async fn post(
         &self,
+        resp_uri: Option<&str>,
         path: &str,
         content_type: &str,
         body: Vec<u8>,
+        hmac: Option<&str>,
     ) -> Result<Reply, PostError> {
         match self {
             Backend::InProcess(server) => {
-                let (status, content_type, body) = server.post(&body);
+                let headers: Vec<(&str, &str)> =
+                    hmac.map(|h| ("x-syncml-hmac", h)).into_iter().collect();
+                let (status, content_type, body) = server.post(&body, &headers);
                 Ok(Reply {
                     status,
                     content_type: content_type.to_string(),
@@ -135,31 +156,85 @@ impl Backend {
                 origin,
                 timeout,
                 client_cert,
+                insecure_loopback,
             } => {
-                let uri = format!("{origin}{path}");
-                let exchange = http_post(client, &uri, content_type, body, *client_cert);
+                let uri = match resp_uri.filter(|u| !u.starts_with(&format!("{origin}/"))) {
+                    Some(elsewhere) => follow(origin, elsewhere, *insecure_loopback)?,
+                    None => format!("{origin}{path}"),
+                };
+                let request = Request {
+                    uri: &uri,
+                    content_type,
+                    hmac,
+                    client_cert: *client_cert,
+                    head_within: *timeout / 2,
+                };
+                let exchange = http_post(client, &request, body);
                 match tokio::time::timeout(*timeout, exchange).await {
                     Ok(result) => result,
-                    Err(_) => Err(PostError::Timeout(*timeout)),
+                    Err(_) => Err(PostError::Timeout {
+                        bound: *timeout,
+                        head: false,
+                    }),
                 }
             }
         }
     }
 }
 
+/// A RespURI of another origin than the target's, if the session may follow it (as the
+/// server suite follows one): not from HTTPS down to plain HTTP, not off loopback with
+/// --insecure-loopback, and only to http(s).
+fn follow(origin: &str, resp_uri: &str, insecure_loopback: bool) -> Result<String, PostError> {
+    let refuse = |why: &str| {
+        Err(PostError::RespUri(format!(
+            "the server's RespURI {resp_uri:?} {why}; not followed"
+        )))
+    };
+    if !(resp_uri.starts_with("https://") || resp_uri.starts_with("http://")) {
+        return refuse("is not an http(s) URL");
+    }
+    if origin.starts_with("https://") && resp_uri.starts_with("http://") {
+        return refuse("leaves HTTPS for plain HTTP");
+    }
+    if insecure_loopback && !crate::server::http::is_loopback(resp_uri) {
+        return refuse("leaves loopback while --insecure-loopback is on");
+    }
+    Ok(resp_uri.to_string())
+}
+
+/// One HTTP request of a session.
+struct Request<'a> {
+    uri: &'a str,
+    content_type: &'a str,
+    hmac: Option<&'a str>,
+    client_cert: bool,
+    /// The bound on the reply's head (status and headers).
+    head_within: Duration,
+}
+
 async fn http_post(
     client: &HttpClient,
-    uri: &str,
-    content_type: &str,
+    r: &Request<'_>,
     body: Vec<u8>,
-    client_cert: bool,
 ) -> Result<Reply, PostError> {
-    let request = hyper::Request::post(uri)
+    let (uri, content_type, client_cert) = (r.uri, r.content_type, r.client_cert);
+    let mut request = hyper::Request::post(uri)
         .header(hyper::header::CONTENT_TYPE, content_type)
-        .header(hyper::header::ACCEPT, content_type)
+        .header(hyper::header::ACCEPT, content_type);
+    if let Some(mac) = r.hmac {
+        request = request.header("x-syncml-hmac", mac);
+    }
+    let request = request
         .body(Full::new(Bytes::from(body)))
         .map_err(|e| PostError::Other(format!("cannot make the request for {uri:?}: {e}")))?;
-    let response = client.request(request).await.map_err(|e| {
+    let head = tokio::time::timeout(r.head_within, client.request(request))
+        .await
+        .map_err(|_| PostError::Timeout {
+            bound: r.head_within,
+            head: true,
+        })?;
+    let response = head.map_err(|e| {
         if let Some(t) = rustls_error(&e) {
             PostError::Tls(tls::explain(t, client_cert))
         } else if e.is_connect() {
@@ -223,4 +298,41 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resp_uri_elsewhere_is_followed_unless_it_leaves_https_or_loopback() {
+        let ok = |origin, uri, insecure| follow(origin, uri, insecure);
+        assert_eq!(
+            ok("https://a.test", "https://b.test/dm?s=1", false).unwrap(),
+            "https://b.test/dm?s=1"
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:1", "http://localhost:1/x", true).unwrap(),
+            "http://localhost:1/x"
+        );
+        for (origin, uri, insecure, says) in [
+            ("https://a.test", "http://a.test/dm", false, "leaves HTTPS"),
+            (
+                "https://127.0.0.1:1",
+                "https://b.test/dm",
+                true,
+                "leaves loopback",
+            ),
+            (
+                "http://a.test",
+                "ftp://a.test/dm",
+                false,
+                "not an http(s) URL",
+            ),
+        ] {
+            let e = follow(origin, uri, insecure).unwrap_err();
+            assert_eq!(e.kind(), "resp-uri");
+            assert!(e.to_string().contains(says), "{e}");
+        }
+    }
 }

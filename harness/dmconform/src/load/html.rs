@@ -396,15 +396,29 @@ pub fn render(r: &LoadReport) -> String {
         body,
         "<h2>Sessions</h2>\n<table><tr><th>opened</th><td class=\"n\">{}</td></tr><tr><th>ended as the rules say</th><td class=\"n\">{}</td></tr>\
 <tr><th>failed with an error</th><td class=\"n\">{}</td></tr><tr><th>cut at the end of the run</th><td class=\"n\">{}</td></tr>\
-<tr><th>refused authentication (SyncHdr 401/407)</th><td class=\"n\">{}</td></tr>\
+<tr><th>refused or aborted by the server</th><td class=\"n\">{}</td></tr>\
 <tr><th>replies</th><td class=\"n\">{}</td></tr><tr><th>replies judged</th><td class=\"n\">{}</td></tr>",
-        t.sessions, t.ended, t.failed, t.cut, t.refused_auth, t.messages, t.judged
+        t.sessions,
+        t.ended,
+        t.failed,
+        t.cut,
+        t.refused_count(),
+        t.messages,
+        t.judged
     );
-    for (why, n) in &t.missed {
+    let rows = t
+        .refused
+        .iter()
+        .map(|(how, n)| (format!("refused: {how}"), n));
+    for (what, n) in rows.chain(
+        t.missed
+            .iter()
+            .map(|(why, n)| (format!("turns missed: {why}"), n)),
+    ) {
         let _ = write!(
             body,
-            "<tr><th>turns missed: {}</th><td class=\"n\">{n}</td></tr>",
-            esc(why)
+            "<tr><th>{}</th><td class=\"n\">{n}</td></tr>",
+            esc(&what)
         );
     }
     body.push_str("</table>\n<h2>Errors by kind</h2>\n");

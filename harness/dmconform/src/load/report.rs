@@ -2,8 +2,8 @@
 //! shards), the [`Tally`], the figures read off it (sessions and messages a second,
 //! latency percentiles), and the verdict: `pass` when replies were judged and no MUST
 //! was broken and no session failed, `fail` otherwise, `nothing judged` when no reply
-//! was judged at all, `no device managed` when every session ended with the server
-//! refusing the devices' credentials. Written as text or JSON here, as HTML in [`super::html`]; JSON
+//! was judged at all, `no device managed` when the server refused or aborted every
+//! session (credentials refused, a SyncHdr error, Alert 1223). Written as text or JSON here, as HTML in [`super::html`]; JSON
 //! reports of the shards of one load merge into the report of the whole
 //! ([`LoadReport::merge`]).
 
@@ -60,6 +60,8 @@ pub enum LoadVerdict {
     /// Every session ended with the server refusing the devices' credentials: the
     /// refusals were judged, but no device was managed.
     NoDeviceManaged,
+    /// A merged report some shards of the split are missing from.
+    Incomplete,
 }
 
 impl LoadVerdict {
@@ -69,6 +71,7 @@ impl LoadVerdict {
             LoadVerdict::Fail => "fail",
             LoadVerdict::NothingJudged => "nothing judged",
             LoadVerdict::NoDeviceManaged => "no device managed",
+            LoadVerdict::Incomplete => "incomplete",
         }
     }
 }
@@ -80,7 +83,9 @@ impl LoadReport {
             LoadVerdict::NothingJudged
         } else if t.fails() || t.error_count() > 0 {
             LoadVerdict::Fail
-        } else if t.refused_auth == t.sessions {
+        } else if !self.missing_shards().is_empty() {
+            LoadVerdict::Incomplete
+        } else if t.refused_count() == t.sessions {
             LoadVerdict::NoDeviceManaged
         } else {
             LoadVerdict::Pass
@@ -114,9 +119,32 @@ impl LoadReport {
                     .map(|w| format!("; stopped early: {w}"))
                     .unwrap_or_default()
             )),
-            LoadVerdict::NoDeviceManaged => Some(format!(
-                "the server refused the devices' credentials in every one of the {} sessions (SyncHdr Status 401 or 407): give them in [credentials] or [load] of the target profile",
-                self.tally.sessions
+            LoadVerdict::NoDeviceManaged => {
+                let t = &self.tally;
+                let credentials = t
+                    .refused
+                    .keys()
+                    .all(|k| k == "SyncHdr 401" || k == "SyncHdr 407");
+                Some(if credentials {
+                    format!(
+                        "the server refused the devices' credentials in every one of the {} sessions (SyncHdr Status 401 or 407): give them in [credentials] or [load] of the target profile",
+                        t.sessions
+                    )
+                } else {
+                    format!(
+                        "the server refused or aborted every one of the {} sessions ({}): no device was managed",
+                        t.sessions,
+                        refusals(t)
+                    )
+                })
+            }
+            LoadVerdict::Incomplete => Some(format!(
+                "shard(s) {} of the split are missing: this is not the report of the whole load",
+                self.missing_shards()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             LoadVerdict::Fail => Some(format!(
                 "{} sessions broke a MUST, {} sessions failed with an error",
@@ -217,11 +245,12 @@ impl LoadReport {
             t.cut,
             active
         );
-        if t.refused_auth > 0 {
+        if !t.refused.is_empty() {
             let _ = writeln!(
                 out,
-                "sessions refused authentication (SyncHdr 401/407): {}",
-                t.refused_auth
+                "sessions the server refused or aborted: {} ({})",
+                t.refused_count(),
+                refusals(t)
             );
         }
         let _ = writeln!(
@@ -310,6 +339,15 @@ impl LoadReport {
         }
         out
     }
+}
+
+/// The refusals by how, in words: `SyncHdr 401: 3, SyncHdr 503: 1`.
+pub fn refusals(t: &Tally) -> String {
+    t.refused
+        .iter()
+        .map(|(how, n)| format!("{how}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn per_second(n: u64, seconds: f64) -> f64 {

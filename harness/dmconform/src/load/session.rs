@@ -61,9 +61,10 @@ pub struct SessionRun {
     pub findings: Vec<Finding>,
     /// Set when the session did not end as the client ends it.
     pub failure: Option<Failure>,
-    /// The session ended with the server refusing the device's credentials (the last
-    /// reply's SyncHdr Status 401 or 407): it was judged, but the device was not managed.
-    pub refused_auth: bool,
+    /// Why the session ended with the device not managed, when the server refused it:
+    /// `SyncHdr 401` (the last reply's SyncHdr Status, 300 or more) or `server abort
+    /// (Alert 1223)`. Its replies were judged; refusing is not in itself non-conforming.
+    pub refused: Option<String>,
     messages: Vec<RawMessage>,
 }
 
@@ -129,7 +130,7 @@ pub async fn run(
         judged: 0,
         findings: Vec::new(),
         failure: None,
-        refused_auth: false,
+        refused: None,
         messages: Vec::new(),
     };
     let mut judge = Judge::new(&session_id, encoding, profiles);
@@ -159,7 +160,16 @@ pub async fn run(
         };
         let path = device.client.post_path();
         let at = Instant::now();
-        let reply = match backend.post(&path, encoding.content_type(), body).await {
+        let hmac = device.client.hmac_header(&body);
+        let resp_uri = device.client.resp_uri().map(str::to_string);
+        let posted = backend.post(
+            resp_uri.as_deref(),
+            &path,
+            encoding.content_type(),
+            body,
+            hmac.as_deref(),
+        );
+        let reply = match posted.await {
             Ok(r) => {
                 run.latencies.push(at.elapsed());
                 r
@@ -219,8 +229,7 @@ pub async fn run(
         match device.client.handle(&received.decoded.message) {
             Some(next) => message = next,
             None => {
-                run.refused_auth =
-                    matches!(synchdr_status(&received.decoded.message), Some(401 | 407));
+                run.refused = refusal(&received.decoded.message);
                 return run;
             }
         }
@@ -232,16 +241,64 @@ pub async fn run(
     run
 }
 
-/// The code of a message's Status for the SyncHdr, if it has one.
-fn synchdr_status(m: &syncml::Message) -> Option<u16> {
+/// How the server's last message refused the session, if it did: its SyncHdr Status is
+/// an error (300 or more: 401 and 407 refuse credentials, 5xx a server error), or it
+/// aborts the session (Alert 1223).
+fn refusal(m: &syncml::Message) -> Option<String> {
+    use syncml::CommandKind;
+    let synchdr = m
+        .commands()
+        .find(|c| c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0"))
+        .and_then(|c| c.code());
+    if let Some(code @ 300..) = synchdr {
+        return Some(format!("SyncHdr {code}"));
+    }
     m.commands()
-        .find(|c| {
-            c.kind == syncml::CommandKind::Status
-                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
-        })
-        .and_then(|c| c.code())
+        .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1223))
+        .then(|| "server abort (Alert 1223)".to_string())
 }
 
 fn post_failure(e: &PostError) -> Failure {
     Failure::new(e.kind(), e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server message with a SyncHdr Status `code` and, with `abort`, Alert 1223.
+    fn server_message(code: u16, abort: bool) -> syncml::Message {
+        let alert = if abort {
+            "<Alert><CmdID>2</CmdID><Data>1223</Data></Alert>"
+        } else {
+            ""
+        };
+        let xml = format!(
+            "<SyncML><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID>\
+             <MsgID>1</MsgID><Target><LocURI>dev</LocURI></Target><Source><LocURI>srv</LocURI></Source></SyncHdr>\
+             <SyncBody><Status><CmdID>1</CmdID><MsgRef>1</MsgRef><CmdRef>0</CmdRef><Cmd>SyncHdr</Cmd>\
+             <Data>{code}</Data></Status>{alert}<Final/></SyncBody></SyncML>"
+        );
+        codec::decode(xml.as_bytes(), &codec::reply_limits())
+            .unwrap()
+            .message
+    }
+
+    #[test]
+    fn a_session_ended_by_a_synchdr_error_or_an_abort_is_refused() {
+        assert_eq!(refusal(&server_message(200, false)), None);
+        assert_eq!(refusal(&server_message(212, false)), None);
+        assert_eq!(
+            refusal(&server_message(407, false)).as_deref(),
+            Some("SyncHdr 407")
+        );
+        assert_eq!(
+            refusal(&server_message(503, false)).as_deref(),
+            Some("SyncHdr 503")
+        );
+        assert_eq!(
+            refusal(&server_message(200, true)).as_deref(),
+            Some("server abort (Alert 1223)")
+        );
+    }
 }

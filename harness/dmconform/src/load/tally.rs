@@ -149,9 +149,10 @@ pub struct Tally {
     pub failed: u64,
     /// Sessions with a failing finding (a MUST broken).
     pub non_conforming: u64,
-    /// Sessions that ended with the server refusing the device's credentials.
+    /// Sessions the server refused or aborted (the device was not managed), by how:
+    /// `SyncHdr 401`, `SyncHdr 503`, `server abort (Alert 1223)`.
     #[serde(default)]
-    pub refused_auth: u64,
+    pub refused: BTreeMap<String, u64>,
     /// Replies received, and of them those decoded and judged.
     pub messages: u64,
     pub judged: u64,
@@ -182,7 +183,7 @@ impl Tally {
             ended: 0,
             failed: 0,
             non_conforming: 0,
-            refused_auth: 0,
+            refused: BTreeMap::new(),
             messages: 0,
             judged: 0,
             missed: BTreeMap::new(),
@@ -277,6 +278,7 @@ impl Tally {
                     examples: Vec::new(),
                 });
             entry.count += 1;
+            entry.severity = worse(&entry.severity, severity_word(f.severity)).to_string();
             if first_in_session {
                 entry.sessions += 1;
                 if entry.examples.len() < max {
@@ -286,7 +288,9 @@ impl Tally {
                 keys_seen.push(key);
             }
         }
-        self.refused_auth += u64::from(run.refused_auth);
+        if let Some(how) = &run.refused {
+            *self.refused.entry(how.clone()).or_default() += 1;
+        }
         if run.findings.iter().any(|f| f.severity == Severity::Fail) {
             self.non_conforming += 1;
         }
@@ -339,7 +343,9 @@ impl Tally {
         self.ended += o.ended;
         self.failed += o.failed;
         self.non_conforming += o.non_conforming;
-        self.refused_auth += o.refused_auth;
+        for (k, v) in &o.refused {
+            *self.refused.entry(k.clone()).or_default() += v;
+        }
         self.messages += o.messages;
         self.judged += o.judged;
         self.cut += o.cut;
@@ -351,6 +357,7 @@ impl Tally {
         for (k, v) in &o.findings {
             match self.findings.get_mut(k) {
                 Some(mine) => {
+                    mine.severity = worse(&mine.severity, &v.severity).to_string();
                     mine.count += v.count;
                     mine.sessions += v.sessions;
                     mine.examples = earliest(&mine.examples, &v.examples, max);
@@ -383,6 +390,11 @@ impl Tally {
         self.findings.values().any(|f| f.severity == "fail")
     }
 
+    /// Sessions the server refused or aborted, however.
+    pub fn refused_count(&self) -> u64 {
+        self.refused.values().sum()
+    }
+
     /// How many errors, of every kind.
     pub fn error_count(&self) -> u64 {
         self.errors.values().map(|e| e.count).sum()
@@ -403,6 +415,17 @@ pub fn severity_word(s: Severity) -> &'static str {
         Severity::Info => "info",
         Severity::Error => "error",
     }
+}
+
+/// The graver of two severity words: a requirement whose findings were of both is
+/// counted under the graver, so that one MUST broken is never hidden by an earlier SHOULD.
+fn worse<'a>(a: &'a str, b: &'a str) -> &'a str {
+    let rank = |w: &str| {
+        ["info", "non-strict", "error", "fail"]
+            .iter()
+            .position(|x| *x == w)
+    };
+    if rank(b) > rank(a) { b } else { a }
 }
 
 fn messages(run: &SessionRun) -> Vec<ExampleMessage> {
@@ -462,6 +485,13 @@ mod tests {
         let messages = t.timeline.iter().map(|i| i.messages).sum();
         let latencies = t.timeline.iter().map(|i| i.latency.count()).sum();
         (messages, latencies)
+    }
+
+    #[test]
+    fn a_requirement_is_counted_under_its_gravest_finding() {
+        assert_eq!(worse("non-strict", "fail"), "fail");
+        assert_eq!(worse("fail", "info"), "fail");
+        assert_eq!(worse("info", "non-strict"), "non-strict");
     }
 
     #[test]

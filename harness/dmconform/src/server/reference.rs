@@ -101,8 +101,8 @@ impl SharedReference {
 
     /// The HTTP status, content type and body the reference server answers a POST of
     /// `body` with.
-    pub fn post(&self, body: &[u8]) -> (u16, &'static str, Vec<u8>) {
-        let reply = refdm::server::wire::respond(&self.server, "POST", "/", &[], body);
+    pub fn post(&self, body: &[u8], headers: &[(&str, &str)]) -> (u16, &'static str, Vec<u8>) {
+        let reply = refdm::server::wire::respond(&self.server, "POST", "/", headers, body);
         (reply.status, reply.content_type, reply.body)
     }
 }

@@ -69,7 +69,11 @@ fn assert_clean(r: &LoadReport) {
     assert!(t.findings.is_empty(), "{}", r.text());
     assert!(t.errors.is_empty(), "{}", r.text());
     assert_eq!(t.ended + t.failed, t.sessions);
-    assert_eq!(t.refused_auth, 0, "every device was let in: {}", r.text());
+    assert!(
+        t.refused.is_empty(),
+        "every device was let in: {}",
+        r.text()
+    );
     assert_eq!(r.verdict(), LoadVerdict::Pass, "{}", r.text());
 }
 
@@ -187,6 +191,11 @@ fn the_shards_of_a_load_merge_into_the_whole() {
         two.text().contains("shard 2/3 is missing"),
         "{}",
         two.text()
+    );
+    assert_eq!(
+        two.verdict(),
+        LoadVerdict::Incomplete,
+        "a part is never green"
     );
     let err = LoadReport::merge(vec![shards[0].clone(), shards[0].clone()]).unwrap_err();
     assert!(err.contains("shard 0/3 is in two of the reports"), "{err}");
@@ -336,7 +345,15 @@ fn a_fleet_whose_credentials_the_server_refuses_manages_no_device_and_is_not_gre
         "refusing is conforming: {}",
         r.text()
     );
-    assert_eq!(r.tally.refused_auth, r.tally.sessions, "{}", r.text());
+    assert_eq!(r.tally.refused_count(), r.tally.sessions, "{}", r.text());
+    assert!(
+        r.tally
+            .refused
+            .keys()
+            .all(|k| k == "SyncHdr 401" || k == "SyncHdr 407"),
+        "{}",
+        r.text()
+    );
     assert_eq!(r.verdict(), LoadVerdict::NoDeviceManaged);
     let text = r.text();
     assert!(text.contains("verdict: no device managed"), "{text}");
@@ -348,6 +365,38 @@ fn a_fleet_whose_credentials_the_server_refuses_manages_no_device_and_is_not_gre
     let (unknown, _) = target.default_profile();
     let r = load_with(&server.url, &plan(10, Pace::Concurrency(2), 1), &unknown);
     assert_eq!(r.verdict(), LoadVerdict::NoDeviceManaged, "{}", r.text());
+}
+
+#[test]
+fn devices_authenticating_by_hmac_send_the_x_syncml_hmac_header() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/omadm", listener.local_addr().unwrap());
+    let peer = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut head = Vec::new();
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+            head.push(line.trim().to_ascii_lowercase());
+            line.clear();
+        }
+        let mut stream = reader.into_inner();
+        let _ =
+            stream.write_all(b"HTTP/1.1 500 No\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        head
+    });
+    let mut profile = TargetProfile::reference_server();
+    profile.credentials.as_mut().unwrap().scheme = AuthScheme::Hmac;
+    let r = load_with(&url, &plan(1, Pace::Concurrency(1), 1), &profile);
+    let head = peer.join().unwrap();
+    let mac = head.iter().find(|l| l.starts_with("x-syncml-hmac:"));
+    let mac = mac.unwrap_or_else(|| panic!("no x-syncml-hmac header: {head:?}"));
+    assert!(
+        mac.contains("algorithm=md5") && mac.contains("mac="),
+        "{mac}"
+    );
+    assert!(r.tally.errors.contains_key("http 500") || r.tally.errors.contains_key("connect"));
 }
 
 #[test]
