@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// The highest --rate taken: far beyond what one process can start.
+const MAX_RATE: f64 = 1_000_000.0;
+
 /// How the report is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LoadFormat {
@@ -80,12 +83,13 @@ pub struct LoadArgs {
     /// Sessions a second over the whole fleet (every shard together).
     #[arg(long, value_name = "PER_SECOND", conflicts_with = "concurrency")]
     pub rate: Option<f64>,
-    /// Sessions at once in this process (default: 64, or the devices of the shard if fewer).
+    /// Sessions at once in this process (default: 64; never more than the devices of the shard).
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
     /// How long sessions are started, in seconds; those still running then get
     /// --http-timeout to end.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub duration: u64,
     /// The target profile file: credentials, server URI, the [load] DevID templates.
     #[arg(long, value_name = "FILE")]
@@ -98,8 +102,9 @@ pub struct LoadArgs {
     #[arg(long, value_name = "K/S", default_value = "0/1")]
     pub shard: Shard,
     /// Whole sessions kept as examples per finding and per kind of error.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub examples: usize,
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u16).range(0..=100))]
+    pub examples: u16,
     #[command(flatten)]
     pub out: Output,
     #[command(flatten)]
@@ -145,9 +150,15 @@ fn execute(args: &LoadArgs) -> Result<LoadVerdict, String> {
         return Err("--duration must be at least 1 second".into());
     }
     let pace = match (args.rate, args.concurrency) {
-        (Some(r), _) if !(r.is_finite() && r > 0.0) => {
+        (Some(r), _) if !(r.is_finite() && r > 0.0 && r <= MAX_RATE) => {
             return Err(format!(
-                "--rate {r}: expected a number of sessions a second above 0"
+                "--rate {r}: expected a number of sessions a second above 0 and at most {MAX_RATE}"
+            ));
+        }
+        (Some(r), _) if r * (args.duration as f64) < 1.0 => {
+            return Err(format!(
+                "--rate {r} for --duration {}: no session would start (rate × duration is under 1)",
+                args.duration
             ));
         }
         (Some(r), _) => Pace::Rate(r),
@@ -170,7 +181,7 @@ fn execute(args: &LoadArgs) -> Result<LoadVerdict, String> {
             LoadEncoding::Wbxml => Encoding::Wbxml,
         },
         timeout: Duration::from_secs(args.http.http_timeout),
-        max_examples: args.examples,
+        max_examples: usize::from(args.examples),
         profiles: profile.profiles.clone(),
         interval: Duration::from_secs(1),
     };
@@ -221,6 +232,12 @@ fn read_report(path: &Path) -> Result<LoadReport, String> {
             crate::load::report::FORMAT
         ));
     }
+    report.check().map_err(|e| {
+        format!(
+            "{} is not a load report this dmconform can merge: {e}",
+            path.display()
+        )
+    })?;
     Ok(report)
 }
 

@@ -324,7 +324,7 @@ impl Mutation {
                     .is_some_and(|u| u.text_content().starts_with("{node}"))
         };
         let add_under_node = |e: &Element| is(Op::Add)(e) && under_node(e);
-        let preferred = if selector % 2 == 0 {
+        let preferred = if selector.is_multiple_of(2) {
             p.pick(selector / 2, add_under_node)
         } else {
             None

@@ -28,10 +28,7 @@ pub struct Reply {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PostError {
     /// No reply head within half the bound, or no complete reply within the bound.
-    Timeout {
-        bound: Duration,
-        head: bool,
-    },
+    Timeout { bound: Duration, head: bool },
     /// No connection (refused, unreachable, TLS handshake failed).
     Connect(String),
     /// The connection closed or was reset before the reply was complete.
@@ -44,7 +41,10 @@ pub enum PostError {
     /// The server's RespURI may not be followed (from HTTPS to plain HTTP, or off
     /// loopback with --insecure-loopback).
     RespUri(String),
-    Other(String),
+    /// The harness itself could not make the request (out of file descriptors).
+    Harness(String),
+    /// What came back is not an HTTP/1.1 response.
+    NotHttp(String),
 }
 
 impl PostError {
@@ -57,7 +57,8 @@ impl PostError {
             PostError::Tls(_) => "tls",
             PostError::TooLarge => "too large",
             PostError::RespUri(_) => "resp-uri",
-            PostError::Other(_) => "transport",
+            PostError::Harness(_) => "harness",
+            PostError::NotHttp(_) => "not http",
         }
     }
 }
@@ -77,7 +78,10 @@ impl std::fmt::Display for PostError {
                 "the connection closed before the reply was complete: {e}"
             ),
             PostError::TooLarge => write!(f, "the reply body is over {} bytes", MAX_REPLY),
-            PostError::Tls(e) | PostError::RespUri(e) | PostError::Other(e) => f.write_str(e),
+            PostError::Tls(e)
+            | PostError::RespUri(e)
+            | PostError::Harness(e)
+            | PostError::NotHttp(e) => f.write_str(e),
         }
     }
 }
@@ -227,7 +231,7 @@ async fn http_post(
     }
     let request = request
         .body(Full::new(Bytes::from(body)))
-        .map_err(|e| PostError::Other(format!("cannot make the request for {uri:?}: {e}")))?;
+        .map_err(|e| PostError::Harness(format!("cannot make the request for {uri:?}: {e}")))?;
     let head = tokio::time::timeout(r.head_within, client.request(request))
         .await
         .map_err(|_| PostError::Timeout {
@@ -235,10 +239,16 @@ async fn http_post(
             head: true,
         })?;
     let response = head.map_err(|e| {
-        if let Some(t) = rustls_error(&e) {
+        if let Some(what) = harness_limit(&e) {
+            PostError::Harness(format!(
+                "the harness ran out of {what}: raise `ulimit -n` or lower --concurrency or --rate"
+            ))
+        } else if let Some(t) = rustls_error(&e) {
             PostError::Tls(tls::explain(t, client_cert))
         } else if e.is_connect() {
             PostError::Connect(error_chain(&e))
+        } else if not_http(&e) {
+            PostError::NotHttp(format!("the reply is not HTTP/1.1: {}", error_chain(&e)))
         } else {
             PostError::Reset(error_chain(&e))
         }
@@ -267,6 +277,38 @@ async fn http_post(
         content_type,
         body,
     })
+}
+
+/// What the harness itself ran out of, when that is why a request failed: file
+/// descriptors (EMFILE, ENFILE), which is not the server's doing.
+fn harness_limit(e: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        let code = c
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.raw_os_error());
+        // EMFILE (24) and ENFILE (23) on Linux and the BSDs.
+        if matches!(code, Some(23 | 24)) {
+            return Some("file descriptors");
+        }
+        cause = c.source();
+    }
+    None
+}
+
+/// Whether what came back could not be read as an HTTP/1.1 response (a bad status
+/// line, headers too large), rather than the connection going away.
+fn not_http(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_parse)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The rustls error among the causes of `e`, if TLS is what failed.

@@ -77,7 +77,16 @@ pub struct Outcome {
 
 enum Event {
     Session(Box<SessionRun>),
-    Missed(&'static str),
+    /// Turns not taken, and why.
+    Missed(&'static str, u64),
+}
+
+/// How the starting of sessions ended.
+struct Ending {
+    /// Sessions still running at the end of the grace period, cut there.
+    cut: u64,
+    /// Session tasks that panicked (a defect of the harness).
+    panicked: u64,
 }
 
 /// Runs `plan` against `backend` with `fleet`; `progress` is called about four times a second.
@@ -128,7 +137,7 @@ async fn drive(
                         stop.store(true, Ordering::Release);
                     }
                 }
-                Some(Event::Missed(why)) => tally.miss(why),
+                Some(Event::Missed(why, n)) => tally.miss(why, n),
                 None => break,
             },
             _ = tick.tick() => {
@@ -146,7 +155,17 @@ async fn drive(
             }
         }
     }
-    tally.cut = starter.await.unwrap_or(0);
+    let ending = starter.await.unwrap_or(Ending {
+        cut: 0,
+        panicked: 1,
+    });
+    tally.cut = ending.cut;
+    if ending.panicked > 0 {
+        tally.harness_error(
+            ending.panicked,
+            "a session's task panicked: a defect of dmconform, please report it with this report",
+        );
+    }
     let rss = resident_kib();
     tally.note_memory(start.elapsed(), rss);
     Outcome {
@@ -158,7 +177,7 @@ async fn drive(
 }
 
 /// Starts the sessions of the run; when the duration is over, waits the grace period
-/// for those running and cuts the rest. The number cut.
+/// for those running and cuts the rest.
 async fn start_sessions(
     plan: Plan,
     fleet: Arc<Fleet>,
@@ -166,26 +185,38 @@ async fn start_sessions(
     tx: mpsc::Sender<Event>,
     stop: Arc<AtomicBool>,
     start: Instant,
-) -> u64 {
+) -> Ending {
     let end = tokio::time::Instant::from_std(start) + plan.duration;
     let mut tasks = JoinSet::new();
+    let mut panicked = 0;
     match plan.pace {
         Pace::Rate(rate) => {
             let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-            for (at, device) in RateSchedule::new(plan.devices, plan.shard, rate, plan.duration) {
+            let mut turns = RateSchedule::new(plan.devices, plan.shard, rate, plan.duration);
+            while let Some((at, device)) = turns.next() {
                 if stop.load(Ordering::Acquire) {
                     break;
                 }
                 tokio::time::sleep_until(tokio::time::Instant::from_std(start) + at).await;
-                while tasks.try_join_next().is_some() {}
+                if tokio::time::Instant::now() >= end {
+                    // The harness fell behind the rate: the turns left are not taken late.
+                    let left = 1 + turns.by_ref().count() as u64;
+                    let _ = tx.send(Event::Missed("behind schedule", left)).await;
+                    break;
+                }
+                while let Some(joined) = tasks.try_join_next() {
+                    panicked += u64::from(joined.is_err_and(|e| e.is_panic()));
+                }
                 let Ok(permit) = in_flight.clone().try_acquire_owned() else {
-                    let _ = tx.send(Event::Missed("too many in flight")).await;
+                    let _ = tx.send(Event::Missed("too many in flight", 1)).await;
                     continue;
                 };
                 let (fleet, backend, tx, plan) =
                     (fleet.clone(), backend.clone(), tx.clone(), plan.clone());
                 tasks.spawn(async move {
-                    one_session(&plan, &fleet, &backend, &tx, device, start).await;
+                    if !one_session(&plan, &fleet, &backend, &tx, device, start).await {
+                        let _ = tx.send(Event::Missed("device busy", 1)).await;
+                    }
                     drop(permit);
                 });
             }
@@ -202,6 +233,7 @@ async fn start_sessions(
                 let first = numbers.start;
                 tasks.spawn(async move {
                     while tokio::time::Instant::now() < end && !stop.load(Ordering::Acquire) {
+                        // A device still in session with another worker is passed over.
                         let device = first + order.at(turn.fetch_add(1, Ordering::Relaxed));
                         if !one_session(&plan, &fleet, &backend, &tx, device, start).await {
                             tokio::task::yield_now().await;
@@ -215,16 +247,19 @@ async fn start_sessions(
     let grace = end + plan.timeout;
     while !tasks.is_empty() {
         match tokio::time::timeout_at(grace, tasks.join_next()).await {
-            Ok(_) => {}
+            Ok(joined) => {
+                panicked += u64::from(joined.is_some_and(|j| j.is_err_and(|e| e.is_panic())));
+            }
             Err(_) => break,
         }
     }
     let cut = tasks.len() as u64;
     tasks.abort_all();
-    cut
+    Ending { cut, panicked }
 }
 
-/// Runs one session of `device` and sends its outcome; false when the device was busy.
+/// Runs one session of `device` and sends its outcome; false when the device was busy
+/// (in a session already).
 async fn one_session(
     plan: &Plan,
     fleet: &Fleet,
@@ -234,7 +269,6 @@ async fn one_session(
     start: Instant,
 ) -> bool {
     let Some(taken) = fleet.take(device) else {
-        let _ = tx.send(Event::Missed("device busy")).await;
         return false;
     };
     let run = session::run(

@@ -241,7 +241,7 @@ pub fn render(r: &LoadReport) -> String {
         r.devices,
         match (r.rate, r.concurrency) {
             (Some(rate), _) => format!("{rate} sessions/s"),
-            (_, Some(c)) => format!("{c} sessions at once per shard"),
+            (_, Some(c)) => format!("up to {c} sessions at once per shard"),
             _ => String::new(),
         },
         r.duration_s,

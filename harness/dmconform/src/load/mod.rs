@@ -79,6 +79,12 @@ pub fn run(
         return Err("--devices must be at least 1".into());
     }
     let numbers = plan.shard.devices(plan.devices);
+    if numbers.is_empty() {
+        return Err(format!(
+            "shard {} of {} devices holds no device: a split into {} shards needs at least {} devices",
+            plan.shard, plan.devices, plan.shard.count, plan.shard.count
+        ));
+    }
     let fleet = Arc::new(Fleet::new(profile, &server_uri, numbers.clone()));
     let outcome = drive::run(plan, fleet.clone(), Arc::new(backend), progress)?;
     let (rate, concurrency) = match plan.pace {

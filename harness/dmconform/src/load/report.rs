@@ -12,6 +12,9 @@ use super::tally::{Tally, position_label};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
+/// The most shards a load is split into.
+pub const MAX_SHARDS: u32 = 65_536;
+
 /// The `format` of a load report in JSON.
 pub const FORMAT: &str = "dmconform-load/1";
 
@@ -90,6 +93,34 @@ impl LoadReport {
         } else {
             LoadVerdict::Pass
         }
+    }
+
+    /// Checks what a report read back from JSON holds, so that an edited or foreign file
+    /// is refused with a reason rather than read wrongly: shards of a sensible split,
+    /// a timeline with an interval, a histogram for every message position.
+    pub fn check(&self) -> Result<(), String> {
+        if self.shards.is_empty() {
+            return Err("it names no shard".into());
+        }
+        for s in &self.shards {
+            if s.shard.count == 0 || s.shard.count > MAX_SHARDS || s.shard.index >= s.shard.count {
+                return Err(format!(
+                    "shard {} is not one of a split into 1 to {MAX_SHARDS} shards",
+                    s.shard
+                ));
+            }
+        }
+        if self.tally.interval_ms == 0 {
+            return Err("its timeline has intervals of 0 ms".into());
+        }
+        if self.tally.latency.len() != super::tally::POSITIONS {
+            return Err(format!(
+                "it has {} latency histograms, not one per message position ({})",
+                self.tally.latency.len(),
+                super::tally::POSITIONS
+            ));
+        }
+        Ok(())
     }
 
     /// The longest wall time of a shard, in seconds: the time the whole load took.
@@ -220,7 +251,7 @@ impl LoadReport {
         let _ = writeln!(out, "dmconform load: {} ({})", self.target, self.encoding);
         let pace = match (self.rate, self.concurrency) {
             (Some(r), _) => format!("{r} sessions/s"),
-            (_, Some(c)) => format!("{c} sessions at once per shard"),
+            (_, Some(c)) => format!("up to {c} sessions at once per shard"),
             _ => String::new(),
         };
         let _ = writeln!(
@@ -299,12 +330,9 @@ impl LoadReport {
         } else {
             let _ = writeln!(out, "\nerrors:");
             for (kind, e) in &t.errors {
-                let first = e
-                    .examples
-                    .first()
-                    .and_then(|x| x.error.as_deref())
-                    .unwrap_or("");
-                let _ = writeln!(out, "  {kind:<12} {:>7}  e.g. {first}", e.count);
+                let first = e.examples.first().and_then(|x| x.error.as_deref());
+                let eg = first.map(|m| format!("  e.g. {m}")).unwrap_or_default();
+                let _ = writeln!(out, "  {kind:<12} {:>7}{eg}", e.count);
             }
         }
         if t.findings.is_empty() {
@@ -317,19 +345,19 @@ impl LoadReport {
                     "  {key} [{}] {} in {} sessions: {}",
                     f.severity, f.count, f.sessions, f.check
                 );
-                if let Some(x) = f.examples.first() {
-                    if let Some(fx) = &x.finding {
-                        let _ = writeln!(
-                            out,
-                            "    e.g. device {} ({}), session {}, at {:.1} s: expected {}; got {}",
-                            x.device,
-                            x.dev_id,
-                            x.session_id,
-                            x.at_ms as f64 / 1000.0,
-                            fx.expected,
-                            fx.actual
-                        );
-                    }
+                if let Some(x) = f.examples.first()
+                    && let Some(fx) = &x.finding
+                {
+                    let _ = writeln!(
+                        out,
+                        "    e.g. device {} ({}), session {}, at {:.1} s: expected {}; got {}",
+                        x.device,
+                        x.dev_id,
+                        x.session_id,
+                        x.at_ms as f64 / 1000.0,
+                        fx.expected,
+                        fx.actual
+                    );
                 }
             }
         }

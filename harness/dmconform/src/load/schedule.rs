@@ -34,12 +34,15 @@ impl FromStr for Shard {
 
     /// `K/S`: shard K (0 to S-1) of S, as a Kubernetes Indexed Job numbers its pods.
     fn from_str(s: &str) -> Result<Shard, String> {
-        let bad =
-            || format!("--shard {s:?}: expected K/S with 0 <= K < S (shard 0/2 and 1/2 of two)");
+        let bad = || {
+            format!(
+                "--shard {s:?}: expected K/S with 0 <= K < S <= 65536 (shard 0/2 and 1/2 of two)"
+            )
+        };
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let index = k.trim().parse::<u32>().map_err(|_| bad())?;
         let count = n.trim().parse::<u32>().map_err(|_| bad())?;
-        if count == 0 || index >= count {
+        if count == 0 || count > super::report::MAX_SHARDS || index >= count {
             return Err(bad());
         }
         Ok(Shard { index, count })

@@ -42,8 +42,20 @@ struct RawMessage {
     direction: Direction,
     label: String,
     content_type: String,
+    /// The body, or for a reply past the session's [`KEPT_REPLY_BYTES`] its first
+    /// [`EXCERPT_BYTES`].
     body: Vec<u8>,
+    /// The length of the whole body.
+    len: usize,
 }
+
+/// Reply bytes a session keeps for its transcript; past them a reply keeps only its
+/// start, so that a server answering every message with megabytes does not make each
+/// session in flight hold them all.
+const KEPT_REPLY_BYTES: usize = 256 << 10;
+
+/// What a reply past [`KEPT_REPLY_BYTES`] keeps.
+const EXCERPT_BYTES: usize = 4 << 10;
 
 /// What one session did.
 #[derive(Debug)]
@@ -84,13 +96,23 @@ impl SessionRun {
                     last_sent = &m.body;
                 }
                 Direction::FromTarget => {
+                    let label = if m.body.len() < m.len {
+                        format!(
+                            "{} (its first {} of {} bytes kept)",
+                            m.label,
+                            m.body.len(),
+                            m.len
+                        )
+                    } else {
+                        m.label.clone()
+                    };
                     let wire = Wire {
                         content_type: m.content_type.clone(),
                         headers: Vec::new(),
                         // A server that echoes the request must not show its credentials.
                         body: blot(&m.body, last_sent),
                     };
-                    let _ = transcript::receive(&mut out, &m.label, wire);
+                    let _ = transcript::receive(&mut out, &label, wire);
                 }
             }
         }
@@ -152,6 +174,7 @@ pub async fn run(
             label: label(k),
             content_type: encoding.content_type().to_string(),
             body: body.clone(),
+            len: body.len(),
         });
         let sent = Sent {
             root,
@@ -180,11 +203,23 @@ pub async fn run(
             }
         };
         let exchange = run.messages.len();
+        let kept: usize = run
+            .messages
+            .iter()
+            .filter(|m| m.direction == Direction::FromTarget)
+            .map(|m| m.body.len())
+            .sum();
+        let room = if kept + reply.body.len() <= KEPT_REPLY_BYTES {
+            reply.body.len()
+        } else {
+            EXCERPT_BYTES.min(reply.body.len())
+        };
         run.messages.push(RawMessage {
             direction: Direction::FromTarget,
             label: format!("{} (reply)", label(k)),
             content_type: reply.content_type.clone(),
-            body: reply.body.clone(),
+            body: reply.body[..room].to_vec(),
+            len: reply.body.len(),
         });
         // What came, for an error message: the credentials of the message answered
         // blotted out, as a server that echoes the request would show them.

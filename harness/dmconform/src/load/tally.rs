@@ -156,8 +156,8 @@ pub struct Tally {
     /// Replies received, and of them those decoded and judged.
     pub messages: u64,
     pub judged: u64,
-    /// Turns not taken, by why: `device busy` (its last session still ran),
-    /// `too many in flight`.
+    /// Turns not taken at a rate, by why: `device busy` (its last session still ran),
+    /// `too many in flight`, `behind schedule` (the harness could not keep the rate).
     pub missed: BTreeMap<String, u64>,
     /// Sessions still running when the run's grace period ended, cut there.
     pub cut: u64,
@@ -236,8 +236,26 @@ impl Tally {
         i.rss_kib = i.rss_kib.max(rss_kib);
     }
 
-    pub fn miss(&mut self, why: &str) {
-        *self.missed.entry(why.to_string()).or_default() += 1;
+    /// Counts `n` turns not taken, for `why`.
+    pub fn miss(&mut self, why: &str, n: u64) {
+        *self.missed.entry(why.to_string()).or_default() += n;
+    }
+
+    /// Counts `n` errors of the harness itself, outside any one session.
+    pub fn harness_error(&mut self, n: u64, message: &str) {
+        let entry = self.errors.entry("harness".into()).or_default();
+        entry.count += n;
+        if entry.examples.is_empty() {
+            entry.examples.push(Example {
+                device: 0,
+                dev_id: String::new(),
+                session_id: String::new(),
+                at_ms: 0,
+                finding: None,
+                error: Some(message.to_string()),
+                transcript: Vec::new(),
+            });
+        }
     }
 
     /// Counts one session.

@@ -419,6 +419,18 @@ fn the_cli_exits_1_on_findings_and_2_on_a_usage_error_naming_it() {
         (&["--devices", "0"][..], "--devices must be at least 1"),
         (&["--rate", "0"][..], "--rate 0: expected"),
         (&["--shard", "2/2"][..], "expected K/S with 0 <= K < S"),
+        (&["--shard", "0/70000"][..], "S <= 65536"),
+        (
+            &["--devices", "3", "--shard", "5/10"][..],
+            "shard 5/10 of 3 devices holds no device",
+        ),
+        (
+            &["--rate", "0.01", "--duration", "10"][..],
+            "no session would start",
+        ),
+        (&["--rate", "1e9"][..], "at most 1000000"),
+        (&["--duration", "0"][..], "--duration"),
+        (&["--examples", "1000"][..], "--examples"),
         (&["--target", "builtin:reference"][..], "is not a DM server"),
     ] {
         let out = Command::new(bin).arg("load").args(args).output().unwrap();
