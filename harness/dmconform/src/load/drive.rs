@@ -117,11 +117,18 @@ async fn drive(
         tokio::spawn(async move { start_sessions(plan, fleet, backend, tx, stop, start).await })
     };
     let mut tally = Tally::new(plan.interval, plan.max_examples);
-    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut tick = tokio::time::interval(SAMPLE_EVERY);
     let mut stopped_early = None;
     let mut peak_rss_kib = 0;
     let mut refused_in_a_row = 0u64;
+    let mut sampled = Instant::now();
     loop {
+        // Memory and progress are sampled every quarter second: on the tick when the
+        // collector is idle, and between events when a flood of them keeps it busy.
+        if sampled.elapsed() >= SAMPLE_EVERY {
+            sampled = Instant::now();
+            sample(&mut tally, &mut peak_rss_kib, start, progress);
+        }
         tokio::select! {
             event = rx.recv() => match event {
                 Some(Event::Session(run)) => {
@@ -141,17 +148,10 @@ async fn drive(
                 None => break,
             },
             _ = tick.tick() => {
-                let rss = resident_kib();
-                peak_rss_kib = peak_rss_kib.max(rss);
-                tally.note_memory(start.elapsed(), rss);
-                progress(&Progress {
-                    elapsed: start.elapsed(),
-                    sessions: tally.sessions,
-                    messages: tally.messages,
-                    errors: tally.error_count(),
-                    non_conforming: tally.non_conforming,
-                    p99_ms: tally.latency[0].ms_at(99.0),
-                });
+                if sampled.elapsed() >= SAMPLE_EVERY {
+                    sampled = Instant::now();
+                    sample(&mut tally, &mut peak_rss_kib, start, progress);
+                }
             }
         }
     }
@@ -174,6 +174,29 @@ async fn drive(
         stopped_early,
         peak_rss_kib: peak_rss_kib.max(rss),
     }
+}
+
+/// How often memory is sampled and progress shown.
+const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+
+/// Notes the resident memory in the tally and the peak, and shows progress.
+fn sample(
+    tally: &mut Tally,
+    peak_rss_kib: &mut u64,
+    start: Instant,
+    progress: &mut dyn FnMut(&Progress),
+) {
+    let rss = resident_kib();
+    *peak_rss_kib = (*peak_rss_kib).max(rss);
+    tally.note_memory(start.elapsed(), rss);
+    progress(&Progress {
+        elapsed: start.elapsed(),
+        sessions: tally.sessions,
+        messages: tally.messages,
+        errors: tally.error_count(),
+        non_conforming: tally.non_conforming,
+        p99_ms: tally.latency[0].ms_at(99.0),
+    });
 }
 
 /// Starts the sessions of the run; when the duration is over, waits the grace period

@@ -112,6 +112,10 @@ fn a_thousand_devices_for_ten_seconds_against_the_reference_pass_with_no_finding
     );
     let histogram_total: u64 = report.tally.latency.iter().map(|h| h.count()).sum();
     assert_eq!(histogram_total, report.tally.messages);
+    // Memory is sampled four times a second even while replies flood the collector.
+    let timeline = &report.tally.timeline;
+    let sampled = timeline.iter().filter(|i| i.rss_kib > 0).count();
+    assert!(2 * sampled >= timeline.len(), "{sampled} of {} intervals", timeline.len());
 }
 
 #[test]
