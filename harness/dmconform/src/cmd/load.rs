@@ -59,17 +59,18 @@ pub struct Output {
   dmconform load ... --shard 0/4 --format json -o shard-0.json   (one of four processes)
   dmconform load merge shard-*.json --format html -o load.html
 
-Each device is the reference Windows client with its own DevID (the [load] templates
-of the target profile, `{n}` the device's number) holding whole DM sessions; every
-server reply is judged by the invariants of the server suite, and each finding is
-counted under the requirement it breaks, with a few whole sessions kept as examples.
-At --rate R the devices take turns in a fixed order, turn k at k/R seconds (a device
-whose last session still runs misses its turn); at --concurrency C, C sessions run at
-once. Latency is measured per message position as HDR histograms, which merge
-exactly across shards. Sessions the server ended by refusing a device's credentials (SyncHdr 401/407) are
-counted apart; when every session was refused the verdict is `no device managed`.
-Exit status: 0 when replies were judged, none broke a MUST, no session failed and some
-device was managed; 1 otherwise; 2 on a usage error."
+Each device is the reference Windows client with its own DevID and credentials (the
+[load] templates of the target profile, where n between braces stands for the
+device's number) holding whole DM sessions; every server reply is judged by the
+invariants of the server suite, and each finding is counted under the requirement it
+breaks, with a few whole sessions kept as examples. At --rate R the devices take turns
+in a fixed order, turn k at k/R seconds (a device whose last session still runs misses
+its turn); at --concurrency C, C sessions run at once. Latency is measured per message
+position as HDR histograms, which merge exactly across shards. Sessions the server
+refused or aborted (a SyncHdr error such as 401 or 407, Alert 1223) are counted apart;
+when every session was, the verdict is `no device managed`. Exit status: 0 when
+replies were judged, none broke a MUST, no session failed and some device was managed;
+1 otherwise; 2 on a usage error."
 )]
 pub struct LoadArgs {
     #[command(subcommand)]

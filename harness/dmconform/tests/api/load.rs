@@ -115,7 +115,11 @@ fn a_thousand_devices_for_ten_seconds_against_the_reference_pass_with_no_finding
     // Memory is sampled four times a second even while replies flood the collector.
     let timeline = &report.tally.timeline;
     let sampled = timeline.iter().filter(|i| i.rss_kib > 0).count();
-    assert!(2 * sampled >= timeline.len(), "{sampled} of {} intervals", timeline.len());
+    assert!(
+        2 * sampled >= timeline.len(),
+        "{sampled} of {} intervals",
+        timeline.len()
+    );
 }
 
 #[test]
@@ -404,6 +408,57 @@ fn devices_authenticating_by_hmac_send_the_x_syncml_hmac_header() {
         "{mac}"
     );
     assert!(r.tally.errors.contains_key("http 500") || r.tally.errors.contains_key("connect"));
+}
+
+#[test]
+fn the_merge_command_says_incomplete_for_missing_shards_and_refuses_what_is_not_a_report() {
+    let dir = std::env::temp_dir().join(format!("dmconform-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut p = plan(30, Pace::Concurrency(2), 1);
+    let mut files = Vec::new();
+    for index in 0..2 {
+        p.shard = Shard { index, count: 3 };
+        let file = dir.join(format!("shard-{index}.json"));
+        let report = load("builtin:reference-server", &p);
+        std::fs::write(&file, serde_json::to_string(&report).unwrap()).unwrap();
+        files.push(file);
+    }
+    let bin = env!("CARGO_BIN_EXE_dmconform");
+    let merged = Command::new(bin)
+        .args(["load", "merge"])
+        .args(&files)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&merged.stdout);
+    assert_eq!(merged.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("verdict: incomplete") && text.contains("2/3"),
+        "{text}"
+    );
+    let mut edited: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    edited["tally"]["interval_ms"] = 0.into();
+    let bad = dir.join("edited.json");
+    std::fs::write(&bad, edited.to_string()).unwrap();
+    let garbage = dir.join("garbage.json");
+    std::fs::write(&garbage, "<html>not a report</html>").unwrap();
+    for (file, says) in [
+        (&bad, "intervals of 0 ms"),
+        (&garbage, "is not a load report in JSON"),
+    ] {
+        let out = Command::new(bin)
+            .args(["load", "merge"])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(says) && err.contains(&*file.to_string_lossy()),
+            "{err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
