@@ -83,8 +83,8 @@ enum Event {
 
 /// How the starting of sessions ended.
 struct Ending {
-    /// Sessions still running at the end of the grace period, cut there.
-    cut: u64,
+    /// Session tasks still running after the grace period, aborted (their outcome lost).
+    aborted: u64,
     /// Session tasks that panicked (a defect of the harness).
     panicked: u64,
 }
@@ -156,10 +156,10 @@ async fn drive(
         }
     }
     let ending = starter.await.unwrap_or(Ending {
-        cut: 0,
+        aborted: 0,
         panicked: 1,
     });
-    tally.cut = ending.cut;
+    tally.cut += ending.aborted;
     if ending.panicked > 0 {
         tally.harness_error(
             ending.panicked,
@@ -267,7 +267,9 @@ async fn start_sessions(
         }
     }
     drop(tx);
-    let grace = end + plan.timeout;
+    // Sessions stop themselves at the end of the grace period; a little more is given
+    // for their outcomes to reach the collector before what is left is aborted.
+    let grace = end + plan.timeout + Duration::from_secs(2);
     while !tasks.is_empty() {
         match tokio::time::timeout_at(grace, tasks.join_next()).await {
             Ok(joined) => {
@@ -276,9 +278,9 @@ async fn start_sessions(
             Err(_) => break,
         }
     }
-    let cut = tasks.len() as u64;
+    let aborted = tasks.len() as u64;
     tasks.abort_all();
-    Ending { cut, panicked }
+    Ending { aborted, panicked }
 }
 
 /// Runs one session of `device` and sends its outcome; false when the device was busy
@@ -300,6 +302,7 @@ async fn one_session(
         plan.encoding,
         &plan.profiles,
         start.elapsed(),
+        tokio::time::Instant::from_std(start) + plan.duration + plan.timeout,
     )
     .await;
     let _ = tx.send(Event::Session(Box::new(run))).await;

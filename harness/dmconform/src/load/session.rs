@@ -77,6 +77,8 @@ pub struct SessionRun {
     /// `SyncHdr 401` (the last reply's SyncHdr Status, 300 or more) or `server abort
     /// (Alert 1223)`. Its replies were judged; refusing is not in itself non-conforming.
     pub refused: Option<String>,
+    /// The run's grace period ended before the session did: what it judged is kept.
+    pub cut: bool,
     messages: Vec<RawMessage>,
 }
 
@@ -129,13 +131,15 @@ fn label(k: usize) -> String {
 }
 
 /// Runs one session of `device` against `backend` in `encoding`; `started` is when it
-/// opened, from the start of the run.
+/// opened, from the start of the run; at `cut_at` (the end of the run's grace period)
+/// it stops where it is, marked cut, with what it judged.
 pub async fn run(
     mut device: InSession<'_>,
     backend: &Backend,
     encoding: Encoding,
     profiles: &[String],
     started: Duration,
+    cut_at: tokio::time::Instant,
 ) -> SessionRun {
     let mut message = device.client.open_session();
     let session_id = message
@@ -153,10 +157,15 @@ pub async fn run(
         findings: Vec::new(),
         failure: None,
         refused: None,
+        cut: false,
         messages: Vec::new(),
     };
     let mut judge = Judge::new(&session_id, encoding, profiles);
     for k in 1..=MAX_MESSAGES {
+        if tokio::time::Instant::now() >= cut_at {
+            run.cut = true;
+            return run;
+        }
         let root = message.to_element();
         let body = match codec::encode(&root, encoding) {
             Ok(b) => b,
@@ -192,7 +201,11 @@ pub async fn run(
             body,
             hmac.as_deref(),
         );
-        let reply = match posted.await {
+        let Ok(posted) = tokio::time::timeout_at(cut_at, posted).await else {
+            run.cut = true;
+            return run;
+        };
+        let reply = match posted {
             Ok(r) => {
                 run.latencies.push(at.elapsed());
                 r
@@ -299,6 +312,7 @@ fn post_failure(e: &PostError) -> Failure {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tally::Tally;
     use super::*;
 
     /// A server message with a SyncHdr Status `code` and, with `abort`, Alert 1223.
@@ -317,6 +331,53 @@ mod tests {
         codec::decode(xml.as_bytes(), &codec::reply_limits())
             .unwrap()
             .message
+    }
+
+    /// One session of device 1 against the in-process reference with `faults`, cut at `cut_at`.
+    fn one(faults: &[refdm::ServerFault], cut_at: tokio::time::Instant) -> (SessionRun, Tally) {
+        use crate::server::reference::{SharedReference, reference_server_config};
+        let profile = crate::TargetProfile::reference_server();
+        let backend = Backend::InProcess(SharedReference::new(
+            reference_server_config(&profile),
+            faults,
+        ));
+        let fleet = super::super::fleet::Fleet::new(&profile, &profile.server_uri, 1..2);
+        let device = fleet.take(1).unwrap();
+        let run = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(run(
+                device,
+                &backend,
+                Encoding::Xml,
+                &[],
+                Duration::ZERO,
+                cut_at,
+            ));
+        let mut tally = Tally::new(Duration::from_secs(1), 1);
+        tally.add(&run);
+        (run, tally)
+    }
+
+    #[test]
+    fn a_session_past_the_grace_period_is_cut_and_what_it_judged_is_kept() {
+        let faults = [refdm::ServerFault::WrongCmdRef];
+        let later = tokio::time::Instant::now() + Duration::from_secs(3600);
+        let (ended, tally) = one(&faults, later);
+        assert!(!ended.cut && ended.failure.is_none() && !ended.findings.is_empty());
+        assert_eq!((tally.ended, tally.cut), (1, 0));
+        let (cut, tally) = one(&faults, tokio::time::Instant::now());
+        assert!(cut.cut && cut.failure.is_none() && cut.latencies.is_empty());
+        assert_eq!(
+            (tally.ended, tally.cut, tally.failed, tally.sessions),
+            (0, 1, 0, 1)
+        );
+        assert_eq!(
+            tally.session_latency.count(),
+            0,
+            "a cut session has no session latency"
+        );
     }
 
     #[test]

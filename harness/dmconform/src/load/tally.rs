@@ -159,7 +159,8 @@ pub struct Tally {
     /// Turns not taken at a rate, by why: `device busy` (its last session still ran),
     /// `too many in flight`, `behind schedule` (the harness could not keep the rate).
     pub missed: BTreeMap<String, u64>,
-    /// Sessions still running when the run's grace period ended, cut there.
+    /// Sessions still running when the run's grace period ended, cut there (what they
+    /// judged until then is counted).
     pub cut: u64,
     /// By requirement id (or `check: …` for a check of no requirement).
     pub findings: BTreeMap<String, FindingTally>,
@@ -272,7 +273,7 @@ impl Tally {
             interval.latency.record(*d);
         }
         self.judged += run.judged;
-        if run.failure.is_none() {
+        if run.failure.is_none() && !run.cut {
             self.session_latency.record(run.latencies.iter().sum());
         }
         let end = at;
@@ -313,6 +314,7 @@ impl Tally {
             self.non_conforming += 1;
         }
         match &run.failure {
+            None if run.cut => self.cut += 1,
             None => self.ended += 1,
             Some(failure) => {
                 self.failed += 1;

@@ -69,7 +69,7 @@ fn assert_clean(r: &LoadReport) {
     assert_eq!(t.judged, t.messages, "{}", r.text());
     assert!(t.findings.is_empty(), "{}", r.text());
     assert!(t.errors.is_empty(), "{}", r.text());
-    assert_eq!(t.ended + t.failed, t.sessions);
+    assert_eq!(t.ended + t.failed + t.cut, t.sessions);
     assert!(
         t.refused.is_empty(),
         "every device was let in: {}",
