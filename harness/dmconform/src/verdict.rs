@@ -1,7 +1,7 @@
 //! Verdicts, findings and transcripts: what a case run produces.
 
 use crate::wire::Encoding;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The outcome of one case in one encoding.
@@ -61,7 +61,7 @@ impl fmt::Display for Verdict {
 }
 
 /// How much a finding weighs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// Breaks a MUST.
@@ -72,6 +72,29 @@ pub enum Severity {
     Info,
     /// The target could not take part (timeout, crash, undecodable reply).
     Error,
+}
+
+impl Severity {
+    /// How grave: a target that could not take part, then a MUST broken, a SHOULD,
+    /// a record. The verdict of several findings is that of the gravest.
+    pub fn gravity(self) -> u8 {
+        match self {
+            Severity::Error => 3,
+            Severity::Fail => 2,
+            Severity::NonStrict => 1,
+            Severity::Info => 0,
+        }
+    }
+
+    /// The word reports use (as in JSON).
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Fail => "fail",
+            Severity::NonStrict => "non-strict",
+            Severity::Info => "info",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// What made a finding. The harness decides on the kind, never on a finding's

@@ -8,10 +8,12 @@
 //! Format, its own or its Atomic's or Sequence's), and a Results without MsgRef taken as
 //! answering message 1 (no error Status for it).
 
-use super::invariants::{describe_command, finding};
-use crate::transcript::{Received, Sent};
+use super::invariants::{self, describe_command, finding};
+use crate::transcript::{Received, Sent, flatten};
 use crate::verdict::Finding;
-use syncml::{Command, CommandKind, Item, Limits};
+use crate::wire::Encoding;
+use std::collections::BTreeSet;
+use syncml::{Command, CommandKind, Item, Limits, Message};
 
 /// The requirement each server invariant enforces, by id in the registry.
 pub mod req {
@@ -43,6 +45,57 @@ pub const REQUIREMENTS: &[&str] = &[
     req::RESULTS_MSGREF_DEFAULT,
 ];
 
+/// The server commands of a session a client has not answered yet: the MsgID of the
+/// server message each came in and its CmdID.
+#[derive(Clone, Debug, Default)]
+pub struct Outstanding(BTreeSet<(String, String)>);
+
+impl Outstanding {
+    /// Notes the client's Status `status` (by its MsgRef and CmdRef) as an answer.
+    pub fn answered(&mut self, status: &Command) {
+        if status.kind == CommandKind::Status
+            && let (Some(m), Some(r)) = (&status.msg_ref, &status.cmd_ref)
+        {
+            self.0.remove(&(m.trim().to_string(), r.trim().to_string()));
+        }
+    }
+
+    /// Notes the commands of a server message that want a Status.
+    pub fn expect(&mut self, server: &Message) {
+        let msg_id = server.msg_id().unwrap_or("").trim().to_string();
+        for c in flatten(server.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
+            if !matches!(c.kind, CommandKind::Status | CommandKind::Results) && !c.no_resp {
+                let id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
+                self.0.insert((msg_id.clone(), id));
+            }
+        }
+    }
+
+    /// Whether every command waiting came in the server message `msg_id`: nothing
+    /// earlier was left unanswered when the client's message went out.
+    pub fn only_from(&self, msg_id: &str) -> bool {
+        self.0.iter().all(|(m, _)| m == msg_id.trim())
+    }
+}
+
+/// Every invariant of a server's reply to one client message: those shared with the
+/// client side and the server's own ([`check_reply`]). `outstanding` is the session's,
+/// the reply's own commands already noted in it; `facts` what the session established.
+pub fn judge_reply(
+    sent: &Sent,
+    reply: &Received,
+    encoding: Encoding,
+    facts: &mut invariants::SessionFacts,
+    outstanding: &Outstanding,
+) -> Vec<Finding> {
+    let msg_id = reply.decoded.message.msg_id().unwrap_or("");
+    let statuses_outstanding = !outstanding.only_from(msg_id);
+    let mut out = invariants::check_message(reply, encoding, facts);
+    out.extend(invariants::check_answers(sent, &[reply]));
+    out.extend(check_reply(sent, reply, statuses_outstanding));
+    out
+}
+
 /// Checks the server's reply to one client message. `statuses_outstanding`: the client
 /// message left Statuses for earlier server commands to come.
 pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) -> Vec<Finding> {
@@ -58,9 +111,7 @@ pub fn check_reply(sent: &Sent, reply: &Received, statuses_outstanding: bool) ->
         .message
         .commands()
         .any(|c| c.kind == CommandKind::Alert && c.code() == Some(1222));
-    let hdr_status = m.commands().find(|c| {
-        c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0")
-    });
+    let hdr_status = m.synchdr_status();
     let refuses = hdr_status.is_some_and(|st| matches!(st.code(), Some(401 | 407)));
     if asks_more {
         // The client asked for the rest of the server's package: it may take more messages.

@@ -49,10 +49,7 @@ impl ServerAuth {
     /// Reads a client message's Status for the harness's SyncHdr: keeps the
     /// NextNonce of its MD5 challenge, and returns its code.
     pub fn note_reply(&self, message: &Message) -> Option<u16> {
-        let status = message.commands().find(|c| {
-            c.kind == syncml::CommandKind::Status
-                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
-        })?;
+        let status = message.synchdr_status()?;
         let meta = status.chal.as_ref().and_then(|c| c.meta.as_ref());
         let md5 = meta
             .and_then(|m| m.type_.as_deref())

@@ -162,7 +162,11 @@ impl Backend {
                 client_cert,
                 insecure_loopback,
             } => {
-                let uri = match resp_uri.filter(|u| !u.starts_with(&format!("{origin}/"))) {
+                let same_origin = |u: &str| {
+                    u.strip_prefix(origin.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+                };
+                let uri = match resp_uri.filter(|u| !same_origin(u)) {
                     Some(elsewhere) => follow(origin, elsewhere, *insecure_loopback)?,
                     None => format!("{origin}{path}"),
                 };

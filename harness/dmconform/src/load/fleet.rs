@@ -106,11 +106,6 @@ impl Fleet {
         self.numbers.clone()
     }
 
-    /// The DevId of device `n`.
-    pub fn dev_id(&self, n: u64) -> String {
-        expand(&self.dev_id, n)
-    }
-
     /// Device `n` for a session, unless it is in one already (or not of this fleet).
     pub fn take(&self, n: u64) -> Option<InSession<'_>> {
         let device = self

@@ -442,8 +442,8 @@ pub fn render(r: &LoadReport) -> String {
         let _ = write!(
             body,
             "<h3><span class=\"v {}\">{}</span> <code>{}</code> {} findings in {} sessions</h3><p class=\"req\">{}</p>{}",
-            class(&f.severity),
-            esc(&f.severity),
+            class(f.severity.word()),
+            f.severity.word(),
             esc(key),
             f.count,
             f.sessions,

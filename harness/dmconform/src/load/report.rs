@@ -343,7 +343,10 @@ impl LoadReport {
                 let _ = writeln!(
                     out,
                     "  {key} [{}] {} in {} sessions: {}",
-                    f.severity, f.count, f.sessions, f.check
+                    f.severity.word(),
+                    f.count,
+                    f.sessions,
+                    f.check
                 );
                 if let Some(x) = f.examples.first()
                     && let Some(fx) = &x.finding

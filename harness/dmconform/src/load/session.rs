@@ -193,9 +193,9 @@ pub async fn run(
         let path = device.client.post_path();
         let at = Instant::now();
         let hmac = device.client.hmac_header(&body);
-        let resp_uri = device.client.resp_uri().map(str::to_string);
+        let resp_uri = device.client.resp_uri();
         let posted = backend.post(
-            resp_uri.as_deref(),
+            resp_uri,
             &path,
             encoding.content_type(),
             body,
@@ -294,10 +294,7 @@ pub async fn run(
 /// aborts the session (Alert 1223).
 fn refusal(m: &syncml::Message) -> Option<String> {
     use syncml::CommandKind;
-    let synchdr = m
-        .commands()
-        .find(|c| c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0"))
-        .and_then(|c| c.code());
+    let synchdr = m.synchdr_status().and_then(|c| c.code());
     if let Some(code @ 300..) = synchdr {
         return Some(format!("SyncHdr {code}"));
     }

@@ -86,7 +86,8 @@ pub struct Example {
 pub struct FindingTally {
     pub requirement: Option<String>,
     /// `fail` (a MUST) or `non-strict` (a SHOULD).
-    pub severity: String,
+    /// The gravest of its findings.
+    pub severity: Severity,
     pub check: String,
     pub count: u64,
     /// Sessions with at least one such finding.
@@ -290,14 +291,14 @@ impl Tally {
                 .entry(key.clone())
                 .or_insert_with(|| FindingTally {
                     requirement: f.requirement.clone(),
-                    severity: severity_word(f.severity).into(),
+                    severity: f.severity,
                     check: f.check.clone(),
                     count: 0,
                     sessions: 0,
                     examples: Vec::new(),
                 });
             entry.count += 1;
-            entry.severity = worse(&entry.severity, severity_word(f.severity)).to_string();
+            entry.severity = graver(entry.severity, f.severity);
             if first_in_session {
                 entry.sessions += 1;
                 if entry.examples.len() < max {
@@ -377,7 +378,7 @@ impl Tally {
         for (k, v) in &o.findings {
             match self.findings.get_mut(k) {
                 Some(mine) => {
-                    mine.severity = worse(&mine.severity, &v.severity).to_string();
+                    mine.severity = graver(mine.severity, v.severity);
                     mine.count += v.count;
                     mine.sessions += v.sessions;
                     mine.examples = earliest(&mine.examples, &v.examples, max);
@@ -407,7 +408,9 @@ impl Tally {
 
     /// Whether a MUST was broken.
     pub fn fails(&self) -> bool {
-        self.findings.values().any(|f| f.severity == "fail")
+        self.findings
+            .values()
+            .any(|f| matches!(f.severity, Severity::Fail | Severity::Error))
     }
 
     /// Sessions the server refused or aborted, however.
@@ -428,24 +431,10 @@ fn finding_key(f: &Finding) -> String {
         .unwrap_or_else(|| format!("check: {}", f.check))
 }
 
-pub fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Fail => "fail",
-        Severity::NonStrict => "non-strict",
-        Severity::Info => "info",
-        Severity::Error => "error",
-    }
-}
-
-/// The graver of two severity words: a requirement whose findings were of both is
-/// counted under the graver, so that one MUST broken is never hidden by an earlier SHOULD.
-fn worse<'a>(a: &'a str, b: &'a str) -> &'a str {
-    let rank = |w: &str| {
-        ["info", "non-strict", "error", "fail"]
-            .iter()
-            .position(|x| *x == w)
-    };
-    if rank(b) > rank(a) { b } else { a }
+/// The graver of two severities: a requirement whose findings were of both is counted
+/// under the graver, so that one MUST broken is never hidden by an earlier SHOULD.
+fn graver(a: Severity, b: Severity) -> Severity {
+    if b.gravity() > a.gravity() { b } else { a }
 }
 
 fn messages(run: &SessionRun) -> Vec<ExampleMessage> {
@@ -509,9 +498,10 @@ mod tests {
 
     #[test]
     fn a_requirement_is_counted_under_its_gravest_finding() {
-        assert_eq!(worse("non-strict", "fail"), "fail");
-        assert_eq!(worse("fail", "info"), "fail");
-        assert_eq!(worse("info", "non-strict"), "non-strict");
+        use Severity::*;
+        assert_eq!(graver(NonStrict, Fail), Fail);
+        assert_eq!(graver(Fail, Info), Fail);
+        assert_eq!(graver(Info, NonStrict), NonStrict);
     }
 
     #[test]

@@ -122,12 +122,10 @@ impl CaseRun {
 
     /// The verdict the findings add up to.
     pub fn verdict_from(findings: &[Finding], judged_anything: bool) -> Verdict {
-        let worst = findings.iter().map(|f| f.severity).min_by_key(|s| match s {
-            Severity::Error => 0,
-            Severity::Fail => 1,
-            Severity::NonStrict => 2,
-            Severity::Info => 3,
-        });
+        let worst = findings
+            .iter()
+            .map(|f| f.severity)
+            .max_by_key(|s| s.gravity());
         match worst {
             Some(Severity::Error) => Verdict::Error,
             Some(Severity::Fail) => Verdict::Fail,

@@ -370,11 +370,7 @@ fn hdr_code(reply: &Received) -> Option<u16> {
     reply
         .decoded
         .message
-        .commands()
-        .find(|c| {
-            c.kind == syncml::CommandKind::Status
-                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
-        })
+        .synchdr_status()
         .and_then(|c| c.code())
 }
 
@@ -408,21 +404,14 @@ fn exchange(
     run: &mut CaseRun,
 ) -> Result<(Sent, Received), SessionError> {
     let (sent, reply) = session.send(out)?;
-    let statuses_outstanding = !only_new_commands_outstanding(session, &reply);
-    run.findings
-        .extend(invariants::check_message(&reply, encoding, facts));
-    run.findings
-        .extend(invariants::check_answers(&sent, &[&reply]));
-    run.findings
-        .extend(server::check_reply(&sent, &reply, statuses_outstanding));
+    run.findings.extend(server::judge_reply(
+        &sent,
+        &reply,
+        encoding,
+        facts,
+        &session.outstanding,
+    ));
     Ok((sent, reply))
-}
-
-/// Whether every server command was answered when the client message went out: the
-/// commands still outstanding are all ones the reply itself brought.
-fn only_new_commands_outstanding(session: &ClientSession<'_>, reply: &Received) -> bool {
-    let msg_id = reply.decoded.message.msg_id().unwrap_or("").trim();
-    session.outstanding.iter().all(|(m, _)| m == msg_id)
 }
 
 /// Answers the server until it ends the session, at most `max_messages_per_step` messages.

@@ -4,6 +4,7 @@
 //! no Final while the server's package is open, else Final), posts it in the
 //! session's encoding and reads the server's reply, keeping the transcript.
 
+use crate::checks::server::Outstanding;
 use crate::codec;
 use crate::profile::Device;
 use crate::server::target::ServerTarget;
@@ -11,7 +12,6 @@ use crate::spec::Answer;
 use crate::transcript::{Received, Sent, SessionError, all_cmd_ids, flatten, receive, record_sent};
 use crate::verdict::Exchange;
 use crate::wire::{Encoding, Wire};
-use std::collections::BTreeSet;
 use syncml::protocol;
 use syncml::tree::Element;
 use syncml::{Command, CommandKind, Cred, Data, Item, Meta};
@@ -40,8 +40,8 @@ pub struct ClientSession<'t> {
     pub transcript: Vec<Exchange>,
     /// The server's last message.
     pub last_server: Option<Received>,
-    /// Server commands not answered yet, by the MsgID of their message and their CmdID.
-    pub outstanding: BTreeSet<(String, String)>,
+    /// Server commands not answered yet.
+    pub outstanding: Outstanding,
     /// Statuses of the server's last message held back for the next client message.
     held_back: Vec<Command>,
     /// The server ended the session (a message of Statuses and Final only that does not
@@ -71,7 +71,7 @@ impl<'t> ClientSession<'t> {
             next_msg_id: 1,
             transcript: Vec::new(),
             last_server: None,
-            outstanding: BTreeSet::new(),
+            outstanding: Outstanding::default(),
             held_back: Vec::new(),
             ended: false,
             refused: false,
@@ -99,18 +99,10 @@ impl<'t> ClientSession<'t> {
             reply,
         )?;
         let m = &r.decoded.message;
-        let msg_id = m.msg_id().unwrap_or("").trim().to_string();
-        for c in flatten(m.body.as_ref().map_or(&[][..], |b| &b.nodes)) {
-            if !matches!(c.kind, CommandKind::Status | CommandKind::Results) && !c.no_resp {
-                let id = c.cmd_id.as_deref().unwrap_or("").trim().to_string();
-                self.outstanding.insert((msg_id.clone(), id));
-            }
-        }
-        self.refused = m.commands().any(|c| {
-            c.kind == CommandKind::Status
-                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
-                && matches!(c.code(), Some(401 | 407))
-        });
+        self.outstanding.expect(m);
+        self.refused = m
+            .synchdr_status()
+            .is_some_and(|c| matches!(c.code(), Some(401 | 407)));
         self.ended = !self.refused
             && m.is_final()
             && m.commands()
@@ -159,11 +151,7 @@ impl<'t> ClientSession<'t> {
             if a.kind == CommandKind::Results && a.msg_ref.is_none() {
                 self.results_without_msgref += 1;
             }
-            if a.kind == CommandKind::Status
-                && let (Some(m), Some(r)) = (a.msg_ref.clone(), a.cmd_ref.clone())
-            {
-                self.outstanding.remove(&(m, r));
-            }
+            self.outstanding.answered(&a);
             a.cmd_id = Some(take_id());
             body.push(a.to_element());
         }

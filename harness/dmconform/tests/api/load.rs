@@ -139,7 +139,7 @@ fn each_fault_switch_shows_under_the_requirement_it_breaks_with_an_example_sessi
             .findings
             .get(requirement)
             .unwrap_or_else(|| panic!("{fault}: no finding under {requirement}: {}", r.text()));
-        assert_eq!(f.severity, "fail");
+        assert_eq!(f.severity, dmconform::verdict::Severity::Fail);
         assert!(f.sessions > 0 && f.count >= f.sessions);
         assert_eq!(
             r.tally.non_conforming, r.tally.sessions,

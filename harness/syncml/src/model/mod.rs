@@ -72,6 +72,13 @@ impl Message {
     pub fn is_final(&self) -> bool {
         self.body.as_ref().is_some_and(|b| b.final_)
     }
+
+    /// The first top-level Status answering the other side's SyncHdr (CmdRef 0).
+    pub fn synchdr_status(&self) -> Option<&Command> {
+        self.commands().find(|c| {
+            c.kind == CommandKind::Status && c.cmd_ref.as_deref().map(str::trim) == Some("0")
+        })
+    }
 }
 
 /// `<SyncHdr>`.

@@ -51,11 +51,9 @@ impl Delivered {
         let aborts = m
             .commands()
             .any(|c| c.kind == CommandKind::Alert && c.code() == Some(alert::SESSION_ABORT));
-        let challenges = m.commands().any(|c| {
-            c.kind == CommandKind::Status
-                && c.cmd_ref.as_deref().map(str::trim) == Some("0")
-                && matches!(c.code(), Some(401 | 407))
-        });
+        let challenges = m
+            .synchdr_status()
+            .is_some_and(|c| matches!(c.code(), Some(401 | 407)));
         Delivered {
             msg_id: m.msg_id().unwrap_or("?").trim().to_string(),
             ends: (m.is_final() && only_statuses) || aborts,
